@@ -2,6 +2,7 @@ package org.zoobench.zoo;
 
 import org.apache.commons.text.similarity.LevenshteinDistance;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.zoobench.zoo.models.AlexNet;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,6 +27,23 @@ public final class ModelRegistry {
 
     static {
         // Families register here in the order `zoobench models` lists them.
+        addAlexNets();
+    }
+
+    /** AlexNet and Zeiler & Fergus' layer-removal and width variants; each again as a mini net for 28x28 inputs. */
+    private static void addAlexNets() {
+        Map<String, AlexNet> variants = new LinkedHashMap<>();
+        variants.put("", AlexNet.singleTower());
+        variants.put("-grouped", AlexNet.twoGroups());
+        variants.put("-no-fc7", AlexNet.singleTower().without("fc7"));
+        variants.put("-no-fc6-fc7", AlexNet.singleTower().without("fc6", "fc7"));
+        variants.put("-no-conv3-conv4", AlexNet.singleTower().without("conv3", "conv4"));
+        variants.put("-no-conv3-conv4-fc6-fc7", AlexNet.singleTower().without("conv3", "conv4", "fc6", "fc7"));
+        variants.put("-fc2048", AlexNet.singleTower().withFcWidth(2048));
+        variants.put("-fc8192", AlexNet.singleTower().withFcWidth(8192));
+        variants.forEach((suffix, net) -> add("alexnet" + suffix, net.describe(), IMAGENET, 1000, net::configuration));
+        variants.forEach((suffix, net) -> add("alexnet-mini" + suffix, net.mini().describe(), MNIST, 10,
+                net.mini()::configuration));
     }
 
     private ModelRegistry() {
