@@ -3,6 +3,7 @@ package org.zoobench.zoo;
 import org.apache.commons.text.similarity.LevenshteinDistance;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.zoobench.zoo.models.AlexNet;
+import org.zoobench.zoo.models.LeNet5;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,6 +28,7 @@ public final class ModelRegistry {
 
     static {
         // Families register here in the order `zoobench models` lists them.
+        add("lenet5", "LeNet-5 (LeCun 1998), modern: full C3, ReLU, max pooling", MNIST, 10, LeNet5::configuration);
         addAlexNets();
     }
 
