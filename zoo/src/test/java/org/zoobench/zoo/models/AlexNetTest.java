@@ -14,7 +14,7 @@ import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.TrainableParams;
+import org.zoobench.zoo.profile.ModelProfile;
 import org.zoobench.zoo.UserInputException;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -50,7 +50,7 @@ class AlexNetTest {
             "alexnet-mini-fc8192, 4896442",
     })
     void trainableParametersMatchTheLayerTable(String name, long expected) {
-        assertEquals(expected, TrainableParams.count(ModelRegistry.get(name).configuration()));
+        assertEquals(expected, paramsOf(name));
     }
 
     @Test
@@ -77,7 +77,8 @@ class AlexNetTest {
         ComputationGraphConfiguration conf = ModelRegistry.get("alexnet-mini-grouped").configuration();
         ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(conf.toJson());
         assertEquals(conf, back);
-        assertEquals(TrainableParams.count(conf), TrainableParams.count(back));
+        InputShape input = ModelRegistry.get("alexnet-mini-grouped").defaultInput();
+        assertEquals(ModelProfile.of(conf, input).trainableParams(), ModelProfile.of(back, input).trainableParams());
     }
 
     @ParameterizedTest
@@ -136,7 +137,8 @@ class AlexNetTest {
     }
 
     private static long paramsOf(String name) {
-        return TrainableParams.count(ModelRegistry.get(name).configuration());
+        ModelEntry entry = ModelRegistry.get(name);
+        return ModelProfile.of(entry, entry.defaultOptions()).trainableParams();
     }
 
     private static long nIn(ComputationGraphConfiguration conf, String layer) {

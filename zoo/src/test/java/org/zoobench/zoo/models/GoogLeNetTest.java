@@ -12,9 +12,10 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.zoobench.zoo.InputShape;
+import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.TrainableParams;
+import org.zoobench.zoo.profile.ModelProfile;
 
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ class GoogLeNetTest {
     @ParameterizedTest(name = "{0}: {1}")
     @CsvSource({"googlenet, 6998552", "googlenet-bn, 7005832"})
     void trainableParametersMatchTheTable(String name, long expected) {
-        assertEquals(expected, TrainableParams.count(ModelRegistry.get(name).configuration()));
+        assertEquals(expected, trainableParams(name));
     }
 
     @Test
@@ -38,7 +39,8 @@ class GoogLeNetTest {
         long head4a = 512 * 128 + 128 + 2048 * 1024 + 1024 + 1024 * 1000 + 1000;
         long head4d = 528 * 128 + 128 + 2048 * 1024 + 1024 + 1024 * 1000 + 1000;
         assertEquals(6_998_552 + head4a + head4d,
-                TrainableParams.count(GoogLeNet.original().withAuxiliaryClassifiers().configuration(IMAGENET)));
+                ModelProfile.of(GoogLeNet.original().withAuxiliaryClassifiers().configuration(IMAGENET), IMAGENET.input())
+                        .trainableParams());
     }
 
     @ParameterizedTest
@@ -80,7 +82,7 @@ class GoogLeNetTest {
 
     @Test
     void auxiliaryLossesCountPointThreeEach() {
-        ModelOptions options = ModelOptions.of(4, InputShape.image(3, 96, 96));
+        ModelOptions options = ModelOptions.of(4, InputShape.image(3, 80, 80));
         ComputationGraph net = new ComputationGraph(GoogLeNet.original().withAuxiliaryClassifiers()
                 .configuration(options));
         net.init();
@@ -91,6 +93,11 @@ class GoogLeNetTest {
         assertEquals(3, outputs.length);
         double expected = crossEntropy(outputs[0], y) + 0.3 * (crossEntropy(outputs[1], y) + crossEntropy(outputs[2], y));
         assertEquals(expected, net.score(new MultiDataSet(new INDArray[]{x}, new INDArray[]{y, y, y}), false), 1e-4);
+    }
+
+    private static long trainableParams(String name) {
+        ModelEntry entry = ModelRegistry.get(name);
+        return ModelProfile.of(entry, entry.defaultOptions()).trainableParams();
     }
 
     /** Mean over the batch of -sum(y log p). */

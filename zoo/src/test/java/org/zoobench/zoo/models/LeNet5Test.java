@@ -8,7 +8,7 @@ import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.TrainableParams;
+import org.zoobench.zoo.profile.ModelProfile;
 
 import java.util.Map;
 
@@ -20,7 +20,8 @@ class LeNet5Test {
     @Test
     void hasTheModernLeNet5ParameterCount() {
         // REFERENCE.md §1: 156 + 2,416 + 48,120 + 10,164 + 850.
-        assertEquals(61_706, TrainableParams.count(ModelRegistry.get("lenet5").configuration()));
+        ModelEntry entry = ModelRegistry.get("lenet5");
+        assertEquals(61_706, ModelProfile.of(entry, entry.defaultOptions()).trainableParams());
     }
 
     @Test
