@@ -83,8 +83,9 @@ class GoogLeNetTest {
     @Test
     void auxiliaryLossesCountPointThreeEach() {
         ModelOptions options = ModelOptions.of(4, InputShape.image(3, 80, 80));
-        ComputationGraph net = new ComputationGraph(GoogLeNet.original().withAuxiliaryClassifiers()
-                .configuration(options));
+        ComputationGraphConfiguration conf = GoogLeNet.original().withAuxiliaryClassifiers().configuration(options);
+        // The 0.3 weighting lives in the loss function, so it must survive saving the configuration.
+        ComputationGraph net = new ComputationGraph(ComputationGraphConfiguration.fromJson(conf.toJson()));
         net.init();
         INDArray x = Nd4j.rand(options.input().batchShape(2));
         INDArray y = Nd4j.createFromArray(new float[][]{{1, 0, 0, 0}, {0, 0, 1, 0}});
