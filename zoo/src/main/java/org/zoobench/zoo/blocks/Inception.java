@@ -42,7 +42,8 @@ public final class Inception {
     }
 
     /** A stride-1 square convolution that keeps the spatial size, + ReLU, with or without BatchNorm. */
-    static String conv(GraphBuilder graph, String name, String input, int filters, int kernel, boolean batchNorm) {
+    private static String conv(GraphBuilder graph, String name, String input, int filters, int kernel,
+                               boolean batchNorm) {
         return batchNorm
                 ? ConvBlocks.convBnRelu(graph, name, input, filters, kernel, 1, kernel / 2)
                 : ConvBlocks.convRelu(graph, name, input, filters, kernel, 1, kernel / 2);
