@@ -8,6 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "zoobench", mixinStandardHelpOptions = true, version = "ZooBench 0.1.0",
         description = "DL4J model zoo and benchmark suite.",
         subcommands = {CommandLine.HelpCommand.class, ModelsCommand.class, SummaryCommand.class})
+        subcommands = {CommandLine.HelpCommand.class,
+                BenchCommand.class})
 public final class ZooBenchCli {
 
     public static final int USER_ERROR = 2;
