@@ -4,6 +4,7 @@ import org.apache.commons.text.similarity.LevenshteinDistance;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.zoobench.zoo.models.AlexNet;
 import org.zoobench.zoo.models.Dl4jZoo;
+import org.zoobench.zoo.models.GoogLeNet;
 import org.zoobench.zoo.models.LeNet5;
 
 import java.util.ArrayList;
@@ -31,6 +32,9 @@ public final class ModelRegistry {
         // Families register here in the order `zoobench models` lists them.
         add("lenet5", "LeNet-5 (LeCun 1998), modern: full C3, ReLU, max pooling", MNIST, 10, LeNet5::configuration);
         addAlexNets();
+        add("googlenet", GoogLeNet.original().describe(), IMAGENET, 1000, GoogLeNet.original()::configuration);
+        add("googlenet-bn", GoogLeNet.withBatchNorm().describe(), IMAGENET, 1000,
+                GoogLeNet.withBatchNorm()::configuration);
         addDl4jZoo();
     }
 
