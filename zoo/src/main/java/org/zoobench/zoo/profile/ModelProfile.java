@@ -14,6 +14,7 @@ import org.zoobench.zoo.ModelOptions;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 
@@ -62,7 +63,7 @@ public final class ModelProfile {
             List<String> inputs = conf.getVertexInputs().get(name);
             InputType raw = types.get(inputs.get(0));
             InputType out = Shapes.repair(vertex, raw, e.getValue());
-            types.put(name, out); // later vertices read the repaired type
+            e.setValue(out); // later vertices read the repaired type
             long params = vertex.numParams(false);
             long activationBytes = out.arrayElementsPerExample() * bytesPerValue;
             if (vertex instanceof LayerVertex lv) {
@@ -74,7 +75,7 @@ public final class ModelProfile {
                         out, LayerCosts.trainableParams(layer, params), LayerCosts.macs(layer, in, out, steps),
                         activationBytes));
             } else {
-                String detail = vertex instanceof ElementWiseVertex ew ? ew.getOp().name().toLowerCase() : "";
+                String detail = vertex instanceof ElementWiseVertex ew ? ew.getOp().name().toLowerCase(Locale.ROOT) : "";
                 layers.add(new LayerProfile(name, vertex.getClass().getSimpleName(), detail, inputs, out, params, 0,
                         activationBytes));
             }
