@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code zoobench summary MODEL}: the per-layer profile of one model at one input. */
@@ -86,7 +87,7 @@ public final class SummaryCommand implements Callable<Integer> {
 
     private static void table(ModelProfile profile, ModelOptions options, List<LayerRow> layers, PrintWriter out) {
         out.println(profile.model() + " at input " + profile.input() + ", " + options.numClasses() + " classes, "
-                + profile.dataType().name().toLowerCase() + "; MACs and activations per example");
+                + profile.dataType().name().toLowerCase(Locale.ROOT) + "; MACs and activations per example");
         out.println();
         TextTable table = new TextTable("layer", "type", "window", "output", ">params", ">MACs", ">activations");
         for (LayerRow l : layers) {

@@ -61,7 +61,7 @@ public final class ModelRegistry {
         add("dl4j-alexnet", "DL4J zoo AlexNet: single tower, LRN placed differently from the paper", IMAGENET, 1000, Dl4jZoo::alexNet);
         add("dl4j-vgg16", "DL4J zoo VGG-16 (configuration D, as published)", IMAGENET, 1000, Dl4jZoo::vgg16);
         add("dl4j-vgg19", "DL4J zoo VGG-19: one 4096-unit FC layer short of the paper (no fc7)", IMAGENET, 1000, Dl4jZoo::vgg19);
-        add("dl4j-resnet50", "DL4J zoo ResNet-50: conv biases before BN, stage-2 downsampling, max-pool head", IMAGENET, 1000, Dl4jZoo::resNet50);
+        add("dl4j-resnet50", "DL4J zoo ResNet-50: conv biases before BN, stage-2 downsampling, max-pool head; He init", IMAGENET, 1000, Dl4jZoo::resNet50);
         add("dl4j-squeezenet", "DL4J zoo SqueezeNet v1.1", InputShape.image(3, 227, 227), 1000, Dl4jZoo::squeezeNet);
         add("dl4j-darknet19", "DL4J zoo Darknet-19 (YOLO9000 backbone)", IMAGENET, 1000, Dl4jZoo::darknet19);
         add("dl4j-xception", "DL4J zoo Xception", InputShape.image(3, 299, 299), 1000, Dl4jZoo::xception);

@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.weights.WeightInitRelu;
 import org.deeplearning4j.zoo.model.AlexNet;
 import org.deeplearning4j.zoo.model.Darknet19;
 import org.deeplearning4j.zoo.model.LeNet;
@@ -55,9 +56,13 @@ public final class Dl4jZoo {
                 .updater(o.updater()).build().conf(), o);
     }
 
+    /**
+     * With He initialisation: DL4J's default for this model, a truncated normal with standard deviation 0.5, makes
+     * activations overflow float32 by the third stage, so every output of an untrained network is NaN.
+     */
     public static ComputationGraphConfiguration resNet50(ModelOptions o) {
         return withDataType(ResNet50.builder().numClasses(o.numClasses()).inputShape(chw(o)).seed(o.seed())
-                .updater(o.updater()).build().graphBuilder().build(), o);
+                .updater(o.updater()).weightInit(new WeightInitRelu()).build().graphBuilder().build(), o);
     }
 
     public static ComputationGraphConfiguration squeezeNet(ModelOptions o) {

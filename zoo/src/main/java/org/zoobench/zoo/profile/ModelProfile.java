@@ -13,7 +13,9 @@ import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 
@@ -51,30 +53,33 @@ public final class ModelProfile {
         // are what the network is built from.
         ComputationGraphConfiguration inferred = conf.clone();
         Map<String, InputType> types = inferred.getLayerActivationTypes(true, false, input.toInputType());
+        Map<String, InputType> repaired = new HashMap<>(); // DL4J's types with its gaps filled, see Shapes.repair
         long bytesPerValue = conf.getDataType().width();
         List<LayerProfile> layers = new ArrayList<>();
         for (Map.Entry<String, InputType> e : types.entrySet()) {
             String name = e.getKey();
             if (conf.getNetworkInputs().contains(name)) {
+                repaired.put(name, e.getValue());
                 continue;
             }
             GraphVertex vertex = conf.getVertices().get(name);
             List<String> inputs = conf.getVertexInputs().get(name);
-            InputType raw = types.get(inputs.get(0));
+            InputType raw = repaired.get(inputs.get(0));
             InputType out = Shapes.repair(vertex, raw, e.getValue());
-            types.put(name, out); // later vertices read the repaired type
+            repaired.put(name, out);
             long params = vertex.numParams(false);
             long activationBytes = out.arrayElementsPerExample() * bytesPerValue;
             if (vertex instanceof LayerVertex lv) {
                 Layer layer = lv.getLayerConf().getLayer();
+                // The preprocessor DL4J chose expects DL4J's own type of the input.
                 InputPreProcessor pre = ((LayerVertex) inferred.getVertices().get(name)).getPreProcessor();
-                InputType in = pre == null ? raw : pre.getOutputType(raw);
+                InputType in = pre == null ? raw : pre.getOutputType(types.get(inputs.get(0)));
                 long steps = Math.max(Shapes.steps(raw), Shapes.steps(in));
                 layers.add(new LayerProfile(name, layer.getClass().getSimpleName(), LayerCosts.detail(layer), inputs,
                         out, LayerCosts.trainableParams(layer, params), LayerCosts.macs(layer, in, out, steps),
                         activationBytes));
             } else {
-                String detail = vertex instanceof ElementWiseVertex ew ? ew.getOp().name().toLowerCase() : "";
+                String detail = vertex instanceof ElementWiseVertex ew ? ew.getOp().name().toLowerCase(Locale.ROOT) : "";
                 layers.add(new LayerProfile(name, vertex.getClass().getSimpleName(), detail, inputs, out, params, 0,
                         activationBytes));
             }

@@ -1,5 +1,6 @@
 package org.zoobench.zoo.profile;
 
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.graph.SubsetVertex;
@@ -38,12 +39,17 @@ final class Shapes {
 
     /**
      * DL4J's inferred type with the gaps of 1.0.0-M2.1 filled in from the vertex's input: wrappers such as
-     * Bidirectional and the layers after them report sequences without their length; SubsetVertex reports
+     * Bidirectional and the layers after them report sequences without their length, feed-forward layers applied
+     * to sequences report one step; SubsetVertex reports
      * {@code from - to + 1} channels for an image subset; a parameter-free LossLayer reports its size as its unset nOut, 0.
      */
     static InputType repair(GraphVertex vertex, InputType in, InputType out) {
         if (out instanceof InputTypeRecurrent r && r.getTimeSeriesLength() <= 0 && steps(in) > 1) {
             return InputType.recurrent(r.getSize(), steps(in), r.getFormat());
+        }
+        if (out instanceof InputTypeFeedForward f && f.getTimeDistributedFormat() instanceof RNNFormat format
+                && steps(in) > 1) {
+            return InputType.recurrent(f.getSize(), steps(in), format); // a layer applied at every step
         }
         if (vertex instanceof SubsetVertex subset && out instanceof InputTypeConvolutional c && c.getChannels() <= 0) {
             return InputType.convolutional(c.getHeight(), c.getWidth(), subset.getTo() - subset.getFrom() + 1,

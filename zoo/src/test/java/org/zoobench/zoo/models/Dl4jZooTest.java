@@ -1,9 +1,15 @@
 package org.zoobench.zoo.models;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.zoo.model.LeNet;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.zoobench.zoo.ModelEntry;
+import org.zoobench.zoo.ModelOptions;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.profile.ModelProfile;
 
@@ -28,6 +34,22 @@ class Dl4jZooTest {
         // LeNet-5 has 61,706; DL4J's 20/50-filter, 500-unit Caffe net has twenty times as many.
         assertEquals(1_256_080, profile("dl4j-lenet").trainableParams());
         assertEquals(1_256_080, dl4jNumParams("dl4j-lenet"));
+    }
+
+    /** The configuration-only rewrite of a sequential net computes what the MultiLayerNetwork computes. */
+    @Test
+    void sequentialModelsBecomeEquivalentGraphs() {
+        ModelOptions options = ModelRegistry.get("dl4j-lenet").defaultOptions();
+        MultiLayerNetwork sequential = new MultiLayerNetwork(LeNet.builder().numClasses(10).seed(options.seed())
+                .updater(options.updater()).build().conf());
+        sequential.init();
+        ComputationGraph graph = ModelRegistry.get("dl4j-lenet").build(options);
+        graph.setParams(sequential.params());
+
+        INDArray images = Nd4j.rand(DataType.FLOAT, 2, 1, 28, 28);
+        INDArray expected = sequential.output(images.reshape(2, 28 * 28));
+        assertEquals(expected, graph.outputSingle(images));
+        assertEquals(sequential.numParams(), graph.numParams());
     }
 
     @Test

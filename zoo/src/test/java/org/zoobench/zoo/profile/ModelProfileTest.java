@@ -15,7 +15,9 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
+import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
+import org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.zoobench.zoo.InputShape;
@@ -102,6 +104,30 @@ class ModelProfileTest {
         assertEquals(steps * 6 * 2, p.layer("out").macs(), "output layer applied per step");
         assertEquals("2x7", p.outputShape());
         assertEquals(4L * 2 * steps, p.layer("out").activationBytes());
+    }
+
+    @Test
+    void feedForwardLayersOnSequencesCostPerStepAndLastTimeStepEndsTheSequence() {
+        int steps = 7;
+        InputShape input = InputShape.sequence(3, steps);
+        ComputationGraphConfiguration conf = graph(input)
+                .addLayer("dense", new DenseLayer.Builder().nOut(4).build(), "in")
+                .addLayer("lstm", new LSTM.Builder().nOut(5).build(), "dense")
+                .addLayer("td", new TimeDistributed(new DenseLayer.Builder().nOut(6).build()), "lstm")
+                .addLayer("last", new LastTimeStep(new LSTM.Builder().nOut(2).build()), "td")
+                .addLayer("out", new OutputLayer.Builder().nOut(3).build(), "last")
+                .setOutputs("out").build();
+
+        ModelProfile p = ModelProfile.of(conf, input);
+
+        assertEquals("4x7", p.layer("dense").outputShape(), "DL4J reports one step; the layer runs at each");
+        assertEquals(steps * 3 * 4, p.layer("dense").macs());
+        assertEquals(4L * 4 * steps, p.layer("dense").activationBytes());
+        assertEquals(steps * 4 * (4 + 5) * 5, p.layer("lstm").macs());
+        assertEquals(steps * 5 * 6, p.layer("td").macs());
+        assertEquals("2", p.layer("last").outputShape());
+        assertEquals(steps * 4 * (6 + 2) * 2, p.layer("last").macs(), "the wrapped LSTM still runs every step");
+        assertEquals(2 * 3, p.layer("out").macs());
     }
 
     @Test
