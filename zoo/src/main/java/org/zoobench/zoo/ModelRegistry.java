@@ -2,9 +2,11 @@ package org.zoobench.zoo;
 
 import org.apache.commons.text.similarity.LevenshteinDistance;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.zoobench.zoo.blocks.ResidualUnits;
 import org.zoobench.zoo.models.AlexNet;
 import org.zoobench.zoo.models.Dl4jZoo;
 import org.zoobench.zoo.models.LeNet5;
+import org.zoobench.zoo.models.ResNet;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,6 +33,7 @@ public final class ModelRegistry {
         // Families register here in the order `zoobench models` lists them.
         add("lenet5", "LeNet-5 (LeCun 1998), modern: full C3, ReLU, max pooling", MNIST, 10, LeNet5::configuration);
         addAlexNets();
+        addResNets();
         addDl4jZoo();
     }
 
@@ -48,6 +51,22 @@ public final class ModelRegistry {
         variants.forEach((suffix, net) -> add("alexnet" + suffix, net.describe(), IMAGENET, 1000, net::configuration));
         variants.forEach((suffix, net) -> add("alexnet-mini" + suffix, net.mini().describe(), MNIST, 10,
                 net.mini()::configuration));
+    }
+
+    /** ResNets with their plain twins: ImageNet (projection shortcuts), CIFAR (option A, and option B as -b). */
+    private static void addResNets() {
+        for (int depth : new int[]{18, 34, 50, 101, 152}) {
+            ResNet net = ResNet.imageNet(depth);
+            add("resnet" + depth, net.describe(), IMAGENET, 1000, net::configuration);
+            add("plain" + depth, net.plain().describe(), IMAGENET, 1000, net.plain()::configuration);
+        }
+        for (int depth : new int[]{20, 32, 44, 56, 110}) {
+            ResNet net = ResNet.cifar(depth);
+            ResNet projection = net.withShortcut(ResidualUnits.Shortcut.PROJECTION);
+            add("resnet" + depth, net.describe(), CIFAR, 10, net::configuration);
+            add("resnet" + depth + "-b", projection.describe(), CIFAR, 10, projection::configuration);
+            add("plain" + depth, net.plain().describe(), CIFAR, 10, net.plain()::configuration);
+        }
     }
 
     /** DL4J's own zoo, side by side with ours so its deviations from the papers show in the numbers. */

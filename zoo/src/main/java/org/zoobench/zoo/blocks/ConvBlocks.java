@@ -59,4 +59,21 @@ public final class ConvBlocks {
         graph.addLayer(name, new ActivationLayer.Builder().activation(Activation.RELU).build(), input);
         return name;
     }
+
+    /**
+     * Pre-activation order: BatchNorm, ReLU, then a convolution without bias (DenseNet's composite function).
+     * Layers are named {@code name_bn}, {@code name_relu}, {@code name}.
+     */
+    public static String bnReluConv(GraphBuilder graph, String name, String input, int outChannels,
+                                    int kernel, int stride, int padding) {
+        String activated = relu(graph, name + "_relu", batchNorm(graph, name + "_bn", input));
+        graph.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel)
+                .stride(stride, stride)
+                .padding(padding, padding)
+                .nOut(outChannels)
+                .hasBias(false)
+                .activation(Activation.IDENTITY)
+                .build(), activated);
+        return name;
+    }
 }
