@@ -4,6 +4,7 @@ import org.apache.commons.text.similarity.LevenshteinDistance;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.zoobench.zoo.blocks.ResidualUnits;
 import org.zoobench.zoo.models.AlexNet;
+import org.zoobench.zoo.models.DenseNet;
 import org.zoobench.zoo.models.Dl4jZoo;
 import org.zoobench.zoo.models.LeNet5;
 import org.zoobench.zoo.models.ResNet;
@@ -34,6 +35,7 @@ public final class ModelRegistry {
         add("lenet5", "LeNet-5 (LeCun 1998), modern: full C3, ReLU, max pooling", MNIST, 10, LeNet5::configuration);
         addAlexNets();
         addResNets();
+        addDenseNets();
         addDl4jZoo();
     }
 
@@ -67,6 +69,15 @@ public final class ModelRegistry {
             add("resnet" + depth + "-b", projection.describe(), CIFAR, 10, projection::configuration);
             add("plain" + depth, net.plain().describe(), CIFAR, 10, net.plain()::configuration);
         }
+    }
+
+    private static void addDenseNets() {
+        for (int depth : new int[]{121, 169, 201, 161}) {
+            DenseNet net = DenseNet.imageNet(depth);
+            add("densenet" + depth, net.describe(), IMAGENET, 1000, net::configuration);
+        }
+        DenseNet bc = DenseNet.cifarBc(100, 12);
+        add("densenet-bc-100", bc.describe(), CIFAR, 10, bc::configuration);
     }
 
     /** DL4J's own zoo, side by side with ours so its deviations from the papers show in the numbers. */

@@ -39,6 +39,12 @@ public final class ConvBlocks {
     /** Convolution without bias followed by BatchNorm, no activation (the last conv of a residual branch). */
     public static String convBn(GraphBuilder graph, String name, String input, int outChannels,
                                 int kernel, int stride, int padding) {
+        return batchNorm(graph, name + "_bn", conv(graph, name, input, outChannels, kernel, stride, padding));
+    }
+
+    /** A square convolution without bias or activation: the linear part of every BatchNorm block. */
+    public static String conv(GraphBuilder graph, String name, String input, int outChannels,
+                              int kernel, int stride, int padding) {
         graph.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel)
                 .stride(stride, stride)
                 .padding(padding, padding)
@@ -46,7 +52,7 @@ public final class ConvBlocks {
                 .hasBias(false)
                 .activation(Activation.IDENTITY)
                 .build(), input);
-        return batchNorm(graph, name + "_bn", name);
+        return name;
     }
 
     /** BatchNorm over channels (nIn inferred). */
@@ -67,13 +73,6 @@ public final class ConvBlocks {
     public static String bnReluConv(GraphBuilder graph, String name, String input, int outChannels,
                                     int kernel, int stride, int padding) {
         String activated = relu(graph, name + "_relu", batchNorm(graph, name + "_bn", input));
-        graph.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel)
-                .stride(stride, stride)
-                .padding(padding, padding)
-                .nOut(outChannels)
-                .hasBias(false)
-                .activation(Activation.IDENTITY)
-                .build(), activated);
-        return name;
+        return conv(graph, name, activated, outChannels, kernel, stride, padding);
     }
 }
