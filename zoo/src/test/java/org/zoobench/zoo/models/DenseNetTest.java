@@ -29,6 +29,14 @@ class DenseNetTest {
         assertEquals(expected, ModelProfile.of(entry, entry.defaultOptions()).trainableParams());
     }
 
+    /** Multiply-accumulates at 224x224 against torchvision's GFLOPS column (which counts MACs), to its two decimals. */
+    @ParameterizedTest(name = "{0}: {1} GMACs")
+    @CsvSource({"densenet121, 2.83", "densenet169, 3.36", "densenet201, 4.29", "densenet161, 7.73"})
+    void macsMatchTorchvision(String name, double gigaMacs) {
+        ModelEntry entry = ModelRegistry.get(name);
+        assertEquals(gigaMacs, ModelProfile.of(entry, entry.defaultOptions()).macs() / 1e9, 0.005);
+    }
+
     /** Block outputs at 224x224: 56, 28, 14, 7 pixels; channels grow by k per layer and halve at transitions. */
     @ParameterizedTest(name = "{0}")
     @CsvSource({"densenet121, 256, 512, 1024, 1024", "densenet169, 256, 512, 1280, 1664",

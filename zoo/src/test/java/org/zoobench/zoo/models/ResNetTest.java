@@ -44,6 +44,17 @@ class ResNetTest {
         assertEquals(expected, profile(name, ModelRegistry.get(name).defaultInput()).trainableParams());
     }
 
+    /**
+     * Multiply-accumulates at 224x224 against torchvision's GFLOPS column (which counts MACs), to its two decimals.
+     * ResNet-50 tells where the bottleneck strides: 4.09 on the 3x3 (v1.5); striding the first 1x1 (v1) would give
+     * 3.86, since those 1x1s would then run at a quarter of the positions (arithmetic).
+     */
+    @ParameterizedTest(name = "{0}: {1} GMACs")
+    @CsvSource({"resnet18, 1.81", "resnet34, 3.66", "resnet50, 4.09", "resnet101, 7.80", "resnet152, 11.51"})
+    void macsMatchTorchvision(String name, double gigaMacs) {
+        assertEquals(gigaMacs, profile(name, ModelRegistry.get(name).defaultInput()).macs() / 1e9, 0.005);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"resnet20", "resnet32", "resnet44", "resnet56", "resnet110", "resnet20-b", "resnet32-b",
             "resnet44-b", "resnet56-b", "resnet110-b", "plain20", "plain32", "plain44", "plain56", "plain110"})
