@@ -11,6 +11,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.nativeblas.NativeOps;
+import org.nd4j.nativeblas.NativeOpsHolder;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelOptions;
 
@@ -64,8 +66,9 @@ final class GradientChecks {
         DataType defaultType = Nd4j.defaultFloatingPointType();
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         // Hundreds of forward passes over a few hundred numbers: thread hand-offs would cost more than the maths.
-        int threads = Nd4j.getEnvironment().maxThreads();
-        Nd4j.getEnvironment().setMaxThreads(1);
+        NativeOps nativeOps = NativeOpsHolder.getInstance().getDeviceNativeOps();
+        int threads = nativeOps.ompGetMaxThreads();
+        nativeOps.setOmpNumThreads(1);
         try {
             boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig()
                     .net(net)
@@ -76,7 +79,7 @@ final class GradientChecks {
                     .minAbsoluteError(1e-8));
             assertTrue(ok, "analytic and numerical gradients differ");
         } finally {
-            Nd4j.getEnvironment().setMaxThreads(threads);
+            nativeOps.setOmpNumThreads(threads);
             Nd4j.setDefaultDataTypes(defaultType, defaultType);
         }
     }
