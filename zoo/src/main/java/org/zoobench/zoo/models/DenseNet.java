@@ -65,7 +65,7 @@ public record DenseNet(String title, Stem stem, int growth, List<Integer> layers
             throw new IllegalArgumentException("DenseNet-BC depth must be 6n + 4 with n >= 1, not " + depth);
         }
         int n = (depth - 4) / CIFAR_LAYERS_PER_DEPTH_STEP;
-        return new DenseNet("DenseNet-BC (L=" + depth + ", k=" + growth + ")", Stem.CIFAR, growth,
+        return new DenseNet("DenseNet-BC-" + depth, Stem.CIFAR, growth,
                 List.of(n, n, n), 2 * growth, COMPRESSION);
     }
 
