@@ -2,10 +2,13 @@ package org.zoobench.zoo;
 
 import org.apache.commons.text.similarity.LevenshteinDistance;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.zoobench.zoo.blocks.ResidualUnits;
 import org.zoobench.zoo.models.AlexNet;
+import org.zoobench.zoo.models.DenseNet;
 import org.zoobench.zoo.models.Dl4jZoo;
 import org.zoobench.zoo.models.GoogLeNet;
 import org.zoobench.zoo.models.LeNet5;
+import org.zoobench.zoo.models.ResNet;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,6 +38,8 @@ public final class ModelRegistry {
         add("googlenet", GoogLeNet.original().describe(), IMAGENET, 1000, GoogLeNet.original()::configuration);
         add("googlenet-bn", GoogLeNet.withBatchNorm().describe(), IMAGENET, 1000,
                 GoogLeNet.withBatchNorm()::configuration);
+        addResNets();
+        addDenseNets();
         addDl4jZoo();
     }
 
@@ -52,6 +57,31 @@ public final class ModelRegistry {
         variants.forEach((suffix, net) -> add("alexnet" + suffix, net.describe(), IMAGENET, 1000, net::configuration));
         variants.forEach((suffix, net) -> add("alexnet-mini" + suffix, net.mini().describe(), MNIST, 10,
                 net.mini()::configuration));
+    }
+
+    /** ResNets with their plain twins: ImageNet (projection shortcuts), CIFAR (option A, and option B as -b). */
+    private static void addResNets() {
+        for (int depth : new int[]{18, 34, 50, 101, 152}) {
+            ResNet net = ResNet.imageNet(depth);
+            add("resnet" + depth, net.describe(), IMAGENET, 1000, net::configuration);
+            add("plain" + depth, net.plain().describe(), IMAGENET, 1000, net.plain()::configuration);
+        }
+        for (int depth : new int[]{20, 32, 44, 56, 110}) {
+            ResNet net = ResNet.cifar(depth);
+            ResNet projection = net.withShortcut(ResidualUnits.Shortcut.PROJECTION);
+            add("resnet" + depth, net.describe(), CIFAR, 10, net::configuration);
+            add("resnet" + depth + "-b", projection.describe(), CIFAR, 10, projection::configuration);
+            add("plain" + depth, net.plain().describe(), CIFAR, 10, net.plain()::configuration);
+        }
+    }
+
+    private static void addDenseNets() {
+        for (int depth : new int[]{121, 169, 201, 161}) {
+            DenseNet net = DenseNet.imageNet(depth);
+            add("densenet" + depth, net.describe(), IMAGENET, 1000, net::configuration);
+        }
+        DenseNet bc = DenseNet.cifarBc(100, 12);
+        add("densenet-bc-100", bc.describe(), CIFAR, 10, bc::configuration);
     }
 
     /** DL4J's own zoo, side by side with ours so its deviations from the papers show in the numbers. */

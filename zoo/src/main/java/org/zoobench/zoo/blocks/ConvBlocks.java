@@ -39,6 +39,12 @@ public final class ConvBlocks {
     /** Convolution without bias followed by BatchNorm, no activation (the last conv of a residual branch). */
     public static String convBn(GraphBuilder graph, String name, String input, int outChannels,
                                 int kernel, int stride, int padding) {
+        return batchNorm(graph, name + "_bn", conv(graph, name, input, outChannels, kernel, stride, padding));
+    }
+
+    /** A square convolution without bias or activation: the linear part of every BatchNorm block. */
+    public static String conv(GraphBuilder graph, String name, String input, int outChannels,
+                              int kernel, int stride, int padding) {
         graph.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel)
                 .stride(stride, stride)
                 .padding(padding, padding)
@@ -46,7 +52,7 @@ public final class ConvBlocks {
                 .hasBias(false)
                 .activation(Activation.IDENTITY)
                 .build(), input);
-        return batchNorm(graph, name + "_bn", name);
+        return name;
     }
 
     /** BatchNorm over channels (nIn inferred). */
@@ -58,5 +64,15 @@ public final class ConvBlocks {
     public static String relu(GraphBuilder graph, String name, String input) {
         graph.addLayer(name, new ActivationLayer.Builder().activation(Activation.RELU).build(), input);
         return name;
+    }
+
+    /**
+     * Pre-activation order: BatchNorm, ReLU, then a convolution without bias (DenseNet's composite function).
+     * Layers are named {@code name_bn}, {@code name_relu}, {@code name}.
+     */
+    public static String bnReluConv(GraphBuilder graph, String name, String input, int outChannels,
+                                    int kernel, int stride, int padding) {
+        String activated = relu(graph, name + "_relu", batchNorm(graph, name + "_bn", input));
+        return conv(graph, name, activated, outChannels, kernel, stride, padding);
     }
 }

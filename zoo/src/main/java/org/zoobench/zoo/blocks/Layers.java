@@ -32,6 +32,21 @@ public final class Layers {
         return pool(graph, name, input, PoolingType.MAX, kernel, stride, ConvolutionMode.Same);
     }
 
+    /**
+     * Square max pooling with {@code padding} on every side, rounding down: the 3x3/2, pad-1 pooling of
+     * ResNet's and DenseNet's stems (112 -> 56 at 224x224 input).
+     */
+    public static String maxPool(GraphBuilder graph, String name, String input, int kernel, int stride,
+                                 int padding) {
+        graph.addLayer(name, new SubsamplingLayer.Builder(PoolingType.MAX)
+                .kernelSize(kernel, kernel)
+                .stride(stride, stride)
+                .padding(padding, padding)
+                .convolutionMode(ConvolutionMode.Truncate)
+                .build(), input);
+        return name;
+    }
+
     /** Square average pooling without padding (Truncate). */
     public static String avgPool(GraphBuilder graph, String name, String input, int kernel, int stride) {
         return pool(graph, name, input, PoolingType.AVG, kernel, stride, ConvolutionMode.Truncate);
