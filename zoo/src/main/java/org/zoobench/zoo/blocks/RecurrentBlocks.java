@@ -1,19 +1,26 @@
 package org.zoobench.zoo.blocks;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.rnn.ReverseTimeSeriesVertex;
 import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
-import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 
 /**
  * Stacks of recurrent layers, {@code h_t^(k) = f(h_{t-1}^(k), h_t^(k-1))}, one direction or both. A bidirectional
- * layer runs one RNN forward and one backward over the same input and merges them per step,
- * {@code Y_t = f(h_t^f, h_t^b)}: DL4J's {@link Bidirectional} wrapper, so both directions have their own weights.
+ * layer runs one RNN forward and one backward over the same input, each with its own weights, and merges them
+ * per step, {@code Y_t = f(h_t^f, h_t^b)}.
+ *
+ * <p>The backward direction is built from graph vertices rather than DL4J's {@code Bidirectional} wrapper: the
+ * wrapper reverses a padded sequence as a whole, so the backward RNN starts on the padding, and DL4J's LSTM does
+ * not reset its state on masked steps (measured on 1.0.0-M2.1: real-step outputs moved by up to 0.02). Here
+ * {@link ReverseTimeSeriesVertex} reverses only each sequence's real steps, so padding never reaches them.
  */
 public final class RecurrentBlocks {
 
@@ -27,15 +34,15 @@ public final class RecurrentBlocks {
 
     /** How a bidirectional layer merges the forward and backward outputs of one step. */
     public enum Merge {
-        CONCAT(Bidirectional.Mode.CONCAT),
-        ADD(Bidirectional.Mode.ADD),
-        AVERAGE(Bidirectional.Mode.AVERAGE),
-        MULTIPLY(Bidirectional.Mode.MUL);
+        CONCAT, ADD, AVERAGE, MULTIPLY;
 
-        private final Bidirectional.Mode mode;
-
-        Merge(Bidirectional.Mode mode) {
-            this.mode = mode;
+        GraphVertex vertex() {
+            return switch (this) {
+                case CONCAT -> new MergeVertex();
+                case ADD -> new ElementWiseVertex(ElementWiseVertex.Op.Add);
+                case AVERAGE -> new ElementWiseVertex(ElementWiseVertex.Op.Average);
+                case MULTIPLY -> new ElementWiseVertex(ElementWiseVertex.Op.Product);
+            };
         }
     }
 
@@ -71,10 +78,12 @@ public final class RecurrentBlocks {
     }
 
     /**
-     * Adds the stack on top of {@code input} (a [batch, features, time] sequence). Layers are named
-     * {@code name1..nameK}, dropout layers {@code nameK_dropout}. Returns the last layer's name.
+     * Adds the stack on top of {@code input} (a [batch, features, time] sequence whose mask, if any, is that of
+     * the graph input {@code maskInput}). Layer k is named {@code name+k}; a bidirectional one is the merge of
+     * {@code name+k_fwd} and {@code name+k_bwd} (run on the reversed sequence, then reversed back). Dropout
+     * layers are {@code name+k_dropout}. Returns the name of the stack's output.
      */
-    public static String stack(GraphBuilder graph, String name, String input, Stack stack) {
+    public static String stack(GraphBuilder graph, String name, String input, String maskInput, Stack stack) {
         String previous = input;
         for (int k = 1; k <= stack.depth(); k++) {
             if (k > 1 && stack.dropout() > 0) {
@@ -83,12 +92,17 @@ public final class RecurrentBlocks {
                 graph.addLayer(drop, new DropoutLayer.Builder(1 - stack.dropout()).build(), previous);
                 previous = drop;
             }
-            Layer layer = cell(stack.cell(), stack.width());
+            String layer = name + k;
             if (stack.bidirectional()) {
-                layer = new Bidirectional(stack.merge().mode, layer);
+                graph.addLayer(layer + "_fwd", cell(stack.cell(), stack.width()), previous);
+                graph.addVertex(layer + "_reversed", new ReverseTimeSeriesVertex(maskInput), previous);
+                graph.addLayer(layer + "_bwd", cell(stack.cell(), stack.width()), layer + "_reversed");
+                graph.addVertex(layer + "_bwd_in_time_order", new ReverseTimeSeriesVertex(maskInput), layer + "_bwd");
+                graph.addVertex(layer, stack.merge().vertex(), layer + "_fwd", layer + "_bwd_in_time_order");
+            } else {
+                graph.addLayer(layer, cell(stack.cell(), stack.width()), previous);
             }
-            graph.addLayer(name + k, layer, previous);
-            previous = name + k;
+            previous = layer;
         }
         return previous;
     }

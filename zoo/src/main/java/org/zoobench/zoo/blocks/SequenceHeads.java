@@ -2,12 +2,12 @@ package org.zoobench.zoo.blocks;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToRnnPreProcessor;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
-import org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
@@ -24,25 +24,35 @@ public final class SequenceHeads {
 
     /**
      * The notes' sequence classifier: class scores at every step, {@code Y_t = W h_t + b}, then
-     * {@code Y = max_t Y_t} per class, then softmax and cross-entropy. Output [batch, classes].
+     * {@code Y = max_t Y_t} per class over the real steps, then softmax and cross-entropy. Output [batch, classes].
      */
     public static GraphBuilder maxOverTime(GraphBuilder graph, String input, int numClasses) {
-        graph.addLayer("step_scores", new TimeDistributed(new DenseLayer.Builder()
+        return pooledStepScores(graph, input, numClasses, PoolingType.MAX, "max_over_time");
+    }
+
+    /**
+     * {@code Y = mean_t Y_t} over the real steps, then softmax: the same as a linear classifier on the mean
+     * hidden state, since the scores are linear in it. Output [batch, classes].
+     */
+    public static GraphBuilder meanOverTime(GraphBuilder graph, String input, int numClasses) {
+        return pooledStepScores(graph, input, numClasses, PoolingType.AVG, "mean_over_time");
+    }
+
+    private static GraphBuilder pooledStepScores(GraphBuilder graph, String input, int numClasses,
+                                                 PoolingType pooling, String poolName) {
+        // A dense layer on a sequence is applied at every step (time folded into the batch), and unlike DL4J's
+        // TimeDistributed wrapper the fold and unfold carry the mask along, so the pooling never sees padding.
+        graph.addLayer("step_scores", new DenseLayer.Builder()
                 .nOut(numClasses)
                 .activation(Activation.IDENTITY)
                 .weightInit(WeightInit.XAVIER)
-                .build()), input);
-        graph.addLayer("max_over_time", new GlobalPoolingLayer.Builder(PoolingType.MAX).build(), "step_scores");
+                .build(), input);
+        graph.addLayer(poolName, new GlobalPoolingLayer.Builder(pooling).build(), new FeedForwardToRnnPreProcessor(),
+                "step_scores");
         return graph.addLayer(Graphs.OUTPUT, new LossLayer.Builder(LossFunction.MCXENT)
                         .activation(Activation.SOFTMAX)
-                        .build(), "max_over_time")
+                        .build(), poolName)
                 .setOutputs(Graphs.OUTPUT);
-    }
-
-    /** Mean of the hidden states over the real steps, then a softmax classifier. Output [batch, classes]. */
-    public static GraphBuilder meanOverTime(GraphBuilder graph, String input, int numClasses) {
-        graph.addLayer("mean_over_time", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), input);
-        return Graphs.classifier(graph, "mean_over_time", numClasses);
     }
 
     /**

@@ -22,7 +22,7 @@ public record RecurrentClassifier(RecurrentBlocks.Stack stack, Head head) {
     public enum Head {
         /** One label per sequence: per-step class scores, {@code Y = max_t Y_t} (the notes' form). */
         MAX,
-        /** One label per sequence from the mean hidden state over the real steps. */
+        /** One label per sequence: {@code Y = mean_t Y_t} over the real steps. */
         MEAN,
         /** One label per sequence from the hidden state at the last real step. */
         LAST,
@@ -51,7 +51,7 @@ public record RecurrentClassifier(RecurrentBlocks.Stack stack, Head head) {
                     + "28x28), not the image shape " + options.input());
         }
         GraphBuilder graph = Graphs.start(options);
-        String hidden = RecurrentBlocks.stack(graph, "rnn", Graphs.INPUT, stack);
+        String hidden = RecurrentBlocks.stack(graph, "rnn", Graphs.INPUT, Graphs.INPUT, stack);
         int classes = options.numClasses();
         GraphBuilder withHead = switch (head) {
             case MAX -> SequenceHeads.maxOverTime(graph, hidden, classes);
