@@ -4,7 +4,6 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
-import org.deeplearning4j.nn.conf.graph.rnn.ReverseTimeSeriesVertex;
 import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
@@ -20,7 +19,7 @@ import org.nd4j.linalg.activations.Activation;
  * <p>The backward direction is built from graph vertices rather than DL4J's {@code Bidirectional} wrapper: the
  * wrapper reverses a padded sequence as a whole, so the backward RNN starts on the padding, and DL4J's LSTM does
  * not reset its state on masked steps (measured on 1.0.0-M2.1: real-step outputs moved by up to 0.02). Here
- * {@link ReverseTimeSeriesVertex} reverses only each sequence's real steps, so padding never reaches them.
+ * {@link ReverseRealSteps} reverses only each sequence's real steps, so padding never reaches them.
  */
 public final class RecurrentBlocks {
 
@@ -95,9 +94,9 @@ public final class RecurrentBlocks {
             String layer = name + k;
             if (stack.bidirectional()) {
                 graph.addLayer(layer + "_fwd", cell(stack.cell(), stack.width()), previous);
-                graph.addVertex(layer + "_reversed", new ReverseTimeSeriesVertex(maskInput), previous);
+                graph.addVertex(layer + "_reversed", new ReverseRealSteps(maskInput), previous);
                 graph.addLayer(layer + "_bwd", cell(stack.cell(), stack.width()), layer + "_reversed");
-                graph.addVertex(layer + "_bwd_in_time_order", new ReverseTimeSeriesVertex(maskInput), layer + "_bwd");
+                graph.addVertex(layer + "_bwd_in_time_order", new ReverseRealSteps(maskInput), layer + "_bwd");
                 graph.addVertex(layer, stack.merge().vertex(), layer + "_fwd", layer + "_bwd_in_time_order");
             } else {
                 graph.addLayer(layer, cell(stack.cell(), stack.width()), previous);

@@ -1,5 +1,6 @@
 package org.zoobench.zoo.models;
 
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -150,6 +151,12 @@ class RecurrentClassifierTest {
         assertClosedForm("lstm-tagger", Cell.LSTM, false, Merge.CONCAT, 1, 32, Head.PER_STEP);
         assertClosedForm("birnn-tagger", Cell.SIMPLE_RNN, true, Merge.CONCAT, 1, 32, Head.PER_STEP);
         assertClosedForm("rnn-tagger", Cell.SIMPLE_RNN, false, Merge.CONCAT, 1, 32, Head.PER_STEP);
+    }
+
+    @Test
+    void configurationSurvivesJson() {
+        ComputationGraphConfiguration conf = ModelRegistry.get("bilstm-max").configuration();
+        assertEquals(conf, ComputationGraphConfiguration.fromJson(conf.toJson()));
     }
 
     @Test
