@@ -9,6 +9,10 @@ import org.zoobench.zoo.models.Dl4jZoo;
 import org.zoobench.zoo.models.GoogLeNet;
 import org.zoobench.zoo.models.LeNet5;
 import org.zoobench.zoo.models.ResNet;
+import org.zoobench.zoo.blocks.RecurrentBlocks.Cell;
+import org.zoobench.zoo.blocks.RecurrentBlocks.Merge;
+import org.zoobench.zoo.models.RecurrentClassifier;
+import org.zoobench.zoo.models.RecurrentClassifier.Head;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,6 +44,7 @@ public final class ModelRegistry {
                 GoogLeNet.withBatchNorm()::configuration);
         addResNets();
         addDenseNets();
+        addRecurrent();
         addDl4jZoo();
     }
 
@@ -84,6 +89,32 @@ public final class ModelRegistry {
         add("densenet-bc-100", bc.describe(), CIFAR, 10, bc::configuration);
     }
 
+    /** Recurrent models: each bidirectional entry is paired with its causal twin (same cell, depth, widths). */
+    private static void addRecurrent() {
+        // Fashion-MNIST rows: each 28x28 image read as 28 steps of 28 pixels.
+        InputShape rows = InputShape.sequence(28, 28);
+        addTwins("bilstm-max", "lstm-max", "2x64 LSTM, max over time (Fashion-MNIST rows)", rows, 10,
+                RecurrentClassifier.bidirectional(Cell.LSTM, Merge.CONCAT, 2, 64, 0.2, Head.MAX));
+        addTwins("bilstm-mean", "lstm-mean", "2x64 LSTM, mean over time (Fashion-MNIST rows)", rows, 10,
+                RecurrentClassifier.bidirectional(Cell.LSTM, Merge.CONCAT, 2, 64, 0.2, Head.MEAN));
+        addTwins("bilstm-last", "lstm-last", "2x64 LSTM, last step (Fashion-MNIST rows)", rows, 10,
+                RecurrentClassifier.bidirectional(Cell.LSTM, Merge.CONCAT, 2, 64, 0.2, Head.LAST));
+        for (Merge merge : List.of(Merge.ADD, Merge.AVERAGE, Merge.MULTIPLY)) {
+            String mode = merge.name().toLowerCase(Locale.ROOT);
+            add("bilstm-max-" + mode, "bidirectional 2x64 LSTM, directions merged by " + mode
+                            + ", max over time (Fashion-MNIST rows); causal twin: lstm-max", rows, 10,
+                    RecurrentClassifier.bidirectional(Cell.LSTM, merge, 2, 64, 0.2, Head.MAX)::configuration);
+        }
+        addTwins("birnn-max", "rnn-max", "2x64 simple RNN, max over time (Fashion-MNIST rows)", rows, 10,
+                RecurrentClassifier.bidirectional(Cell.SIMPLE_RNN, Merge.CONCAT, 2, 64, 0.2, Head.MAX));
+        // Per-step labelling at the future-context task's default size: 4 symbols per step, 16 steps.
+        InputShape symbols = InputShape.sequence(4, 16);
+        addTwins("bilstm-tagger", "lstm-tagger", "1x32 LSTM, one label per step (future-context)", symbols, 4,
+                RecurrentClassifier.bidirectional(Cell.LSTM, Merge.CONCAT, 1, 32, 0, Head.PER_STEP));
+        addTwins("birnn-tagger", "rnn-tagger", "1x32 simple RNN, one label per step (future-context)", symbols, 4,
+                RecurrentClassifier.bidirectional(Cell.SIMPLE_RNN, Merge.CONCAT, 1, 32, 0, Head.PER_STEP));
+    }
+
     /** DL4J's own zoo, side by side with ours so its deviations from the papers show in the numbers. */
     private static void addDl4jZoo() {
         add("dl4j-lenet", "DL4J zoo LeNet: Caffe variant (20/50 filters, 500-unit FC), not LeNet-5", MNIST, 10, Dl4jZoo::leNet);
@@ -106,6 +137,14 @@ public final class ModelRegistry {
         if (ENTRIES.put(name, new ModelEntry(name, description, input, classes, factory)) != null) {
             throw new IllegalStateException("model registered twice: " + name);
         }
+    }
+
+    /** A bidirectional recurrent model and, under {@code causalName}, its forward-only twin. */
+    private static void addTwins(String name, String causalName, String description, InputShape input, int classes,
+                                 RecurrentClassifier bidirectional) {
+        add(name, "bidirectional " + description, input, classes, bidirectional::configuration);
+        add(causalName, "causal " + description + "; twin of " + name, input, classes,
+                bidirectional.unidirectional()::configuration);
     }
 
     public static List<ModelEntry> all() {

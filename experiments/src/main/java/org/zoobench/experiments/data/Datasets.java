@@ -32,6 +32,10 @@ public final class Datasets {
                 ImageFolderDataset::load);
         register("synthetic", "seeded random images with a learnable class signal, for smoke runs",
                 SyntheticDataset::load);
+        register("future-context", "seeded symbol sequences labelled per step by the symbol 3 steps ahead "
+                + "(4 symbols x 16 steps; causal models cannot see it)", FutureContextTask::load);
+        register("fashion-mnist-rows", "Fashion-MNIST as sequences: 28 steps (rows) of 28 pixels, 10 classes",
+                ImageRows::fashionMnist);
     }
 
     private Datasets() {

@@ -1,0 +1,59 @@
+package org.zoobench.experiments.data;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.zoobench.zoo.InputShape;
+import org.zoobench.zoo.UserInputException;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class ImageRowsTest {
+
+    @Test
+    void stepHIsImageRowH() {
+        // 2 images of 3 rows x 4 columns with pixel value 100*n + 10*row + column.
+        INDArray images = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 1, 3, 4);
+        for (int n = 0; n < 2; n++) {
+            for (int h = 0; h < 3; h++) {
+                for (int w = 0; w < 4; w++) {
+                    images.putScalar(new long[]{n, 0, h, w}, 100 * n + 10 * h + w);
+                }
+            }
+        }
+        INDArray labels = Nd4j.eye(2);
+        DataSet set = new DataSet(images, labels);
+        LoadedDataset rows = ImageRows.asSequences(
+                new LoadedDataset("tiny", set, set, InputShape.image(1, 3, 4), List.of("a", "b")), "tiny-rows");
+
+        INDArray seq = rows.train().getFeatures();
+        assertArrayEquals(new long[]{2, 4, 3}, seq.shape());
+        assertEquals(InputShape.sequence(4, 3), rows.shape());
+        for (int n = 0; n < 2; n++) {
+            for (int h = 0; h < 3; h++) {
+                for (int w = 0; w < 4; w++) {
+                    assertEquals(100 * n + 10 * h + w, seq.getFloat(n, w, h), 0f);
+                }
+            }
+        }
+        assertEquals(labels, rows.train().getLabels());
+        assertEquals(List.of("a", "b"), rows.classNames());
+    }
+
+    @Test
+    void colourImagesAreRefused() {
+        DataSet set = new DataSet(Nd4j.zeros(1, 3, 2, 2), Nd4j.ones(1, 1));
+        LoadedDataset colour = new LoadedDataset("rgb", set, set, InputShape.image(3, 2, 2), List.of("x"));
+        assertThrows(UserInputException.class, () -> ImageRows.asSequences(colour, "rgb-rows"));
+    }
+
+    @Test
+    void fashionMnistRowsIsRegistered() {
+        assertEquals("fashion-mnist-rows", Datasets.get("fashion-mnist-rows").name());
+    }
+}
