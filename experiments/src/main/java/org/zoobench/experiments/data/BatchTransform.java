@@ -2,6 +2,7 @@ package org.zoobench.experiments.data;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.image.ResizeBilinear;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.zoobench.zoo.InputShape;
@@ -103,7 +104,8 @@ final class BatchTransform {
         }
         // ND4J's resize works on NHWC; half-pixel centres match the usual (PyTorch align_corners=False) bilinear.
         INDArray nhwc = x.permute(0, 2, 3, 1).dup('c');
-        INDArray resized = Nd4j.image().resizeBiLinear(nhwc, to.height(), to.width(), false, true);
+        INDArray resized = Nd4j.create(x.dataType(), x.size(0), to.height(), to.width(), x.size(1));
+        Nd4j.exec(new ResizeBilinear(nhwc, resized, to.height(), to.width(), false, true));
         return resized.permute(0, 3, 1, 2).dup('c');
     }
 }
