@@ -1,0 +1,18 @@
+package org.zoobench.experiments.results;
+
+/** A figure in percent with its bootstrap interval. */
+public record Estimate(double value, double low, double high) {
+
+    public static Estimate percent(double fraction, Interval interval) {
+        return new Estimate(100 * fraction, 100 * interval.low(), 100 * interval.high());
+    }
+
+    public double halfWidth() {
+        return (high - low) / 2;
+    }
+
+    /** E.g. "84.3 [83.6, 85.0]". */
+    public String format() {
+        return String.format(java.util.Locale.ROOT, "%.1f [%.1f, %.1f]", value, low, high);
+    }
+}

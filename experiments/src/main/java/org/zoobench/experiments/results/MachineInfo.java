@@ -1,0 +1,33 @@
+package org.zoobench.experiments.results;
+
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/** Where a run ran: ND4J backend, device, BLAS vendor, threads, cores, plus ND4J's full environment report. */
+public record MachineInfo(String backend, String device, String blasVendor, int blasThreads, int ompThreads,
+                          int cores, String os, String java, Map<String, String> environment) {
+
+    public static MachineInfo current() {
+        Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
+        Map<String, String> all = new TreeMap<>();
+        env.forEach((k, v) -> all.put(String.valueOf(k), String.valueOf(v)));
+        String backend = all.getOrDefault("backend", Nd4j.getBackend().getClass().getSimpleName());
+        String device = backend.toLowerCase().contains("cuda") ? "GPU" : "CPU";
+        return new MachineInfo(backend, device, all.getOrDefault("blas.vendor", "unknown"),
+                intOf(all.get("blas.threads")), intOf(all.get("omp.threads")),
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                System.getProperty("java.version"), all);
+    }
+
+    private static int intOf(String s) {
+        try {
+            return s == null ? -1 : Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}

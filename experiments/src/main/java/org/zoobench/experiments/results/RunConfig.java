@@ -1,0 +1,46 @@
+package org.zoobench.experiments.results;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Everything that decides what a run computes. Two runs with equal configs are the same experiment, which is
+ * what lets a rerun of a suite skip finished runs.
+ *
+ * @param input       CxHxW (or FxT) the model is built for and the data resized to
+ * @param trainLimit  number of training examples used (a seeded subset), or 0 for all
+ * @param testLimit   number of test examples used (the first ones), or 0 for all
+ * @param learningRate the updater's learning rate
+ * @param targetAccuracy test top-1 (percent) whose time of first reaching is recorded
+ */
+public record RunConfig(String model, String dataset, String input, int classes, int epochs, int batchSize,
+                        String updater, double learningRate, long seed, int trainLimit, int testLimit,
+                        double targetAccuracy, int bootstrapSamples) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public RunConfig withSeed(long s) {
+        return new RunConfig(model, dataset, input, classes, epochs, batchSize, updater, learningRate, s,
+                trainLimit, testLimit, targetAccuracy, bootstrapSamples);
+    }
+
+    /** Directory name of the run: readable prefix plus a hash of the whole config. */
+    public String runId() {
+        return model + "_seed" + seed + "_" + hash();
+    }
+
+    private String hash() {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(JSON.writeValueAsString(this).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 4);
+        } catch (NoSuchAlgorithmException | JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package org.zoobench.experiments.results;
+
+import java.util.List;
+
+/**
+ * Everything recorded about one training run. Accuracies are in percent.
+ *
+ * @param status            {@link #FINISHED} or {@link #DIVERGED} (loss became NaN or infinite; training stopped)
+ * @param top1              test top-1 with its bootstrap interval; null for a diverged run
+ * @param imagenetParamCount trainable params of the same architecture at its published (ImageNet) config,
+ *                          where the suite defines one, else 0
+ * @param trainSamplesPerSec training throughput, warm-up steps excluded
+ * @param inferSamplesPerSec inference throughput on the test set, warm-up batch excluded
+ * @param dataLoadingShare  fraction of training step time spent waiting for the next batch
+ * @param timeToTargetSec   training seconds until test top-1 first reached the config's target, null if never
+ * @param peakHeapBytes     peak JVM heap in use, sampled during the run
+ * @param peakOffHeapBytes  peak off-heap memory held by ND4J/JavaCPP buffers
+ * @param peakPhysicalBytes peak resident memory of the whole process
+ */
+public record RunRecord(String runId, String suite, String group, RunConfig config, String status, String statusDetail,
+                        long paramCount, long imagenetParamCount, long macs,
+                        Estimate top1, Estimate top5, List<EpochStats> epochs,
+                        double trainSamplesPerSec, double inferSamplesPerSec, double dataLoadingShare,
+                        double wallTimeSec, double trainTimeSec, Double timeToTargetSec,
+                        long peakHeapBytes, long peakOffHeapBytes, long peakPhysicalBytes,
+                        MachineInfo machine, String gitCommit, String startedAt, String finishedAt) {
+
+    public static final String FINISHED = "finished";
+    public static final String DIVERGED = "diverged";
+
+    public boolean diverged() {
+        return DIVERGED.equals(status);
+    }
+
+    public String model() {
+        return config.model();
+    }
+
+    public long seed() {
+        return config.seed();
+    }
+}
