@@ -129,6 +129,21 @@ class DataPipelineTest {
     }
 
     @Test
+    void bilinearMatchesNd4jsResizeOpUpAndDown() {
+        INDArray images = Nd4j.rand(DataType.FLOAT, 3, 2, 5, 7);
+        DataSet set = new DataSet(images, Nd4j.create(new float[]{1, 0, 0, 1, 1, 0}, new long[]{3, 2}, 'c'));
+        LoadedDataset data = new LoadedDataset("rand", set, set, InputShape.image(2, 5, 7), List.of("a", "b"));
+        InputShape target = InputShape.image(2, 9, 4); // taller, narrower
+        try (PipelineIterator it = DataPipeline.builder(data, target).normalize(false).build().test()) {
+            INDArray ours = it.next().getFeatures();
+            INDArray nhwc = images.permute(0, 2, 3, 1).dup('c');
+            INDArray theirs = Nd4j.create(DataType.FLOAT, 3, 9, 4, 2);
+            Nd4j.exec(new org.nd4j.linalg.api.ops.impl.image.ResizeBilinear(nhwc, theirs, 9, 4, false, true));
+            assertTrue(theirs.permute(0, 3, 1, 2).equalsWithEps(ours, 1e-5), ours + "\nvs\n" + theirs);
+        }
+    }
+
+    @Test
     void colourBecomesGreyByLuminance() {
         INDArray rgb = Nd4j.create(DataType.FLOAT, 2, 3, 2, 2);
         rgb.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0), org.nd4j.linalg.indexing.NDArrayIndex.point(0))
@@ -156,6 +171,13 @@ class DataPipelineTest {
             assertEquals(0.0, f.getFloat(2, 0, 1, 2), 0.0);
             assertEquals(0.0, f.getFloat(2, 0, 6, 5), 0.0);
             assertEquals(16 * 2 / 1000.0, f.slice(2).sumNumber().doubleValue(), 1e-6);
+        }
+        DataPipeline normalised = DataPipeline.builder(data, InputShape.image(1, 8, 8)).resize(Resize.PAD).build();
+        Normalization stats = normalised.normalization();
+        try (PipelineIterator it = normalised.test()) {
+            INDArray f = it.next().getFeatures();
+            assertEquals(-stats.mean()[0] / stats.std()[0], f.getFloat(0, 0, 0, 0), 1e-5, "the border is black");
+            assertEquals((0.002 - stats.mean()[0]) / stats.std()[0], f.getFloat(2, 0, 3, 3), 1e-5);
         }
         assertOneLine(assertThrows(UserInputException.class,
                 () -> DataPipeline.builder(data, InputShape.image(1, 2, 2)).resize(Resize.PAD).build()), "cannot pad");
