@@ -33,7 +33,6 @@ final class ShuffledBatches implements DataSetIterator {
     private final int[] order;
     private int epoch;
     private int cursor;
-    private DataSetPreProcessor preProcessor;
 
     ShuffledBatches(DataSet data, int batchSize, boolean shuffle, long seed, BatchTransform transform,
                     int inputColumns, List<String> labels, AtomicLong producedNanos) {
@@ -84,9 +83,6 @@ final class ShuffledBatches implements DataSetIterator {
         cursor += n;
         DataSet batch = new DataSet(transform.apply(features.buffer, features.shape, rows), labelArray.rows(rows),
                 featuresMask == null ? null : featuresMask.rows(rows), labelsMask == null ? null : labelsMask.rows(rows));
-        if (preProcessor != null) {
-            preProcessor.preProcess(batch);
-        }
         producedNanos.addAndGet(System.nanoTime() - start);
         return batch;
     }
@@ -140,12 +136,12 @@ final class ShuffledBatches implements DataSetIterator {
 
     @Override
     public void setPreProcessor(DataSetPreProcessor preProcessor) {
-        this.preProcessor = preProcessor;
+        throw new UnsupportedOperationException("DataPipeline already normalises; add transforms there");
     }
 
     @Override
     public DataSetPreProcessor getPreProcessor() {
-        return preProcessor;
+        return null;
     }
 
     @Override

@@ -244,6 +244,20 @@ class DataPipelineTest {
     }
 
     @Test
+    void sequencesAreGatheredUnchanged() {
+        INDArray features = Nd4j.rand(DataType.FLOAT, 6, 5, 7);
+        INDArray labels = Nd4j.rand(DataType.FLOAT, 6, 2, 7);
+        DataSet set = new DataSet(features, labels);
+        LoadedDataset data = new LoadedDataset("seq", set, set, InputShape.sequence(5, 7), List.of("a", "b"));
+        try (PipelineIterator it = DataPipeline.builder(data, InputShape.sequence(5, 7)).batchSize(4).build().test()) {
+            DataSet first = it.next();
+            assertEquals(features.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 4)), first.getFeatures());
+            assertEquals(labels.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 4)), first.getLabels());
+            assertArrayEquals(new long[]{2, 5, 7}, it.next().getFeatures().shape());
+        }
+    }
+
+    @Test
     void mismatchedInputsAreUserErrors() {
         LoadedDataset data = indexed(5);
         assertOneLine(assertThrows(UserInputException.class,
