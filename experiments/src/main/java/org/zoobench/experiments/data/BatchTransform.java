@@ -3,20 +3,24 @@ package org.zoobench.experiments.data;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.zoobench.experiments.data.DataPipeline.Resize;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.UserInputException;
-import org.zoobench.experiments.data.DataPipeline.Resize;
+
+import java.nio.FloatBuffer;
 
 /**
- * Turns a batch of native-shape examples into what a model takes: channel conversion (grey to 3 channels by
- * copying, colour to grey by luminance), resize to the model's height and width (bilinear, or zero padding
- * around the centre), per-channel normalisation, and the model's data type. Sequences pass through unchanged
- * apart from the data type.
+ * Turns chosen examples of a native-shape data set into a batch a model takes: channel conversion (grey to 3
+ * channels by copying, colour to grey by luminance), per-channel normalisation, resize to the model's height
+ * and width (bilinear, or padding around the centre), and the model's data type. Sequences are only gathered
+ * and cast.
+ * <p>
+ * All of it happens in one plain Java pass per example over the data set's memory, on the prefetch thread:
+ * for batches of small images that is far cheaper than a chain of ND4J ops (each with its own dispatch cost).
  */
 final class BatchTransform {
 
-    private static final float[] LUMA = {0.299f, 0.587f, 0.114f};
+    static final float[] LUMA = {0.299f, 0.587f, 0.114f};
 
     private final InputShape from;
     private final InputShape to;
@@ -57,53 +61,149 @@ final class BatchTransform {
         }
     }
 
-    /** Converts native images to the model's channel count (no resize); used for statistics too. */
-    INDArray convertChannels(INDArray x) {
-        if (from.isSequence() || from.channels() == to.channels()) {
-            return x;
-        }
-        if (to.channels() == 3) {
-            return Nd4j.concat(1, x, x, x);
-        }
-        INDArray grey = x.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 1), NDArrayIndex.all(), NDArrayIndex.all())
-                .mul(LUMA[0]);
-        for (int c = 1; c < 3; c++) {
-            grey.addi(x.get(NDArrayIndex.all(), NDArrayIndex.interval(c, c + 1), NDArrayIndex.all(),
-                    NDArrayIndex.all()).mul(LUMA[c]));
-        }
-        return grey;
+    /** Native images converted to the model's channel count, whole; used to measure statistics. */
+    INDArray convertChannels(INDArray images) {
+        return gather(floats(images), images.shape(), allRows(images.size(0)), null);
     }
 
-    INDArray apply(INDArray batch) {
+    /** The batch of examples {@code rows} of {@code source} (a contiguous float array from {@link #floats}). */
+    INDArray apply(FloatBuffer source, long[] sourceShape, int[] rows) {
         if (from.isSequence()) {
-            return batch.castTo(dataType);
+            return Gather.rows(source, sourceShape, rows).castTo(dataType);
         }
-        INDArray x = resize(convertChannels(batch));
-        if (x == batch) {
-            x = batch.dup();
-        }
-        if (normalization != null) {
-            normalization.apply(x);
-        }
-        return x.castTo(dataType);
+        return gather(source, sourceShape, rows, normalization).castTo(dataType);
     }
 
-    private INDArray resize(INDArray x) {
-        if (from.height() == to.height() && from.width() == to.width()) {
-            return x;
+    /** A float view of a contiguous c-order float array's memory. */
+    static FloatBuffer floats(INDArray array) {
+        if (array.dataType() != DataType.FLOAT || array.isView() || array.ordering() != 'c') {
+            throw new IllegalArgumentException("expected a contiguous c-order float array, got " + array.shapeInfoToString());
         }
-        if (resize == Resize.PAD) {
-            long n = x.size(0);
-            INDArray padded = Nd4j.zeros(x.dataType(), n, x.size(1), to.height(), to.width());
-            int top = (to.height() - from.height()) / 2;
-            int left = (to.width() - from.width()) / 2;
-            padded.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(top, top + from.height()),
-                    NDArrayIndex.interval(left, left + from.width())).assign(x);
-            return padded;
+        return array.data().asNioFloat();
+    }
+
+    private static int[] allRows(long n) {
+        int[] rows = new int[Math.toIntExact(n)];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = i;
         }
-        // ND4J's resize works on NHWC; half-pixel centres match the usual (PyTorch align_corners=False) bilinear.
-        INDArray nhwc = x.permute(0, 2, 3, 1).dup('c');
-        INDArray resized = Nd4j.image().resizeBiLinear(nhwc, to.height(), to.width(), false, true);
-        return resized.permute(0, 3, 1, 2).dup('c');
+        return rows;
+    }
+
+    /**
+     * For each example and model channel: take the source plane (or the luminance of the colour planes), bring
+     * it to the model's size, then normalise. A grey plane is resized once and shared by the three copies.
+     */
+    private INDArray gather(FloatBuffer source, long[] shape, int[] rows, Normalization norm) {
+        int inC = (int) shape[1];
+        int inH = (int) shape[2];
+        int inW = (int) shape[3];
+        int outC = to.channels();
+        boolean sameSize = inH == to.height() && inW == to.width();
+        int outH = sameSize ? inH : to.height();
+        int outW = sameSize ? inW : to.width();
+        int inPlane = inH * inW;
+        int outPlane = outH * outW;
+        Resizer resizer = sameSize ? null : new Resizer(inH, inW, outH, outW, resize);
+        float[] out = new float[rows.length * outC * outPlane];
+        float[] in = new float[inC * inPlane];
+        float[] grey = inC == 3 && outC == 1 ? new float[inPlane] : null;
+        float[] sized = sameSize ? null : new float[outPlane];
+        for (int k = 0; k < rows.length; k++) {
+            source.get(rows[k] * in.length, in, 0, in.length);
+            for (int c = 0; c < outC; c++) {
+                float[] plane = in;
+                int offset = inC == 1 ? 0 : c * inPlane;
+                if (grey != null) {
+                    for (int p = 0; p < inPlane; p++) {
+                        grey[p] = LUMA[0] * in[p] + LUMA[1] * in[inPlane + p] + LUMA[2] * in[2 * inPlane + p];
+                    }
+                    plane = grey;
+                    offset = 0;
+                }
+                if (resizer != null) {
+                    if (!(inC == 1 && c > 0)) { // a grey plane shown as colour is resized once
+                        resizer.resize(plane, offset, sized);
+                    }
+                    plane = sized;
+                    offset = 0;
+                }
+                float mean = norm == null ? 0 : norm.mean()[c];
+                float scale = norm == null ? 1 : 1 / norm.std()[c];
+                int o = (k * outC + c) * outPlane;
+                for (int p = 0; p < outPlane; p++) {
+                    out[o + p] = (plane[offset + p] - mean) * scale;
+                }
+            }
+        }
+        return Nd4j.create(out, new long[]{rows.length, outC, outH, outW}, 'c');
+    }
+
+    /**
+     * Brings one plane to another size. Bilinear uses half-pixel centres and clamps at the border, the usual
+     * definition (PyTorch's align_corners=False, TensorFlow's half_pixel_centers); padding centres the plane on
+     * black (0, before normalisation).
+     */
+    static final class Resizer {
+        private final int inH;
+        private final int inW;
+        private final int outH;
+        private final int outW;
+        private final Resize mode;
+        private final int[] y0;
+        private final int[] y1;
+        private final float[] wy;
+        private final int[] x0;
+        private final int[] x1;
+        private final float[] wx;
+
+        Resizer(int inH, int inW, int outH, int outW, Resize mode) {
+            this.inH = inH;
+            this.inW = inW;
+            this.outH = outH;
+            this.outW = outW;
+            this.mode = mode;
+            y0 = new int[outH];
+            y1 = new int[outH];
+            wy = new float[outH];
+            x0 = new int[outW];
+            x1 = new int[outW];
+            wx = new float[outW];
+            taps(inH, outH, y0, y1, wy);
+            taps(inW, outW, x0, x1, wx);
+        }
+
+        private static void taps(int in, int out, int[] lo, int[] hi, float[] weight) {
+            double scale = (double) in / out;
+            for (int d = 0; d < out; d++) {
+                double s = Math.max(0, (d + 0.5) * scale - 0.5);
+                int l = Math.min((int) s, in - 1);
+                lo[d] = l;
+                hi[d] = Math.min(l + 1, in - 1);
+                weight[d] = (float) (s - l);
+            }
+        }
+
+        void resize(float[] src, int offset, float[] dst) {
+            if (mode == Resize.PAD) {
+                java.util.Arrays.fill(dst, 0f);
+                int top = (outH - inH) / 2;
+                int left = (outW - inW) / 2;
+                for (int y = 0; y < inH; y++) {
+                    System.arraycopy(src, offset + y * inW, dst, (top + y) * outW + left, inW);
+                }
+                return;
+            }
+            for (int y = 0; y < outH; y++) {
+                int r0 = offset + y0[y] * inW;
+                int r1 = offset + y1[y] * inW;
+                float fy = wy[y];
+                for (int x = 0; x < outW; x++) {
+                    float top = src[r0 + x0[x]] + wx[x] * (src[r0 + x1[x]] - src[r0 + x0[x]]);
+                    float bottom = src[r1 + x0[x]] + wx[x] * (src[r1 + x1[x]] - src[r1 + x0[x]]);
+                    dst[y * outW + x] = top + fy * (bottom - top);
+                }
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 package org.zoobench.experiments.data;
 
 import org.zoobench.zoo.InputShape;
+import org.zoobench.zoo.UserInputException;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -26,11 +27,11 @@ public record DataOptions(Path path, int limit, int testLimit, long seed, Path c
 
     public DataOptions {
         if (limit < 0 || testLimit < 0) {
-            throw new org.zoobench.zoo.UserInputException("a data limit cannot be negative, got "
+            throw new UserInputException("a data limit cannot be negative, got "
                     + Math.min(limit, testLimit));
         }
         if (!(testFraction > 0 && testFraction < 1)) {
-            throw new org.zoobench.zoo.UserInputException("the test fraction must lie strictly between 0 and 1, got "
+            throw new UserInputException("the test fraction must lie strictly between 0 and 1, got "
                     + testFraction);
         }
     }

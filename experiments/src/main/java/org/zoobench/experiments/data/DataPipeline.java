@@ -71,8 +71,11 @@ public final class DataPipeline {
         if (data.shape().channels() == 1 && input.channels() == 3) {
             return Normalization.measure(train.getFeatures()).replicate(3);
         }
+        if (data.shape().channels() == input.channels()) {
+            return Normalization.measure(train.getFeatures());
+        }
         BatchTransform channelsOnly = new BatchTransform(data.shape(), input, b.resize, null, b.dataType);
-        return Normalization.measure(channelsOnly.convertChannels(train.getFeatures()));
+        return Normalization.measure(channelsOnly.convertChannels(train.getFeatures().castTo(DataType.FLOAT).dup('c')));
     }
 
     public static Builder builder(LoadedDataset data, InputShape modelInput) {

@@ -1,8 +1,6 @@
 package org.zoobench.experiments.data;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Broadcast;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
 
@@ -36,15 +34,6 @@ public record Normalization(float[] mean, float[] std) {
         Arrays.fill(m, mean[0]);
         Arrays.fill(s, std[0]);
         return new Normalization(m, s);
-    }
-
-    /** Normalises NCHW images in place. */
-    INDArray apply(INDArray images) {
-        INDArray m = Nd4j.create(mean).castTo(images.dataType());
-        INDArray s = Nd4j.create(std).castTo(images.dataType());
-        Broadcast.sub(images, m, images, 1);
-        Broadcast.div(images, s, images, 1);
-        return images;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.zoobench.experiments.data;
 
-import org.nd4j.linalg.dataset.AsyncDataSetIterator;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -10,10 +9,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The iterator {@link DataPipeline} hands out: batches ready for the model, produced ahead of time on a
- * background thread (DL4J's {@link AsyncDataSetIterator}) when prefetching is on, and timed so the runner can
+ * background thread when prefetching is on, and timed so the runner can
  * report how much of each step was spent waiting for data ({@link #stats()}). {@link #reset()} starts the
  * next epoch (with a new shuffle for training data). Call {@link #close()} when done to stop the prefetch thread.
- * Reports {@code asyncSupported() == false} so DL4J does not wrap it in a second prefetcher.
+ * Reports {@code asyncSupported() == false} so DL4J does not wrap it in its own prefetcher.
  */
 public final class PipelineIterator implements DataSetIterator, AutoCloseable {
 
@@ -28,7 +27,7 @@ public final class PipelineIterator implements DataSetIterator, AutoCloseable {
     private long lastCall;
 
     PipelineIterator(ShuffledBatches batches, int prefetch, AtomicLong producedNanos, int size) {
-        this.source = prefetch > 0 ? new AsyncDataSetIterator(batches, prefetch, false) : batches;
+        this.source = prefetch > 0 ? new Prefetcher(batches, prefetch) : batches;
         this.producedNanos = producedNanos;
         this.size = size;
     }
@@ -101,8 +100,8 @@ public final class PipelineIterator implements DataSetIterator, AutoCloseable {
 
     @Override
     public void close() {
-        if (source instanceof AsyncDataSetIterator async) {
-            async.shutdown();
+        if (source instanceof Prefetcher prefetcher) {
+            prefetcher.stop();
         }
     }
 

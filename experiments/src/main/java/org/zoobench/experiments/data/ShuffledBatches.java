@@ -1,11 +1,12 @@
 package org.zoobench.experiments.data;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
-import org.nd4j.linalg.factory.Nd4j;
 
+import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Random;
@@ -18,7 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ShuffledBatches implements DataSetIterator {
 
-    private final DataSet data;
+    private final Source features;
+    private final Source labelArray;
+    private final Source featuresMask;
+    private final Source labelsMask;
     private final int batchSize;
     private final boolean shuffle;
     private final long seed;
@@ -29,11 +33,13 @@ final class ShuffledBatches implements DataSetIterator {
     private final int[] order;
     private int epoch;
     private int cursor;
-    private DataSetPreProcessor preProcessor;
 
     ShuffledBatches(DataSet data, int batchSize, boolean shuffle, long seed, BatchTransform transform,
                     int inputColumns, List<String> labels, AtomicLong producedNanos) {
-        this.data = data;
+        this.features = Source.of(data.getFeatures());
+        this.labelArray = Source.of(data.getLabels());
+        this.featuresMask = Source.of(data.getFeaturesMaskArray());
+        this.labelsMask = Source.of(data.getLabelsMaskArray());
         this.batchSize = batchSize;
         this.shuffle = shuffle;
         this.seed = seed;
@@ -75,25 +81,26 @@ final class ShuffledBatches implements DataSetIterator {
         int[] rows = new int[n];
         System.arraycopy(order, cursor, rows, 0, n);
         cursor += n;
-        INDArray features = transform.apply(gather(data.getFeatures(), rows));
-        INDArray labelRows = gather(data.getLabels(), rows);
-        DataSet batch = new DataSet(features, labelRows,
-                data.getFeaturesMaskArray() == null ? null : gather(data.getFeaturesMaskArray(), rows),
-                data.getLabelsMaskArray() == null ? null : gather(data.getLabelsMaskArray(), rows));
-        if (preProcessor != null) {
-            preProcessor.preProcess(batch);
-        }
+        DataSet batch = new DataSet(transform.apply(features.buffer, features.shape, rows), labelArray.rows(rows),
+                featuresMask == null ? null : featuresMask.rows(rows), labelsMask == null ? null : labelsMask.rows(rows));
         producedNanos.addAndGet(System.nanoTime() - start);
         return batch;
     }
 
-    /** The given examples (first dimension) of an array of any rank, as a new array. */
-    private static INDArray gather(INDArray source, int[] rows) {
-        long[] shape = source.shape().clone();
-        INDArray flat = source.reshape('c', shape[0], source.length() / shape[0]);
-        INDArray picked = Nd4j.pullRows(flat, 1, rows);
-        shape[0] = rows.length;
-        return picked.reshape('c', shape);
+    /** An array held as contiguous floats, for gathering examples without ND4J op overhead. */
+    private record Source(FloatBuffer buffer, long[] shape) {
+        static Source of(INDArray array) {
+            if (array == null) {
+                return null;
+            }
+            INDArray contiguous = array.dataType() == DataType.FLOAT && !array.isView() && array.ordering() == 'c'
+                    ? array : array.castTo(DataType.FLOAT).dup('c');
+            return new Source(BatchTransform.floats(contiguous), contiguous.shape());
+        }
+
+        INDArray rows(int[] rows) {
+            return Gather.rows(buffer, shape, rows);
+        }
     }
 
     @Override
@@ -129,12 +136,12 @@ final class ShuffledBatches implements DataSetIterator {
 
     @Override
     public void setPreProcessor(DataSetPreProcessor preProcessor) {
-        this.preProcessor = preProcessor;
+        throw new UnsupportedOperationException("DataPipeline already normalises; add transforms there");
     }
 
     @Override
     public DataSetPreProcessor getPreProcessor() {
-        return preProcessor;
+        return null;
     }
 
     @Override
