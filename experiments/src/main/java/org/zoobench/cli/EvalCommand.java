@@ -9,12 +9,16 @@ import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.runner.DataProvider;
 import org.zoobench.experiments.runner.Evaluation;
+import org.zoobench.experiments.runner.RunData;
 import org.zoobench.zoo.UserInputException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -25,11 +29,15 @@ import java.util.concurrent.Callable;
                 + "on the test set it was recorded on.")
 public final class EvalCommand implements Callable<Integer> {
 
+    @Spec
+    CommandSpec spec;
+
     @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a run directory holding record.json and model.zip")
     Path runDir;
 
     @Override
     public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
         Path recordFile = runDir.resolve(ResultsStore.RECORD);
         Path modelFile = runDir.resolve(ResultsStore.MODEL);
         if (!Files.isRegularFile(recordFile) || !Files.isRegularFile(modelFile)) {
@@ -39,14 +47,17 @@ public final class EvalCommand implements Callable<Integer> {
         RunRecord record = ResultsStore.readRecord(recordFile);
         RunConfig c = record.config();
         ComputationGraph net = ModelSerializer.restoreComputationGraph(modelFile.toFile(), false);
-        Evaluation eval = Evaluation.of(net, new DataProvider(DataSources::load).forRun(c).test());
+        Evaluation eval;
+        try (RunData data = DataProvider.standard().forRun(c)) {
+            eval = Evaluation.of(net, data.test());
+        }
         Bootstrap bootstrap = new Bootstrap(c.bootstrapSamples(), Bootstrap.DEFAULT_CONFIDENCE, c.seed());
         Estimate top1 = Estimate.percent(eval.top1(), bootstrap.accuracy(eval.predictions().top1Hit()));
         Estimate top5 = Estimate.percent(eval.top5(), bootstrap.accuracy(eval.predictions().top5Hit()));
-        System.out.printf(Locale.ROOT, "%s on %s (%d test images): top-1 %s, top-5 %s, loss %.4f, %.0f img/s%n",
+        out.printf(Locale.ROOT, "%s on %s (%d test images): top-1 %s, top-5 %s, loss %.4f, %.0f img/s%n",
                 c.model(), c.dataset(), eval.predictions().size(), top1.format(), top5.format(), eval.loss(),
                 eval.samplesPerSec());
-        System.out.printf(Locale.ROOT, "recorded at training time:        top-1 %s, top-5 %s%n",
+        out.printf(Locale.ROOT, "recorded at training time:        top-1 %s, top-5 %s%n",
                 record.top1() == null ? "—" : record.top1().format(), record.top5() == null ? "—" : record.top5().format());
         return 0;
     }

@@ -4,8 +4,11 @@ import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.suites.Suites;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -15,17 +18,22 @@ import java.util.concurrent.Callable;
                 + "the table.")
 public final class ReportCommand implements Callable<Integer> {
 
+    @Spec
+    CommandSpec spec;
+
     @Parameters(index = "0", paramLabel = "DIR", description = "a results directory written by train or run")
     Path dir;
 
     @Override
     public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
         ResultsStore store = ResultsStore.openForReading(dir);
         var records = store.records();
         String report = store.suiteInfo()
                 .map(info -> Suites.get(info.suite()).report(store, records))
                 .orElseGet(() -> ResultsReport.report(store, records));
-        System.out.print(report);
+        out.print(report);
+        out.flush();
         return 0;
     }
 }

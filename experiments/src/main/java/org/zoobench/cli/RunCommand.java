@@ -9,9 +9,12 @@ import org.zoobench.experiments.suites.SuiteRunner;
 import org.zoobench.experiments.suites.Suites;
 import org.zoobench.zoo.ModelRegistry;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -20,6 +23,9 @@ import java.util.concurrent.Callable;
         description = "Run an experiment suite (resuming a killed one), then print its table and write results "
                 + "and plots. Suites: alexnet-ablation.")
 public final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "SUITE", description = "suite name, e.g. alexnet-ablation")
     String suiteName;
@@ -33,21 +39,22 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
         Suite suite = Suites.get(suiteName);
         SuitePlan plan = suite.plan(quick);
         Path dir = results != null ? results : Path.of("results", suite.name() + (quick ? "-quick" : ""));
         ResultsStore store = ResultsStore.openForWriting(dir);
-        System.out.println("== " + suite.name() + (quick ? " (quick)" : "") + ": " + suite.description());
-        System.out.println("Recipe: " + plan.recipe());
-        plan.notes().forEach(n -> System.out.println("Note: " + n));
+        out.println("== " + suite.name() + (quick ? " (quick)" : "") + ": " + suite.description());
+        out.println("Recipe: " + plan.recipe());
+        plan.notes().forEach(n -> out.println("Note: " + n));
         store.writeSuiteInfo(new SuiteInfo(suite.name(), quick, plan.recipe()));
-        DataProvider data = new DataProvider(DataSources::load);
-        System.out.println(SuiteRunner.expectedDuration(store, plan.runs(), ModelRegistry::get, data));
+        DataProvider data = DataProvider.standard();
+        out.println(SuiteRunner.expectedDuration(store, plan.runs(), ModelRegistry::get, data));
         long start = System.nanoTime();
-        new SuiteRunner(store, ModelRegistry::get, data, System.out).run(plan.runs());
-        System.out.println();
-        System.out.print(suite.report(store, store.records()));
-        System.out.printf("%nSuite time %s. Results: %s (results.csv, results.jsonl, results.md, runs/, plots/)%n",
+        new SuiteRunner(store, ModelRegistry::get, data, out).run(plan.runs());
+        out.println();
+        out.print(suite.report(store, store.records()));
+        out.printf("%nSuite time %s. Results: %s (results.csv, results.jsonl, results.md, runs/, plots/)%n",
                 SuiteRunner.duration((System.nanoTime() - start) / 1e9), store.dir());
         return 0;
     }

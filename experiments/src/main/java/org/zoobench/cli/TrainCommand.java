@@ -16,9 +16,12 @@ import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.profile.ModelProfile;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +32,9 @@ import java.util.concurrent.Callable;
         description = "Train and evaluate one model on a data set; record accuracy with bootstrap intervals, "
                 + "curves, throughput, memory and the machine under --results.")
 public final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "registered model name (see `zoobench models`)")
     String model;
@@ -67,7 +73,7 @@ public final class TrainCommand implements Callable<Integer> {
     int limit;
 
     @Option(names = "--test-limit", defaultValue = "0", paramLabel = "N",
-            description = "evaluate on the first N test images (default: all)")
+            description = "evaluate on a fixed seeded subset of N test images (default: all)")
     int testLimit;
 
     @Option(names = "--target", defaultValue = "85", paramLabel = "TOP1",
@@ -84,10 +90,11 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
         checkRanges();
         ModelEntry entry = ModelRegistry.get(model);
-        DataProvider data = new DataProvider(DataSources::load);
-        var loaded = data.dataset(dataset);
+        DataProvider data = DataProvider.standard();
+        var loaded = data.dataset(dataset, limit, testLimit);
         InputShape shape = input == null ? loaded.shape() : InputShape.parse(input);
         double lr = learningRate == null ? Updaters.defaultLearningRate(updater) : learningRate;
         long firstSeed = seeds.seed == null ? 1 : seeds.seed;
@@ -96,16 +103,17 @@ public final class TrainCommand implements Callable<Integer> {
                 Updaters.normalise(updater), lr, firstSeed, limit, testLimit, target, bootstrap);
         // Fail on a shape the model cannot take before anything is written.
         ModelProfile.of(entry, Trainer.modelOptions(base));
-        data.forRun(base);
+        data.forRun(base).close();
         ResultsStore store = ResultsStore.openForWriting(results);
         List<RunSpec> runs = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             runs.add(RunSpec.single(base.withSeed(firstSeed + i)));
         }
-        new SuiteRunner(store, ModelRegistry::get, data, System.out).run(runs);
-        System.out.println();
-        System.out.println("Results in " + store.dir() + " (all runs there):");
-        System.out.print(ResultsReport.report(store, store.records()));
+        new SuiteRunner(store, ModelRegistry::get, data, out).run(runs);
+        out.println();
+        out.println("Results in " + store.dir() + " (all runs there):");
+        out.print(ResultsReport.report(store, store.records()));
+        out.flush();
         return 0;
     }
 

@@ -18,7 +18,7 @@ public record ModelEntry(String name, String description, InputShape defaultInpu
 
     /** The configuration at the given options; shape problems become a one-line {@link UserInputException}. */
     public ComputationGraphConfiguration configuration(ModelOptions options) {
-        return ShapeErrors.explain(name, options.input(), () -> factory.apply(options));
+        return ShapeErrors.configure(this, options);
     }
 
     public ComputationGraphConfiguration configuration() {

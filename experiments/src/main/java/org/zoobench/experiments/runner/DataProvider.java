@@ -1,5 +1,7 @@
 package org.zoobench.experiments.runner;
 
+import org.zoobench.experiments.data.DataOptions;
+import org.zoobench.experiments.data.Datasets;
 import org.zoobench.experiments.data.LoadedDataset;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.zoo.InputShape;
@@ -7,41 +9,40 @@ import org.zoobench.zoo.UserInputException;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
-/** Loads each data set once and prepares the batches of each distinct data recipe once, for a whole suite. */
+/**
+ * Loads each data set (at each subset size) once for a whole suite and hands every run its batches. Subsets
+ * are seeded by the data options alone, so every model and every run seed of a suite sees the same examples.
+ */
 public final class DataProvider {
 
-    private final Function<String, LoadedDataset> loader;
-    private final Map<String, LoadedDataset> datasets = new HashMap<>();
-    private final Map<String, RunData> prepared = new HashMap<>();
+    private final BiFunction<String, DataOptions, LoadedDataset> loader;
+    private final DataOptions baseOptions;
+    private final Map<String, LoadedDataset> loaded = new HashMap<>();
 
-    public DataProvider(Function<String, LoadedDataset> loader) {
+    public DataProvider(BiFunction<String, DataOptions, LoadedDataset> loader, DataOptions baseOptions) {
         this.loader = loader;
+        this.baseOptions = baseOptions;
     }
 
-    public LoadedDataset dataset(String name) {
-        return datasets.computeIfAbsent(name, loader);
+    /** The registered data sets at their default locations. */
+    public static DataProvider standard() {
+        return new DataProvider(Datasets::load, DataOptions.defaults());
     }
 
+    public LoadedDataset dataset(String name, int trainLimit, int testLimit) {
+        return loaded.computeIfAbsent(name + "|" + trainLimit + "|" + testLimit,
+                k -> loader.apply(name, baseOptions.withLimit(trainLimit).withTestLimit(testLimit)));
+    }
+
+    /** The batches of one run; close them when the run ends. */
     public RunData forRun(RunConfig config) {
-        String key = config.dataset() + "|" + config.input() + "|" + config.trainLimit() + "|" + config.testLimit()
-                + "|" + config.batchSize();
-        RunData data = prepared.get(key);
-        if (data == null) {
-            LoadedDataset dataset = dataset(config.dataset());
-            InputShape wanted = InputShape.parse(config.input());
-            if (!wanted.equals(dataset.shape())) {
-                throw new UserInputException("input " + wanted + " differs from " + dataset.name() + "'s "
-                        + dataset.shape() + "; train at " + dataset.shape());
-            }
-            if (config.classes() != dataset.numClasses()) {
-                throw new UserInputException("model built for " + config.classes() + " classes but "
-                        + dataset.name() + " has " + dataset.numClasses());
-            }
-            data = new InMemoryRunData(dataset, config.trainLimit(), config.testLimit(), config.batchSize());
-            prepared.put(key, data);
+        LoadedDataset dataset = dataset(config.dataset(), config.trainLimit(), config.testLimit());
+        if (config.classes() != dataset.numClasses()) {
+            throw new UserInputException("model built for " + config.classes() + " classes but "
+                    + dataset.name() + " has " + dataset.numClasses());
         }
-        return data;
+        return new PipelineRunData(dataset, InputShape.parse(config.input()), config.batchSize(), config.seed());
     }
 }

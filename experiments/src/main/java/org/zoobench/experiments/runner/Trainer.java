@@ -70,7 +70,8 @@ public final class Trainer {
         ProgressBar bar = Progress.bar(progressLabel, (long) batchesPerEpoch * config.epochs(), "batch");
         try {
             for (int epoch = 1; epoch <= config.epochs() && divergence == null; epoch++) {
-                DataSetIterator batches = data.trainEpoch(config.seed(), epoch);
+                DataSetIterator batches = data.trainBatches();
+                batches.reset();
                 double lossSum = 0;
                 int lossCount = 0;
                 long epochStart = System.nanoTime();
@@ -124,8 +125,7 @@ public final class Trainer {
             timedSamples = (long) Math.min(steps * config.batchSize(), data.trainSize() * (long) config.epochs());
         }
         double trainThroughput = timedNanos > 0 ? timedSamples / (timedNanos / 1e9) : Double.NaN;
-        double loadingShare = Double.isNaN(data.dataLoadingShare())
-                ? (stepNanos > 0 ? (double) waitNanos / stepNanos : Double.NaN) : data.dataLoadingShare();
+        double loadingShare = stepNanos > 0 ? (double) waitNanos / stepNanos : Double.NaN;
 
         if (divergence != null) {
             finalTest = null;

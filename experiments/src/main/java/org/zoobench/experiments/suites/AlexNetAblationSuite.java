@@ -61,7 +61,7 @@ public final class AlexNetAblationSuite implements Suite {
     }
 
     static final Recipe FULL = new Recipe(0, 0, 15, 128, 3, "adam", 1e-3, 88);
-    static final Recipe QUICK = new Recipe(6000, 2000, 3, 64, 2, "adam", 1e-3, 80);
+    static final Recipe QUICK = new Recipe(1600, 1000, 2, 32, 2, "adam", 1e-3, 70);
     static final int BOOTSTRAP_SAMPLES = 2000;
     static final long FIRST_SEED = 1;
 
@@ -89,7 +89,7 @@ public final class AlexNetAblationSuite implements Suite {
             }
         }
         String recipe = String.format(Locale.ROOT,
-                "%s, %s train / %s test images, %d epochs, batch %d, %s lr %s, seeds %d..%d, input 1x28x28, "
+                "%s, %s train / %s test images (standardised by training-set mean and std), %d epochs, batch %d, %s lr %s, seeds %d..%d, input 1x28x28, "
                         + "10 classes; every variant trained with exactly this recipe",
                 DATASET, r.trainLimit() == 0 ? "all 60,000" : String.format(Locale.ROOT, "%,d", r.trainLimit()),
                 r.testLimit() == 0 ? "all 10,000" : String.format(Locale.ROOT, "%,d", r.testLimit()),
@@ -100,8 +100,8 @@ public final class AlexNetAblationSuite implements Suite {
                 + "same layers removed, but a 3x3 stride-1 conv1 for 28x28 input and every width divided by 4; "
                 + "trained on Fashion-MNIST, not ImageNet. Parameters are shown at both configs.");
         if (quick) {
-            notes.add(String.format(Locale.ROOT, "--quick cuts: %,d of 60,000 training images (fixed seeded "
-                            + "subset), the first %,d of 10,000 test images, %d instead of %d epochs, %d instead of "
+            notes.add(String.format(Locale.ROOT, "--quick cuts: %,d of 60,000 training images and %,d of 10,000 "
+                            + "test images (fixed seeded subsets), %d instead of %d epochs, %d instead of "
                             + "%d seeds. Run without --quick for the full recipe.",
                     QUICK.trainLimit(), QUICK.testLimit(), QUICK.epochs(), FULL.epochs(), QUICK.seeds(),
                     FULL.seeds()));

@@ -3,11 +3,12 @@ package org.zoobench.experiments.suites;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.runner.DataProvider;
+import org.zoobench.experiments.runner.RunData;
 import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.experiments.runner.Trainer;
 import org.zoobench.zoo.ModelEntry;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,9 +23,9 @@ public final class SuiteRunner {
     private final ResultsStore store;
     private final Function<String, ModelEntry> models;
     private final DataProvider data;
-    private final PrintStream log;
+    private final PrintWriter log;
 
-    public SuiteRunner(ResultsStore store, Function<String, ModelEntry> models, DataProvider data, PrintStream log) {
+    public SuiteRunner(ResultsStore store, Function<String, ModelEntry> models, DataProvider data, PrintWriter log) {
         this.store = store;
         this.models = models;
         this.data = data;
@@ -57,10 +58,14 @@ public final class SuiteRunner {
             } else {
                 log.println(label);
             }
-            RunRecord record = trainer.run(spec, models.apply(spec.config().model()), data.forRun(spec.config()),
-                    label);
+            ModelEntry model = models.apply(spec.config().model());
+            RunRecord record;
+            try (RunData batches = data.forRun(spec.config())) {
+                record = trainer.run(spec, model, batches, label);
+            }
             done++;
             log.println("  " + summary(record));
+            log.flush();
             records.add(record);
         }
         return records;

@@ -1,0 +1,93 @@
+package org.zoobench.benchmarks;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.factory.Nd4j;
+import org.bytedeco.javacpp.Loader;
+import org.nd4j.nativeblas.NativeOpsHolder;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * Where a benchmark ran: what ND4J actually loaded (not what was asked for), the BLAS behind it, the threads it uses,
+ * the CPU, the JVM and the DL4J version. Capturing it loads the ND4J backend, so a backend that cannot load fails here,
+ * before any benchmark starts.
+ *
+ * @param backend   ND4J backend as loaded: {@code cpu}, {@code cpu-onednn} or {@code cuda}
+ * @param buildInfo     libnd4j's own build description (names oneDNN / cuDNN when the binary was built with them)
+ * @param nativeLibrary the libnd4j binary JavaCPP loaded (its folder names the build: linux-x86_64-avx2, ...)
+ */
+public record BenchEnvironment(String backend, String backendClass, String blasVendor, int threads, int cores,
+                               String cpuModel, String jvm, String dl4jVersion, String buildInfo,
+                               String nativeLibrary) {
+
+    public static BenchEnvironment capture() {
+        Properties info = Nd4j.getExecutioner().getEnvironmentInformation();
+        String buildInfo = NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo().trim();
+        String backendClass = Nd4j.getBackend().getClass().getSimpleName();
+        return new BenchEnvironment(
+                backendName(Nd4j.getEnvironment().isCPU(), buildInfo),
+                backendClass,
+                String.valueOf(info.getOrDefault("blas.vendor", Nd4j.factory().blas().getBlasVendor())),
+                Nd4j.getEnvironment().maxThreads(),
+                Runtime.getRuntime().availableProcessors(),
+                readCpuModel(),
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
+                readDl4jVersion(),
+                buildInfo,
+                loadedLibnd4j());
+    }
+
+    /** oneDNN is a build option of the CPU backend, visible only in libnd4j's build description. */
+    static String backendName(boolean cpu, String buildInfo) {
+        if (!cpu) {
+            return "cuda";
+        }
+        String b = buildInfo.toUpperCase(Locale.ROOT);
+        return b.contains("ONEDNN") || b.contains("MKLDNN") || b.contains("DNNL") ? "cpu-onednn" : "cpu";
+    }
+
+    private static String loadedLibnd4j() {
+        return Loader.getLoadedLibraries().values().stream()
+                .filter(path -> path.contains("nd4jcpu") || path.contains("nd4jcuda"))
+                .findFirst().orElse("unknown");
+    }
+
+    private static String readCpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException e) {
+            // not Linux: fall through to the architecture name
+        }
+        return System.getProperty("os.arch");
+    }
+
+    /** From the version Maven stamped into deeplearning4j-nn's jar. */
+    private static String readDl4jVersion() {
+        try (InputStream in = ComputationGraph.class.getResourceAsStream(
+                "/META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties")) {
+            if (in != null) {
+                Properties pom = new Properties();
+                pom.load(in);
+                return pom.getProperty("version", "unknown");
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return "unknown";
+    }
+
+    /** One line for table headers. */
+    public String summary() {
+        return String.format(Locale.ROOT, "backend %s (%s), BLAS %s, %d threads on %d cores, CPU %s, JVM %s, DL4J %s",
+                backend, backendClass, blasVendor, threads, cores, cpuModel, jvm, dl4jVersion);
+    }
+}

@@ -1,0 +1,214 @@
+package org.zoobench.benchmarks;
+
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.zoobench.zoo.ModelEntry;
+import org.zoobench.zoo.ModelRegistry;
+import org.zoobench.zoo.UserInputException;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The benchmark JVM behind {@code zoobench bench}: runs JMH (peak sgemm, models, layers) on whatever ND4J backend
+ * is on its classpath, then writes JMH's JSON untouched, {@code results.json}, {@code models.csv},
+ * {@code layers.csv} and {@code results.md} to the output folder and prints the table, CSV or JSON.
+ * {@code compare A B} joins two {@code results.json}. Exit 2: bad arguments; 3: the backend did not load.
+ */
+public final class BenchMain {
+
+    public static final int USER_ERROR = 2;
+    public static final int BACKEND_UNAVAILABLE = 3;
+
+    /** What {@code --backend} asks for, as {@link BenchEnvironment#backend()} reports it once loaded. */
+    private static final Map<String, String> LOADED_NAME = Map.of("cpu", "cpu", "onednn", "cpu-onednn", "cuda", "cuda");
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(Arrays.asList(args), System.out, System.err));
+    }
+
+    public static int run(List<String> args, PrintStream out, PrintStream err) {
+        if (args.isEmpty()) {
+            err.println("zoobench bench: expected 'run ...' or 'compare A.json B.json'");
+            return USER_ERROR;
+        }
+        try {
+            if (args.get(0).equals("compare")) {
+                return compare(args.subList(1, args.size()), out);
+            }
+            if (args.get(0).equals("run")) {
+                return runPlan(BenchPlan.parse(args.subList(1, args.size())), out, err);
+            }
+            err.println("zoobench bench: unknown action '" + args.get(0) + "'");
+            return USER_ERROR;
+        } catch (IllegalArgumentException | UserInputException e) {
+            err.println("zoobench: " + e.getMessage());
+            return USER_ERROR;
+        } catch (IOException | RunnerException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int compare(List<String> args, PrintStream out) throws IOException {
+        List<String> files = new ArrayList<>();
+        String format = "table";
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals("--format") && i + 1 < args.size()) {
+                format = args.get(++i);
+            } else {
+                files.add(args.get(i));
+            }
+        }
+        if (files.size() != 2) {
+            throw new IllegalArgumentException("compare needs two result files (results.json or their folders)");
+        }
+        BenchResults a = BenchResults.read(resultsFile(files.get(0)));
+        BenchResults b = BenchResults.read(resultsFile(files.get(1)));
+        out.print(format.equals("csv") ? BenchCompare.csv(a, b) : BenchCompare.markdown(a, b));
+        return 0;
+    }
+
+    private static Path resultsFile(String arg) {
+        Path p = Path.of(arg);
+        Path file = Files.isDirectory(p) ? p.resolve("results.json") : p;
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("no results file at " + file
+                    + " (expected a results.json written by `zoobench bench`, or its folder)");
+        }
+        return file;
+    }
+
+    private static int runPlan(BenchPlan plan, PrintStream out, PrintStream err) throws IOException, RunnerException {
+        List<String> models = expandModels(plan.models());
+        if (models.isEmpty() && plan.layerCases().isEmpty()) {
+            throw new IllegalArgumentException("nothing to run: name at least one model, or --layers");
+        }
+        BenchEnvironment env;
+        try {
+            env = BenchEnvironment.capture();
+        } catch (Throwable t) {
+            err.println("zoobench: the " + plan.backend() + " backend did not load on this machine: " + rootMessage(t));
+            return BACKEND_UNAVAILABLE;
+        }
+        String expected = LOADED_NAME.getOrDefault(plan.backend(), plan.backend());
+        if (!env.backend().equals(expected)) {
+            err.println("zoobench: asked for backend " + plan.backend() + " but ND4J loaded " + env.backend()
+                    + " (" + env.backendClass() + "); the benchmark classpath is for another backend");
+            return BACKEND_UNAVAILABLE;
+        }
+        err.println("zoobench: " + env.summary());
+
+        Path dir = plan.out().toAbsolutePath();
+        Files.createDirectories(dir);
+        Path facts = dir.resolve("facts");
+        System.setProperty(ModelRunFacts.DIRECTORY_PROPERTY, facts.toString());
+        String startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        String loadBefore = BenchResults.loadAverage();
+
+        List<JmhResult> peakResults = List.of();
+        List<JmhResult> modelResults = List.of();
+        List<JmhResult> layerResults = List.of();
+        if (!models.isEmpty()) {
+            err.println("zoobench: measuring this machine's peak (sgemm " + plan.peakN() + "^3 through ND4J)");
+            peakResults = jmh(dir, "peak", plan.peakTiming(), base(PeakBenchmark.class, "sgemm")
+                    .param("n", String.valueOf(plan.peakN())));
+            err.println("zoobench: " + models.size() + " model(s) x batches " + plan.batches()
+                    + " x {inference, training}; JMH log: " + dir.resolve("jmh-models.log"));
+            modelResults = jmh(dir, "models", plan.modelTiming(), base(ModelBenchmark.class, "(inference|training)")
+                    .param("model", models.toArray(String[]::new))
+                    .param("batch", plan.batches().stream().map(String::valueOf).toArray(String[]::new))
+                    .jvmArgsAppend("-D" + ModelRunFacts.DIRECTORY_PROPERTY + "=" + facts));
+        }
+        if (!plan.layerCases().isEmpty()) {
+            String[] cases = plan.layerCases().toArray(String[]::new);
+            String[] convCases = plan.layerCases().stream()
+                    .filter(c -> LayerCase.byId(c).shape().kind() == LayerCase.Kind.CONV).toArray(String[]::new);
+            err.println("zoobench: layer micro-benchmarks " + plan.layerCases() + "; JMH log: "
+                    + dir.resolve("jmh-layers-stock.log") + ", jmh-layers-native.log");
+            ChainedOptionsBuilder layers = base(StockLayerBenchmark.class, "(forward|backward)")
+                    .param("layerCase", cases);
+            layerResults = new ArrayList<>(jmh(dir, "layers-stock", plan.layerTiming(), layers));
+            if (convCases.length > 0) {
+                layerResults.addAll(jmh(dir, "layers-native", plan.layerTiming(),
+                        base(NativeConvBenchmark.class, "(forward|backward)").param("layerCase", convCases)));
+            }
+        }
+
+        BenchResults.Peak peak = BenchReport.peak(peakResults);
+        BenchResults results = new BenchResults(plan.command(), startedAt, env, loadBefore, BenchResults.loadAverage(),
+                peak,
+                BenchReport.modelRows(models, plan.batches(), modelResults, ModelRunFacts.readAll(facts), peak),
+                BenchReport.layerRows(layerResults));
+        results.write(dir.resolve("results.json"));
+        Files.writeString(dir.resolve("results.md"), BenchReport.markdown(results));
+        if (!results.models().isEmpty()) {
+            Files.writeString(dir.resolve("models.csv"), BenchReport.modelCsv(results));
+        }
+        if (!results.layers().isEmpty()) {
+            Files.writeString(dir.resolve("layers.csv"), BenchReport.layerCsv(results));
+        }
+        switch (plan.format()) {
+            case "csv" -> out.print(results.models().isEmpty() ? BenchReport.layerCsv(results)
+                    : BenchReport.modelCsv(results));
+            case "json" -> out.println(results.toJson());
+            default -> out.print(BenchReport.markdown(results));
+        }
+        err.println("zoobench: results in " + dir);
+        return 0;
+    }
+
+    /** Names and globs to registered names, in the order given, each once. */
+    private static List<String> expandModels(List<String> patterns) {
+        LinkedHashSet<String> names = new LinkedHashSet<>();
+        for (String p : patterns) {
+            ModelRegistry.matching(p).stream().map(ModelEntry::name).forEach(names::add);
+        }
+        return List.copyOf(names);
+    }
+
+    private static ChainedOptionsBuilder base(Class<?> benchmark, String methods) {
+        return new OptionsBuilder()
+                .include("^" + Pattern.quote(benchmark.getName()) + "\\." + methods + "$")
+                .shouldFailOnError(false);
+    }
+
+    /** Runs one JMH stage; its JSON result and its log land in the output folder as jmh-STAGE.json / .log. */
+    private static List<JmhResult> jmh(Path dir, String stage, BenchPlan.Timing timing, ChainedOptionsBuilder options)
+            throws RunnerException, IOException {
+        Path json = dir.resolve("jmh-" + stage + ".json");
+        new Runner(options
+                .forks(timing.forks())
+                .warmupIterations(timing.warmupIterations()).warmupTime(timing.warmupTime())
+                .measurementIterations(timing.iterations()).measurementTime(timing.iterationTime())
+                .resultFormat(ResultFormatType.JSON).result(json.toString())
+                .output(dir.resolve("jmh-" + stage + ".log").toString())
+                .build()).run();
+        return JmhResult.read(json);
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}

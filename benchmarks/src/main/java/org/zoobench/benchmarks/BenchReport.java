@@ -1,0 +1,279 @@
+package org.zoobench.benchmarks;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.zoobench.benchmarks.BenchResults.LayerRow;
+import org.zoobench.benchmarks.BenchResults.ModelRow;
+import org.zoobench.benchmarks.BenchResults.Pass;
+import org.zoobench.benchmarks.BenchResults.Peak;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Joins JMH's results with the forks' facts into {@link BenchResults}, and renders them as CSV and Markdown. */
+public final class BenchReport {
+
+    private static final double MB = 1024.0 * 1024.0;
+
+    private BenchReport() {
+    }
+
+    /** The peak sgemm of this run, or null when it was not measured. */
+    public static Peak peak(List<JmhResult> results) {
+        return results.stream().filter(r -> r.benchmarkClass().equals("PeakBenchmark")).findFirst()
+                .map(r -> {
+                    int n = Integer.parseInt(r.param("n"));
+                    return new Peak(n, r.score(), r.scoreError(), PeakBenchmark.flops(n) / (r.score() * 1e6));
+                }).orElse(null);
+    }
+
+    /** One row per planned (model, batch): what JMH measured, or why it has no figures. */
+    public static List<ModelRow> modelRows(List<String> models, List<Integer> batches, List<JmhResult> results,
+                                           List<ModelRunFacts> facts, Peak peak) {
+        Map<String, ModelRunFacts> factsByKey = facts.stream()
+                .collect(Collectors.toMap(ModelRunFacts::key, Function.identity(), (a, b) -> b));
+        List<ModelRow> rows = new ArrayList<>();
+        for (String model : models) {
+            for (int batch : batches) {
+                Optional<ModelRunFacts> inferFacts = Optional.ofNullable(
+                        factsByKey.get(ModelRunFacts.key(ModelBenchmark.INFERENCE, model, batch)));
+                Optional<ModelRunFacts> trainFacts = Optional.ofNullable(
+                        factsByKey.get(ModelRunFacts.key(ModelBenchmark.TRAINING, model, batch)));
+                Optional<ModelRunFacts> any = inferFacts.or(() -> trainFacts);
+                long macs = any.map(ModelRunFacts::forwardMacs).orElse(0L);
+                rows.add(new ModelRow(model, any.map(ModelRunFacts::input).orElse(""), batch,
+                        any.map(ModelRunFacts::params).orElse(0L), macs,
+                        pass(find(results, ModelBenchmark.INFERENCE, model, batch), inferFacts, batch, macs, 1, peak),
+                        pass(find(results, ModelBenchmark.TRAINING, model, batch), trainFacts, batch, macs,
+                                BenchResults.TRAINING_FORWARD_EQUIVALENTS, peak)));
+            }
+        }
+        return rows;
+    }
+
+    private static Optional<JmhResult> find(List<JmhResult> results, String pass, String model, int batch) {
+        return results.stream().filter(r -> r.benchmarkClass().equals("ModelBenchmark") && r.method().equals(pass)
+                && model.equals(r.param("model")) && String.valueOf(batch).equals(r.param("batch"))).findFirst();
+    }
+
+    private static Pass pass(Optional<JmhResult> result, Optional<ModelRunFacts> facts, int requestedBatch,
+                             long forwardMacs, int forwardEquivalents, Peak peak) {
+        List<Integer> oom = facts.map(ModelRunFacts::oomBatches).orElse(List.of());
+        if (result.isEmpty()) {
+            boolean outOfMemory = facts.isPresent() && facts.get().batch() == 0;
+            return new Pass(outOfMemory ? "oom" : "failed", 0, oom, Double.NaN, Double.NaN, Double.NaN,
+                    Double.NaN, 0, Double.NaN, Double.NaN, Double.NaN, facts.map(ModelRunFacts::peakRssBytes).orElse(0L));
+        }
+        JmhResult r = result.get();
+        int batch = facts.map(ModelRunFacts::batch).orElse(requestedBatch);
+        double imagesPerSecond = batch / (r.score() / 1000.0);
+        double gflops = forwardMacs > 0 ? 2.0 * forwardEquivalents * forwardMacs * imagesPerSecond / 1e9 : Double.NaN;
+        double percent = peak != null ? 100.0 * gflops / peak.gflops() : Double.NaN;
+        return new Pass("ok", batch, oom, r.score(), r.percentile(50.0), r.percentile(90.0), r.percentile(99.0),
+                r.samples(), imagesPerSecond, gflops, percent, facts.map(ModelRunFacts::peakRssBytes).orElse(0L));
+    }
+
+    public static List<LayerRow> layerRows(List<JmhResult> results) {
+        List<LayerRow> rows = new ArrayList<>();
+        for (JmhResult r : results) {
+            String impl = switch (r.benchmarkClass()) {
+                case "StockLayerBenchmark" -> "stock";
+                case "NativeConvBenchmark" -> "native";
+                default -> null;
+            };
+            if (impl == null) {
+                continue;
+            }
+            LayerCase c = LayerCase.byId(r.param("layerCase"));
+            long macs = r.method().equals("backward") ? c.backwardMacs() : c.shape().forwardMacs();
+            double gflops = macs > 0 ? 2.0 * macs / (r.score() * 1e6) : Double.NaN;
+            double err = Double.isNaN(r.scoreError()) ? 0 : r.scoreError();
+            double low = macs > 0 ? 2.0 * macs / ((r.score() + err) * 1e6) : Double.NaN;
+            double high = macs > 0 && r.score() > err ? 2.0 * macs / ((r.score() - err) * 1e6) : Double.NaN;
+            rows.add(new LayerRow(c.id(), c.description(), c.shape().toString(), impl, r.method(), r.score(),
+                    r.scoreError(), macs, gflops, low, high, r.forks(), r.measurementIterations()));
+        }
+        return rows;
+    }
+
+    // ---- CSV -------------------------------------------------------------------------------------------------
+
+    /** timm's benchmark columns first (same names and units), then ZooBench's own. */
+    static final String[] MODEL_COLUMNS = {
+            "model", "infer_samples_per_sec", "infer_step_time", "infer_batch_size",
+            "train_samples_per_sec", "train_step_time", "train_batch_size", "param_count", "infer_gmacs",
+            "input", "requested_batch", "params",
+            "infer_p50_ms", "infer_p90_ms", "infer_p99_ms", "infer_samples", "infer_gflops", "infer_pct_peak",
+            "infer_peak_rss_mb", "infer_status", "infer_oom_batches",
+            "train_p50_ms", "train_p90_ms", "train_p99_ms", "train_samples", "train_gflops", "train_pct_peak",
+            "train_peak_rss_mb", "train_status", "train_oom_batches",
+            "peak_sgemm_gflops", "backend", "blas", "threads"};
+
+    public static String modelCsv(BenchResults results) throws IOException {
+        StringWriter out = new StringWriter();
+        try (CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader(MODEL_COLUMNS).build())) {
+            BenchEnvironment env = results.environment();
+            for (ModelRow row : results.models()) {
+                Pass i = row.inference();
+                Pass t = row.training();
+                csv.printRecord(row.model(), num(i.imagesPerSecond(), 2), num(i.meanMs(), 3), i.batch(),
+                        num(t.imagesPerSecond(), 2), num(t.meanMs(), 3), t.batch(),
+                        num(row.params() / 1e6, 2), num(row.forwardMacs() / 1e9, 6),
+                        row.input(), row.requestedBatch(), row.params(),
+                        num(i.p50Ms(), 3), num(i.p90Ms(), 3), num(i.p99Ms(), 3), i.samples(), num(i.gflops(), 2),
+                        num(i.percentOfPeak(), 1), num(i.peakRssBytes() / MB, 0), i.status(), joined(i.oomBatches()),
+                        num(t.p50Ms(), 3), num(t.p90Ms(), 3), num(t.p99Ms(), 3), t.samples(), num(t.gflops(), 2),
+                        num(t.percentOfPeak(), 1), num(t.peakRssBytes() / MB, 0), t.status(), joined(t.oomBatches()),
+                        results.peak() == null ? "" : num(results.peak().gflops(), 2),
+                        env.backend(), env.blasVendor(), env.threads());
+            }
+        }
+        return out.toString();
+    }
+
+    static final String[] LAYER_COLUMNS = {"layer", "description", "shape", "impl", "pass", "ms", "ms_error_99_9",
+            "gflops", "gflops_low", "gflops_high", "forks", "iterations", "backend"};
+
+    public static String layerCsv(BenchResults results) throws IOException {
+        StringWriter out = new StringWriter();
+        try (CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader(LAYER_COLUMNS).build())) {
+            for (LayerRow r : results.layers()) {
+                csv.printRecord(r.layerCase(), r.description(), r.shape(), r.impl(), r.pass(), num(r.meanMs(), 4),
+                        num(r.errorMs(), 4), num(r.gflops(), 2), num(r.gflopsLow(), 2), num(r.gflopsHigh(), 2),
+                        r.forks(), r.iterations(), results.environment().backend());
+            }
+        }
+        return out.toString();
+    }
+
+    // ---- Markdown --------------------------------------------------------------------------------------------
+
+    public static String markdown(BenchResults results) {
+        StringBuilder md = new StringBuilder();
+        BenchEnvironment env = results.environment();
+        md.append("Environment: ").append(env.summary()).append('\n');
+        md.append("Load average (1 / 5 / 15 min) on ").append(env.cores()).append(" cores: ")
+                .append(results.loadBefore()).append(" at start, ").append(results.loadAfter()).append(" at end\n");
+        md.append("libnd4j build: ").append(env.buildInfo().replaceAll("\\s+", " ")).append("; loaded from ")
+                .append(env.nativeLibrary()).append('\n');
+        if (results.peak() != null) {
+            Peak p = results.peak();
+            md.append(String.format(Locale.ROOT, "Peak: sgemm %dx%d through ND4J, %.2f ms ± %s, %.1f GFLOP/s "
+                    + "(the 100%% of \"%% peak\")%n", p.n(), p.n(), p.meanMs(), num(p.errorMs(), 2), p.gflops()));
+        }
+        md.append("Command: `").append(results.command()).append("` (started ").append(results.startedAt())
+                .append(")\n\n");
+        if (!results.models().isEmpty()) {
+            md.append(modelTable(results.models()));
+            md.append("\nGFLOP/s = 2 x forward MACs x img/s; a training step is counted as 3 forward passes' MACs. "
+                    + "ms: mean step time, then P50 / P90 / P99 over all sampled steps. "
+                    + "Peak RSS: the benchmark JVM's resident memory high-water mark.\n\n");
+        }
+        if (!results.layers().isEmpty()) {
+            md.append(layerTable(results.layers()));
+            md.append("\nms: JMH mean ± 99.9% confidence half-width over forks x iterations. GFLOP/s = 2 x MACs / time; "
+                    + "backward = input gradient + weight gradient (2 x forward MACs); the stock convolution's "
+                    + "backward also recomputes its forward im2col product, which is not counted. "
+                    + "Batch norm is memory-bound: no FLOP figure.\n");
+        }
+        return md.toString();
+    }
+
+    static String modelTable(List<ModelRow> rows) {
+        StringBuilder md = new StringBuilder();
+        md.append("| model | input | batch | infer img/s | infer ms (P50 / P90 / P99) | infer GFLOP/s (% peak) "
+                + "| train img/s | train ms (P50 / P90 / P99) | train GFLOP/s (% peak) | params | peak RSS MB |\n");
+        md.append("|---|---|---|---:|---|---:|---:|---|---:|---:|---:|\n");
+        for (ModelRow r : rows) {
+            md.append("| ").append(r.model()).append(" | ").append(r.input()).append(" | ")
+                    .append(batchCell(r)).append(" | ")
+                    .append(passCells(r.inference())).append(" | ")
+                    .append(passCells(r.training())).append(" | ")
+                    .append(String.format(Locale.ROOT, "%,d", r.params())).append(" | ")
+                    .append(num(Math.max(r.inference().peakRssBytes(), r.training().peakRssBytes()) / MB, 0))
+                    .append(" |\n");
+        }
+        return md.toString();
+    }
+
+    private static String batchCell(ModelRow r) {
+        StringBuilder cell = new StringBuilder(String.valueOf(r.requestedBatch()));
+        for (Pass p : List.of(r.inference(), r.training())) {
+            if (p.ok() && p.batch() != r.requestedBatch()) {
+                String which = p == r.inference() ? "infer" : "train";
+                cell.append(" (").append(which).append(" OOM, ran ").append(p.batch()).append(')');
+            }
+        }
+        return cell.toString();
+    }
+
+    private static String passCells(Pass p) {
+        if (!p.ok()) {
+            String why = p.status().equals("oom") ? "out of memory at every batch size" : "failed (see JMH log)";
+            return why + " | | ";
+        }
+        return String.format(Locale.ROOT, "%s | %s (%s / %s / %s) | %s (%s%%)", num(p.imagesPerSecond(), 1),
+                num(p.meanMs(), 2), num(p.p50Ms(), 2), num(p.p90Ms(), 2), num(p.p99Ms(), 2), num(p.gflops(), 2),
+                num(p.percentOfPeak(), 1));
+    }
+
+    /** Stock layer and native op side by side for each (case, pass). */
+    static String layerTable(List<LayerRow> rows) {
+        StringBuilder md = new StringBuilder();
+        md.append("| layer | shape (batch x C x H x W) | pass | stock DL4J ms | stock GFLOP/s | native op ms "
+                + "| native GFLOP/s | native speed-up |\n");
+        md.append("|---|---|---|---:|---:|---:|---:|---:|\n");
+        for (LayerCase c : LayerCase.values()) {
+            for (String pass : List.of("forward", "backward")) {
+                Optional<LayerRow> stock = layer(rows, c, "stock", pass);
+                Optional<LayerRow> nat = layer(rows, c, "native", pass);
+                if (stock.isEmpty() && nat.isEmpty()) {
+                    continue;
+                }
+                md.append("| ").append(c.id()).append(" | ").append(c.shape()).append(" | ").append(pass)
+                        .append(" | ").append(stock.map(BenchReport::msCell).orElse("—"))
+                        .append(" | ").append(stock.map(BenchReport::gflopsCell).orElse("—"))
+                        .append(" | ").append(nat.map(BenchReport::msCell).orElse("—"))
+                        .append(" | ").append(nat.map(BenchReport::gflopsCell).orElse("—"))
+                        .append(" | ").append(stock.isPresent() && nat.isPresent()
+                                ? num(stock.get().meanMs() / nat.get().meanMs(), 2) + "x" : "—")
+                        .append(" |\n");
+            }
+        }
+        return md.toString();
+    }
+
+    private static Optional<LayerRow> layer(List<LayerRow> rows, LayerCase c, String impl, String pass) {
+        return rows.stream().filter(r -> r.layerCase().equals(c.id()) && r.impl().equals(impl)
+                && r.pass().equals(pass)).findFirst();
+    }
+
+    private static String msCell(LayerRow r) {
+        return num(r.meanMs(), 3) + " ± " + num(r.errorMs(), 3);
+    }
+
+    private static String gflopsCell(LayerRow r) {
+        if (Double.isNaN(r.gflops())) {
+            return "n/a";
+        }
+        return num(r.gflops(), 1) + " (" + num(r.gflopsLow(), 1) + "–" + num(r.gflopsHigh(), 1) + ")";
+    }
+
+    static String num(double v, int decimals) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "%." + decimals + "f", v);
+    }
+
+    private static String joined(List<Integer> sizes) {
+        return sizes.stream().map(String::valueOf).collect(Collectors.joining(" "));
+    }
+}

@@ -1,0 +1,83 @@
+package org.zoobench.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One benchmark run, as written to {@code results.json} and read back by {@code zoobench bench compare}.
+ *
+ * @param command how the run was started, so it can be repeated
+ * @param loadBefore the machine's 1, 5 and 15-minute load averages when the run started (other work competes)
+ * @param loadAfter  the same when it ended
+ * @param peak    the sgemm measured in the same run; null when the run had no model rows to relate to it
+ */
+public record BenchResults(String command, String startedAt, BenchEnvironment environment, String loadBefore,
+                           String loadAfter, Peak peak, List<ModelRow> models, List<LayerRow> layers) {
+
+    /** Training steps are counted as this many forward passes (forward, input gradient, weight gradient). */
+    public static final int TRAINING_FORWARD_EQUIVALENTS = 3;
+
+    public record Peak(int n, double meanMs, double errorMs, double gflops) {
+    }
+
+    /** One model at one requested batch size, inference and training side by side (timm's layout). */
+    public record ModelRow(String model, String input, int requestedBatch, long params, long forwardMacs,
+                           Pass inference, Pass training) {
+    }
+
+    /**
+     * One pass of one model. {@code status} is {@code ok}, {@code oom} (not even batch 1 fitted) or {@code failed};
+     * the figures are only present when it is ok.
+     *
+     * @param batch      the batch that ran, smaller than requested when it was stepped down
+     * @param oomBatches the requested sizes that ran out of memory
+     * @param gflops     2 x forward MACs x img/s, times {@value #TRAINING_FORWARD_EQUIVALENTS} for training
+     */
+    public record Pass(String status, int batch, List<Integer> oomBatches, double meanMs, double p50Ms,
+                       double p90Ms, double p99Ms, long samples, double imagesPerSecond, double gflops,
+                       double percentOfPeak, long peakRssBytes) {
+
+        public boolean ok() {
+            return "ok".equals(status);
+        }
+    }
+
+    /**
+     * One layer micro-benchmark: {@code impl} is {@code stock} (DL4J layer) or {@code native} (libnd4j op),
+     * {@code pass} forward or backward; the error is JMH's 99.9% confidence half-width over forks x iterations.
+     */
+    public record LayerRow(String layerCase, String description, String shape, String impl, String pass,
+                           double meanMs, double errorMs, long macs, double gflops, double gflopsLow,
+                           double gflopsHigh, int forks, int iterations) {
+    }
+
+    /** Linux's 1, 5 and 15-minute load averages, or "unknown" where /proc is not available. */
+    public static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " / " + f[1] + " / " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public void write(Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        JSON.writeValue(file.toFile(), this);
+    }
+
+    public String toJson() throws IOException {
+        return JSON.writeValueAsString(this);
+    }
+
+    public static BenchResults read(Path file) throws IOException {
+        return JSON.readValue(file.toFile(), BenchResults.class);
+    }
+}

@@ -1,0 +1,138 @@
+package org.zoobench.benchmarks;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.zoobench.zoo.ModelEntry;
+import org.zoobench.zoo.ModelOptions;
+import org.zoobench.zoo.ModelRegistry;
+import org.zoobench.zoo.profile.ModelProfile;
+
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Whole-model inference (forward pass, no gradients) and training step (forward, backward, updater) of any
+ * registered model at its published input size, on random data. Sample-time mode, so JMH keeps every step's
+ * time and reports percentiles. A batch that runs out of memory is halved until it fits; the facts file says so.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(1)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 3)
+public class ModelBenchmark {
+
+    public static final String INFERENCE = "inference";
+    public static final String TRAINING = "training";
+
+    @Param({"lenet5"})
+    public String model;
+
+    @Param({"1"})
+    public int batch;
+
+    private ComputationGraph net;
+    private INDArray[] input;
+    private INDArray[] labels;
+    private ModelRunFacts facts;
+
+    @Setup(Level.Trial)
+    public void setUp(BenchmarkParams params) throws Exception {
+        String pass = params.getBenchmark().endsWith(TRAINING) ? TRAINING : INFERENCE;
+        ModelEntry entry = ModelRegistry.get(model);
+        ModelOptions options = entry.defaultOptions();
+        net = entry.build(options);
+        ModelProfile profile = ModelProfile.of(entry, options);
+
+        BatchStepDown.Outcome outcome = BatchStepDown.find(batch, size -> {
+            prepareData(options, size);
+            if (pass.equals(TRAINING)) {
+                training();
+            } else {
+                inference();
+            }
+        }, ModelBenchmark::releaseMemory);
+
+        facts = new ModelRunFacts(pass, model, options.input().toString(), batch, outcome.batch(),
+                outcome.failed(), profile.trainableParams(), profile.macs(), 0);
+        writeFacts();
+        if (!outcome.fits()) {
+            throw new IllegalStateException(model + " runs out of memory even at batch size 1 (" + pass + ")");
+        }
+    }
+
+    /** Standard-normal inputs (never all zeros) and one-hot labels of random classes, shaped like the output. */
+    private void prepareData(ModelOptions options, int size) {
+        Nd4j.getRandom().setSeed(options.seed());
+        input = new INDArray[]{Nd4j.randn(DataType.FLOAT, options.input().batchShape(size))};
+        INDArray out = net.output(false, input)[0];
+        labels = new INDArray[]{randomOneHot(out.shape(), new Random(options.seed()))};
+    }
+
+    /** One-hot along dimension 1 ([batch, classes] or [batch, classes, time]). */
+    static INDArray randomOneHot(long[] shape, Random random) {
+        INDArray oneHot = Nd4j.zeros(DataType.FLOAT, shape);
+        int classes = (int) shape[1];
+        long steps = shape.length == 3 ? shape[2] : 1;
+        for (long example = 0; example < shape[0]; example++) {
+            for (long t = 0; t < steps; t++) {
+                long cls = random.nextInt(classes);
+                if (shape.length == 3) {
+                    oneHot.putScalar(new long[]{example, cls, t}, 1f);
+                } else {
+                    oneHot.putScalar(new long[]{example, cls}, 1f);
+                }
+            }
+        }
+        return oneHot;
+    }
+
+    private static void releaseMemory() {
+        Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+        System.gc();
+    }
+
+    @Benchmark
+    public INDArray inference() {
+        return net.output(false, input)[0];
+    }
+
+    @Benchmark
+    public double training() {
+        net.fit(input, labels);
+        return net.score();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        if (facts != null) {
+            facts = facts.withPeakRss(ModelRunFacts.peakRssOfThisProcess());
+            writeFacts();
+        }
+    }
+
+    private void writeFacts() {
+        String directory = System.getProperty(ModelRunFacts.DIRECTORY_PROPERTY);
+        if (directory != null) {
+            facts.write(Path.of(directory));
+        }
+    }
+}

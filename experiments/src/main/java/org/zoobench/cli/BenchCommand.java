@@ -1,0 +1,112 @@
+package org.zoobench.cli;
+
+import org.zoobench.cli.BenchLauncher.Backend;
+import org.zoobench.zoo.ModelEntry;
+import org.zoobench.zoo.ModelRegistry;
+import org.zoobench.zoo.UserInputException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+/** {@code zoobench bench}: JMH throughput and latency of registered models, and layer micro-benchmarks. */
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = BenchCompareCommand.class,
+        description = {
+                "Benchmarks inference (forward, no gradients) and training steps (forward, backward, update) of "
+                        + "registered models with JMH, on random data after warm-up, and reports img/s, ms per step "
+                        + "(mean, P50/P90/P99), GFLOP/s and % of this machine's sgemm peak measured in the same run.",
+                "Results (JMH JSON as is, results.json, models.csv with timm's columns, results.md) go to --out.",
+                "Runs in a separate JVM on the chosen backend's classpath (built with its Maven profile on first use)."})
+public final class BenchCommand implements Callable<Integer> {
+
+    enum Format { table, csv, json }
+
+    @Parameters(paramLabel = "MODEL", arity = "0..*",
+            description = "registered model names or globs (e.g. lenet5 'resnet*'); see `zoobench models`")
+    List<String> models = new ArrayList<>();
+
+    @Option(names = "--backend", defaultValue = "cpu",
+            description = "cpu (ND4J avx2 build), onednn (ND4J with oneDNN) or cuda (CUDA 11.6 + cuDNN); default cpu")
+    Backend backend;
+
+    @Option(names = "--batch", split = ",", paramLabel = "N",
+            description = "batch sizes, comma-separated (default 1,8,32,64; with --quick 1,8)")
+    List<Integer> batches;
+
+    @Option(names = "--quick", description = "one fork, one short warm-up and two short measurements per row")
+    boolean quick;
+
+    @Option(names = "--layers",
+            description = "also run the layer micro-benchmarks (stock DL4J layers against ND4J's native conv ops)")
+    boolean layers;
+
+    @Option(names = "--format", defaultValue = "table", description = "what to print: table (Markdown), csv or json")
+    Format format;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "results folder (default results/bench/BACKEND-TIME)")
+    Path out;
+
+    @Override
+    public Integer call() {
+        List<String> names = registeredNames(models);
+        if (names.isEmpty() && !layers) {
+            throw new UserInputException("name at least one model to benchmark (see `zoobench models`), or --layers");
+        }
+        if (batches != null && batches.stream().anyMatch(b -> b < 1)) {
+            throw new UserInputException("batch sizes must be at least 1, got " + batches);
+        }
+        BenchLauncher.checkBackendUsable(backend);
+        BenchLauncher launcher = BenchLauncher.fromLauncherRoot();
+        Path folder = out != null ? out.toAbsolutePath() : launcher.root().resolve("results/bench")
+                .resolve(backend + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+
+        List<String> args = new ArrayList<>(List.of("run", "--backend", backend.name(), "--format", format.name(),
+                "--out", folder.toString(), "--command", commandLine(names)));
+        if (!names.isEmpty()) {
+            args.addAll(List.of("--models", String.join(",", names)));
+        }
+        if (batches != null) {
+            args.addAll(List.of("--batches", batches.stream().map(String::valueOf).collect(Collectors.joining(","))));
+        }
+        if (quick) {
+            args.add("--quick");
+        }
+        if (layers) {
+            args.add("--layers");
+        }
+        return launcher.runBenchmarks(backend, args);
+    }
+
+    /** Every name or glob resolved through the registry now, so a typo fails in one line before anything starts. */
+    static List<String> registeredNames(List<String> patterns) {
+        LinkedHashSet<String> names = new LinkedHashSet<>();
+        for (String p : patterns) {
+            ModelRegistry.matching(p).stream().map(ModelEntry::name).forEach(names::add);
+        }
+        return List.copyOf(names);
+    }
+
+    private String commandLine(List<String> names) {
+        StringBuilder cmd = new StringBuilder("./zoobench bench");
+        names.forEach(n -> cmd.append(' ').append(n));
+        cmd.append(" --backend ").append(backend);
+        if (batches != null) {
+            cmd.append(" --batch ").append(batches.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        }
+        if (quick) {
+            cmd.append(" --quick");
+        }
+        if (layers) {
+            cmd.append(" --layers");
+        }
+        return cmd.toString();
+    }
+}

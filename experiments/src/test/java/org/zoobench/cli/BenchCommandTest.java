@@ -1,0 +1,57 @@
+package org.zoobench.cli;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+/** The checks `zoobench bench` makes before it builds or starts anything. */
+class BenchCommandTest {
+
+    private record Outcome(int exit, String err) {
+    }
+
+    private static Outcome execute(String... args) {
+        CommandLine cli = ZooBenchCli.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Outcome(exit, err.toString());
+    }
+
+    @Test
+    void cudaWithoutAGpuSaysSoInOneLineAndFails() {
+        assumeFalse(BenchLauncher.gpuPresent(), "this machine has a GPU");
+        Outcome o = execute("bench", "lenet5", "--backend", "cuda");
+        assertEquals(ZooBenchCli.USER_ERROR, o.exit());
+        assertEquals(1, o.err().strip().lines().count(), o.err());
+        assertTrue(o.err().contains("--backend cuda needs an NVIDIA GPU"), o.err());
+    }
+
+    @Test
+    void unknownModelFailsBeforeAnythingStarts() {
+        Outcome o = execute("bench", "lenet6");
+        assertEquals(ZooBenchCli.USER_ERROR, o.exit());
+        assertEquals(1, o.err().strip().lines().count(), o.err());
+        assertTrue(o.err().contains("unknown model 'lenet6'") && o.err().contains("lenet5"), o.err());
+    }
+
+    @Test
+    void nothingToRunIsAUserError() {
+        Outcome o = execute("bench");
+        assertEquals(ZooBenchCli.USER_ERROR, o.exit());
+        assertTrue(o.err().contains("name at least one model"), o.err());
+    }
+
+    @Test
+    void compareNeedsTwoFiles() {
+        Outcome o = execute("bench", "compare", "only-one.json");
+        assertFalse(o.exit() == 0);
+    }
+}
