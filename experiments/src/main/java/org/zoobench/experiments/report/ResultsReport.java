@@ -4,6 +4,7 @@ import org.zoobench.experiments.results.AtomicFiles;
 import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.EpochStats;
 import org.zoobench.experiments.results.ResultsStore;
+import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
 
 import java.nio.file.Path;
@@ -63,11 +64,25 @@ public final class ResultsReport {
 
     /** The generic report (for `zoobench train` directories): table, curves, params vs accuracy. */
     public static String report(ResultsStore store, List<RunRecord> records) {
-        List<SeedSummary> groups = summarise(store, records, RunRecord::model);
+        List<SeedSummary> groups = summarise(store, records, recipeLabels(records));
         writePlots(store, groups, "");
         String text = runsTable(groups) + "\n" + legend(records);
         AtomicFiles.writeString(store.dir().resolve(MARKDOWN), text);
         return text;
+    }
+
+    /**
+     * Runs group by model and recipe (everything but the seed): the model's name where it was trained one way,
+     * the name plus what differs (e.g. "lenet5 e5 b64 adam lr0.001 n2000") where the directory holds several.
+     */
+    static Function<RunRecord, String> recipeLabels(List<RunRecord> records) {
+        Map<String, java.util.Set<RunConfig>> recipes = new LinkedHashMap<>();
+        records.forEach(r -> recipes.computeIfAbsent(r.model(), m -> new java.util.HashSet<>())
+                .add(r.config().withSeed(0)));
+        return r -> recipes.get(r.model()).size() == 1 ? r.model()
+                : String.format(Locale.ROOT, "%s %s e%d b%d %s lr%s n%d", r.model(), r.config().dataset(),
+                        r.config().epochs(), r.config().batchSize(), r.config().updater(), r.config().learningRate(),
+                        r.config().trainLimit());
     }
 
     public static String legend(List<RunRecord> records) {
