@@ -1,5 +1,6 @@
 package org.zoobench.cli;
 
+import org.zoobench.experiments.data.DataPipeline;
 import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.ResultsStore;
@@ -68,6 +69,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--input", paramLabel = "CxHxW", description = "input shape (default: the data set's own)")
     String input;
 
+    @Option(names = "--resize", defaultValue = "BILINEAR", paramLabel = "MODE",
+            description = "how images reach --input: bilinear or pad (zero border) (default bilinear)")
+    DataPipeline.Resize resize;
+
     @Option(names = "--limit", defaultValue = "0", paramLabel = "N",
             description = "train on a fixed seeded subset of N training images (default: all)")
     int limit;
@@ -99,7 +104,7 @@ public final class TrainCommand implements Callable<Integer> {
         double lr = learningRate == null ? Updaters.defaultLearningRate(updater) : learningRate;
         long firstSeed = seeds.seed == null ? 1 : seeds.seed;
         int count = seeds.count == null ? 1 : seeds.count;
-        RunConfig base = new RunConfig(entry.name(), dataset, shape.toString(), loaded.numClasses(), epochs, batch,
+        RunConfig base = new RunConfig(entry.name(), dataset, shape.toString(), resize.name().toLowerCase(), loaded.numClasses(), epochs, batch,
                 Updaters.normalise(updater), lr, firstSeed, limit, testLimit, target, bootstrap);
         // Fail on a shape the model cannot take before anything is written.
         ModelProfile.of(entry, Trainer.modelOptions(base));

@@ -1,6 +1,7 @@
 package org.zoobench.experiments.runner;
 
 import org.zoobench.experiments.data.DataOptions;
+import org.zoobench.experiments.data.DataPipeline;
 import org.zoobench.experiments.data.Datasets;
 import org.zoobench.experiments.data.LoadedDataset;
 import org.zoobench.experiments.results.RunConfig;
@@ -43,6 +44,15 @@ public final class DataProvider {
             throw new UserInputException("model built for " + config.classes() + " classes but "
                     + dataset.name() + " has " + dataset.numClasses());
         }
-        return new PipelineRunData(dataset, InputShape.parse(config.input()), config.batchSize(), config.seed());
+        return new PipelineRunData(dataset, InputShape.parse(config.input()), resizeMode(config.resize()),
+                config.batchSize(), config.seed());
+    }
+
+    static DataPipeline.Resize resizeMode(String name) {
+        try {
+            return DataPipeline.Resize.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("unknown resize mode '" + name + "'; choose bilinear or pad");
+        }
     }
 }

@@ -29,17 +29,22 @@ final class PipelineRunData implements RunData {
     private final int testSize;
     private final List<PipelineIterator> open = new ArrayList<>();
 
-    PipelineRunData(LoadedDataset data, InputShape input, int batchSize, long seed) {
-        DataPipeline training = DataPipeline.builder(data, input).batchSize(batchSize).seed(seed).build();
+    PipelineRunData(LoadedDataset data, InputShape input, DataPipeline.Resize resize, int batchSize, long seed) {
         LoadedDataset sampleAsTest = new LoadedDataset(data.name(), data.train(), first(data.train(), TRAIN_SAMPLE),
                 data.shape(), data.classNames());
-        DataPipeline evaluation = DataPipeline.builder(data, input).batchSize(EVAL_BATCH).seed(seed).build();
-        DataPipeline sample = DataPipeline.builder(sampleAsTest, input).batchSize(EVAL_BATCH).seed(seed).build();
+        DataPipeline training = pipeline(data, input, resize, batchSize, seed);
+        DataPipeline evaluation = pipeline(data, input, resize, EVAL_BATCH, seed);
+        DataPipeline sample = pipeline(sampleAsTest, input, resize, EVAL_BATCH, seed);
         this.train = keep(training.train());
         this.test = keep(evaluation.test());
         this.trainSample = keep(sample.test());
         this.trainSize = training.trainSize();
         this.testSize = training.testSize();
+    }
+
+    private static DataPipeline pipeline(LoadedDataset data, InputShape input, DataPipeline.Resize resize, int batch,
+                                         long seed) {
+        return DataPipeline.builder(data, input).resize(resize).batchSize(batch).seed(seed).build();
     }
 
     private PipelineIterator keep(PipelineIterator iterator) {

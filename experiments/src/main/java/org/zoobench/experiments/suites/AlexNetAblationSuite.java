@@ -82,7 +82,7 @@ public final class AlexNetAblationSuite implements Suite {
         for (int s = 0; s < r.seeds(); s++) {
             for (Variant v : VARIANTS) {
                 ModelEntry mini = ModelRegistry.get(v.miniModel());
-                RunConfig config = new RunConfig(mini.name(), DATASET, mini.defaultInput().toString(),
+                RunConfig config = new RunConfig(mini.name(), DATASET, mini.defaultInput().toString(), "bilinear",
                         mini.defaultClasses(), r.epochs(), r.batch(), r.updater(), r.lr(), FIRST_SEED + s,
                         r.trainLimit(), r.testLimit(), r.target(), BOOTSTRAP_SAMPLES);
                 runs.add(new RunSpec(NAME, v.label(), config, imagenetParams(v)));

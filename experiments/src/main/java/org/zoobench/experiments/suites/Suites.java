@@ -15,6 +15,7 @@ public final class Suites {
 
     static {
         SUITES.put(AlexNetAblationSuite.NAME, AlexNetAblationSuite::new);
+        SUITES.put(DepthSuite.NAME, DepthSuite::new);
     }
 
     private Suites() {

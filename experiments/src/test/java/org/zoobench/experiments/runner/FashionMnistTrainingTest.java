@@ -20,7 +20,7 @@ class FashionMnistTrainingTest {
 
     @Test
     void leNet5OnASubsetClearlyBeatsChance(@TempDir Path tmp) {
-        RunConfig config = new RunConfig("lenet5", "fashion-mnist", "1x28x28", 10, 2, 32, "adam", 1e-3, 1, 1500,
+        RunConfig config = new RunConfig("lenet5", "fashion-mnist", "1x28x28", "bilinear", 10, 2, 32, "adam", 1e-3, 1, 1500,
                 500, 70, 1000);
         RunRecord r;
         try (RunData data = DataProvider.standard().forRun(config)) {

@@ -37,7 +37,7 @@ public final class TinyRuns {
     }
 
     public static RunConfig config(String model, long seed) {
-        return new RunConfig(model, "synthetic", SHAPE.toString(), 10, 2, 32, "adam", 1e-2, seed, 320, 200, 50,
+        return new RunConfig(model, "synthetic", SHAPE.toString(), "bilinear", 10, 2, 32, "adam", 1e-2, seed, 320, 200, 50,
                 1000);
     }
 }

@@ -106,7 +106,7 @@ class TrainerTest {
             return new LoadedDataset("poisoned", train, clean.test(), clean.shape(), clean.classNames());
         }, DataOptions.defaults().withShape(TinyRuns.SHAPE));
         RunConfig good = TinyRuns.config("tiny-cnn", 1);
-        RunConfig bad = new RunConfig("tiny-cnn", "poisoned", good.input(), 10, 2, 32, "adam", 1e-2, 1, 320, 200,
+        RunConfig bad = new RunConfig("tiny-cnn", "poisoned", good.input(), "bilinear", 10, 2, 32, "adam", 1e-2, 1, 320, 200,
                 50, 1000);
         ResultsStore store = ResultsStore.openForWriting(tmp);
         StringWriter log = new StringWriter();
