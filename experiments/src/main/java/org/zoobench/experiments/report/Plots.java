@@ -38,6 +38,8 @@ public final class Plots {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .xAxisTitle("epoch").yAxisTitle(yTitle).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setXAxisDecimalPattern("0");
+        chart.getStyler().setYAxisDecimalPattern("0.00");
         for (SeedSummary g : groups) {
             List<RunRecord> finished = g.runs().stream().filter(r -> !r.diverged() && !r.epochs().isEmpty()).toList();
             if (finished.isEmpty()) {
@@ -65,6 +67,7 @@ public final class Plots {
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setXAxisLabelRotation(35);
         chart.getStyler().setErrorBarsColor(java.awt.Color.BLACK);
+        chart.getStyler().setYAxisDecimalPattern("0.0");
         List<String> names = new ArrayList<>();
         List<Double> values = new ArrayList<>();
         List<Double> errors = new ArrayList<>();
@@ -91,6 +94,7 @@ public final class Plots {
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setMarkerSize(10);
+        chart.getStyler().setYAxisDecimalPattern("0.0");
         for (SeedSummary g : groups) {
             if (g.top1Pooled() == null) {
                 continue;
