@@ -1,6 +1,5 @@
 package org.zoobench.cli;
 
-import org.zoobench.experiments.data.DataPipeline;
 import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.ResultsStore;
@@ -26,6 +25,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code zoobench train MODEL --dataset NAME ...}: train, evaluate and record one model (one or more seeds). */
@@ -69,9 +69,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--input", paramLabel = "CxHxW", description = "input shape (default: the data set's own)")
     String input;
 
-    @Option(names = "--resize", defaultValue = "BILINEAR", paramLabel = "MODE",
-            description = "how images reach --input: bilinear or pad (zero border) (default bilinear)")
-    DataPipeline.Resize resize;
+    @Option(names = "--resize", defaultValue = "bilinear", paramLabel = "MODE",
+            description = "how images reach --input: bilinear or pad (zero border) (default ${DEFAULT-VALUE})")
+    String resize;
 
     @Option(names = "--limit", defaultValue = "0", paramLabel = "N",
             description = "train on a fixed seeded subset of N training images (default: all)")
@@ -104,8 +104,9 @@ public final class TrainCommand implements Callable<Integer> {
         double lr = learningRate == null ? Updaters.defaultLearningRate(updater) : learningRate;
         long firstSeed = seeds.seed == null ? 1 : seeds.seed;
         int count = seeds.count == null ? 1 : seeds.count;
-        RunConfig base = new RunConfig(entry.name(), dataset, shape.toString(), resize.name().toLowerCase(), loaded.numClasses(), epochs, batch,
-                Updaters.normalise(updater), lr, firstSeed, limit, testLimit, target, bootstrap);
+        RunConfig base = new RunConfig(entry.name(), dataset, shape.toString(), resize.toLowerCase(Locale.ROOT),
+                loaded.numClasses(), epochs, batch, Updaters.normalise(updater), lr, firstSeed, limit, testLimit, target,
+                bootstrap);
         // Fail on a shape the model cannot take before anything is written.
         ModelProfile.of(entry, Trainer.modelOptions(base));
         data.forRun(base).close();
