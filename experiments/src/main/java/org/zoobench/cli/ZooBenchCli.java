@@ -12,6 +12,10 @@ import picocli.CommandLine.Command;
                 ModelsCommand.class,
                 SummaryCommand.class,
                 BenchCommand.class,
+                TrainCommand.class,
+                RunCommand.class,
+                ReportCommand.class,
+                EvalCommand.class,
         })
 public final class ZooBenchCli {
 

@@ -124,11 +124,11 @@ public final class ResultsStore {
         StringBuilder jsonl = new StringBuilder();
         try (CSVPrinter printer = new CSVPrinter(csv, CSVFormat.DEFAULT)) {
             if (!Files.exists(dir.resolve(CSV))) {
-                printer.printRecord(ResultRow.COLUMNS);
+                printRow(printer, ResultRow.COLUMNS);
             }
             for (RunRecord r : missing) {
                 Map<String, Object> row = ResultRow.of(r);
-                printer.printRecord(row.values());
+                printRow(printer, row.values());
                 jsonl.append(JSON.writeValueAsString(row)).append('\n');
             }
         } catch (IOException e) {
@@ -136,6 +136,17 @@ public final class ResultsStore {
         }
         AtomicFiles.append(dir.resolve(JSONL), jsonl.toString());
         AtomicFiles.append(dir.resolve(CSV), csv.toString());
+    }
+
+    /**
+     * One CSV line, value by value: commons-csv's printRecord needs a newer commons-io than the one DL4J puts on
+     * the class path.
+     */
+    private static void printRow(CSVPrinter printer, Iterable<?> values) throws IOException {
+        for (Object value : values) {
+            printer.print(value);
+        }
+        printer.println();
     }
 
     private Set<String> listedRunIds() {

@@ -13,19 +13,20 @@ import java.util.HexFormat;
  * what lets a rerun of a suite skip finished runs.
  *
  * @param input       CxHxW (or FxT) the model is built for and the data resized to
+ * @param resize      how images reach the input size: "bilinear" (scale) or "pad" (zero border, never shrinks)
  * @param trainLimit  number of training examples used (a seeded subset), or 0 for all
  * @param testLimit   number of test examples used (the first ones), or 0 for all
  * @param learningRate the updater's learning rate
  * @param targetAccuracy test top-1 (percent) whose time of first reaching is recorded
  */
-public record RunConfig(String model, String dataset, String input, int classes, int epochs, int batchSize,
+public record RunConfig(String model, String dataset, String input, String resize, int classes, int epochs, int batchSize,
                         String updater, double learningRate, long seed, int trainLimit, int testLimit,
                         double targetAccuracy, int bootstrapSamples) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public RunConfig withSeed(long s) {
-        return new RunConfig(model, dataset, input, classes, epochs, batchSize, updater, learningRate, s,
+        return new RunConfig(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, s,
                 trainLimit, testLimit, targetAccuracy, bootstrapSamples);
     }
 

@@ -1,0 +1,64 @@
+package org.zoobench.cli;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.zoobench.experiments.results.Bootstrap;
+import org.zoobench.experiments.results.Estimate;
+import org.zoobench.experiments.results.ResultsStore;
+import org.zoobench.experiments.results.RunConfig;
+import org.zoobench.experiments.results.RunRecord;
+import org.zoobench.experiments.runner.DataProvider;
+import org.zoobench.experiments.runner.Evaluation;
+import org.zoobench.experiments.runner.RunData;
+import org.zoobench.zoo.UserInputException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code zoobench eval RUN_DIR}: evaluate a saved model again on its run's test set, without retraining. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Load a trained model saved by train/run (RUN_DIR = DIR/runs/<run id>) and evaluate it again "
+                + "on the test set it was recorded on.")
+public final class EvalCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a run directory holding record.json and model.zip")
+    Path runDir;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        Path recordFile = runDir.resolve(ResultsStore.RECORD);
+        Path modelFile = runDir.resolve(ResultsStore.MODEL);
+        if (!Files.isRegularFile(recordFile) || !Files.isRegularFile(modelFile)) {
+            throw new UserInputException("'" + runDir + "' is not a finished run directory (needs "
+                    + ResultsStore.RECORD + " and " + ResultsStore.MODEL + ")");
+        }
+        RunRecord record = ResultsStore.readRecord(recordFile);
+        RunConfig c = record.config();
+        ComputationGraph net = ModelSerializer.restoreComputationGraph(modelFile.toFile(), false);
+        Evaluation eval;
+        try (RunData data = DataProvider.standard().forRun(c)) {
+            eval = Evaluation.of(net, data.test());
+        }
+        Bootstrap bootstrap = new Bootstrap(c.bootstrapSamples(), Bootstrap.DEFAULT_CONFIDENCE, c.seed());
+        Estimate top1 = Estimate.percent(eval.top1(), bootstrap.accuracy(eval.predictions().top1Hit()));
+        Estimate top5 = Estimate.percent(eval.top5(), bootstrap.accuracy(eval.predictions().top5Hit()));
+        out.printf(Locale.ROOT, "%s on %s (%d test images): top-1 %s, top-5 %s, loss %.4f, %.0f img/s%n",
+                c.model(), c.dataset(), eval.predictions().size(), top1.format(), top5.format(), eval.loss(),
+                eval.samplesPerSec());
+        out.printf(Locale.ROOT, "recorded at training time:        top-1 %s, top-5 %s%n",
+                record.top1() == null ? "—" : record.top1().format(), record.top5() == null ? "—" : record.top5().format());
+        return 0;
+    }
+}

@@ -1,0 +1,39 @@
+package org.zoobench.cli;
+
+import org.zoobench.experiments.report.ResultsReport;
+import org.zoobench.experiments.results.ResultsStore;
+import org.zoobench.experiments.suites.Suites;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code zoobench report DIR}: rebuild the tables and plots of a results directory from its saved runs. */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Rebuild tables (results.md) and plots of a results directory from its saved runs, and print "
+                + "the table.")
+public final class ReportCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "a results directory written by train or run")
+    Path dir;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        ResultsStore store = ResultsStore.openForReading(dir);
+        var records = store.records();
+        String report = store.suiteInfo()
+                .map(info -> Suites.get(info.suite()).report(store, records))
+                .orElseGet(() -> ResultsReport.report(store, records));
+        out.print(report);
+        out.flush();
+        return 0;
+    }
+}

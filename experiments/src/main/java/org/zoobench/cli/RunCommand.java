@@ -1,0 +1,62 @@
+package org.zoobench.cli;
+
+import org.zoobench.experiments.results.ResultsStore;
+import org.zoobench.experiments.results.SuiteInfo;
+import org.zoobench.experiments.runner.DataProvider;
+import org.zoobench.experiments.suites.Suite;
+import org.zoobench.experiments.suites.SuitePlan;
+import org.zoobench.experiments.suites.SuiteRunner;
+import org.zoobench.experiments.suites.Suites;
+import org.zoobench.zoo.ModelRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code zoobench run SUITE [--quick] [--results DIR]}: run (or resume) a suite and print its table. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run an experiment suite (resuming a killed one), then print its table and write results "
+                + "and plots. Suites: alexnet-ablation (the main job), depth (plain vs residual, needs the ResNet "
+                + "entries).")
+public final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SUITE", description = "suite name, e.g. alexnet-ablation")
+    String suiteName;
+
+    @Option(names = "--quick", description = "the cut-down recipe: under 10 minutes on 2 CPU cores")
+    boolean quick;
+
+    @Option(names = "--results", paramLabel = "DIR",
+            description = "results directory (default results/SUITE, or results/SUITE-quick)")
+    Path results;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Suite suite = Suites.get(suiteName);
+        SuitePlan plan = suite.plan(quick);
+        Path dir = results != null ? results : Path.of("results", suite.name() + (quick ? "-quick" : ""));
+        ResultsStore store = ResultsStore.openForWriting(dir);
+        out.println("== " + suite.name() + (quick ? " (quick)" : "") + ": " + suite.description());
+        out.println("Recipe: " + plan.recipe());
+        plan.notes().forEach(n -> out.println("Note: " + n));
+        store.writeSuiteInfo(new SuiteInfo(suite.name(), quick, plan.recipe()));
+        DataProvider data = DataProvider.standard();
+        out.println(SuiteRunner.expectedDuration(store, plan.runs(), ModelRegistry::get, data));
+        long start = System.nanoTime();
+        new SuiteRunner(store, ModelRegistry::get, data, out).run(plan.runs());
+        out.println();
+        out.print(suite.report(store, store.records()));
+        out.printf("%nSuite time %s. Results: %s (results.csv, results.jsonl, results.md, runs/, plots/)%n",
+                SuiteRunner.duration((System.nanoTime() - start) / 1e9), store.dir());
+        return 0;
+    }
+}

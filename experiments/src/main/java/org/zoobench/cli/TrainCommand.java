@@ -1,0 +1,143 @@
+package org.zoobench.cli;
+
+import org.zoobench.experiments.report.ResultsReport;
+import org.zoobench.experiments.results.Bootstrap;
+import org.zoobench.experiments.results.ResultsStore;
+import org.zoobench.experiments.results.RunConfig;
+import org.zoobench.experiments.runner.DataProvider;
+import org.zoobench.experiments.runner.RunSpec;
+import org.zoobench.experiments.runner.Trainer;
+import org.zoobench.experiments.runner.Updaters;
+import org.zoobench.experiments.suites.SuiteRunner;
+import org.zoobench.zoo.InputShape;
+import org.zoobench.zoo.ModelEntry;
+import org.zoobench.zoo.ModelRegistry;
+import org.zoobench.zoo.UserInputException;
+import org.zoobench.zoo.profile.ModelProfile;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code zoobench train MODEL --dataset NAME ...}: train, evaluate and record one model (one or more seeds). */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train and evaluate one model on a data set; record accuracy with bootstrap intervals, "
+                + "curves, throughput, memory and the machine under --results.")
+public final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "registered model name (see `zoobench models`)")
+    String model;
+
+    @Option(names = "--dataset", required = true, paramLabel = "NAME", description = "data set, e.g. fashion-mnist")
+    String dataset;
+
+    @Option(names = "--epochs", defaultValue = "5", description = "training epochs (default ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--batch", defaultValue = "64", description = "minibatch size (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--updater", defaultValue = "adam", description = "adam, sgd or nesterovs (default ${DEFAULT-VALUE})")
+    String updater;
+
+    @Option(names = "--lr", description = "learning rate (default: 1e-3 for adam, 1e-2 for sgd and nesterovs)")
+    Double learningRate;
+
+    static final class Seeds {
+        @Option(names = "--seed", description = "seed of the run (default 1)")
+        Long seed;
+
+        @Option(names = "--seeds", description = "run K seeds (1..K) and report mean ± std and a pooled interval")
+        Integer count;
+    }
+
+    @ArgGroup(exclusive = true)
+    Seeds seeds = new Seeds();
+
+    @Option(names = "--input", paramLabel = "CxHxW", description = "input shape (default: the data set's own)")
+    String input;
+
+    @Option(names = "--resize", defaultValue = "bilinear", paramLabel = "MODE",
+            description = "how images reach --input: bilinear or pad (zero border) (default ${DEFAULT-VALUE})")
+    String resize;
+
+    @Option(names = "--limit", defaultValue = "0", paramLabel = "N",
+            description = "train on a fixed seeded subset of N training images (default: all)")
+    int limit;
+
+    @Option(names = "--test-limit", defaultValue = "0", paramLabel = "N",
+            description = "evaluate on a fixed seeded subset of N test images (default: all)")
+    int testLimit;
+
+    @Option(names = "--target", defaultValue = "85", paramLabel = "TOP1",
+            description = "test top-1 (%%) whose time-to-reach is recorded (default ${DEFAULT-VALUE})")
+    double target;
+
+    @Option(names = "--bootstrap", defaultValue = "" + Bootstrap.DEFAULT_SAMPLES, paramLabel = "B",
+            description = "bootstrap resamples, at least 1000 (default ${DEFAULT-VALUE})")
+    int bootstrap;
+
+    @Option(names = "--results", defaultValue = "results/train", paramLabel = "DIR",
+            description = "results directory (default ${DEFAULT-VALUE})")
+    Path results;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        checkRanges();
+        ModelEntry entry = ModelRegistry.get(model);
+        DataProvider data = DataProvider.standard();
+        var loaded = data.dataset(dataset, limit, testLimit);
+        InputShape shape = input == null ? loaded.shape() : InputShape.parse(input);
+        double lr = learningRate == null ? Updaters.defaultLearningRate(updater) : learningRate;
+        long firstSeed = seeds.seed == null ? 1 : seeds.seed;
+        int count = seeds.count == null ? 1 : seeds.count;
+        RunConfig base = new RunConfig(entry.name(), dataset, shape.toString(), resize.toLowerCase(Locale.ROOT),
+                loaded.numClasses(), epochs, batch, Updaters.normalise(updater), lr, firstSeed, limit, testLimit, target,
+                bootstrap);
+        // Fail on a shape the model cannot take before anything is written.
+        ModelProfile.of(entry, Trainer.modelOptions(base));
+        data.forRun(base).close();
+        ResultsStore store = ResultsStore.openForWriting(results);
+        List<RunSpec> runs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            runs.add(RunSpec.single(base.withSeed(firstSeed + i)));
+        }
+        new SuiteRunner(store, ModelRegistry::get, data, out).run(runs);
+        out.println();
+        out.println("Results in " + store.dir() + " (all runs there):");
+        out.print(ResultsReport.report(store, store.records()));
+        out.flush();
+        return 0;
+    }
+
+    private void checkRanges() {
+        if (epochs < 1) {
+            throw new UserInputException("--epochs must be at least 1, got " + epochs);
+        }
+        if (batch < 1) {
+            throw new UserInputException("--batch must be at least 1, got " + batch);
+        }
+        if (limit < 0 || testLimit < 0) {
+            throw new UserInputException("--limit and --test-limit must not be negative");
+        }
+        if (seeds.count != null && seeds.count < 1) {
+            throw new UserInputException("--seeds must be at least 1, got " + seeds.count);
+        }
+        if (bootstrap < 1000) {
+            throw new UserInputException("--bootstrap needs at least 1000 resamples, got " + bootstrap);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package org.zoobench.experiments.report;
+
+import org.zoobench.experiments.results.AtomicFiles;
+import org.zoobench.experiments.results.Bootstrap;
+import org.zoobench.experiments.results.EpochStats;
+import org.zoobench.experiments.results.ResultsStore;
+import org.zoobench.experiments.results.RunConfig;
+import org.zoobench.experiments.results.RunRecord;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/** The table and figures every results directory gets: one row per model (group), seeds pooled. */
+public final class ResultsReport {
+
+    public static final String MARKDOWN = "results.md";
+    public static final String PLOTS = "plots";
+    /** Seed of the pooled-interval bootstrap, fixed so a rebuilt report equals the printed one. */
+    static final long REPORT_BOOTSTRAP_SEED = 7;
+
+    private ResultsReport() {
+    }
+
+    /** Runs grouped (in order of first appearance) and summarised over seeds. */
+    public static List<SeedSummary> summarise(ResultsStore store, List<RunRecord> records,
+                                              Function<RunRecord, String> groupOf) {
+        Map<String, List<RunRecord>> groups = new LinkedHashMap<>();
+        for (RunRecord r : records) {
+            groups.computeIfAbsent(groupOf.apply(r), g -> new ArrayList<>()).add(r);
+        }
+        int samples = records.stream().mapToInt(r -> r.config().bootstrapSamples()).max()
+                .orElse(Bootstrap.DEFAULT_SAMPLES);
+        Bootstrap bootstrap = new Bootstrap(samples, Bootstrap.DEFAULT_CONFIDENCE, REPORT_BOOTSTRAP_SEED);
+        List<SeedSummary> summaries = new ArrayList<>();
+        groups.forEach((g, runs) -> summaries.add(SeedSummary.of(g, runs, store::predictions, bootstrap)));
+        return summaries;
+    }
+
+    public static String runsTable(List<SeedSummary> groups) {
+        MarkdownTable table = new MarkdownTable("model", ">runs", ">params", ">MACs", ">top-1 % (mean ± std)",
+                ">top-1 pooled 95% CI", ">top-5 %", ">train img/s", ">infer img/s", ">time to target",
+                ">peak heap / off-heap MB", "status");
+        for (SeedSummary g : groups) {
+            RunRecord first = g.first();
+            table.row(g.group(), g.runs().size(), String.format(Locale.ROOT, "%,d", first.paramCount()),
+                    humanCount(first.macs()),
+                    g.top1Pooled() == null ? "—" : pm(g.top1Mean(), g.top1Std()),
+                    g.top1Pooled() == null ? "—" : interval(g.top1Pooled().low(), g.top1Pooled().high()),
+                    g.top1Pooled() == null ? "—" : String.format(Locale.ROOT, "%.1f", g.top5Mean()),
+                    String.format(Locale.ROOT, "%.0f", mean(g.runs(), RunRecord::trainSamplesPerSec)),
+                    String.format(Locale.ROOT, "%.0f", mean(g.runs(), RunRecord::inferSamplesPerSec)),
+                    timeToTarget(g.runs()),
+                    String.format(Locale.ROOT, "%d / %d", max(g.runs(), RunRecord::peakHeapBytes) >> 20,
+                            max(g.runs(), RunRecord::peakOffHeapBytes) >> 20),
+                    status(g));
+        }
+        return table.toString();
+    }
+
+    /** The generic report (for `zoobench train` directories): table, curves, params vs accuracy. */
+    public static String report(ResultsStore store, List<RunRecord> records) {
+        List<SeedSummary> groups = summarise(store, records, recipeLabels(records));
+        writePlots(store, groups, "");
+        String text = runsTable(groups) + "\n" + legend(records);
+        AtomicFiles.writeString(store.dir().resolve(MARKDOWN), text);
+        return text;
+    }
+
+    /**
+     * Runs group by model and recipe (everything but the seed): the model's name where it was trained one way,
+     * the name plus what differs (e.g. "lenet5 e5 b64 adam lr0.001 n2000") where the directory holds several.
+     */
+    static Function<RunRecord, String> recipeLabels(List<RunRecord> records) {
+        Map<String, java.util.Set<RunConfig>> recipes = new LinkedHashMap<>();
+        records.forEach(r -> recipes.computeIfAbsent(r.model(), m -> new java.util.HashSet<>())
+                .add(r.config().withSeed(0)));
+        return r -> recipes.get(r.model()).size() == 1 ? r.model()
+                : String.format(Locale.ROOT, "%s %s e%d b%d %s lr%s n%d", r.model(), r.config().dataset(),
+                        r.config().epochs(), r.config().batchSize(), r.config().updater(), r.config().learningRate(),
+                        r.config().trainLimit());
+    }
+
+    public static String legend(List<RunRecord> records) {
+        double target = records.isEmpty() ? 0 : records.get(0).config().targetAccuracy();
+        return String.format(Locale.ROOT, "top-1 mean ± std over seeds; pooled CI: percentile bootstrap over test "
+                + "examples of the seed-averaged hit rate; time to target: training seconds until test top-1 "
+                + "first reached %.0f%% (mean over runs that did); throughput excludes warm-up.%n", target);
+    }
+
+    public static void writePlots(ResultsStore store, List<SeedSummary> groups, String titlePrefix) {
+        Path plots = store.dir().resolve(PLOTS);
+        Plots.trainingCurves(groups, titlePrefix + "test top-1 per epoch (mean over seeds)", "test top-1 (%)",
+                EpochStats::testAccuracy, plots.resolve("curves_test_top1.png"));
+        Plots.trainingCurves(groups, titlePrefix + "training loss per epoch (mean over seeds)",
+                "training loss (cross-entropy)", EpochStats::trainLoss, plots.resolve("curves_train_loss.png"));
+        Plots.accuracyBars(groups, titlePrefix + "test top-1", plots.resolve("top1_bars.png"));
+        Plots.paramsVsAccuracy(groups, titlePrefix + "parameters vs test top-1", plots.resolve("params_vs_top1.png"));
+    }
+
+    static String status(SeedSummary g) {
+        return g.diverged() == 0 ? "ok" : g.diverged() + " diverged";
+    }
+
+    static String pm(double mean, double std) {
+        return String.format(Locale.ROOT, "%.1f ± %.1f", mean, std);
+    }
+
+    static String interval(double low, double high) {
+        return String.format(Locale.ROOT, "[%.1f, %.1f]", low, high);
+    }
+
+    static String signed(double v) {
+        return String.format(Locale.ROOT, "%+.1f", v);
+    }
+
+    static String humanCount(long n) {
+        if (n >= 1_000_000_000L) {
+            return String.format(Locale.ROOT, "%.2fG", n / 1e9);
+        }
+        if (n >= 1_000_000L) {
+            return String.format(Locale.ROOT, "%.2fM", n / 1e6);
+        }
+        if (n >= 1_000L) {
+            return String.format(Locale.ROOT, "%.1fk", n / 1e3);
+        }
+        return Long.toString(n);
+    }
+
+    private static String timeToTarget(List<RunRecord> runs) {
+        double[] reached = runs.stream().filter(r -> r.timeToTargetSec() != null)
+                .mapToDouble(RunRecord::timeToTargetSec).toArray();
+        if (reached.length == 0) {
+            return "not reached";
+        }
+        String time = String.format(Locale.ROOT, "%.0f s", SeedSummary.mean(reached));
+        return reached.length == runs.size() ? time : time + " (" + reached.length + "/" + runs.size() + ")";
+    }
+
+    private static double mean(List<RunRecord> runs, java.util.function.ToDoubleFunction<RunRecord> f) {
+        return runs.stream().mapToDouble(f).filter(Double::isFinite).average().orElse(Double.NaN);
+    }
+
+    private static long max(List<RunRecord> runs, java.util.function.ToLongFunction<RunRecord> f) {
+        return runs.stream().mapToLong(f).max().orElse(0);
+    }
+}

@@ -1,0 +1,58 @@
+package org.zoobench.experiments.runner;
+
+import org.zoobench.experiments.data.DataOptions;
+import org.zoobench.experiments.data.DataPipeline;
+import org.zoobench.experiments.data.Datasets;
+import org.zoobench.experiments.data.LoadedDataset;
+import org.zoobench.experiments.results.RunConfig;
+import org.zoobench.zoo.InputShape;
+import org.zoobench.zoo.UserInputException;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/**
+ * Loads each data set (at each subset size) once for a whole suite and hands every run its batches. Subsets
+ * are seeded by the data options alone, so every model and every run seed of a suite sees the same examples.
+ */
+public final class DataProvider {
+
+    private final BiFunction<String, DataOptions, LoadedDataset> loader;
+    private final DataOptions baseOptions;
+    private final Map<String, LoadedDataset> loaded = new HashMap<>();
+
+    public DataProvider(BiFunction<String, DataOptions, LoadedDataset> loader, DataOptions baseOptions) {
+        this.loader = loader;
+        this.baseOptions = baseOptions;
+    }
+
+    /** The registered data sets at their default locations. */
+    public static DataProvider standard() {
+        return new DataProvider(Datasets::load, DataOptions.defaults());
+    }
+
+    public LoadedDataset dataset(String name, int trainLimit, int testLimit) {
+        return loaded.computeIfAbsent(name + "|" + trainLimit + "|" + testLimit,
+                k -> loader.apply(name, baseOptions.withLimit(trainLimit).withTestLimit(testLimit)));
+    }
+
+    /** The batches of one run; close them when the run ends. */
+    public RunData forRun(RunConfig config) {
+        LoadedDataset dataset = dataset(config.dataset(), config.trainLimit(), config.testLimit());
+        if (config.classes() != dataset.numClasses()) {
+            throw new UserInputException("model built for " + config.classes() + " classes but "
+                    + dataset.name() + " has " + dataset.numClasses());
+        }
+        return new PipelineRunData(dataset, InputShape.parse(config.input()), resizeMode(config.resize()),
+                config.batchSize(), config.seed());
+    }
+
+    static DataPipeline.Resize resizeMode(String name) {
+        try {
+            return DataPipeline.Resize.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("unknown resize mode '" + name + "'; choose bilinear or pad");
+        }
+    }
+}

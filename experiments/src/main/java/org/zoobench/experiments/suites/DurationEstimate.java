@@ -1,0 +1,67 @@
+package org.zoobench.experiments.suites;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.zoobench.experiments.results.RunConfig;
+import org.zoobench.experiments.runner.DataProvider;
+import org.zoobench.experiments.runner.RunData;
+import org.zoobench.experiments.runner.RunSpec;
+import org.zoobench.experiments.runner.Trainer;
+import org.zoobench.zoo.ModelEntry;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Expected duration of the unfinished runs of a suite, from a short calibration on this machine: each distinct
+ * model is timed on a few training steps of its real batches, and the per-image time is scaled to the run's
+ * training images plus its evaluation passes (a forward pass costs well under half a training step).
+ */
+final class DurationEstimate {
+
+    private static final int WARM_UP_STEPS = 1;
+    private static final int TIMED_STEPS = 2;
+    /** Inference costs about 0.4 of a training step per image here (measured on alexnet-mini, batch 64). */
+    private static final double FORWARD_SHARE_OF_STEP = 0.4;
+    private static final int TRAIN_SAMPLE = 500;
+
+    private DurationEstimate() {
+    }
+
+    static double seconds(List<RunSpec> runs, Function<String, ModelEntry> models, DataProvider data) {
+        Map<String, Double> secondsPerImage = new HashMap<>();
+        double total = 0;
+        for (RunSpec run : runs) {
+            RunConfig c = run.config();
+            try (RunData d = data.forRun(c)) {
+                double perImage = secondsPerImage.computeIfAbsent(c.model() + "|" + c.batchSize() + "|" + c.input(),
+                        k -> calibrate(models.apply(c.model()), c, d));
+                double trainImages = (double) d.trainSize() * c.epochs();
+                double evalImages = (double) (Math.min(d.trainSize(), TRAIN_SAMPLE) + d.testSize()) * c.epochs();
+                total += perImage * (trainImages + FORWARD_SHARE_OF_STEP * evalImages);
+            }
+        }
+        return total;
+    }
+
+    private static double calibrate(ModelEntry entry, RunConfig config, RunData data) {
+        ComputationGraph net = entry.build(Trainer.modelOptions(config));
+        DataSetIterator batches = data.trainBatches();
+        batches.reset();
+        if (!batches.hasNext()) {
+            throw new IllegalStateException("no training batches for " + config.dataset());
+        }
+        DataSet batch = batches.next();
+        for (int i = 0; i < WARM_UP_STEPS; i++) {
+            net.fit(batch);
+        }
+        long start = System.nanoTime();
+        for (int i = 0; i < TIMED_STEPS; i++) {
+            net.fit(batch);
+        }
+        return (System.nanoTime() - start) / 1e9 / (TIMED_STEPS * batch.numExamples());
+    }
+}

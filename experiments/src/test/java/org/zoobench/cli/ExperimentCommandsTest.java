@@ -1,0 +1,97 @@
+package org.zoobench.cli;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.zoobench.experiments.results.ResultsStore;
+import org.zoobench.experiments.results.RunRecord;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ExperimentCommandsTest {
+
+    @BeforeAll
+    static void quiet() {
+        System.setProperty("zoobench.progress", "false");
+    }
+
+    private static String tableOf(String output) {
+        int start = output.indexOf("| model");
+        return output.substring(start);
+    }
+
+    @Test
+    void reportRebuildsTheSameTableFromSavedResults(@TempDir Path tmp) throws Exception {
+        Path results = tmp.resolve("results");
+        CliRun train = CliRun.of("train", "lenet5", "--dataset", "synthetic", "--epochs", "1", "--limit", "256",
+                "--test-limit", "200", "--seeds", "2", "--bootstrap", "1000", "--results", results.toString());
+        assertEquals(0, train.exitCode(), train.err());
+        assertTrue(train.out().contains("lenet5"), train.out());
+        assertTrue(train.out().contains("| lenet5 |    2 | 61,706 |"), train.out());
+
+        CliRun report = CliRun.of("report", results.toString());
+        assertEquals(0, report.exitCode(), report.err());
+        assertEquals(tableOf(train.out()), tableOf(report.out()));
+        assertEquals(Files.readString(results.resolve("results.md")), tableOf(report.out()));
+        for (String plot : List.of("curves_test_top1.png", "curves_train_loss.png", "top1_bars.png",
+                "params_vs_top1.png")) {
+            assertTrue(Files.size(results.resolve("plots").resolve(plot)) > 1000, plot);
+        }
+        List<String> csv = Files.readAllLines(results.resolve(ResultsStore.CSV), StandardCharsets.UTF_8);
+        assertTrue(csv.get(0).startsWith("model,param_count,top1,top1_low,top1_high,top5,"), csv.get(0));
+        assertEquals(3, csv.size());
+
+        // The saved model evaluates again to the recorded accuracy.
+        Path run;
+        try (Stream<Path> runs = Files.list(results.resolve("runs"))) {
+            run = runs.sorted().findFirst().orElseThrow();
+        }
+        RunRecord record = ResultsStore.readRecord(run.resolve(ResultsStore.RECORD));
+        CliRun eval = CliRun.of("eval", run.toString());
+        assertEquals(0, eval.exitCode(), eval.err());
+        assertTrue(eval.out().contains("top-1 " + record.top1().format()), eval.out() + " vs " + record.top1());
+    }
+
+    @Test
+    void userMistakesGiveOneLineExitTwoAndWriteNothing(@TempDir Path tmp) throws Exception {
+        Path results = tmp.resolve("results");
+        String dir = results.toString();
+        CliRun suite = CliRun.of("run", "alexnet-ablatoin", "--quick", "--results", dir);
+        assertEquals(ZooBenchCli.USER_ERROR, suite.exitCode());
+        assertTrue(suite.errIsOneLine() && suite.err().contains("unknown suite 'alexnet-ablatoin'"), suite.err());
+
+        CliRun dataset = CliRun.of("train", "lenet5", "--dataset", "fashion-mnsit", "--results", dir);
+        assertEquals(ZooBenchCli.USER_ERROR, dataset.exitCode());
+        assertTrue(dataset.errIsOneLine() && dataset.err().contains("unknown dataset"), dataset.err());
+
+        CliRun shape = CliRun.of("train", "alexnet", "--dataset", "synthetic", "--limit", "64", "--results", dir);
+        assertEquals(ZooBenchCli.USER_ERROR, shape.exitCode());
+        assertTrue(shape.errIsOneLine() && shape.err().contains("1x28x28")
+                && shape.err().contains("'alexnet'"), shape.err());
+
+        CliRun updater = CliRun.of("train", "lenet5", "--dataset", "synthetic", "--updater", "adagrad",
+                "--results", dir);
+        assertEquals(ZooBenchCli.USER_ERROR, updater.exitCode());
+        assertTrue(updater.errIsOneLine() && updater.err().contains("unknown updater"), updater.err());
+        assertFalse(Files.exists(results), "nothing written for a bad request");
+
+        Path file = Files.writeString(tmp.resolve("a-file"), "not a directory");
+        CliRun unwritable = CliRun.of("train", "lenet5", "--dataset", "synthetic", "--limit", "64", "--epochs", "1",
+                "--results", file.resolve("results").toString());
+        assertEquals(ZooBenchCli.USER_ERROR, unwritable.exitCode());
+        assertTrue(unwritable.errIsOneLine() && unwritable.err().contains("cannot write results"), unwritable.err());
+
+        CliRun notResults = CliRun.of("report", tmp.toString());
+        assertEquals(ZooBenchCli.USER_ERROR, notResults.exitCode());
+        assertTrue(notResults.errIsOneLine() && notResults.err().contains("holds no ZooBench results"),
+                notResults.err());
+    }
+}

@@ -1,0 +1,34 @@
+package org.zoobench.experiments.runner;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.zoobench.experiments.results.ResultsStore;
+import org.zoobench.experiments.results.RunConfig;
+import org.zoobench.experiments.results.RunRecord;
+import org.zoobench.zoo.ModelRegistry;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A short run on real Fashion-MNIST (installed by CI: Debian package dataset-fashion-mnist). */
+class FashionMnistTrainingTest {
+
+    static {
+        System.setProperty("zoobench.progress", "false");
+    }
+
+    @Test
+    void leNet5OnASubsetClearlyBeatsChance(@TempDir Path tmp) {
+        RunConfig config = new RunConfig("lenet5", "fashion-mnist", "1x28x28", "bilinear", 10, 2, 32, "adam", 1e-3, 1, 1500,
+                500, 70, 1000);
+        RunRecord r;
+        try (RunData data = DataProvider.standard().forRun(config)) {
+            r = new Trainer(ResultsStore.openForWriting(tmp)).run(RunSpec.single(config),
+                    ModelRegistry.get("lenet5"), data, "lenet5");
+        }
+        // Chance is 10%; a hundred Adam steps of LeNet-5 reach about 70%.
+        assertTrue(r.top1().value() > 60, "top-1 " + r.top1());
+        assertTrue(r.epochs().get(1).trainLoss() < r.epochs().get(0).trainLoss(), "training loss falls");
+    }
+}

@@ -1,0 +1,89 @@
+package org.zoobench.experiments.suites;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.zoobench.experiments.results.AtomicFiles;
+import org.zoobench.experiments.results.ResultsStore;
+import org.zoobench.experiments.results.RunRecord;
+import org.zoobench.experiments.runner.RunSpec;
+import org.zoobench.experiments.runner.TinyRuns;
+import org.zoobench.zoo.ModelEntry;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SuiteRunnerTest {
+
+    private static final List<RunSpec> SUITE = List.of(
+            new RunSpec("test", "a", TinyRuns.config("tiny-a", 1), 0),
+            new RunSpec("test", "b", TinyRuns.config("tiny-b", 1), 0),
+            new RunSpec("test", "a", TinyRuns.config("tiny-a", 2), 0),
+            new RunSpec("test", "b", TinyRuns.config("tiny-b", 2), 0));
+
+    /** Models by name, counting how many runs were actually started; the run numbered {@code killAt} is "killed". */
+    private static Function<String, ModelEntry> models(List<String> started, int killAt) {
+        return name -> {
+            started.add(name);
+            if (started.size() == killAt) {
+                throw new IllegalStateException("killed");
+            }
+            return TinyRuns.tinyCnn(name);
+        };
+    }
+
+    @Test
+    void aKilledSuiteResumesSkippingFinishedRunsAndLosesNothing(@TempDir Path dir) throws Exception {
+        ResultsStore store = ResultsStore.openForWriting(dir);
+        List<String> firstAttempt = new ArrayList<>();
+        SuiteRunner first = new SuiteRunner(store, models(firstAttempt, 3), TinyRuns.syntheticData(),
+                new PrintWriter(new StringWriter()));
+        assertThrows(IllegalStateException.class, () -> first.run(SUITE));
+        assertEquals(2, store.records().size(), "the two runs before the kill are saved");
+        // A kill in the middle of a write leaves at most a temporary file, which nothing reads.
+        Files.createDirectories(store.runDir(SUITE.get(2).runId()));
+        Files.writeString(store.runDir(SUITE.get(2).runId()).resolve(".record.json123" + AtomicFiles.TEMP_SUFFIX),
+                "{ half a rec");
+        List<RunRecord> before = store.records();
+
+        List<String> secondAttempt = new ArrayList<>();
+        StringWriter log = new StringWriter();
+        List<RunRecord> records = new SuiteRunner(store, models(secondAttempt, -1), TinyRuns.syntheticData(),
+                new PrintWriter(log, true)).run(SUITE);
+
+        assertEquals(List.of("tiny-a", "tiny-b"), secondAttempt, "only the two unfinished runs are trained again");
+        assertTrue(log.toString().contains("resuming: 2 of 4 runs already finished"), log.toString());
+        assertEquals(SUITE.stream().map(RunSpec::runId).toList(), records.stream().map(RunRecord::runId).toList());
+        assertEquals(before, records.subList(0, 2), "finished runs are kept as they were");
+        List<String> csv = Files.readAllLines(dir.resolve(ResultsStore.CSV), StandardCharsets.UTF_8);
+        assertEquals(1 + SUITE.size(), csv.size(), "header plus one row per run, none twice");
+        assertEquals(SUITE.size(), Files.readAllLines(dir.resolve(ResultsStore.JSONL)).size());
+
+        // Nothing left to do: a third attempt trains nothing.
+        List<String> third = new ArrayList<>();
+        new SuiteRunner(store, models(third, -1), TinyRuns.syntheticData(), new PrintWriter(new StringWriter()))
+                .run(SUITE);
+        assertTrue(third.isEmpty());
+    }
+
+    @Test
+    void rowsMissingAfterAKillBetweenRecordAndCsvAreRestored(@TempDir Path dir) throws Exception {
+        ResultsStore store = ResultsStore.openForWriting(dir);
+        new SuiteRunner(store, models(new ArrayList<>(), -1), TinyRuns.syntheticData(),
+                new PrintWriter(new StringWriter())).run(SUITE.subList(0, 1));
+        Files.delete(dir.resolve(ResultsStore.CSV));
+        Files.delete(dir.resolve(ResultsStore.JSONL));
+        store.reconcile();
+        assertEquals(2, Files.readAllLines(dir.resolve(ResultsStore.CSV)).size());
+        assertEquals(1, Files.readAllLines(dir.resolve(ResultsStore.JSONL)).size());
+    }
+}
