@@ -66,9 +66,10 @@ public final class BenchReport {
     private static Pass pass(Optional<JmhResult> result, Optional<ModelRunFacts> facts, int requestedBatch,
                              long forwardMacs, int forwardEquivalents, Peak peak) {
         List<Integer> oom = facts.map(ModelRunFacts::oomBatches).orElse(List.of());
+        String oomReason = facts.map(ModelRunFacts::oomReason).orElse("");
         if (result.isEmpty()) {
             boolean outOfMemory = facts.isPresent() && facts.get().batch() == 0;
-            return new Pass(outOfMemory ? "oom" : "failed", 0, oom, Double.NaN, Double.NaN, Double.NaN,
+            return new Pass(outOfMemory ? "oom" : "failed", 0, oom, oomReason, Double.NaN, Double.NaN, Double.NaN,
                     Double.NaN, 0, Double.NaN, Double.NaN, Double.NaN, facts.map(ModelRunFacts::peakRssBytes).orElse(0L));
         }
         JmhResult r = result.get();
@@ -76,7 +77,7 @@ public final class BenchReport {
         double imagesPerSecond = batch / (r.score() / 1000.0);
         double gflops = forwardMacs > 0 ? 2.0 * forwardEquivalents * forwardMacs * imagesPerSecond / 1e9 : Double.NaN;
         double percent = peak != null ? 100.0 * gflops / peak.gflops() : Double.NaN;
-        return new Pass("ok", batch, oom, r.score(), r.percentile(50.0), r.percentile(90.0), r.percentile(99.0),
+        return new Pass("ok", batch, oom, oomReason, r.score(), r.percentile(50.0), r.percentile(90.0), r.percentile(99.0),
                 r.samples(), imagesPerSecond, gflops, percent, facts.map(ModelRunFacts::peakRssBytes).orElse(0L));
     }
 
@@ -172,6 +173,7 @@ public final class BenchReport {
                 .append(")\n\n");
         if (!results.models().isEmpty()) {
             md.append(modelTable(results.models()));
+            md.append(oomNotes(results.models()));
             md.append("\nGFLOP/s = 2 x forward MACs x img/s; a training step is counted as 3 forward passes' MACs. "
                     + "ms: mean step time, then P50 / P90 / P99 over all sampled steps. "
                     + "Peak RSS: the benchmark JVM's resident memory high-water mark.\n\n");
@@ -203,6 +205,22 @@ public final class BenchReport {
         return md.toString();
     }
 
+    /** One line per pass that did not run at the requested batch, saying why. */
+    static String oomNotes(List<ModelRow> rows) {
+        StringBuilder notes = new StringBuilder();
+        for (ModelRow r : rows) {
+            for (Pass p : List.of(r.inference(), r.training())) {
+                if (!p.oomBatches().isEmpty()) {
+                    String which = p == r.inference() ? "inference" : "training";
+                    notes.append("\nOut of memory: ").append(r.model()).append(' ').append(which).append(" at batch ")
+                            .append(joined(p.oomBatches())).append(p.ok() ? ", ran at " + p.batch() : ", nothing fitted")
+                            .append(" (").append(p.oomReason()).append(")\n");
+                }
+            }
+        }
+        return notes.toString();
+    }
+
     private static String batchCell(ModelRow r) {
         StringBuilder cell = new StringBuilder(String.valueOf(r.requestedBatch()));
         for (Pass p : List.of(r.inference(), r.training())) {
@@ -227,7 +245,7 @@ public final class BenchReport {
     /** Stock layer and native op side by side for each (case, pass). */
     static String layerTable(List<LayerRow> rows) {
         StringBuilder md = new StringBuilder();
-        md.append("| layer | shape (batch x C x H x W) | pass | stock DL4J ms | stock GFLOP/s | native op ms "
+        md.append("| layer | shape (batch first) | pass | stock DL4J ms | stock GFLOP/s | native op ms "
                 + "| native GFLOP/s | native speed-up |\n");
         md.append("|---|---|---|---:|---:|---:|---:|---:|\n");
         for (LayerCase c : LayerCase.values()) {
