@@ -173,7 +173,7 @@ public final class NotebookExecutor {
                 return last;
             }
             int snippetLine = firstLine + lineOf(code, code.length() - remaining.length(), remaining);
-            last = eval(shell, notebook, cell, info.source(), snippetLine);
+            last = eval(shell, notebook, cell, info.source().stripLeading(), snippetLine);
             remaining = info.remaining();
         }
     }
@@ -200,7 +200,8 @@ public final class NotebookExecutor {
             }
             if (event.exception() != null) {
                 throw new NotebookExecutionException(notebook.name(), cell.number(),
-                        "line " + line + ": " + describe(event.exception()), event.exception());
+                        "line " + (line + thrownAtLine(event.exception(), snippet)) + ": "
+                                + describe(event.exception()), event.exception());
             }
             return snippet;
         }
@@ -233,6 +234,21 @@ public final class NotebookExecutor {
             throw new NotebookExecutionException(notebook.name(), cell.number(),
                     "unresolved references: " + String.join("; ", unresolved), null);
         }
+    }
+
+    /**
+     * Lines into {@code snippet} where {@code e} was thrown: JShell names a snippet's frames {@code #<id>}, so the
+     * innermost one from this snippet locates the statement. 0 when no frame is (e.g. thrown inside a method
+     * defined in an earlier cell).
+     */
+    private static int thrownAtLine(JShellException e, Snippet snippet) {
+        String file = "#" + snippet.id();
+        for (StackTraceElement frame : e.getStackTrace()) {
+            if (file.equals(frame.getFileName()) && frame.getLineNumber() > 0) {
+                return frame.getLineNumber() - 1;
+            }
+        }
+        return 0;
     }
 
     private static String resultName(Snippet snippet) {

@@ -98,13 +98,15 @@ class NotebookExecutorTest {
     @Test
     void exceptionInACellFailsTheRunWithItsTypeAndMessage() throws IOException {
         Path path = notebook("throws.ipynb", "int a = 1;",
-                "void check(int n) { if (n > 0) throw new IllegalStateException(\"n was \" + n); }\ncheck(a);");
+                "void check(int n) { if (n > 0) throw new IllegalStateException(\"n was \" + n); }\n"
+                        + "if (a > 0) {\n  System.out.println(a);\n  check(a);\n}");
 
         NotebookExecutionException e = assertThrows(NotebookExecutionException.class,
                 () -> executor(false).execute(path));
 
         assertEquals(2, e.cell());
-        assertTrue(e.getMessage().contains("java.lang.IllegalStateException: n was 1"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("throws.ipynb, cell 2: line 4: java.lang.IllegalStateException: n was 1"),
+                e.getMessage());
     }
 
     @Test

@@ -4,6 +4,7 @@ import org.apache.commons.text.similarity.LevenshteinDistance;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.zoobench.zoo.models.AlexNet;
 import org.zoobench.zoo.models.Dl4jZoo;
+import org.zoobench.zoo.models.GoogLeNet;
 import org.zoobench.zoo.models.LeNet5;
 
 import java.util.ArrayList;
@@ -31,6 +32,9 @@ public final class ModelRegistry {
         // Families register here in the order `zoobench models` lists them.
         add("lenet5", "LeNet-5 (LeCun 1998), modern: full C3, ReLU, max pooling", MNIST, 10, LeNet5::configuration);
         addAlexNets();
+        add("googlenet", GoogLeNet.original().describe(), IMAGENET, 1000, GoogLeNet.original()::configuration);
+        add("googlenet-bn", GoogLeNet.withBatchNorm().describe(), IMAGENET, 1000,
+                GoogLeNet.withBatchNorm()::configuration);
         addDl4jZoo();
     }
 
@@ -55,11 +59,13 @@ public final class ModelRegistry {
         add("dl4j-lenet", "DL4J zoo LeNet: Caffe variant (20/50 filters, 500-unit FC), not LeNet-5", MNIST, 10, Dl4jZoo::leNet);
         add("dl4j-simplecnn", "DL4J zoo SimpleCNN: 12 convs with BatchNorm, 48x48 input", InputShape.image(3, 48, 48), 10, Dl4jZoo::simpleCnn);
         add("dl4j-alexnet", "DL4J zoo AlexNet: single tower, LRN placed differently from the paper", IMAGENET, 1000, Dl4jZoo::alexNet);
-        add("dl4j-vgg16", "DL4J zoo VGG-16 (configuration D)", IMAGENET, 1000, Dl4jZoo::vgg16);
-        add("dl4j-vgg19", "DL4J zoo VGG-19", IMAGENET, 1000, Dl4jZoo::vgg19);
+        add("dl4j-vgg16", "DL4J zoo VGG-16 (configuration D, as published)", IMAGENET, 1000, Dl4jZoo::vgg16);
+        add("dl4j-vgg19", "DL4J zoo VGG-19: one 4096-unit FC layer short of the paper (no fc7)", IMAGENET, 1000, Dl4jZoo::vgg19);
         add("dl4j-resnet50", "DL4J zoo ResNet-50: conv biases before BN, stage-2 downsampling, max-pool head", IMAGENET, 1000, Dl4jZoo::resNet50);
         add("dl4j-squeezenet", "DL4J zoo SqueezeNet v1.1", InputShape.image(3, 227, 227), 1000, Dl4jZoo::squeezeNet);
         add("dl4j-darknet19", "DL4J zoo Darknet-19 (YOLO9000 backbone)", IMAGENET, 1000, Dl4jZoo::darknet19);
+        add("dl4j-xception", "DL4J zoo Xception", InputShape.image(3, 299, 299), 1000, Dl4jZoo::xception);
+        add("dl4j-textgenlstm", "DL4J zoo character LSTM: two 256-unit GravesLSTMs, next-character softmax", InputShape.sequence(47, 40), 47, Dl4jZoo::textGenerationLstm);
     }
 
     private ModelRegistry() {

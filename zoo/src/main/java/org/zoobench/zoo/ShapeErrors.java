@@ -99,7 +99,8 @@ final class ShapeErrors {
                 return windowExceedsInput(layer, seen) || hasZeroSize(seen)
                         ? Optional.of(new Collapse(name, layer, seen)) : Optional.empty();
             }
-            if (hasZeroSize(out)) {
+            // DL4J's (in - k + 2p) / s + 1 truncates towards zero, so a window one larger than its input passes as 1.
+            if (hasZeroSize(out) || windowExceedsInput(layer, seen)) {
                 return Optional.of(new Collapse(name, layer, seen));
             }
             types.put(name, out);

@@ -12,10 +12,13 @@ import org.deeplearning4j.zoo.model.LeNet;
 import org.deeplearning4j.zoo.model.ResNet50;
 import org.deeplearning4j.zoo.model.SimpleCNN;
 import org.deeplearning4j.zoo.model.SqueezeNet;
+import org.deeplearning4j.zoo.model.TextGenerationLSTM;
 import org.deeplearning4j.zoo.model.VGG16;
 import org.deeplearning4j.zoo.model.VGG19;
+import org.deeplearning4j.zoo.model.Xception;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelOptions;
+import org.zoobench.zoo.UserInputException;
 
 /**
  * DL4J's own zoo (deeplearning4j-zoo 1.0.0-M2.1) as configurations, registered under {@code dl4j-} names so
@@ -67,6 +70,23 @@ public final class Dl4jZoo {
     public static ComputationGraphConfiguration darknet19(ModelOptions o) {
         return withDataType(Darknet19.builder().numClasses(o.numClasses()).inputShape(chw(o)).seed(o.seed())
                 .updater(o.updater()).build().conf(), o);
+    }
+
+    public static ComputationGraphConfiguration xception(ModelOptions o) {
+        return withDataType(Xception.builder().numClasses(o.numClasses()).inputShape(chw(o)).seed(o.seed())
+                .updater(o.updater()).build().graphBuilder()
+                .addInputs("input").setInputTypes(o.input().toInputType()).build(), o);
+    }
+
+    /** A character model: it reads one-hot characters and predicts the next, so classes and features coincide. */
+    public static ComputationGraphConfiguration textGenerationLstm(ModelOptions o) {
+        InputShape in = o.input();
+        if (!in.isSequence() || in.features() != o.numClasses()) {
+            throw new UserInputException("dl4j-textgenlstm reads and predicts characters: its input must be a"
+                    + " sequence FxT with F equal to the number of classes (" + o.numClasses() + "), got " + in);
+        }
+        return asGraph(TextGenerationLSTM.builder().totalUniqueCharacters(in.features()).maxLength(in.length())
+                .inputShape(new int[]{in.length(), in.features()}).seed(o.seed()).updater(o.updater()).build().conf(), o);
     }
 
     private static int[] chw(ModelOptions o) {

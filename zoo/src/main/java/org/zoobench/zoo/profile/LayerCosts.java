@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.conf.layers.GravesBidirectionalLSTM;
 import org.deeplearning4j.nn.conf.layers.GravesLSTM;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.LocallyConnected2D;
 import org.deeplearning4j.nn.conf.layers.SeparableConvolution2D;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
@@ -29,7 +30,8 @@ import java.util.Locale;
 /**
  * Per-layer arithmetic DL4J does not provide. MACs follow the convention of torchvision's GFLOPS column:
  * the multiply-accumulates of convolutions and fully connected layers (recurrent layers being fully connected
- * layers applied once per step); biases, normalisation, activations, pooling and element-wise ops count zero.
+ * layers applied once per step, locally connected layers convolutions without weight sharing); biases,
+ * normalisation, activations, pooling and element-wise ops count zero.
  */
 final class LayerCosts {
 
@@ -55,6 +57,10 @@ final class LayerCosts {
         }
         if (layer instanceof ConvolutionLayer conv) {
             return convolutionMacs(conv, in, out);
+        }
+        if (layer instanceof LocallyConnected2D local) {
+            // A convolution without weight sharing: the same multiply-accumulates, one weight set per position.
+            return Shapes.positions(out) * local.getNOut() * local.getNIn() * local.getKernel()[0] * local.getKernel()[1];
         }
         if (layer instanceof DenseLayer || layer instanceof BaseOutputLayer) {
             FeedForwardLayer fc = (FeedForwardLayer) layer;

@@ -38,14 +38,14 @@ final class Shapes {
 
     /**
      * DL4J's inferred type with the gaps of 1.0.0-M2.1 filled in from the vertex's input: wrappers such as
-     * Bidirectional and the layers after them report sequences without their length; SubsetVertex reports an
-     * image subset with 0 channels; a parameter-free LossLayer reports its size as its unset nOut, 0.
+     * Bidirectional and the layers after them report sequences without their length; SubsetVertex reports
+     * {@code from - to + 1} channels for an image subset; a parameter-free LossLayer reports its size as its unset nOut, 0.
      */
     static InputType repair(GraphVertex vertex, InputType in, InputType out) {
         if (out instanceof InputTypeRecurrent r && r.getTimeSeriesLength() <= 0 && steps(in) > 1) {
             return InputType.recurrent(r.getSize(), steps(in), r.getFormat());
         }
-        if (vertex instanceof SubsetVertex subset && out instanceof InputTypeConvolutional c && c.getChannels() == 0) {
+        if (vertex instanceof SubsetVertex subset && out instanceof InputTypeConvolutional c && c.getChannels() <= 0) {
             return InputType.convolutional(c.getHeight(), c.getWidth(), subset.getTo() - subset.getFrom() + 1,
                     c.getFormat());
         }

@@ -40,4 +40,30 @@ class Dl4jZooTest {
         assertEquals(25_557_032 + 26_560, p.trainableParams());
         assertEquals("1000", p.outputShape());
     }
+
+    /**
+     * The rest of DL4J's zoo at default input. Where DL4J follows a published model the counts match its reference
+     * implementation (torchvision VGG-16 and SqueezeNet 1.1, Keras Xception's trainable count); MACs match
+     * torchvision's GFLOPS column (VGG-16 15.47, VGG-19 19.63 less DL4J's missing fc7, SqueezeNet 1.1 0.35).
+     */
+    @Test
+    void restOfTheZooAtDefaultInput() {
+        assertCounts("dl4j-simplecnn", 649_946, 75_225_600L);
+        assertCounts("dl4j-alexnet", 62_378_344, 1_131_457_664L);
+        assertCounts("dl4j-vgg16", 138_357_544, 15_470_264_320L);
+        // VGG-19 has 143,667,240: DL4J's lacks fc7, 4096 x 4096 + 4096 = 16,781,312 parameters and MACs.
+        assertCounts("dl4j-vgg19", 143_667_240 - 16_781_312, 19_632_062_464L - 16_777_216L);
+        assertCounts("dl4j-squeezenet", 1_235_496, 352_540_352L);
+        assertCounts("dl4j-darknet19", 20_842_376, 2_790_989_824L);
+        assertCounts("dl4j-xception", 22_855_952, 8_357_403_496L);
+        // Per step: GravesLSTM 4(nIn + 256)256 + 3*256 peepholes, twice; softmax 256 x 47; 40 steps.
+        assertCounts("dl4j-textgenlstm", 850_223, 40L * (4 * (47 + 256) * 256 + 768 + 4 * 512 * 256 + 768 + 256 * 47));
+        assertEquals("47x40", profile("dl4j-textgenlstm").outputShape());
+    }
+
+    private static void assertCounts(String name, long params, long macs) {
+        ModelProfile p = profile(name);
+        assertEquals(params, p.trainableParams(), name + " params");
+        assertEquals(macs, p.macs(), name + " MACs");
+    }
 }

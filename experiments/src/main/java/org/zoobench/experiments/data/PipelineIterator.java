@@ -1,0 +1,148 @@
+package org.zoobench.experiments.data;
+
+import org.nd4j.linalg.dataset.AsyncDataSetIterator;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The iterator {@link DataPipeline} hands out: batches ready for the model, produced ahead of time on a
+ * background thread (DL4J's {@link AsyncDataSetIterator}) when prefetching is on, and timed so the runner can
+ * report how much of each step was spent waiting for data ({@link #stats()}). {@link #reset()} starts the
+ * next epoch (with a new shuffle for training data). Call {@link #close()} when done to stop the prefetch thread.
+ * Reports {@code asyncSupported() == false} so DL4J does not wrap it in a second prefetcher.
+ */
+public final class PipelineIterator implements DataSetIterator, AutoCloseable {
+
+    private final DataSetIterator source;
+    private final AtomicLong producedNanos;
+    private final int size;
+    private long batches;
+    private long examples;
+    private long waitedNanos;
+    private long elapsedNanos;
+    private long passStart = -1;
+    private long lastCall;
+
+    PipelineIterator(ShuffledBatches batches, int prefetch, AtomicLong producedNanos, int size) {
+        this.source = prefetch > 0 ? new AsyncDataSetIterator(batches, prefetch, false) : batches;
+        this.producedNanos = producedNanos;
+        this.size = size;
+    }
+
+    /** Examples per pass. */
+    public int numExamples() {
+        return size;
+    }
+
+    /** Time and counts since this iterator was made. */
+    public synchronized LoadingStats stats() {
+        long elapsed = elapsedNanos + (passStart >= 0 ? lastCall - passStart : 0);
+        return new LoadingStats(batches, examples, producedNanos.get(), waitedNanos, elapsed);
+    }
+
+    @Override
+    public boolean hasNext() {
+        long start = System.nanoTime();
+        boolean more = source.hasNext(); // may block until the prefetcher knows whether a batch follows
+        long end = System.nanoTime();
+        synchronized (this) {
+            if (passStart >= 0) {
+                waitedNanos += end - start;
+                lastCall = end;
+                if (!more) {
+                    endPass();
+                }
+            }
+        }
+        return more;
+    }
+
+    @Override
+    public DataSet next() {
+        long start = System.nanoTime();
+        DataSet batch = source.next();
+        long end = System.nanoTime();
+        synchronized (this) {
+            if (passStart < 0) {
+                passStart = start;
+            }
+            waitedNanos += end - start;
+            lastCall = end;
+            batches++;
+            examples += batch.numExamples();
+        }
+        return batch;
+    }
+
+    @Override
+    public DataSet next(int num) {
+        throw new UnsupportedOperationException("batch size is fixed by DataPipeline.batchSize");
+    }
+
+    private void endPass() {
+        elapsedNanos += lastCall - passStart;
+        passStart = -1;
+    }
+
+    @Override
+    public void reset() {
+        synchronized (this) {
+            if (passStart >= 0) {
+                lastCall = System.nanoTime();
+                endPass();
+            }
+        }
+        source.reset();
+    }
+
+    @Override
+    public void close() {
+        if (source instanceof AsyncDataSetIterator async) {
+            async.shutdown();
+        }
+    }
+
+    @Override
+    public int inputColumns() {
+        return source.inputColumns();
+    }
+
+    @Override
+    public int totalOutcomes() {
+        return source.totalOutcomes();
+    }
+
+    @Override
+    public boolean resetSupported() {
+        return true;
+    }
+
+    @Override
+    public boolean asyncSupported() {
+        return false;
+    }
+
+    @Override
+    public int batch() {
+        return source.batch();
+    }
+
+    @Override
+    public void setPreProcessor(DataSetPreProcessor preProcessor) {
+        throw new UnsupportedOperationException("DataPipeline already normalises; add transforms there");
+    }
+
+    @Override
+    public DataSetPreProcessor getPreProcessor() {
+        return null;
+    }
+
+    @Override
+    public List<String> getLabels() {
+        return source.getLabels();
+    }
+}
