@@ -166,8 +166,9 @@ public final class BenchReport {
                 .append(env.nativeLibrary()).append('\n');
         if (results.peak() != null) {
             Peak p = results.peak();
-            md.append(String.format(Locale.ROOT, "Peak: sgemm %dx%d through ND4J, %.2f ms ± %s, %.1f GFLOP/s "
-                    + "(the 100%% of \"%% peak\")%n", p.n(), p.n(), p.meanMs(), num(p.errorMs(), 2), p.gflops()));
+            md.append(String.format(Locale.ROOT, "Peak: sgemm %dx%d through ND4J, %.2f ms%s, %.1f GFLOP/s "
+                    + "(the 100%% of \"%% peak\")%n", p.n(), p.n(), p.meanMs(),
+                    Double.isNaN(p.errorMs()) ? "" : " ± " + num(p.errorMs(), 2), p.gflops()));
         }
         md.append("Command: `").append(results.command()).append("` (started ").append(results.startedAt())
                 .append(")\n\n");
@@ -274,7 +275,7 @@ public final class BenchReport {
     }
 
     private static String msCell(LayerRow r) {
-        return num(r.meanMs(), 3) + " ± " + num(r.errorMs(), 3);
+        return num(r.meanMs(), 3) + (Double.isNaN(r.errorMs()) ? "" : " ± " + num(r.errorMs(), 3));
     }
 
     private static String gflopsCell(LayerRow r) {
