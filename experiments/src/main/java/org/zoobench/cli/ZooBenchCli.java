@@ -7,8 +7,12 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code ./zoobench}. User mistakes print one line and exit 2; bugs print a stack trace. */
 @Command(name = "zoobench", mixinStandardHelpOptions = true, version = "ZooBench 0.1.0",
         description = "DL4J model zoo and benchmark suite.",
-        subcommands = {CommandLine.HelpCommand.class, ModelsCommand.class, SummaryCommand.class,
-                BenchCommand.class})
+        subcommands = {
+                CommandLine.HelpCommand.class,
+                ModelsCommand.class,
+                SummaryCommand.class,
+                BenchCommand.class,
+        })
 public final class ZooBenchCli {
 
     public static final int USER_ERROR = 2;
