@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
         description = {
                 "Benchmarks inference (forward, no gradients) and training steps (forward, backward, update) of "
                         + "registered models with JMH, on random data after warm-up, and reports img/s, ms per step "
-                        + "(mean, P50/P90/P99), GFLOP/s and % of this machine's sgemm peak measured in the same run.",
+                        + "(mean, P50/P90/P99), GFLOP/s and %% of this machine's sgemm peak measured in the same run.",
                 "Results (JMH JSON as is, results.json, models.csv with timm's columns, results.md) go to --out.",
                 "Runs in a separate JVM on the chosen backend's classpath (built with its Maven profile on first use)."})
 public final class BenchCommand implements Callable<Integer> {
