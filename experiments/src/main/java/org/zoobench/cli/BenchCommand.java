@@ -27,8 +27,6 @@ import java.util.stream.Collectors;
                 "Runs in a separate JVM on the chosen backend's classpath (built with its Maven profile on first use)."})
 public final class BenchCommand implements Callable<Integer> {
 
-    enum Format { table, csv, json }
-
     @Parameters(paramLabel = "MODEL", arity = "0..*",
             description = "registered model names or globs (e.g. lenet5 'resnet*'); see `zoobench models`")
     List<String> models = new ArrayList<>();
@@ -49,7 +47,7 @@ public final class BenchCommand implements Callable<Integer> {
     boolean layers;
 
     @Option(names = "--format", defaultValue = "table", description = "what to print: table (Markdown), csv or json")
-    Format format;
+    OutputFormat format;
 
     @Option(names = "--out", paramLabel = "DIR", description = "results folder (default results/bench/BACKEND-TIME)")
     Path out;

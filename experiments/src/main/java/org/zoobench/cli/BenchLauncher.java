@@ -101,6 +101,9 @@ final class BenchLauncher {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(javaOptions());
+        // The launching JVM prints tables and one-line messages; the JMH forks keep ND4J's backend banner in
+        // their logs, as evidence of what was loaded (a later -D of the same property wins).
+        command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         command.add("-cp");
         command.add(classpath(backend));
         command.add(MAIN_CLASS);
