@@ -182,10 +182,14 @@ public final class BenchMain {
         return List.copyOf(names);
     }
 
-    /** JMH keeps only the last jvmArgsAppend, so every fork option is given here, once. */
+    /**
+     * JMH keeps only the last jvmArgsAppend, so every fork option is given here, once. Forks log to stdout, which
+     * JMH writes to the stage's log file: ND4J's backend banner stays there, as evidence of what was loaded.
+     */
     private static ChainedOptionsBuilder base(Class<?> benchmark, String methods, String... forkOptions) {
         List<String> jvmArgs = new ArrayList<>(List.of(forkOptions));
         jvmArgs.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
+        jvmArgs.add("-Dorg.slf4j.simpleLogger.logFile=System.out");
         return new OptionsBuilder()
                 .include("^" + Pattern.quote(benchmark.getName()) + "\\." + methods + "$")
                 .jvmArgsAppend(jvmArgs.toArray(String[]::new))
