@@ -25,8 +25,9 @@ public final class BatchStepDown {
     /**
      * @param batch  the batch size that fits, or 0 when not even a batch of one did
      * @param failed the sizes that ran out of memory, largest first
+     * @param reason the first out-of-memory message, empty when nothing failed
      */
-    public record Outcome(int requested, int batch, List<Integer> failed) {
+    public record Outcome(int requested, int batch, List<Integer> failed, String reason) {
         public boolean steppedDown() {
             return !failed.isEmpty();
         }
@@ -41,19 +42,23 @@ public final class BatchStepDown {
 
     public static Outcome find(int requested, Trial trial, Cleanup cleanup) throws Exception {
         List<Integer> failed = new ArrayList<>();
+        String reason = "";
         for (int batch = requested; batch >= 1; batch /= 2) {
             try {
                 trial.run(batch);
-                return new Outcome(requested, batch, List.copyOf(failed));
+                return new Outcome(requested, batch, List.copyOf(failed), reason);
             } catch (Throwable t) {
                 if (!isOutOfMemory(t)) {
                     throw t;
+                }
+                if (failed.isEmpty()) {
+                    reason = String.valueOf(t.getMessage());
                 }
                 failed.add(batch);
                 cleanup.run();
             }
         }
-        return new Outcome(requested, 0, List.copyOf(failed));
+        return new Outcome(requested, 0, List.copyOf(failed), reason);
     }
 
     /** Out of heap, out of JavaCPP's off-heap budget, or the CUDA allocator's failure, possibly wrapped by DL4J. */

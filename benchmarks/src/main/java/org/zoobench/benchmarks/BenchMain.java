@@ -130,10 +130,10 @@ public final class BenchMain {
                     .param("n", String.valueOf(plan.peakN())));
             err.println("zoobench: " + models.size() + " model(s) x batches " + plan.batches()
                     + " x {inference, training}; JMH log: " + dir.resolve("jmh-models.log"));
-            modelResults = jmh(dir, "models", plan.modelTiming(), base(ModelBenchmark.class, "(inference|training)")
+            modelResults = jmh(dir, "models", plan.modelTiming(), base(ModelBenchmark.class, "(inference|training)",
+                    "-D" + ModelRunFacts.DIRECTORY_PROPERTY + "=" + facts)
                     .param("model", models.toArray(String[]::new))
-                    .param("batch", plan.batches().stream().map(String::valueOf).toArray(String[]::new))
-                    .jvmArgsAppend("-D" + ModelRunFacts.DIRECTORY_PROPERTY + "=" + facts));
+                    .param("batch", plan.batches().stream().map(String::valueOf).toArray(String[]::new)));
         }
         if (!plan.layerCases().isEmpty()) {
             String[] cases = plan.layerCases().toArray(String[]::new);
@@ -182,9 +182,17 @@ public final class BenchMain {
         return List.copyOf(names);
     }
 
-    private static ChainedOptionsBuilder base(Class<?> benchmark, String methods) {
+    /**
+     * JMH keeps only the last jvmArgsAppend, so every fork option is given here, once. Forks log to stdout, which
+     * JMH writes to the stage's log file: ND4J's backend banner stays there, as evidence of what was loaded.
+     */
+    private static ChainedOptionsBuilder base(Class<?> benchmark, String methods, String... forkOptions) {
+        List<String> jvmArgs = new ArrayList<>(List.of(forkOptions));
+        jvmArgs.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
+        jvmArgs.add("-Dorg.slf4j.simpleLogger.logFile=System.out");
         return new OptionsBuilder()
                 .include("^" + Pattern.quote(benchmark.getName()) + "\\." + methods + "$")
+                .jvmArgsAppend(jvmArgs.toArray(String[]::new))
                 .shouldFailOnError(false);
     }
 

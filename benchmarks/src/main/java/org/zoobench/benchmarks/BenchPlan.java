@@ -40,7 +40,7 @@ public record BenchPlan(List<String> models, List<Integer> batches, List<String>
 
     /** Layer figures steer performance work: even quick runs keep several iterations for an error bar. */
     public Timing layerTiming() {
-        return timing != null ? timing : quick ? Timing.of(1, 1, 1000, 3, 500) : Timing.of(2, 3, 1000, 5, 1000);
+        return timing != null ? timing : quick ? Timing.of(1, 1, 1000, 3, 500) : Timing.of(2, 2, 1000, 4, 1000);
     }
 
     public static BenchPlan parse(List<String> args) {

@@ -66,9 +66,10 @@ public final class BenchReport {
     private static Pass pass(Optional<JmhResult> result, Optional<ModelRunFacts> facts, int requestedBatch,
                              long forwardMacs, int forwardEquivalents, Peak peak) {
         List<Integer> oom = facts.map(ModelRunFacts::oomBatches).orElse(List.of());
+        String oomReason = facts.map(ModelRunFacts::oomReason).orElse("");
         if (result.isEmpty()) {
             boolean outOfMemory = facts.isPresent() && facts.get().batch() == 0;
-            return new Pass(outOfMemory ? "oom" : "failed", 0, oom, Double.NaN, Double.NaN, Double.NaN,
+            return new Pass(outOfMemory ? "oom" : "failed", 0, oom, oomReason, Double.NaN, Double.NaN, Double.NaN,
                     Double.NaN, 0, Double.NaN, Double.NaN, Double.NaN, facts.map(ModelRunFacts::peakRssBytes).orElse(0L));
         }
         JmhResult r = result.get();
@@ -76,7 +77,7 @@ public final class BenchReport {
         double imagesPerSecond = batch / (r.score() / 1000.0);
         double gflops = forwardMacs > 0 ? 2.0 * forwardEquivalents * forwardMacs * imagesPerSecond / 1e9 : Double.NaN;
         double percent = peak != null ? 100.0 * gflops / peak.gflops() : Double.NaN;
-        return new Pass("ok", batch, oom, r.score(), r.percentile(50.0), r.percentile(90.0), r.percentile(99.0),
+        return new Pass("ok", batch, oom, oomReason, r.score(), r.percentile(50.0), r.percentile(90.0), r.percentile(99.0),
                 r.samples(), imagesPerSecond, gflops, percent, facts.map(ModelRunFacts::peakRssBytes).orElse(0L));
     }
 
@@ -165,13 +166,15 @@ public final class BenchReport {
                 .append(env.nativeLibrary()).append('\n');
         if (results.peak() != null) {
             Peak p = results.peak();
-            md.append(String.format(Locale.ROOT, "Peak: sgemm %dx%d through ND4J, %.2f ms ± %s, %.1f GFLOP/s "
-                    + "(the 100%% of \"%% peak\")%n", p.n(), p.n(), p.meanMs(), num(p.errorMs(), 2), p.gflops()));
+            md.append(String.format(Locale.ROOT, "Peak: sgemm %dx%d through ND4J, %.2f ms%s, %.1f GFLOP/s "
+                    + "(the 100%% of \"%% peak\")%n", p.n(), p.n(), p.meanMs(),
+                    Double.isNaN(p.errorMs()) ? "" : " ± " + num(p.errorMs(), 2), p.gflops()));
         }
         md.append("Command: `").append(results.command()).append("` (started ").append(results.startedAt())
                 .append(")\n\n");
         if (!results.models().isEmpty()) {
             md.append(modelTable(results.models()));
+            md.append(oomNotes(results.models()));
             md.append("\nGFLOP/s = 2 x forward MACs x img/s; a training step is counted as 3 forward passes' MACs. "
                     + "ms: mean step time, then P50 / P90 / P99 over all sampled steps. "
                     + "Peak RSS: the benchmark JVM's resident memory high-water mark.\n\n");
@@ -203,6 +206,22 @@ public final class BenchReport {
         return md.toString();
     }
 
+    /** One line per pass that did not run at the requested batch, saying why. */
+    static String oomNotes(List<ModelRow> rows) {
+        StringBuilder notes = new StringBuilder();
+        for (ModelRow r : rows) {
+            for (Pass p : List.of(r.inference(), r.training())) {
+                if (!p.oomBatches().isEmpty()) {
+                    String which = p == r.inference() ? "inference" : "training";
+                    notes.append("\nOut of memory: ").append(r.model()).append(' ').append(which).append(" at batch ")
+                            .append(joined(p.oomBatches())).append(p.ok() ? ", ran at " + p.batch() : ", nothing fitted")
+                            .append(" (").append(p.oomReason()).append(")\n");
+                }
+            }
+        }
+        return notes.toString();
+    }
+
     private static String batchCell(ModelRow r) {
         StringBuilder cell = new StringBuilder(String.valueOf(r.requestedBatch()));
         for (Pass p : List.of(r.inference(), r.training())) {
@@ -227,7 +246,7 @@ public final class BenchReport {
     /** Stock layer and native op side by side for each (case, pass). */
     static String layerTable(List<LayerRow> rows) {
         StringBuilder md = new StringBuilder();
-        md.append("| layer | shape (batch x C x H x W) | pass | stock DL4J ms | stock GFLOP/s | native op ms "
+        md.append("| layer | shape (batch first) | pass | stock DL4J ms | stock GFLOP/s | native op ms "
                 + "| native GFLOP/s | native speed-up |\n");
         md.append("|---|---|---|---:|---:|---:|---:|---:|\n");
         for (LayerCase c : LayerCase.values()) {
@@ -256,7 +275,7 @@ public final class BenchReport {
     }
 
     private static String msCell(LayerRow r) {
-        return num(r.meanMs(), 3) + " ± " + num(r.errorMs(), 3);
+        return num(r.meanMs(), 3) + (Double.isNaN(r.errorMs()) ? "" : " ± " + num(r.errorMs(), 3));
     }
 
     private static String gflopsCell(LayerRow r) {

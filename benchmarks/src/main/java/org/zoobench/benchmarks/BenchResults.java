@@ -36,9 +36,10 @@ public record BenchResults(String command, String startedAt, BenchEnvironment en
      *
      * @param batch      the batch that ran, smaller than requested when it was stepped down
      * @param oomBatches the requested sizes that ran out of memory
+     * @param oomReason  why the first of them did not fit
      * @param gflops     2 x forward MACs x img/s, times {@value #TRAINING_FORWARD_EQUIVALENTS} for training
      */
-    public record Pass(String status, int batch, List<Integer> oomBatches, double meanMs, double p50Ms,
+    public record Pass(String status, int batch, List<Integer> oomBatches, String oomReason, double meanMs, double p50Ms,
                        double p90Ms, double p99Ms, long samples, double imagesPerSecond, double gflops,
                        double percentOfPeak, long peakRssBytes) {
 

@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Whole-model inference (forward pass, no gradients) and training step (forward, backward, updater) of any
  * registered model at its published input size, on random data. Sample-time mode, so JMH keeps every step's
- * time and reports percentiles. A batch that runs out of memory is halved until it fits; the facts file says so.
+ * time and reports percentiles. A batch that runs out of memory (on the CPU: whose estimated working set exceeds
+ * the {@link MemoryBudget}) is halved until it fits, and the facts file says so.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -62,9 +63,15 @@ public class ModelBenchmark {
         net = entry.build(options);
         ModelProfile profile = ModelProfile.of(entry, options);
 
+        boolean training = pass.equals(TRAINING);
+        boolean cpu = Nd4j.getEnvironment().isCPU();
+        MemoryBudget budget = MemoryBudget.ofThisMachine();
         BatchStepDown.Outcome outcome = BatchStepDown.find(batch, size -> {
+            if (cpu) {
+                budget.check(profile, size, training);
+            }
             prepareData(options, size);
-            if (pass.equals(TRAINING)) {
+            if (training) {
                 training();
             } else {
                 inference();
@@ -72,7 +79,7 @@ public class ModelBenchmark {
         }, ModelBenchmark::releaseMemory);
 
         facts = new ModelRunFacts(pass, model, options.input().toString(), batch, outcome.batch(),
-                outcome.failed(), profile.trainableParams(), profile.macs(), 0);
+                outcome.failed(), outcome.reason(), profile.trainableParams(), profile.macs(), 0);
         writeFacts();
         if (!outcome.fits()) {
             throw new IllegalStateException(model + " runs out of memory even at batch size 1 (" + pass + ")");

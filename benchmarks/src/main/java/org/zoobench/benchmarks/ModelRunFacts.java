@@ -18,11 +18,13 @@ import java.util.stream.Stream;
  * @param pass          {@code inference} or {@code training}
  * @param batch         the batch size that ran (0 when even a batch of one ran out of memory)
  * @param oomBatches    requested sizes that ran out of memory, largest first
+ * @param oomReason     why the first of them did not fit (an exception's message or the budget estimate)
  * @param forwardMacs   multiply-accumulates of one forward pass of one example
  * @param peakRssBytes  peak resident memory of the benchmark JVM (heap and ND4J's off-heap buffers)
  */
 public record ModelRunFacts(String pass, String model, String input, int requestedBatch, int batch,
-                            List<Integer> oomBatches, long params, long forwardMacs, long peakRssBytes) {
+                            List<Integer> oomBatches, String oomReason, long params, long forwardMacs,
+                            long peakRssBytes) {
 
     /** Where forks write their facts: a system property, so it reaches JMH's forked JVMs. */
     public static final String DIRECTORY_PROPERTY = "zoobench.bench.facts";
@@ -38,7 +40,8 @@ public record ModelRunFacts(String pass, String model, String input, int request
     }
 
     public ModelRunFacts withPeakRss(long bytes) {
-        return new ModelRunFacts(pass, model, input, requestedBatch, batch, oomBatches, params, forwardMacs, bytes);
+        return new ModelRunFacts(pass, model, input, requestedBatch, batch, oomBatches, oomReason, params,
+                forwardMacs, bytes);
     }
 
     public void write(Path directory) {

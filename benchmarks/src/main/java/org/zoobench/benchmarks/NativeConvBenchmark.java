@@ -31,8 +31,8 @@ import java.util.concurrent.TimeUnit;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(2)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 4, time = 1)
 public class NativeConvBenchmark {
 
     @Param({"lenet5-c3", "alexnet-conv1", "alexnet-conv3", "resnet20-stage1", "resnet18-stage1", "resnet18-stage4"})

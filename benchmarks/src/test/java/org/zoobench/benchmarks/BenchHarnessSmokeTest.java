@@ -3,8 +3,12 @@ package org.zoobench.benchmarks;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.zoobench.zoo.ModelEntry;
+import org.zoobench.zoo.ModelRegistry;
+import org.zoobench.zoo.profile.ModelProfile;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -17,19 +21,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The whole harness once, as small as it goes: LeNet-5 at batch 2 (inference and training), the peak sgemm and one
- * convolution through both implementations, in-process (no forks), one short iteration each. Real figures come
- * from the documented command, not from here.
+ * The whole harness once, as small as it goes: LeNet-5 at batch 4 (inference and training), the peak sgemm and one
+ * convolution through both implementations, in-process (no forks), one short iteration each. The memory budget is
+ * set so that a training batch of 4 does not fit and 2 does: the step-down runs for real. Real figures come from
+ * the documented command, not from here.
  */
 class BenchHarnessSmokeTest {
 
     @TempDir
     Path out;
 
+    @AfterEach
+    void clearBudget() {
+        System.clearProperty(MemoryBudget.PROPERTY);
+    }
+
     @Test
     void runsEndToEndAndWritesSaneCsv() throws Exception {
+        ModelEntry lenet = ModelRegistry.get("lenet5");
+        ModelProfile profile = ModelProfile.of(lenet, lenet.defaultOptions());
+        System.setProperty(MemoryBudget.PROPERTY, String.valueOf(MemoryBudget.estimate(profile, 2, true)));
+
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        int exit = BenchMain.run(List.of("run", "--models", "lenet5", "--batches", "2", "--layer-cases", "lenet5-c3",
+        int exit = BenchMain.run(List.of("run", "--models", "lenet5", "--batches", "4", "--layer-cases", "lenet5-c3",
                 "--forks", "0", "--warmup", "1", "--iterations", "1", "--iteration-ms", "200", "--peak-n", "256",
                 "--out", out.toString(), "--command", "smoke test"),
                 new PrintStream(stdout, true, StandardCharsets.UTF_8), System.err);
@@ -42,26 +56,29 @@ class BenchHarnessSmokeTest {
 
         List<CSVRecord> models = read(out.resolve("models.csv"));
         assertEquals(1, models.size());
-        CSVRecord lenet = models.get(0);
-        assertEquals("lenet5", lenet.get("model"));
-        assertEquals("2", lenet.get("infer_batch_size"));
-        assertEquals("2", lenet.get("train_batch_size"));
-        assertEquals("ok", lenet.get("infer_status"));
-        assertEquals("ok", lenet.get("train_status"));
-        assertEquals("61706", lenet.get("params"));
-        assertTrue(number(lenet, "infer_samples_per_sec") > 0);
-        assertTrue(number(lenet, "train_samples_per_sec") > 0);
+        CSVRecord row = models.get(0);
+        assertEquals("lenet5", row.get("model"));
+        assertEquals("4", row.get("requested_batch"));
+        assertEquals("4", row.get("infer_batch_size"));
+        assertEquals("", row.get("infer_oom_batches"));
+        assertEquals("2", row.get("train_batch_size"), "stepped down from 4");
+        assertEquals("4", row.get("train_oom_batches"));
+        assertEquals("ok", row.get("infer_status"));
+        assertEquals("ok", row.get("train_status"));
+        assertEquals("61706", row.get("params"));
+        assertTrue(number(row, "infer_samples_per_sec") > 0);
+        assertTrue(number(row, "train_samples_per_sec") > 0);
         // a training step does the forward pass and more: it cannot be faster than inference by much
-        assertTrue(number(lenet, "train_step_time") > 0.5 * number(lenet, "infer_step_time"));
-        assertTrue(number(lenet, "infer_p50_ms") <= number(lenet, "infer_p99_ms"));
+        assertTrue(number(row, "train_step_time") > 0.5 * number(row, "infer_step_time"));
+        assertTrue(number(row, "infer_p50_ms") <= number(row, "infer_p99_ms"));
         // LeNet-5 is about 0.42 MMACs per 28x28 image
-        double gmacs = number(lenet, "infer_gmacs");
+        double gmacs = number(row, "infer_gmacs");
         assertTrue(gmacs > 0.0003 && gmacs < 0.001, "infer_gmacs " + gmacs);
-        assertTrue(number(lenet, "infer_gflops") > 0);
-        double percent = number(lenet, "infer_pct_peak");
+        assertTrue(number(row, "infer_gflops") > 0);
+        double percent = number(row, "infer_pct_peak");
         assertTrue(percent > 0 && percent < 100, "% of peak " + percent);
-        assertTrue(number(lenet, "peak_sgemm_gflops") > 0.1);
-        assertEquals("cpu", lenet.get("backend"));
+        assertTrue(number(row, "peak_sgemm_gflops") > 0.1);
+        assertEquals("cpu", row.get("backend"));
 
         List<CSVRecord> layers = read(out.resolve("layers.csv"));
         assertEquals(4, layers.size(), "stock and native, forward and backward");
@@ -71,12 +88,13 @@ class BenchHarnessSmokeTest {
         }
 
         String table = stdout.toString(StandardCharsets.UTF_8);
-        assertTrue(table.contains("| lenet5 | 1x28x28 | 2 |"), table);
+        assertTrue(table.contains("| lenet5 | 1x28x28 | 4 (train OOM, ran 2) |"), table);
+        assertTrue(table.contains("Out of memory: lenet5 training at batch 4, ran at 2 (estimated working set"), table);
 
         ByteArrayOutputStream compared = new ByteArrayOutputStream();
         assertEquals(0, BenchMain.run(List.of("compare", out.toString(), out.resolve("results.json").toString()),
                 new PrintStream(compared, true, StandardCharsets.UTF_8), System.err));
-        assertTrue(compared.toString(StandardCharsets.UTF_8).contains("| lenet5 | 2 |"));
+        assertTrue(compared.toString(StandardCharsets.UTF_8).contains("| lenet5 | 4 |"));
         assertTrue(compared.toString(StandardCharsets.UTF_8).contains("1.00x"));
     }
 

@@ -22,12 +22,10 @@ import java.util.stream.Collectors;
         description = {
                 "Benchmarks inference (forward, no gradients) and training steps (forward, backward, update) of "
                         + "registered models with JMH, on random data after warm-up, and reports img/s, ms per step "
-                        + "(mean, P50/P90/P99), GFLOP/s and % of this machine's sgemm peak measured in the same run.",
+                        + "(mean, P50/P90/P99), GFLOP/s and %% of this machine's sgemm peak measured in the same run.",
                 "Results (JMH JSON as is, results.json, models.csv with timm's columns, results.md) go to --out.",
                 "Runs in a separate JVM on the chosen backend's classpath (built with its Maven profile on first use)."})
 public final class BenchCommand implements Callable<Integer> {
-
-    enum Format { table, csv, json }
 
     @Parameters(paramLabel = "MODEL", arity = "0..*",
             description = "registered model names or globs (e.g. lenet5 'resnet*'); see `zoobench models`")
@@ -49,7 +47,7 @@ public final class BenchCommand implements Callable<Integer> {
     boolean layers;
 
     @Option(names = "--format", defaultValue = "table", description = "what to print: table (Markdown), csv or json")
-    Format format;
+    OutputFormat format;
 
     @Option(names = "--out", paramLabel = "DIR", description = "results folder (default results/bench/BACKEND-TIME)")
     Path out;

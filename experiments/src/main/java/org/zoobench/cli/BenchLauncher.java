@@ -101,6 +101,9 @@ final class BenchLauncher {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(javaOptions());
+        // The launching JVM prints tables and one-line messages; BenchMain turns ND4J's logging back on in the JMH
+        // forks, whose output goes to the log files (a later -D of the same property wins).
+        command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         command.add("-cp");
         command.add(classpath(backend));
         command.add(MAIN_CLASS);

@@ -1,0 +1,64 @@
+package org.zoobench.benchmarks;
+
+import org.bytedeco.javacpp.Pointer;
+import org.zoobench.zoo.profile.ModelProfile;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * ND4J's CPU buffers are plain native allocations that no Java limit sees: a batch too large for RAM is not an
+ * exception but the kernel's OOM killer, which on a shared machine may pick someone else's process. So on the CPU
+ * a batch whose estimated working set exceeds the budget counts as out of memory without being tried (CUDA
+ * allocation failures are real exceptions and are caught as they happen).
+ *
+ * <p>Estimate: every vertex output of the batch (what DL4J keeps for backprop) once for inference, three times
+ * for training (activations, their gradients, and workspace slack), plus parameters once for inference and four
+ * times for training (weights, gradients and Adam's two moments).
+ */
+public record MemoryBudget(long bytes) {
+
+    /** Overrides the budget in bytes (tests use it to make a batch not fit). */
+    public static final String PROPERTY = "zoobench.bench.memoryBudget";
+
+    /** 80% of what Linux says is available now, and no more than JavaCPP's physical-memory cap. */
+    public static MemoryBudget ofThisMachine() {
+        String override = System.getProperty(PROPERTY);
+        if (override != null) {
+            return new MemoryBudget(Long.parseLong(override));
+        }
+        long available = availableBytes();
+        long cap = Pointer.maxPhysicalBytes() > 0 ? Pointer.maxPhysicalBytes() : Long.MAX_VALUE;
+        return new MemoryBudget(Math.min(available * 8 / 10, cap));
+    }
+
+    public static long estimate(ModelProfile profile, int batch, boolean training) {
+        long params = profile.trainableParams() * 4L;
+        long activations = profile.activationBytes() * batch;
+        return training ? 3 * activations + 4 * params : activations + params;
+    }
+
+    /** Throws the OutOfMemoryError the step-down expects when the estimate does not fit. */
+    public void check(ModelProfile profile, int batch, boolean training) {
+        long need = estimate(profile, batch, training);
+        if (need > bytes) {
+            throw new OutOfMemoryError(String.format(Locale.ROOT,
+                    "estimated working set %.2f GB exceeds the memory budget %.2f GB", need / 1e9, bytes / 1e9));
+        }
+    }
+
+    private static long availableBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemAvailable:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux
+        }
+        return Runtime.getRuntime().maxMemory();
+    }
+}
