@@ -41,7 +41,9 @@ import java.util.stream.Stream;
  * notebook that downloads its dependencies would not run the same headless.
  *
  * <p>Any compile error, unresolved reference or exception fails the run with a {@link NotebookExecutionException}
- * naming the notebook and cell. With {@code writeOutputs} the outputs (stdout/stderr streams, displays, results)
+ * naming the notebook and cell (and the failing cell's printed output goes to the progress stream). Relative paths
+ * in notebook code resolve against this JVM's working directory; Jupyter runs a kernel in the notebook's folder,
+ * so run the executor from there too (the Maven test does: it runs in {@code notebooks/}). With {@code writeOutputs} the outputs (stdout/stderr streams, displays, results)
  * are written back into the {@code .ipynb} after a successful run.
  */
 public final class NotebookExecutor {
@@ -96,6 +98,9 @@ public final class NotebookExecutor {
                 Display.setRecorder(recorder);
                 try {
                     runCell(shell, notebook, cell);
+                } catch (NotebookExecutionException e) {
+                    progress.print(failedCellOutput(recorder.finish()));
+                    throw e;
                 } finally {
                     Display.setRecorder(null);
                     System.setOut(out);
@@ -114,6 +119,16 @@ public final class NotebookExecutor {
             notebook.write();
         }
         return runs;
+    }
+
+    /** The end of what a failing cell printed, for the log: often what explains the failure. */
+    private static String failedCellOutput(List<CellOutput> outputs) {
+        String text = outputs.stream().filter(o -> o instanceof CellOutput.Stream)
+                .map(o -> ((CellOutput.Stream) o).text()).collect(Collectors.joining());
+        int keep = 4000;
+        return text.isEmpty() ? "" : "--- output of the failing cell" + (text.length() > keep ? " (last "
+                + keep + " characters)" : "") + " ---\n" + text.substring(Math.max(0, text.length() - keep))
+                + (text.endsWith("\n") ? "" : "\n") + "---\n";
     }
 
     private void runCell(JShell shell, Notebook notebook, Notebook.Cell cell) {

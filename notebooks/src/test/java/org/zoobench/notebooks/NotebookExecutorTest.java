@@ -107,6 +107,7 @@ class NotebookExecutorTest {
         assertEquals(2, e.cell());
         assertTrue(e.getMessage().startsWith("throws.ipynb, cell 2: line 4: java.lang.IllegalStateException: n was 1"),
                 e.getMessage());
+        assertTrue(progress.toString().contains("--- output of the failing cell ---\n1\n---\n"), progress.toString());
     }
 
     @Test
