@@ -143,20 +143,18 @@ public final class NotebookExecutor {
         StringBuilder code = new StringBuilder();
         int codeStartLine = 1;
         int lineNumber = 0;
-        Snippet last = null;
         for (String line : source.split("\n", -1)) {
             lineNumber++;
             if (isLineMagic(line)) {
-                last = runCode(shell, notebook, cell, code.toString(), codeStartLine, last);
+                runCode(shell, notebook, cell, code.toString(), codeStartLine);
                 code.setLength(0);
                 codeStartLine = lineNumber + 1;
                 runLineMagic(shell, notebook, cell, line.strip());
-                last = null;
             } else {
                 code.append(line).append('\n');
             }
         }
-        last = runCode(shell, notebook, cell, code.toString(), codeStartLine, last);
+        Snippet last = runCode(shell, notebook, cell, code.toString(), codeStartLine);
         if (last != null && RESULT_KINDS.contains(last.subKind())) {
             String name = resultName(last);
             if (name != null) {
@@ -171,11 +169,10 @@ public final class NotebookExecutor {
         return s.length() > 1 && s.charAt(0) == '%' && Character.isLetter(s.charAt(1));
     }
 
-    /** Evaluates {@code code} snippet by snippet; returns the last snippet run (or {@code previous} if none). */
-    private Snippet runCode(JShell shell, Notebook notebook, Notebook.Cell cell, String code, int firstLine,
-                            Snippet previous) {
+    /** Evaluates {@code code} snippet by snippet; returns the last snippet run, null if there was none. */
+    private Snippet runCode(JShell shell, Notebook notebook, Notebook.Cell cell, String code, int firstLine) {
         SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
-        Snippet last = previous;
+        Snippet last = null;
         String remaining = code;
         while (true) {
             CompletionInfo info = analysis.analyzeCompletion(remaining);
