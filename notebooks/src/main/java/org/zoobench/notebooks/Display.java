@@ -27,9 +27,14 @@ public final class Display {
         return Integer.toHexString(System.identityHashCode(value));
     }
 
-    /** Records {@code value} as the cell's result ({@code Out[n]}); the executor calls this for a cell's last expression. */
+    /**
+     * Records {@code value} as the cell's result ({@code Out[n]}); the executor calls this for a cell's last
+     * expression. A null result shows nothing, as in the kernel.
+     */
     public static void result(Object value) {
-        current().result(render(value));
+        if (value != null) {
+            current().result(render(value));
+        }
     }
 
     /**

@@ -41,7 +41,9 @@ import java.util.stream.Stream;
  * notebook that downloads its dependencies would not run the same headless.
  *
  * <p>Any compile error, unresolved reference or exception fails the run with a {@link NotebookExecutionException}
- * naming the notebook and cell. With {@code writeOutputs} the outputs (stdout/stderr streams, displays, results)
+ * naming the notebook and cell (and the failing cell's printed output goes to the progress stream). Relative paths
+ * in notebook code resolve against this JVM's working directory; Jupyter runs a kernel in the notebook's folder,
+ * so run the executor from there too (the Maven test does: it runs in {@code notebooks/}). With {@code writeOutputs} the outputs (stdout/stderr streams, displays, results)
  * are written back into the {@code .ipynb} after a successful run.
  */
 public final class NotebookExecutor {
@@ -96,6 +98,9 @@ public final class NotebookExecutor {
                 Display.setRecorder(recorder);
                 try {
                     runCell(shell, notebook, cell);
+                } catch (NotebookExecutionException e) {
+                    progress.print(failedCellOutput(recorder.finish()));
+                    throw e;
                 } finally {
                     Display.setRecorder(null);
                     System.setOut(out);
@@ -116,6 +121,16 @@ public final class NotebookExecutor {
         return runs;
     }
 
+    /** The end of what a failing cell printed, for the log: often what explains the failure. */
+    private static String failedCellOutput(List<CellOutput> outputs) {
+        String text = outputs.stream().filter(o -> o instanceof CellOutput.Stream)
+                .map(o -> ((CellOutput.Stream) o).text()).collect(Collectors.joining());
+        int keep = 4000;
+        return text.isEmpty() ? "" : "--- output of the failing cell" + (text.length() > keep ? " (last "
+                + keep + " characters)" : "") + " ---\n" + text.substring(Math.max(0, text.length() - keep))
+                + (text.endsWith("\n") ? "" : "\n") + "---\n";
+    }
+
     private void runCell(JShell shell, Notebook notebook, Notebook.Cell cell) {
         String source = cell.source();
         if (source.stripLeading().startsWith("%%")) {
@@ -128,20 +143,18 @@ public final class NotebookExecutor {
         StringBuilder code = new StringBuilder();
         int codeStartLine = 1;
         int lineNumber = 0;
-        Snippet last = null;
         for (String line : source.split("\n", -1)) {
             lineNumber++;
             if (isLineMagic(line)) {
-                last = runCode(shell, notebook, cell, code.toString(), codeStartLine, last);
+                runCode(shell, notebook, cell, code.toString(), codeStartLine);
                 code.setLength(0);
                 codeStartLine = lineNumber + 1;
                 runLineMagic(shell, notebook, cell, line.strip());
-                last = null;
             } else {
                 code.append(line).append('\n');
             }
         }
-        last = runCode(shell, notebook, cell, code.toString(), codeStartLine, last);
+        Snippet last = runCode(shell, notebook, cell, code.toString(), codeStartLine);
         if (last != null && RESULT_KINDS.contains(last.subKind())) {
             String name = resultName(last);
             if (name != null) {
@@ -156,11 +169,10 @@ public final class NotebookExecutor {
         return s.length() > 1 && s.charAt(0) == '%' && Character.isLetter(s.charAt(1));
     }
 
-    /** Evaluates {@code code} snippet by snippet; returns the last snippet run (or {@code previous} if none). */
-    private Snippet runCode(JShell shell, Notebook notebook, Notebook.Cell cell, String code, int firstLine,
-                            Snippet previous) {
+    /** Evaluates {@code code} snippet by snippet; returns the last snippet run, null if there was none. */
+    private Snippet runCode(JShell shell, Notebook notebook, Notebook.Cell cell, String code, int firstLine) {
         SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
-        Snippet last = previous;
+        Snippet last = null;
         String remaining = code;
         while (true) {
             CompletionInfo info = analysis.analyzeCompletion(remaining);

@@ -69,15 +69,17 @@ class NotebookExecutorTest {
                 "md:# Title",
                 "import java.util.stream.*;\nint square(int x) { return x * x; }",
                 "int total = IntStream.rangeClosed(1, 3).map(i -> square(i)).sum();\nSystem.out.println(\"total \" + total);\ntotal * 2",
-                "System.out.print(\"no result\");");
+                "System.out.print(\"no result\");",
+                "String nothing = null;\nnothing");
 
         List<NotebookExecutor.CellRun> runs = executor(false).execute(path);
 
-        assertEquals(List.of(2, 3, 4), runs.stream().map(NotebookExecutor.CellRun::number).toList());
+        assertEquals(List.of(2, 3, 4, 5), runs.stream().map(NotebookExecutor.CellRun::number).toList());
         assertEquals(List.of(), runs.get(0).outputs());
         assertEquals(List.of(new CellOutput.Stream("stdout", "total 14\n"),
                 new CellOutput.Result(java.util.Map.of("text/plain", "28"))), runs.get(1).outputs());
         assertEquals(List.of(new CellOutput.Stream("stdout", "no result")), runs.get(2).outputs());
+        assertEquals(List.of(), runs.get(3).outputs());
         assertTrue(progress.toString().contains("ok.ipynb: cell 3 ran in"), progress.toString());
     }
 
@@ -107,6 +109,7 @@ class NotebookExecutorTest {
         assertEquals(2, e.cell());
         assertTrue(e.getMessage().startsWith("throws.ipynb, cell 2: line 4: java.lang.IllegalStateException: n was 1"),
                 e.getMessage());
+        assertTrue(progress.toString().contains("--- output of the failing cell ---\n1\n---\n"), progress.toString());
     }
 
     @Test
