@@ -7,13 +7,13 @@ import org.zoobench.experiments.results.Estimate;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
-import org.zoobench.experiments.runner.DataProvider;
 import org.zoobench.experiments.runner.Evaluation;
 import org.zoobench.experiments.runner.RunData;
 import org.zoobench.zoo.UserInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
@@ -32,6 +32,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    DataDirOption dataDir;
+
     @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a run directory holding record.json and model.zip")
     Path runDir;
 
@@ -48,7 +51,7 @@ public final class EvalCommand implements Callable<Integer> {
         RunConfig c = record.config();
         ComputationGraph net = ModelSerializer.restoreComputationGraph(modelFile.toFile(), false);
         Evaluation eval;
-        try (RunData data = DataProvider.standard().forRun(c)) {
+        try (RunData data = dataDir.provider().forRun(c)) {
             eval = Evaluation.of(net, data.test());
         }
         Bootstrap bootstrap = new Bootstrap(c.bootstrapSamples(), Bootstrap.DEFAULT_CONFIDENCE, c.seed());

@@ -11,6 +11,7 @@ import org.zoobench.zoo.ModelRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -27,6 +28,9 @@ public final class RunCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    DataDirOption dataDir;
 
     @Parameters(index = "0", paramLabel = "SUITE", description = "suite name, e.g. alexnet-ablation")
     String suiteName;
@@ -49,7 +53,7 @@ public final class RunCommand implements Callable<Integer> {
         out.println("Recipe: " + plan.recipe());
         plan.notes().forEach(n -> out.println("Note: " + n));
         store.writeSuiteInfo(new SuiteInfo(suite.name(), quick, plan.recipe()));
-        DataProvider data = DataProvider.standard();
+        DataProvider data = dataDir.provider();
         out.println(SuiteRunner.expectedDuration(store, plan.runs(), ModelRegistry::get, data));
         long start = System.nanoTime();
         new SuiteRunner(store, ModelRegistry::get, data, out).run(plan.runs());

@@ -18,6 +18,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -36,6 +37,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    DataDirOption dataDir;
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "registered model name (see `zoobench models`)")
     String model;
@@ -98,7 +102,7 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         checkRanges();
         ModelEntry entry = ModelRegistry.get(model);
-        DataProvider data = DataProvider.standard();
+        DataProvider data = dataDir.provider();
         var loaded = data.dataset(dataset, limit, testLimit);
         InputShape shape = input == null ? loaded.shape() : InputShape.parse(input);
         double lr = learningRate == null ? Updaters.defaultLearningRate(updater) : learningRate;

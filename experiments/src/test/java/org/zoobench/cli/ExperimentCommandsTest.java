@@ -6,6 +6,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,6 +60,36 @@ class ExperimentCommandsTest {
         CliRun eval = CliRun.of("eval", run.toString());
         assertEquals(0, eval.exitCode(), eval.err());
         assertTrue(eval.out().contains("top-1 " + record.top1().format()), eval.out() + " vs " + record.top1());
+    }
+
+    @Test
+    void dataDirPointsTrainAtAnImageFolder(@TempDir Path tmp) throws Exception {
+        Path images = tmp.resolve("images");
+        for (int c = 0; c < 2; c++) {
+            Path folder = Files.createDirectories(images.resolve(c == 0 ? "dark" : "light"));
+            for (int i = 0; i < 12; i++) {
+                BufferedImage image = new BufferedImage(10, 10, BufferedImage.TYPE_BYTE_GRAY);
+                int grey = c == 0 ? 20 + i : 220 - i;
+                for (int y = 0; y < 10; y++) {
+                    for (int x = 0; x < 10; x++) {
+                        image.getRaster().setSample(x, y, 0, grey);
+                    }
+                }
+                ImageIO.write(image, "png", folder.resolve(i + ".png").toFile());
+            }
+        }
+        Path results = tmp.resolve("results");
+        CliRun missing = CliRun.of("train", "lenet5", "--dataset", "image-folder", "--results", results.toString());
+        assertEquals(ZooBenchCli.USER_ERROR, missing.exitCode());
+        assertTrue(missing.errIsOneLine() && missing.err().contains("--data-dir"), missing.err());
+
+        CliRun train = CliRun.of("train", "lenet5", "--dataset", "image-folder", "--data-dir", images.toString(),
+                "--input", "1x28x28", "--epochs", "1", "--batch", "8", "--bootstrap", "1000",
+                "--results", results.toString());
+        assertEquals(0, train.exitCode(), train.err());
+        RunRecord record = ResultsStore.openForReading(results).records().get(0);
+        assertEquals("image-folder", record.config().dataset());
+        assertEquals(2, record.config().classes());
     }
 
     @Test

@@ -10,6 +10,8 @@ import org.deeplearning4j.nn.conf.inputs.InputType.InputTypeConvolutional3D;
 import org.deeplearning4j.nn.conf.inputs.InputType.InputTypeConvolutionalFlat;
 import org.deeplearning4j.nn.conf.inputs.InputType.InputTypeFeedForward;
 import org.deeplearning4j.nn.conf.inputs.InputType.InputTypeRecurrent;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 
 /** Reading DL4J's {@link InputType}s the way the zoo writes shapes. */
@@ -44,6 +46,14 @@ final class Shapes {
      * {@code from - to + 1} channels for an image subset; a parameter-free LossLayer reports its size as its unset nOut, 0.
      */
     static InputType repair(GraphVertex vertex, InputType in, InputType out) {
+        Layer layer = vertex instanceof LayerVertex lv ? lv.getLayerConf().getLayer() : null;
+        if (layer instanceof LossLayer) {
+            return in;
+        }
+        if (layer instanceof GlobalPoolingLayer pooling && pooling.isCollapseDimensions()
+                && out instanceof InputTypeRecurrent r) {
+            return InputType.feedForward(r.getSize()); // pooled over time; DL4J still reports a sequence
+        }
         if (out instanceof InputTypeRecurrent r && r.getTimeSeriesLength() <= 0 && steps(in) > 1) {
             return InputType.recurrent(r.getSize(), steps(in), r.getFormat());
         }
@@ -54,9 +64,6 @@ final class Shapes {
         if (vertex instanceof SubsetVertex subset && out instanceof InputTypeConvolutional c && c.getChannels() <= 0) {
             return InputType.convolutional(c.getHeight(), c.getWidth(), subset.getTo() - subset.getFrom() + 1,
                     c.getFormat());
-        }
-        if (vertex instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof LossLayer) {
-            return in;
         }
         return out;
     }
