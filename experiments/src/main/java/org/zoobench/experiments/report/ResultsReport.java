@@ -51,7 +51,8 @@ public final class ResultsReport {
                     humanCount(first.macs()),
                     g.top1Pooled() == null ? "—" : pm(g.top1Mean(), g.top1Std()),
                     g.top1Pooled() == null ? "—" : interval(g.top1Pooled().low(), g.top1Pooled().high()),
-                    g.top1Pooled() == null ? "—" : String.format(Locale.ROOT, "%.1f", g.top5Mean()),
+                    g.top1Pooled() == null || Double.isNaN(g.top5Mean()) ? "—"
+                            : String.format(Locale.ROOT, "%.1f", g.top5Mean()),
                     String.format(Locale.ROOT, "%.0f", mean(g.runs(), RunRecord::trainSamplesPerSec)),
                     String.format(Locale.ROOT, "%.0f", mean(g.runs(), RunRecord::inferSamplesPerSec)),
                     timeToTarget(g.runs()),
