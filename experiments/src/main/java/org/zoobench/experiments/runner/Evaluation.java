@@ -42,9 +42,6 @@ public record Evaluation(double loss, double top1, double top5, Predictions pred
         long warmUpNanos = 0;
         boolean warmUp = true;
         int classes = 0;
-        // ComputationGraph.batchSize() is the size of the last fit's labels while they are held; preprocessors
-        // that unfold [batch*time, f] to sequences (e.g. a max-over-time head) would use it for these batches.
-        net.clear();
         batches.reset();
         while (batches.hasNext()) {
             DataSet batch = batches.next();
@@ -99,6 +96,11 @@ public record Evaluation(double loss, double top1, double top5, Predictions pred
     }
 
     private static INDArray output(ComputationGraph net, DataSet batch) {
+        // ComputationGraph.batchSize() is the size of the labels it holds (the last fit's); preprocessors that
+        // unfold [batch*time, f] to sequences (e.g. a max-over-time head) use it, so it must be this batch's.
+        // A copy: the graph must not keep the batch's own labels (holding them made later batches of the same
+        // evaluation come out different in TrainerTest's same-seed check).
+        net.setLabels(batch.getLabels().dup());
         if (batch.getFeaturesMaskArray() == null && batch.getLabelsMaskArray() == null) {
             return net.outputSingle(false, batch.getFeatures());
         }

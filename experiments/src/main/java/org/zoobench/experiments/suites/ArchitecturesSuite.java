@@ -87,10 +87,10 @@ public final class ArchitecturesSuite implements Suite {
                 + "stem, quarter widths). Parameters at the published 3x224x224, 1000-class config: "
                 + String.join(", ", published) + ".");
         if (quick) {
-            notes.add("--quick cuts: " + QUICK.cutsFrom(FULL) + ", batch " + QUICK.batch() + " instead of "
-                    + FULL.batch() + ", target " + QUICK.target() + "% instead of " + FULL.target() + "%: a smoke "
-                    + "run; the large nets are far from trained after " + String.format(Locale.ROOT, "%,d",
-                    QUICK.trainLimit() * QUICK.epochs()) + " images seen.");
+            notes.add(String.format(Locale.ROOT, "--quick cuts: %s, batch %d instead of %d, target %.0f%% instead "
+                            + "of %.0f%%: a smoke run; the large nets are far from trained after %,d images seen.",
+                    QUICK.cutsFrom(FULL), QUICK.batch(), FULL.batch(), QUICK.target(), FULL.target(),
+                    QUICK.trainLimit() * QUICK.epochs()));
         }
         return new SuitePlan(runs, recipe, notes);
     }

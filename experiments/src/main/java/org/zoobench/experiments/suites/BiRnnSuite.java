@@ -71,13 +71,7 @@ public final class BiRnnSuite implements Suite {
         List<String> cuts = new ArrayList<>();
         for (Pair p : PAIRS) {
             Recipe r = p.recipe(quick);
-            for (int s = 0; s < r.seeds(); s++) {
-                for (String model : List.of(p.bidirectional(), p.causal())) {
-                    ModelEntry entry = ModelRegistry.get(model);
-                    runs.add(new RunSpec(NAME, p.group(model), r.config(entry.name(), p.dataset(), p.input(),
-                            "bilinear", entry.defaultClasses(), s, BOOTSTRAP_SAMPLES), 0));
-                }
-            }
+            runs.addAll(runs(p, r));
             recipes.add(String.format(Locale.ROOT, "%s (%s vs %s, %s): %s, %s", p.task(), p.bidirectional(),
                     p.causal(), p.dataset(), p.metric(), r.describe()));
             cuts.add(p.task() + ": " + p.quick().cutsFrom(p.full()));
@@ -93,6 +87,19 @@ public final class BiRnnSuite implements Suite {
             notes.add("--quick cuts: " + String.join("; ", cuts) + ".");
         }
         return new SuitePlan(runs, recipe, notes);
+    }
+
+    /** The runs of one twin pair with recipe {@code r}: per seed, the bidirectional net, then its causal twin. */
+    static List<RunSpec> runs(Pair p, Recipe r) {
+        List<RunSpec> runs = new ArrayList<>();
+        for (int s = 0; s < r.seeds(); s++) {
+            for (String model : List.of(p.bidirectional(), p.causal())) {
+                ModelEntry entry = ModelRegistry.get(model);
+                runs.add(new RunSpec(NAME, p.group(model), r.config(entry.name(), p.dataset(), p.input(),
+                        "bilinear", entry.defaultClasses(), s, BOOTSTRAP_SAMPLES), 0));
+            }
+        }
+        return runs;
     }
 
     /** A measured pair: the seed-pooled top-1 of each twin and their paired difference, in percent. */
