@@ -138,6 +138,7 @@ public final class BiRnnSuite implements Suite {
         out.append(verdict(measured, 100 * FutureContextTask.DEFAULT.causalCeiling())).append('\n');
         out.append("All runs:\n").append(ResultsReport.runsTable(groups)).append('\n');
         out.append(ResultsReport.legend(records));
+        out.append("img/s columns count sequences; top-5 is blank for the 4-class future-context task.\n");
         ResultsReport.writePlots(store, groups, "causal vs bidirectional: ");
         AtomicFiles.writeString(store.dir().resolve(ResultsReport.MARKDOWN), out.toString());
         return out.toString();
