@@ -87,15 +87,19 @@ final class ShuffledBatches implements DataSetIterator {
         return batch;
     }
 
-    /** An array held as contiguous floats, for gathering examples without ND4J op overhead. */
-    private record Source(FloatBuffer buffer, long[] shape) {
+    /**
+     * An array held as contiguous floats, for gathering examples without ND4J op overhead. The record keeps the
+     * array itself: the buffer is only a view of its native memory, which is freed once the array is collected
+     * (the prefetch thread then read freed memory: corrupt batches, or a SIGSEGV).
+     */
+    private record Source(INDArray array, FloatBuffer buffer, long[] shape) {
         static Source of(INDArray array) {
             if (array == null) {
                 return null;
             }
             INDArray contiguous = array.dataType() == DataType.FLOAT && !array.isView() && array.ordering() == 'c'
                     ? array : array.castTo(DataType.FLOAT).dup('c');
-            return new Source(BatchTransform.floats(contiguous), contiguous.shape());
+            return new Source(contiguous, BatchTransform.floats(contiguous), contiguous.shape());
         }
 
         INDArray rows(int[] rows) {

@@ -98,9 +98,7 @@ public record Evaluation(double loss, double top1, double top5, Predictions pred
     private static INDArray output(ComputationGraph net, DataSet batch) {
         // ComputationGraph.batchSize() is the size of the labels it holds (the last fit's); preprocessors that
         // unfold [batch*time, f] to sequences (e.g. a max-over-time head) use it, so it must be this batch's.
-        // A copy: the graph must not keep the batch's own labels (holding them made later batches of the same
-        // evaluation come out different in TrainerTest's same-seed check).
-        net.setLabels(batch.getLabels().dup());
+        net.setLabels(batch.getLabels());
         if (batch.getFeaturesMaskArray() == null && batch.getLabelsMaskArray() == null) {
             return net.outputSingle(false, batch.getFeatures());
         }
