@@ -55,10 +55,11 @@ public final class EvalCommand implements Callable<Integer> {
             eval = Evaluation.of(net, data.test());
         }
         Bootstrap bootstrap = new Bootstrap(c.bootstrapSamples(), Bootstrap.DEFAULT_CONFIDENCE, c.seed());
-        Estimate top1 = Estimate.percent(eval.top1(), bootstrap.accuracy(eval.predictions().top1Hit()));
-        Estimate top5 = Estimate.percent(eval.top5(), bootstrap.accuracy(eval.predictions().top5Hit()));
-        out.printf(Locale.ROOT, "%s on %s (%d test images): top-1 %s, top-5 %s, loss %.4f, %.0f img/s%n",
-                c.model(), c.dataset(), eval.predictions().size(), top1.format(), top5.format(), eval.loss(),
+        Estimate top1 = eval.top1Estimate(bootstrap);
+        Estimate top5 = eval.top5Estimate(bootstrap);
+        out.printf(Locale.ROOT, "%s on %s (%d test predictions): top-1 %s, top-5 %s, loss %.4f, %.0f img/s%n",
+                c.model(), c.dataset(), eval.predictions().size(), top1.format(), top5 == null ? "—" : top5.format(),
+                eval.loss(),
                 eval.samplesPerSec());
         out.printf(Locale.ROOT, "recorded at training time:        top-1 %s, top-5 %s%n",
                 record.top1() == null ? "—" : record.top1().format(), record.top5() == null ? "—" : record.top5().format());

@@ -22,8 +22,8 @@ import java.util.concurrent.Callable;
 /** {@code zoobench run SUITE [--quick] [--results DIR]}: run (or resume) a suite and print its table. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run an experiment suite (resuming a killed one), then print its table and write results "
-                + "and plots. Suites: alexnet-ablation (the main job), depth (plain vs residual, needs the ResNet "
-                + "entries).")
+                + "and plots. Suites: alexnet-ablation (the main job), depth (plain vs residual), architectures "
+                + "(the zoo's families under one budget), birnn (causal vs bidirectional).")
 public final class RunCommand implements Callable<Integer> {
 
     @Spec

@@ -88,9 +88,9 @@ final class ShuffledBatches implements DataSetIterator {
     }
 
     /**
-     * An array held as contiguous floats, for gathering examples without ND4J op overhead. The array is kept
-     * because the buffer is only a view of its off-heap memory: were the array collected, the memory would be
-     * freed under the buffer.
+     * An array held as contiguous floats, for gathering examples without ND4J op overhead. The record keeps the
+     * array itself: the buffer is only a view of its native memory, which is freed once the array is collected
+     * (the prefetch thread then read freed memory: corrupt batches, or a SIGSEGV).
      */
     private record Source(INDArray array, FloatBuffer buffer, long[] shape) {
         static Source of(INDArray array) {

@@ -3,6 +3,7 @@ package org.zoobench.experiments.report;
 import org.zoobench.experiments.results.AtomicFiles;
 import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.EpochStats;
+import org.zoobench.experiments.results.Estimate;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
@@ -51,7 +52,8 @@ public final class ResultsReport {
                     humanCount(first.macs()),
                     g.top1Pooled() == null ? "—" : pm(g.top1Mean(), g.top1Std()),
                     g.top1Pooled() == null ? "—" : interval(g.top1Pooled().low(), g.top1Pooled().high()),
-                    g.top1Pooled() == null ? "—" : String.format(Locale.ROOT, "%.1f", g.top5Mean()),
+                    g.top1Pooled() == null || Double.isNaN(g.top5Mean()) ? "—"
+                            : String.format(Locale.ROOT, "%.1f", g.top5Mean()),
                     String.format(Locale.ROOT, "%.0f", mean(g.runs(), RunRecord::trainSamplesPerSec)),
                     String.format(Locale.ROOT, "%.0f", mean(g.runs(), RunRecord::inferSamplesPerSec)),
                     timeToTarget(g.runs()),
@@ -86,10 +88,12 @@ public final class ResultsReport {
     }
 
     public static String legend(List<RunRecord> records) {
-        double target = records.isEmpty() ? 0 : records.get(0).config().targetAccuracy();
+        String targets = records.stream().map(r -> String.format(Locale.ROOT, "%.0f%%", r.config().targetAccuracy()))
+                .distinct().collect(java.util.stream.Collectors.joining(" / "));
         return String.format(Locale.ROOT, "top-1 mean ± std over seeds; pooled CI: percentile bootstrap over test "
                 + "examples of the seed-averaged hit rate; time to target: training seconds until test top-1 "
-                + "first reached %.0f%% (mean over runs that did); throughput excludes warm-up.%n", target);
+                + "first reached %s (mean over runs that did); throughput excludes warm-up.%n",
+                targets.isEmpty() ? "0%" : targets);
     }
 
     public static void writePlots(ResultsStore store, List<SeedSummary> groups, String titlePrefix) {
@@ -100,6 +104,18 @@ public final class ResultsReport {
                 "training loss (cross-entropy)", EpochStats::trainLoss, plots.resolve("curves_train_loss.png"));
         Plots.accuracyBars(groups, titlePrefix + "test top-1", plots.resolve("top1_bars.png"));
         Plots.paramsVsAccuracy(groups, titlePrefix + "parameters vs test top-1", plots.resolve("params_vs_top1.png"));
+    }
+
+    /**
+     * a's top-1 minus b's in percentage points, with the paired bootstrap interval over the test examples both
+     * were scored on (seed-averaged hits); null where either has no finished run.
+     */
+    public static Estimate pairedDelta(SeedSummary a, SeedSummary b, Bootstrap bootstrap) {
+        if (a.perExampleTop1() == null || b.perExampleTop1() == null) {
+            return null;
+        }
+        double delta = SeedSummary.mean(a.perExampleTop1()) - SeedSummary.mean(b.perExampleTop1());
+        return Estimate.percent(delta, bootstrap.difference(a.perExampleTop1(), b.perExampleTop1()));
     }
 
     static String status(SeedSummary g) {

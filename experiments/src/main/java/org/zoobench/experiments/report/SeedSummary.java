@@ -27,7 +27,7 @@ public record SeedSummary(String group, List<RunRecord> runs, int diverged, doub
             return new SeedSummary(group, runs, diverged, Double.NaN, Double.NaN, null, Double.NaN, Double.NaN, null);
         }
         double[] top1 = finished.stream().mapToDouble(r -> r.top1().value()).toArray();
-        double[] top5 = finished.stream().mapToDouble(r -> r.top5().value()).toArray();
+        double[] top5 = finished.stream().filter(r -> r.top5() != null).mapToDouble(r -> r.top5().value()).toArray();
         double[] perExample = null;
         for (RunRecord r : finished) {
             boolean[] hits = predictions.apply(r.runId()).top1Hit();
@@ -55,7 +55,11 @@ public record SeedSummary(String group, List<RunRecord> runs, int diverged, doub
         return runs.size() - diverged;
     }
 
+    /** The mean; NaN for no values (e.g. top-5 of a task with at most 5 classes). */
     static double mean(double[] v) {
+        if (v.length == 0) {
+            return Double.NaN;
+        }
         double s = 0;
         for (double x : v) {
             s += x;
@@ -63,10 +67,10 @@ public record SeedSummary(String group, List<RunRecord> runs, int diverged, doub
         return s / v.length;
     }
 
-    /** Sample standard deviation (n - 1); 0 for a single value. */
+    /** Sample standard deviation (n - 1); 0 for a single value, NaN for none. */
     static double std(double[] v) {
         if (v.length < 2) {
-            return 0;
+            return v.length == 0 ? Double.NaN : 0;
         }
         double m = mean(v);
         double s = 0;

@@ -7,6 +7,7 @@ import java.util.List;
  *
  * @param status            {@link #FINISHED} or {@link #DIVERGED} (loss became NaN or infinite; training stopped)
  * @param top1              test top-1 with its bootstrap interval; null for a diverged run
+ * @param top5              test top-5 likewise; also null where the task has at most 5 classes (meaningless)
  * @param imagenetParamCount trainable params of the same architecture at its published (ImageNet) config,
  *                          where the suite defines one, else 0
  * @param trainSamplesPerSec training throughput, warm-up steps excluded

@@ -134,8 +134,8 @@ public final class Trainer {
         Estimate top5 = null;
         if (finalTest != null) {
             Bootstrap bootstrap = new Bootstrap(config.bootstrapSamples(), Bootstrap.DEFAULT_CONFIDENCE, config.seed());
-            top1 = Estimate.percent(finalTest.top1(), bootstrap.accuracy(finalTest.predictions().top1Hit()));
-            top5 = Estimate.percent(finalTest.top5(), bootstrap.accuracy(finalTest.predictions().top5Hit()));
+            top1 = finalTest.top1Estimate(bootstrap);
+            top5 = finalTest.top5Estimate(bootstrap);
         }
         double wall = (System.nanoTime() - wallStart) / 1e9;
         RunRecord record = new RunRecord(spec.runId(), spec.suite(), spec.group(), config,

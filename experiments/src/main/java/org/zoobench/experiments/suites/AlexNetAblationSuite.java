@@ -5,6 +5,7 @@ import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.report.SeedSummary;
 import org.zoobench.experiments.results.AtomicFiles;
 import org.zoobench.experiments.results.Bootstrap;
+import org.zoobench.experiments.results.Estimate;
 import org.zoobench.experiments.results.Interval;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
@@ -56,10 +57,6 @@ public final class AlexNetAblationSuite implements Suite {
             new Variant("-fc2048", "fc6, fc7 narrowed to 2048", 41.7, "—"));
 
     /** The recipe: the same for every variant. */
-    record Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, String updater, double lr,
-                  double target) {
-    }
-
     static final Recipe FULL = new Recipe(0, 0, 15, 128, 3, "adam", 1e-3, 88);
     static final Recipe QUICK = new Recipe(1600, 1000, 2, 32, 2, "adam", 1e-3, 70);
     static final int BOOTSTRAP_SAMPLES = 2000;
@@ -139,11 +136,11 @@ public final class AlexNetAblationSuite implements Suite {
             String delta = "—";
             Interval deltaInterval = null;
             double deltaValue = Double.NaN;
-            if (full.isPresent() && g.perExampleTop1() != null && full.get().perExampleTop1() != null
-                    && g != full.get()) {
-                deltaValue = 100 * (mean(g.perExampleTop1()) - mean(full.get().perExampleTop1()));
-                Interval i = paired.difference(g.perExampleTop1(), full.get().perExampleTop1());
-                deltaInterval = new Interval(100 * i.low(), 100 * i.high(), i.confidence());
+            Estimate vsFull = full.isPresent() && g != full.get() ? ResultsReport.pairedDelta(g, full.get(), paired)
+                    : null;
+            if (vsFull != null) {
+                deltaValue = vsFull.value();
+                deltaInterval = new Interval(vsFull.low(), vsFull.high(), Bootstrap.DEFAULT_CONFIDENCE);
                 delta = String.format(Locale.ROOT, "%+.1f [%+.1f, %+.1f]", deltaValue, deltaInterval.low(),
                         deltaInterval.high());
             }

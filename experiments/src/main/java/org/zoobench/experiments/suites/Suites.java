@@ -16,6 +16,8 @@ public final class Suites {
     static {
         SUITES.put(AlexNetAblationSuite.NAME, AlexNetAblationSuite::new);
         SUITES.put(DepthSuite.NAME, DepthSuite::new);
+        SUITES.put(ArchitecturesSuite.NAME, ArchitecturesSuite::new);
+        SUITES.put(BiRnnSuite.NAME, BiRnnSuite::new);
     }
 
     private Suites() {

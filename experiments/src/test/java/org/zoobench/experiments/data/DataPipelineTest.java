@@ -63,29 +63,6 @@ class DataPipelineTest {
     }
 
     @Test
-    void batchesStayCorrectAfterTheCallerDropsItsArrays() throws InterruptedException {
-        // Double-typed data is copied to floats inside the pipeline; only the pipeline holds that copy.
-        LoadedDataset data = indexed(50);
-        DataSet doubles = new DataSet(data.train().getFeatures().castTo(DataType.DOUBLE), data.train().getLabels());
-        PipelineIterator it = raw(new LoadedDataset("doubles", doubles, doubles, data.shape(), CLASSES), 3)
-                .build().train();
-        data = null;
-        doubles = null;
-        List<INDArray> reuse = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            System.gc();
-            Thread.sleep(100);
-            for (int k = 0; k < 20; k++) {
-                reuse.add(Nd4j.create(DataType.FLOAT, 50, 1, 4, 4).assign(-1)); // reused freed memory shows as -1
-            }
-        }
-        try (it) {
-            List<Integer> seen = order(it);
-            assertEquals(IntStream.range(0, 50).boxed().toList(), seen.stream().sorted().toList());
-        }
-    }
-
-    @Test
     void sameSeedSameOrderDifferentSeedOrEpochDifferentOrder() {
         LoadedDataset data = indexed(50);
         List<Integer> all = IntStream.range(0, 50).boxed().toList();

@@ -2,9 +2,6 @@ package org.zoobench.experiments.suites;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.zoobench.experiments.results.Estimate;
-import org.zoobench.experiments.results.MachineInfo;
-import org.zoobench.experiments.results.Predictions;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.runner.RunSpec;
@@ -48,22 +45,7 @@ class AlexNetAblationSuiteTest {
         int n = 1000;
         for (RunSpec spec : new AlexNetAblationSuite().plan(true).runs()) {
             int correct = correctByLabel.get(spec.group()) + (int) spec.config().seed(); // seeds differ a little
-            int[] labels = new int[n];
-            int[] top1 = new int[n];
-            boolean[] top5 = new boolean[n];
-            for (int i = 0; i < n; i++) {
-                labels[i] = i % 10;
-                top1[i] = i < correct ? labels[i] : (labels[i] + 1) % 10;
-                top5[i] = true;
-            }
-            double acc = 100.0 * correct / n;
-            RunRecord r = new RunRecord(spec.runId(), spec.suite(), spec.group(), spec.config(), RunRecord.FINISHED,
-                    null, 1000 + correct, spec.imagenetParamCount(), 1, new Estimate(acc, acc - 2, acc + 2),
-                    new Estimate(100, 100, 100), List.of(), 1, 1, 0, 1, 1, null, 1, 1, 1,
-                    new MachineInfo("CPU", "CPU", "OPENBLAS", 2, 2, 2, "linux", "17", Map.of()), "abc",
-                    "2026-01-01T00:00:00Z", "2026-01-01T00:00:0" + records.size() % 10 + "Z");
-            store.save(r, new Predictions(labels, top1, top5), null);
-            records.add(r);
+            records.add(SyntheticRecords.save(store, spec, correct, n, 1000 + correct));
         }
         return records;
     }

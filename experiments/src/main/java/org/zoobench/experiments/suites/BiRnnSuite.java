@@ -1,0 +1,195 @@
+package org.zoobench.experiments.suites;
+
+import org.zoobench.experiments.data.FutureContextTask;
+import org.zoobench.experiments.report.MarkdownTable;
+import org.zoobench.experiments.report.ResultsReport;
+import org.zoobench.experiments.report.SeedSummary;
+import org.zoobench.experiments.results.AtomicFiles;
+import org.zoobench.experiments.results.Bootstrap;
+import org.zoobench.experiments.results.Estimate;
+import org.zoobench.experiments.results.ResultsStore;
+import org.zoobench.experiments.results.RunRecord;
+import org.zoobench.experiments.runner.RunSpec;
+import org.zoobench.zoo.ModelEntry;
+import org.zoobench.zoo.ModelRegistry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Causal against bidirectional recurrent nets (Schuster & Paliwal 1997), each pair the same cell, widths and
+ * recipe: on the future-context task, where the label at step t is the symbol shown 3 steps later (a causal
+ * net can do no better than {@link FutureContextTask#causalCeiling()}), scored per step; and on Fashion-MNIST
+ * read as 28 rows of 28 pixels, classified by max over time, scored top-1.
+ */
+public final class BiRnnSuite implements Suite {
+
+    public static final String NAME = "birnn";
+    static final int BOOTSTRAP_SAMPLES = Bootstrap.DEFAULT_SAMPLES;
+
+    /** One comparison: a task and its bidirectional and causal twins, trained with one recipe. */
+    record Pair(String task, String dataset, String input, String metric, String bidirectional, String causal,
+                Recipe full, Recipe quick) {
+        String group(String model) {
+            return task + ": " + model;
+        }
+
+        Recipe recipe(boolean quick) {
+            return quick ? this.quick : full;
+        }
+    }
+
+    static final Pair FUTURE_CONTEXT = new Pair("future context", "future-context",
+            FutureContextTask.DEFAULT.symbols() + "x" + FutureContextTask.DEFAULT.length(), "per-step top-1",
+            "bilstm-tagger", "lstm-tagger",
+            new Recipe(20_000, 5_000, 10, 32, 2, "adam", 1e-2, 90),
+            new Recipe(4_000, 1_000, 3, 32, 1, "adam", 1e-2, 90));
+    static final Pair ROWS = new Pair("fashion-mnist rows", "fashion-mnist-rows", "28x28", "top-1",
+            "bilstm-max", "lstm-max",
+            new Recipe(0, 0, 10, 128, 2, "adam", 1e-3, 88),
+            new Recipe(2_000, 1_000, 2, 32, 1, "adam", 1e-3, 75));
+    static final List<Pair> PAIRS = List.of(FUTURE_CONTEXT, ROWS);
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "causal vs bidirectional LSTMs on the future-context task and on Fashion-MNIST rows";
+    }
+
+    @Override
+    public SuitePlan plan(boolean quick) {
+        List<RunSpec> runs = new ArrayList<>();
+        List<String> recipes = new ArrayList<>();
+        List<String> cuts = new ArrayList<>();
+        for (Pair p : PAIRS) {
+            Recipe r = p.recipe(quick);
+            runs.addAll(runs(p, r));
+            recipes.add(String.format(Locale.ROOT, "%s (%s vs %s, %s): %s, %s", p.task(), p.bidirectional(),
+                    p.causal(), p.dataset(), p.metric(), r.describe()));
+            cuts.add(p.task() + ": " + p.quick().cutsFrom(p.full()));
+        }
+        String recipe = String.join("; ", recipes) + ". Each twin pair shares cell, widths and recipe; only the "
+                + "backward direction differs";
+        List<String> notes = new ArrayList<>();
+        notes.add(String.format(Locale.ROOT, "future-context scores every (sequence, step) as one prediction; a "
+                        + "causal net cannot beat %.1f%% per step there (it sees the label's symbol only at the last "
+                        + "step), chance is %.1f%%.", 100 * FutureContextTask.DEFAULT.causalCeiling(),
+                100.0 / FutureContextTask.DEFAULT.symbols()));
+        if (quick) {
+            notes.add("--quick cuts: " + String.join("; ", cuts) + ".");
+        }
+        return new SuitePlan(runs, recipe, notes);
+    }
+
+    /** The runs of one twin pair with recipe {@code r}: per seed, the bidirectional net, then its causal twin. */
+    static List<RunSpec> runs(Pair p, Recipe r) {
+        List<RunSpec> runs = new ArrayList<>();
+        for (int s = 0; s < r.seeds(); s++) {
+            for (String model : List.of(p.bidirectional(), p.causal())) {
+                ModelEntry entry = ModelRegistry.get(model);
+                runs.add(new RunSpec(NAME, p.group(model), r.config(entry.name(), p.dataset(), p.input(),
+                        "bilinear", entry.defaultClasses(), s, BOOTSTRAP_SAMPLES), 0));
+            }
+        }
+        return runs;
+    }
+
+    /** A measured pair: the seed-pooled top-1 of each twin and their paired difference, in percent. */
+    record Comparison(Pair pair, Estimate bidirectional, Estimate causal, Estimate delta) {
+    }
+
+    @Override
+    public String report(ResultsStore store, List<RunRecord> records) {
+        List<SeedSummary> groups = ResultsReport.summarise(store, records, RunRecord::group);
+        Map<String, SeedSummary> byGroup = groups.stream()
+                .collect(Collectors.toMap(SeedSummary::group, Function.identity()));
+        int samples = records.stream().mapToInt(r -> r.config().bootstrapSamples()).max().orElse(BOOTSTRAP_SAMPLES);
+        Bootstrap paired = new Bootstrap(samples, Bootstrap.DEFAULT_CONFIDENCE, 11);
+
+        MarkdownTable table = new MarkdownTable("task", "metric", "bidirectional", ">params", ">accuracy % [95% CI]",
+                "causal twin", ">params", ">accuracy % [95% CI]", ">Δ bi − causal [95% CI]");
+        List<Comparison> measured = new ArrayList<>();
+        for (Pair p : PAIRS) {
+            SeedSummary bi = byGroup.get(p.group(p.bidirectional()));
+            SeedSummary causal = byGroup.get(p.group(p.causal()));
+            if (bi == null || causal == null) {
+                continue;
+            }
+            Estimate delta = ResultsReport.pairedDelta(bi, causal, paired);
+            table.row(p.task(), p.metric(), p.bidirectional(), count(bi), accuracy(bi), p.causal(), count(causal),
+                    accuracy(causal), delta == null ? "—" : String.format(Locale.ROOT, "%+.1f [%+.1f, %+.1f]",
+                            delta.value(), delta.low(), delta.high()));
+            if (delta != null) {
+                measured.add(new Comparison(p, bi.top1Pooled(), causal.top1Pooled(), delta));
+            }
+        }
+        StringBuilder out = new StringBuilder(table.toString()).append('\n');
+        out.append("accuracy: seed-averaged hit rate with its percentile bootstrap interval; Δ: paired bootstrap over "
+                + "the same test predictions. For future context a prediction is one (sequence, step), resampled "
+                + "independently, so its intervals are narrower than a per-sequence resample would give.\n\n");
+        out.append(verdict(measured, 100 * FutureContextTask.DEFAULT.causalCeiling())).append('\n');
+        out.append("All runs:\n").append(ResultsReport.runsTable(groups)).append('\n');
+        out.append(ResultsReport.legend(records));
+        out.append("img/s columns count sequences; top-5 is blank for the 4-class future-context task.\n");
+        ResultsReport.writePlots(store, groups, "causal vs bidirectional: ");
+        AtomicFiles.writeString(store.dir().resolve(ResultsReport.MARKDOWN), out.toString());
+        return out.toString();
+    }
+
+    /**
+     * The claim to check: on future context the bidirectional net clearly beats its causal twin (the paired
+     * interval lies above 0) and gets past {@code causalCeiling}, which no causal net can; on the rows, whatever
+     * the difference is, said plainly.
+     */
+    static String verdict(List<Comparison> measured, double causalCeiling) {
+        StringBuilder out = new StringBuilder("Does seeing the future help?\n");
+        Comparison future = measured.stream().filter(c -> c.pair() == FUTURE_CONTEXT).findFirst().orElse(null);
+        Comparison rows = measured.stream().filter(c -> c.pair() == ROWS).findFirst().orElse(null);
+        boolean clearly = false;
+        if (future != null) {
+            boolean above = future.delta().low() > 0;
+            boolean pastCeiling = future.bidirectional().low() > causalCeiling;
+            clearly = above && pastCeiling;
+            out.append(String.format(Locale.ROOT, "- future context, per-step accuracy: bidirectional %.1f vs causal "
+                            + "%.1f, Δ %+.1f [%+.1f, %+.1f]: bidirectional better with 95%% confidence: %s%n",
+                    future.bidirectional().value(), future.causal().value(), future.delta().value(),
+                    future.delta().low(), future.delta().high(), above ? "HOLDS" : "does NOT hold"));
+            out.append(String.format(Locale.ROOT, "- future context: bidirectional past the causal ceiling (%.1f%%, "
+                    + "the best expected per-step accuracy without the future; causal measured %.1f%%), interval "
+                    + "entirely above it: %s%n", causalCeiling, future.causal().value(),
+                    pastCeiling ? "HOLDS" : "does NOT hold"));
+        } else {
+            out.append("- future context: not both twins finished\n");
+        }
+        if (rows != null) {
+            String difference = rows.delta().low() > 0 ? "bidirectional better"
+                    : rows.delta().high() < 0 ? "causal better" : "no clear difference (interval contains 0)";
+            out.append(String.format(Locale.ROOT, "- fashion-mnist rows, top-1: bidirectional %.1f vs causal %.1f, "
+                            + "Δ %+.1f [%+.1f, %+.1f]: %s%n", rows.bidirectional().value(), rows.causal().value(),
+                    rows.delta().value(), rows.delta().low(), rows.delta().high(), difference));
+        } else {
+            out.append("- fashion-mnist rows: not both twins finished\n");
+        }
+        out.append(future == null ? "Verdict: not enough finished runs to judge.\n"
+                : clearly ? "Verdict: bidirectional clearly beats causal on future context.\n"
+                : "Verdict: bidirectional does NOT clearly beat causal on future context.\n");
+        return out.toString();
+    }
+
+    private static String count(SeedSummary g) {
+        return String.format(Locale.ROOT, "%,d", g.first().paramCount());
+    }
+
+    private static String accuracy(SeedSummary g) {
+        Estimate e = g.top1Pooled();
+        return e == null ? "diverged" : String.format(Locale.ROOT, "%.1f [%.1f, %.1f]", e.value(), e.low(), e.high());
+    }
+}

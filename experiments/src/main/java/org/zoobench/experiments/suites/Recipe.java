@@ -1,0 +1,39 @@
+package org.zoobench.experiments.suites;
+
+import org.zoobench.experiments.results.RunConfig;
+
+import java.util.Locale;
+
+/**
+ * The training recipe a suite gives every model it compares: subset sizes (0 = all), epochs, batch, seeds,
+ * updater and learning rate, and the test top-1 (percent) whose time of first reaching is recorded.
+ */
+record Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, String updater, double lr,
+              double target) {
+
+    static final long FIRST_SEED = 1;
+
+    /** The run of {@code model} with this recipe and seed number {@code s} (0-based). */
+    RunConfig config(String model, String dataset, String input, String resize, int classes, int s,
+                     int bootstrapSamples) {
+        return new RunConfig(model, dataset, input, resize, classes, epochs, batch, updater, lr, FIRST_SEED + s,
+                trainLimit, testLimit, target, bootstrapSamples);
+    }
+
+    /** E.g. "1,600 train / 1,000 test examples, 2 epochs, batch 32, adam lr 0.001, seeds 1..2". */
+    String describe() {
+        return String.format(Locale.ROOT, "%s train / %s test examples, %d epochs, batch %d, %s lr %s, seeds %d..%d",
+                count(trainLimit), count(testLimit), epochs, batch, updater, lr, FIRST_SEED, FIRST_SEED + seeds - 1);
+    }
+
+    /** What {@code this} (the quick recipe) cuts from {@code full}, in words. */
+    String cutsFrom(Recipe full) {
+        return String.format(Locale.ROOT, "%s instead of %s training and %s instead of %s test examples, %d instead "
+                        + "of %d epochs, %d instead of %d seeds", count(trainLimit), count(full.trainLimit),
+                count(testLimit), count(full.testLimit), epochs, full.epochs, seeds, full.seeds);
+    }
+
+    private static String count(int limit) {
+        return limit == 0 ? "all" : String.format(Locale.ROOT, "%,d", limit);
+    }
+}

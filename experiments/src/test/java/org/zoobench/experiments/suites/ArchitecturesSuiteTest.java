@@ -1,0 +1,105 @@
+package org.zoobench.experiments.suites;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.zoobench.experiments.report.ResultsReport;
+import org.zoobench.experiments.results.ResultsStore;
+import org.zoobench.experiments.results.RunRecord;
+import org.zoobench.experiments.results.RunConfig;
+import org.zoobench.experiments.runner.RunSpec;
+import org.zoobench.experiments.runner.Trainer;
+import org.zoobench.zoo.ModelRegistry;
+import org.zoobench.zoo.profile.ModelProfile;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ArchitecturesSuiteTest {
+
+    private final ArchitecturesSuite suite = new ArchitecturesSuite();
+
+    /** Everything of a run's config that makes up the budget: all but model, data set, input and resize. */
+    private static RunConfig budget(RunSpec r) {
+        RunConfig c = r.config();
+        return new RunConfig("", "", "", "", c.classes(), c.epochs(), c.batchSize(), c.updater(), c.learningRate(),
+                c.seed(), c.trainLimit(), c.testLimit(), c.targetAccuracy(), c.bootstrapSamples());
+    }
+
+    @Test
+    void quickPlanTrainsEveryFamilyUnderOneBudgetAndSaysWhatItCut() {
+        SuitePlan plan = suite.plan(true);
+        assertEquals(List.of("lenet5", "alexnet-mini", "googlenet", "resnet18", "densenet121", "bilstm-max"),
+                plan.runs().stream().map(r -> r.config().model()).toList());
+        assertEquals(1, plan.runs().stream().map(ArchitecturesSuiteTest::budget).distinct().count(),
+                "same examples, epochs, batch, updater, seed and target for every net");
+        Map<String, String> datasets = plan.runs().stream()
+                .collect(Collectors.toMap(r -> r.config().model(), r -> r.config().dataset()));
+        assertEquals("fashion-mnist-rows", datasets.get("bilstm-max"), "the BiLSTM reads the same images as rows");
+        assertEquals(Set.of("fashion-mnist"), datasets.entrySet().stream().filter(e -> !e.getKey().equals("bilstm-max"))
+                .map(Map.Entry::getValue).collect(Collectors.toSet()));
+        assertTrue(plan.notes().stream().anyMatch(n -> n.startsWith("--quick cuts: 500 instead of all training")),
+                plan.notes().toString());
+        assertTrue(plan.recipe().contains("500 train / 300 test examples, 2 epochs, batch 32, adam"), plan.recipe());
+        // The ImageNet nets' published sizes (REFERENCE.md §1), quoted beside the trained ones.
+        Map<String, Long> published = plan.runs().stream()
+                .collect(Collectors.toMap(r -> r.config().model(), RunSpec::imagenetParamCount));
+        assertEquals(6_998_552L, published.get("googlenet"));
+        assertEquals(11_689_512L, published.get("resnet18"));
+        assertEquals(7_978_856L, published.get("densenet121"));
+        assertEquals(0L, published.get("lenet5"));
+    }
+
+    @Test
+    void everyNetTakesItsInputWithTenClasses() {
+        for (RunSpec r : suite.plan(false).runs()) {
+            ModelProfile profile = ModelProfile.of(ModelRegistry.get(r.config().model()),
+                    Trainer.modelOptions(r.config()));
+            assertTrue(profile.trainableParams() > 0 && profile.macs() > 0, r.config().model());
+        }
+    }
+
+    @Test
+    void fullPlanHasNoCutsAndUsesEveryExample() {
+        SuitePlan plan = suite.plan(false);
+        assertEquals(ArchitecturesSuite.CONTENDERS.size() * ArchitecturesSuite.FULL.seeds(), plan.runs().size());
+        assertTrue(plan.runs().stream().allMatch(r -> r.config().trainLimit() == 0 && r.config().testLimit() == 0));
+        assertFalse(plan.notes().stream().anyMatch(n -> n.startsWith("--quick")));
+    }
+
+    @Test
+    void reportsTheTableAParamsVsAccuracyPlotAndWhoLeads(@TempDir Path dir) throws Exception {
+        ResultsStore store = ResultsStore.openForWriting(dir);
+        int[] correct = {880, 900, 860, 870, 960, 850};
+        List<RunSpec> runs = suite.plan(true).runs();
+        for (int i = 0; i < runs.size(); i++) {
+            SyntheticRecords.save(store, runs.get(i), correct[i], 1000, 1000L * (i + 1));
+        }
+        String report = suite.report(store, store.records());
+        assertTrue(report.contains("| DenseNet-121 (densenet121, 1x32x32)"), report);
+        assertTrue(report.contains("96.0 ± 0.0"), report);
+        assertTrue(report.contains("Ranking by top-1: densenet121 > alexnet-mini > lenet5 > resnet18 > googlenet "
+                + "> bilstm-max."), report);
+        assertTrue(report.contains("clearly ahead of AlexNet (alexnet-mini, 1x28x28)"), report);
+        assertTrue(Files.size(dir.resolve("plots").resolve("params_vs_top1.png")) > 0);
+        assertEquals(report, Files.readString(dir.resolve("results.md")));
+    }
+
+    @Test
+    void saysWhenTheLeaderIsNotClearlyAhead(@TempDir Path dir) {
+        ResultsStore store = ResultsStore.openForWriting(dir);
+        List<RunSpec> runs = suite.plan(true).runs();
+        for (int i = 0; i < runs.size(); i++) {
+            SyntheticRecords.save(store, runs.get(i), 800 + i, 1000, 1000);
+        }
+        String ranking = ArchitecturesSuite.ranking(ResultsReport.summarise(store, store.records(), RunRecord::group));
+        assertTrue(ranking.contains("Most accurate: BiLSTM (bilstm-max, 28x28), not clearly ahead"), ranking);
+    }
+}
