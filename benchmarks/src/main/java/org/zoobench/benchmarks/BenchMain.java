@@ -183,13 +183,13 @@ public final class BenchMain {
     }
 
     /**
-     * JMH keeps only the last jvmArgsAppend, so every fork option is given here, once. Forks log to stdout, which
-     * JMH writes to the stage's log file: ND4J's backend banner stays there, as evidence of what was loaded.
+     * JMH keeps only the last jvmArgsAppend, so every fork option is given here, once. A fork's log reaches the
+     * user's terminal, not the stage's log file, so forks log warnings only; what backend binary was loaded is
+     * recorded in the results' environment instead (libnd4j's build description and library path).
      */
     private static ChainedOptionsBuilder base(Class<?> benchmark, String methods, String... forkOptions) {
         List<String> jvmArgs = new ArrayList<>(List.of(forkOptions));
-        jvmArgs.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
-        jvmArgs.add("-Dorg.slf4j.simpleLogger.logFile=System.out");
+        jvmArgs.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         return new OptionsBuilder()
                 .include("^" + Pattern.quote(benchmark.getName()) + "\\." + methods + "$")
                 .jvmArgsAppend(jvmArgs.toArray(String[]::new))

@@ -86,7 +86,7 @@ final class BenchLauncher {
 
     private void build(Backend backend) {
         String profile = backend.mavenProfile == null ? "" : " -P" + backend.mavenProfile;
-        String mvn = "mvn -q -DskipTests" + profile + " -pl benchmarks -am compile";
+        String mvn = "mvn -q -B -DskipTests" + profile + " -pl benchmarks -am compile";
         System.err.println("zoobench: building the benchmarks for the " + backend + " backend (" + mvn + ")...");
         // Maven's stdout goes to stderr so that --format csv/json output stays clean.
         int exit = run(List.of("bash", "-c", mvn + " 1>&2"), false);
