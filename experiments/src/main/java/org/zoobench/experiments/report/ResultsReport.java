@@ -106,6 +106,13 @@ public final class ResultsReport {
         Plots.paramsVsAccuracy(groups, titlePrefix + "parameters vs test top-1", plots.resolve("params_vs_top1.png"));
     }
 
+    /** The bootstrap for {@link #pairedDelta}: as many resamples as the runs used, seeded so reports rebuild alike. */
+    public static Bootstrap pairedBootstrap(List<RunRecord> records) {
+        int samples = records.stream().mapToInt(r -> r.config().bootstrapSamples()).max()
+                .orElse(Bootstrap.DEFAULT_SAMPLES);
+        return new Bootstrap(samples, Bootstrap.DEFAULT_CONFIDENCE, 11);
+    }
+
     /**
      * a's top-1 minus b's in percentage points, with the paired bootstrap interval over the test examples both
      * were scored on (seed-averaged hits); null where either has no finished run.

@@ -6,7 +6,6 @@ import org.zoobench.experiments.report.SeedSummary;
 import org.zoobench.experiments.results.AtomicFiles;
 import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.Estimate;
-import org.zoobench.experiments.results.Interval;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
@@ -60,7 +59,6 @@ public final class AlexNetAblationSuite implements Suite {
     static final Recipe FULL = new Recipe(0, 0, 15, 128, 3, "adam", 1e-3, 88);
     static final Recipe QUICK = new Recipe(1600, 1000, 2, 32, 2, "adam", 1e-3, 70);
     static final int BOOTSTRAP_SAMPLES = 2000;
-    static final long FIRST_SEED = 1;
 
     @Override
     public String name() {
@@ -79,9 +77,8 @@ public final class AlexNetAblationSuite implements Suite {
         for (int s = 0; s < r.seeds(); s++) {
             for (Variant v : VARIANTS) {
                 ModelEntry mini = ModelRegistry.get(v.miniModel());
-                RunConfig config = new RunConfig(mini.name(), DATASET, mini.defaultInput().toString(), "bilinear",
-                        mini.defaultClasses(), r.epochs(), r.batch(), r.updater(), r.lr(), FIRST_SEED + s,
-                        r.trainLimit(), r.testLimit(), r.target(), BOOTSTRAP_SAMPLES);
+                RunConfig config = r.config(mini.name(), DATASET, mini.defaultInput().toString(), "bilinear",
+                        mini.defaultClasses(), s, BOOTSTRAP_SAMPLES);
                 runs.add(new RunSpec(NAME, v.label(), config, imagenetParams(v)));
             }
         }
@@ -90,7 +87,7 @@ public final class AlexNetAblationSuite implements Suite {
                         + "10 classes; every variant trained with exactly this recipe",
                 DATASET, r.trainLimit() == 0 ? "all 60,000" : String.format(Locale.ROOT, "%,d", r.trainLimit()),
                 r.testLimit() == 0 ? "all 10,000" : String.format(Locale.ROOT, "%,d", r.testLimit()),
-                r.epochs(), r.batch(), r.updater(), r.lr(), FIRST_SEED, FIRST_SEED + r.seeds() - 1);
+                r.epochs(), r.batch(), r.updater(), r.lr(), Recipe.FIRST_SEED, Recipe.FIRST_SEED + r.seeds() - 1);
         List<String> notes = new ArrayList<>();
         notes.add("Deviation from the paper: ImageNet-sized AlexNet (224x224, 1000 classes) is far too slow for a "
                 + "2-core CPU, so each variant is the alexnet-mini* net: the same 5 conv + 3 fc topology with the "
@@ -117,8 +114,7 @@ public final class AlexNetAblationSuite implements Suite {
         Map<String, SeedSummary> byLabel = groups.stream()
                 .collect(Collectors.toMap(SeedSummary::group, Function.identity()));
         Optional<SeedSummary> full = Optional.ofNullable(byLabel.get(VARIANTS.get(0).label()));
-        int samples = records.stream().mapToInt(r -> r.config().bootstrapSamples()).max().orElse(BOOTSTRAP_SAMPLES);
-        Bootstrap paired = new Bootstrap(samples, Bootstrap.DEFAULT_CONFIDENCE, 11);
+        Bootstrap paired = ResultsReport.pairedBootstrap(records);
 
         MarkdownTable table = new MarkdownTable("variant", ">params (trained)", ">Δparams", ">params (ImageNet)",
                 ">Δparams (ImageNet)", ">runs", ">top-1 % (mean ± std)", ">pooled 95% CI", ">Δtop-1 vs full [95% CI]",
@@ -133,17 +129,8 @@ public final class AlexNetAblationSuite implements Suite {
             long fullParams = full.map(f -> f.first().paramCount()).orElse(r.paramCount());
             long fullImagenet = full.map(f -> f.first().imagenetParamCount()).orElse(r.imagenetParamCount());
             double paperDelta = VARIANTS.get(0).paperTop1Error() - v.paperTop1Error();
-            String delta = "—";
-            Interval deltaInterval = null;
-            double deltaValue = Double.NaN;
             Estimate vsFull = full.isPresent() && g != full.get() ? ResultsReport.pairedDelta(g, full.get(), paired)
                     : null;
-            if (vsFull != null) {
-                deltaValue = vsFull.value();
-                deltaInterval = new Interval(vsFull.low(), vsFull.high(), Bootstrap.DEFAULT_CONFIDENCE);
-                delta = String.format(Locale.ROOT, "%+.1f [%+.1f, %+.1f]", deltaValue, deltaInterval.low(),
-                        deltaInterval.high());
-            }
             table.row(v.label() + " (" + v.miniModel() + ")", count(r.paramCount()),
                     g == full.orElse(null) ? "—" : signedCount(r.paramCount() - fullParams),
                     count(r.imagenetParamCount()),
@@ -153,10 +140,11 @@ public final class AlexNetAblationSuite implements Suite {
                             g.top1Std()),
                     g.top1Pooled() == null ? "—" : String.format(Locale.ROOT, "[%.1f, %.1f]",
                             g.top1Pooled().low(), g.top1Pooled().high()),
-                    delta, g == full.orElse(null) ? "—" : String.format(Locale.ROOT, "%+.1f", paperDelta),
+                    vsFull == null ? "—" : vsFull.formatSigned(),
+                    g == full.orElse(null) ? "—" : String.format(Locale.ROOT, "%+.1f", paperDelta),
                     v.slides());
-            if (deltaInterval != null) {
-                measured.add(new Measured(v, deltaValue, deltaInterval, paperDelta));
+            if (vsFull != null) {
+                measured.add(new Measured(v, vsFull, paperDelta));
             }
         }
         StringBuilder out = new StringBuilder();
@@ -171,7 +159,10 @@ public final class AlexNetAblationSuite implements Suite {
         return out.toString();
     }
 
-    private record Measured(Variant variant, double delta, Interval interval, double paperDelta) {
+    private record Measured(Variant variant, Estimate vsFull, double paperDelta) {
+        double delta() {
+            return vsFull.value();
+        }
     }
 
     /** Checks the paper's claims one by one on the measured Δtop-1 and their intervals. */
@@ -186,12 +177,12 @@ public final class AlexNetAblationSuite implements Suite {
         if (noFc7 == null || noFc == null || noConv == null || noAll == null) {
             return out.append("- not enough finished variants to judge\n").toString();
         }
-        boolean fc7Barely = noFc7.interval().contains(0) || Math.abs(noFc7.delta()) <= 1;
-        boolean fcCosts = noFc.interval().high() < 0;
-        boolean convCosts = noConv.interval().high() < 0;
+        boolean fc7Barely = noFc7.vsFull().contains(0) || Math.abs(noFc7.delta()) <= 1;
+        boolean fcCosts = noFc.vsFull().high() < 0;
+        boolean convCosts = noConv.vsFull().high() < 0;
         boolean allWorst = measured.stream().filter(m -> m != noAll).allMatch(m -> noAll.delta() < m.delta());
         boolean allClearly = measured.stream().filter(m -> m != noAll)
-                .allMatch(m -> noAll.interval().high() < m.interval().low());
+                .allMatch(m -> noAll.vsFull().high() < m.vsFull().low());
         boolean order = noFc7.delta() > noFc.delta() && noFc7.delta() > noConv.delta()
                 && Math.min(noFc.delta(), noConv.delta()) > noAll.delta();
         line(out, fc7Barely, "removing fc7 barely matters", noFc7);
@@ -210,9 +201,8 @@ public final class AlexNetAblationSuite implements Suite {
     }
 
     private static void line(StringBuilder out, boolean holds, String claim, Measured m) {
-        out.append(String.format(Locale.ROOT, "- %s: %s (Δ %+.1f [%+.1f, %+.1f]; paper %+.1f)%n", claim,
-                holds ? "HOLDS" : "does NOT hold", m.delta(), m.interval().low(), m.interval().high(),
-                m.paperDelta()));
+        out.append(String.format(Locale.ROOT, "- %s: %s (Δ %s; paper %+.1f)%n", claim,
+                holds ? "HOLDS" : "does NOT hold", m.vsFull().formatSigned(), m.paperDelta()));
     }
 
     static double spearman(List<Measured> measured) {

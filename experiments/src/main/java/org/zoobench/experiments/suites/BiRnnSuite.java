@@ -111,8 +111,7 @@ public final class BiRnnSuite implements Suite {
         List<SeedSummary> groups = ResultsReport.summarise(store, records, RunRecord::group);
         Map<String, SeedSummary> byGroup = groups.stream()
                 .collect(Collectors.toMap(SeedSummary::group, Function.identity()));
-        int samples = records.stream().mapToInt(r -> r.config().bootstrapSamples()).max().orElse(BOOTSTRAP_SAMPLES);
-        Bootstrap paired = new Bootstrap(samples, Bootstrap.DEFAULT_CONFIDENCE, 11);
+        Bootstrap paired = ResultsReport.pairedBootstrap(records);
 
         MarkdownTable table = new MarkdownTable("task", "metric", "bidirectional", ">params", ">accuracy % [95% CI]",
                 "causal twin", ">params", ">accuracy % [95% CI]", ">Δ bi − causal [95% CI]");
@@ -125,8 +124,7 @@ public final class BiRnnSuite implements Suite {
             }
             Estimate delta = ResultsReport.pairedDelta(bi, causal, paired);
             table.row(p.task(), p.metric(), p.bidirectional(), count(bi), accuracy(bi), p.causal(), count(causal),
-                    accuracy(causal), delta == null ? "—" : String.format(Locale.ROOT, "%+.1f [%+.1f, %+.1f]",
-                            delta.value(), delta.low(), delta.high()));
+                    accuracy(causal), delta == null ? "—" : delta.formatSigned());
             if (delta != null) {
                 measured.add(new Comparison(p, bi.top1Pooled(), causal.top1Pooled(), delta));
             }

@@ -5,7 +5,6 @@ import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.report.SeedSummary;
 import org.zoobench.experiments.results.AtomicFiles;
 import org.zoobench.experiments.results.ResultsStore;
-import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.zoo.ModelEntry;
@@ -30,12 +29,11 @@ public final class DepthSuite implements Suite {
     static final String INPUT = "1x32x32";
     static final List<String> MODELS = List.of("plain20", "plain56", "resnet20", "resnet56");
 
-    record Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, double lr) {
-    }
+    static final int BOOTSTRAP_SAMPLES = 1000;
 
-    static final Recipe FULL = new Recipe(0, 0, 12, 128, 2, 1e-3);
+    static final Recipe FULL = new Recipe(0, 0, 12, 128, 2, "adam", 1e-3, 80);
     /** BatchNorm nets of 20-56 layers at 32x32 cost 4-13x alexnet-mini's MACs per image: --quick stays tiny. */
-    static final Recipe QUICK = new Recipe(300, 200, 2, 32, 1, 1e-3);
+    static final Recipe QUICK = new Recipe(300, 200, 2, 32, 1, "adam", 1e-3, 80);
 
     @Override
     public String name() {
@@ -51,18 +49,17 @@ public final class DepthSuite implements Suite {
     public SuitePlan plan(boolean quick) {
         Recipe r = quick ? QUICK : FULL;
         List<RunSpec> runs = new ArrayList<>();
-        for (int s = 1; s <= r.seeds(); s++) {
+        for (int s = 0; s < r.seeds(); s++) {
             for (String model : MODELS) {
                 ModelEntry entry = ModelRegistry.get(model);
-                runs.add(new RunSpec(NAME, entry.name(), new RunConfig(entry.name(), DATASET, INPUT, "pad",
-                        entry.defaultClasses(), r.epochs(), r.batch(), "adam", r.lr(), s, r.trainLimit(),
-                        r.testLimit(), 80, 1000), 0));
+                runs.add(new RunSpec(NAME, entry.name(), r.config(entry.name(), DATASET, INPUT, "pad",
+                        entry.defaultClasses(), s, BOOTSTRAP_SAMPLES), 0));
             }
         }
         String recipe = String.format(Locale.ROOT, "%s zero-padded to %s, %s train / %s test images, %d epochs, "
-                        + "batch %d, adam lr %s, %d seed(s); the same recipe for all four nets", DATASET, INPUT,
+                        + "batch %d, %s lr %s, %d seed(s); the same recipe for all four nets", DATASET, INPUT,
                 r.trainLimit() == 0 ? "all" : r.trainLimit(), r.testLimit() == 0 ? "all" : r.testLimit(),
-                r.epochs(), r.batch(), r.lr(), r.seeds());
+                r.epochs(), r.batch(), r.updater(), r.lr(), r.seeds());
         List<String> notes = new ArrayList<>();
         notes.add("Deviation from the paper: Fashion-MNIST (grey, padded) instead of CIFAR-10, Adam instead of SGD "
                 + "with momentum and a step schedule, and far fewer iterations than the paper's 64k.");
