@@ -56,7 +56,7 @@ public final class BenchCompare {
     }
 
     private static String label(BenchResults r, String fallback) {
-        return fallback + " (" + r.environment().backend() + ")";
+        return fallback + " (" + r.environment().backend() + ", " + r.environment().layers() + " layers)";
     }
 
     public static String markdown(BenchResults a, BenchResults b) {

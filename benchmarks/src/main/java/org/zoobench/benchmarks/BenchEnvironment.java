@@ -1,6 +1,7 @@
 package org.zoobench.benchmarks;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.zoobench.zoo.layers.LayerImpl;
 import org.nd4j.linalg.factory.Nd4j;
 import org.bytedeco.javacpp.Loader;
 import org.nd4j.nativeblas.NativeOpsHolder;
@@ -18,19 +19,21 @@ import java.util.Properties;
  * before any benchmark starts.
  *
  * @param backend   ND4J backend as loaded: {@code cpu}, {@code cpu-onednn} or {@code cuda}
+ * @param layers    the layer implementation the models ran with: {@code fast} or {@code stock}
  * @param buildInfo     libnd4j's own build description (names oneDNN / cuDNN when the binary was built with them)
  * @param nativeLibrary the libnd4j binary JavaCPP loaded (its folder names the build: linux-x86_64-avx2, ...)
  */
-public record BenchEnvironment(String backend, String backendClass, String blasVendor, int threads, int cores,
+public record BenchEnvironment(String backend, String layers, String backendClass, String blasVendor, int threads, int cores,
                                String cpuModel, String jvm, String dl4jVersion, String buildInfo,
                                String nativeLibrary) {
 
-    public static BenchEnvironment capture() {
+    public static BenchEnvironment capture(LayerImpl layers) {
         Properties info = Nd4j.getExecutioner().getEnvironmentInformation();
         String buildInfo = NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo().trim();
         String backendClass = Nd4j.getBackend().getClass().getSimpleName();
         return new BenchEnvironment(
                 backendName(Nd4j.getEnvironment().isCPU(), buildInfo),
+                layers.id(),
                 backendClass,
                 String.valueOf(info.getOrDefault("blas.vendor", Nd4j.factory().blas().getBlasVendor())),
                 Nd4j.getEnvironment().maxThreads(),
@@ -87,7 +90,7 @@ public record BenchEnvironment(String backend, String backendClass, String blasV
 
     /** One line for table headers. */
     public String summary() {
-        return String.format(Locale.ROOT, "backend %s (%s), BLAS %s, %d threads on %d cores, CPU %s, JVM %s, DL4J %s",
-                backend, backendClass, blasVendor, threads, cores, cpuModel, jvm, dl4jVersion);
+        return String.format(Locale.ROOT, "backend %s (%s), %s layers, BLAS %s, %d threads on %d cores, CPU %s, JVM %s, DL4J %s",
+                backend, backendClass, layers, blasVendor, threads, cores, cpuModel, jvm, dl4jVersion);
     }
 }

@@ -34,7 +34,7 @@ public final class BenchMain {
     public static final int BACKEND_UNAVAILABLE = 3;
 
     /** What {@code --backend} asks for, as {@link BenchEnvironment#backend()} reports it once loaded. */
-    private static final Map<String, String> LOADED_NAME = Map.of("cpu", "cpu", "onednn", "cpu-onednn", "cuda", "cuda");
+    private static final Map<String, String> LOADED_NAME = Map.of("cpu", "cpu-onednn", "avx2", "cpu", "cuda", "cuda");
 
     private BenchMain() {
     }
@@ -101,7 +101,7 @@ public final class BenchMain {
         }
         BenchEnvironment env;
         try {
-            env = BenchEnvironment.capture();
+            env = BenchEnvironment.capture(plan.impl());
         } catch (Throwable t) {
             err.println("zoobench: the " + plan.backend() + " backend did not load on this machine: " + rootMessage(t));
             return BACKEND_UNAVAILABLE;
@@ -131,7 +131,8 @@ public final class BenchMain {
             err.println("zoobench: " + models.size() + " model(s) x batches " + plan.batches()
                     + " x {inference, training}; JMH log: " + dir.resolve("jmh-models.log"));
             modelResults = jmh(dir, "models", plan.modelTiming(), base(ModelBenchmark.class, "(inference|training)",
-                    "-D" + ModelRunFacts.DIRECTORY_PROPERTY + "=" + facts)
+                    "-D" + ModelRunFacts.DIRECTORY_PROPERTY + "=" + facts,
+                    "-D" + ModelBenchmark.IMPL_PROPERTY + "=" + plan.impl().id())
                     .param("model", models.toArray(String[]::new))
                     .param("batch", plan.batches().stream().map(String::valueOf).toArray(String[]::new)));
         }

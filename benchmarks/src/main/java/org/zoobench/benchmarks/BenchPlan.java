@@ -1,5 +1,6 @@
 package org.zoobench.benchmarks;
 
+import org.zoobench.zoo.layers.LayerImpl;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import java.util.Locale;
  * @param timing     null: the defaults of each stage (full or quick); otherwise these, for every stage
  */
 public record BenchPlan(List<String> models, List<Integer> batches, List<String> layerCases, boolean quick,
-                        String backend, String format, Path out, String command, int peakN, Timing timing) {
+                        String backend, LayerImpl impl, String format, Path out, String command, int peakN, Timing timing) {
 
     public static final List<Integer> DEFAULT_BATCHES = List.of(1, 8, 32, 64);
     public static final List<Integer> QUICK_BATCHES = List.of(1, 8);
@@ -49,6 +50,7 @@ public record BenchPlan(List<String> models, List<Integer> batches, List<String>
         List<String> layerCases = new ArrayList<>();
         boolean quick = false;
         String backend = "cpu";
+        LayerImpl impl = LayerImpl.FAST;
         String format = "table";
         Path out = null;
         String command = "";
@@ -72,6 +74,7 @@ public record BenchPlan(List<String> models, List<Integer> batches, List<String>
                         case "--batches" -> batches = split(v).stream().map(Integer::parseInt).toList();
                         case "--layer-cases" -> layerCases.addAll(split(v));
                         case "--backend" -> backend = v;
+                        case "--impl" -> impl = LayerImpl.parse(v);
                         case "--format" -> format = v.toLowerCase(Locale.ROOT);
                         case "--out" -> out = Path.of(v);
                         case "--command" -> command = v;
@@ -94,7 +97,7 @@ public record BenchPlan(List<String> models, List<Integer> batches, List<String>
         layerCases.forEach(LayerCase::byId);
         Timing timing = forks == null ? null : Timing.of(forks, warmups, iterationMs, iterations, iterationMs);
         return new BenchPlan(List.copyOf(models), List.copyOf(batches), List.copyOf(layerCases.stream().distinct()
-                .toList()), quick, backend, format, out, command, peakN, timing);
+                .toList()), quick, backend, impl, format, out, command, peakN, timing);
     }
 
     private static List<String> split(String csv) {

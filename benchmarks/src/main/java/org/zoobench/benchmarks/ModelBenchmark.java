@@ -21,6 +21,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
 import org.zoobench.zoo.ModelRegistry;
+import org.zoobench.zoo.layers.LayerImpl;
 import org.zoobench.zoo.profile.ModelProfile;
 
 import java.nio.file.Path;
@@ -43,6 +44,8 @@ public class ModelBenchmark {
 
     public static final String INFERENCE = "inference";
     public static final String TRAINING = "training";
+    /** The layer implementation the forks build models with (set by the bench JVM from --impl). */
+    public static final String IMPL_PROPERTY = "zoobench.impl";
 
     @Param({"lenet5"})
     public String model;
@@ -59,7 +62,8 @@ public class ModelBenchmark {
     public void setUp(BenchmarkParams params) throws Exception {
         String pass = params.getBenchmark().endsWith(TRAINING) ? TRAINING : INFERENCE;
         ModelEntry entry = ModelRegistry.get(model);
-        ModelOptions options = entry.defaultOptions();
+        ModelOptions options = entry.defaultOptions()
+                .withImpl(LayerImpl.parse(System.getProperty(IMPL_PROPERTY, LayerImpl.FAST.id())));
         net = entry.build(options);
         ModelProfile profile = ModelProfile.of(entry, options);
 

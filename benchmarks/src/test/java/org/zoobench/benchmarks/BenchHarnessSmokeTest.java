@@ -78,7 +78,7 @@ class BenchHarnessSmokeTest {
         double percent = number(row, "infer_pct_peak");
         assertTrue(percent > 0 && percent < 100, "% of peak " + percent);
         assertTrue(number(row, "peak_sgemm_gflops") > 0.1);
-        assertEquals("cpu", row.get("backend"));
+        assertEquals("cpu-onednn", row.get("backend"));
 
         List<CSVRecord> layers = read(out.resolve("layers.csv"));
         assertEquals(4, layers.size(), "stock and native, forward and backward");

@@ -4,6 +4,7 @@ import org.zoobench.cli.BenchLauncher.Backend;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.UserInputException;
+import org.zoobench.zoo.layers.LayerImpl;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,8 +33,15 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> models = new ArrayList<>();
 
     @Option(names = "--backend", defaultValue = "cpu",
-            description = "cpu (ND4J avx2 build), onednn (ND4J with oneDNN) or cuda (CUDA 11.6 + cuDNN); default cpu")
+            description = "cpu (ND4J's CPU build with oneDNN), avx2 (its plain AVX2 build) or cuda (CUDA 11.6 + cuDNN); "
+                    + "default cpu")
     Backend backend;
+
+    @Option(names = "--impl", defaultValue = "fast", converter = LayerImplConverter.class, paramLabel = "IMPL",
+            description = "layer implementation: fast (libnd4j native ops) or stock (DL4J's Java layers) "
+                    + "for the models; --layers compares single layers either way "
+                    + "(default ${DEFAULT-VALUE})")
+    LayerImpl impl;
 
     @Option(names = "--batch", split = ",", paramLabel = "N",
             description = "batch sizes, comma-separated (default 1,8,32,64; with --quick 1,8)")
@@ -66,7 +74,8 @@ public final class BenchCommand implements Callable<Integer> {
         Path folder = out != null ? out.toAbsolutePath() : launcher.root().resolve("results/bench")
                 .resolve(backend + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
 
-        List<String> args = new ArrayList<>(List.of("run", "--backend", backend.name(), "--format", format.name(),
+        List<String> args = new ArrayList<>(List.of("run", "--backend", backend.name(), "--impl", impl.id(),
+                "--format", format.name(),
                 "--out", folder.toString(), "--command", commandLine(names)));
         if (!names.isEmpty()) {
             args.addAll(List.of("--models", String.join(",", names)));
@@ -95,7 +104,7 @@ public final class BenchCommand implements Callable<Integer> {
     private String commandLine(List<String> names) {
         StringBuilder cmd = new StringBuilder("./zoobench bench");
         names.forEach(n -> cmd.append(' ').append(n));
-        cmd.append(" --backend ").append(backend);
+        cmd.append(" --backend ").append(backend).append(" --impl ").append(impl.id());
         if (batches != null) {
             cmd.append(" --batch ").append(batches.stream().map(String::valueOf).collect(Collectors.joining(",")));
         }

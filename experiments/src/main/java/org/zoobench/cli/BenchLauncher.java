@@ -22,7 +22,7 @@ final class BenchLauncher {
 
     /** The backends `--backend` accepts, with the Maven profile that selects each. */
     enum Backend {
-        cpu(null), onednn("onednn"), cuda("cuda");
+        cpu(null), avx2("avx2"), cuda("cuda");
 
         final String mavenProfile;
 
@@ -49,7 +49,7 @@ final class BenchLauncher {
     static void checkBackendUsable(Backend backend) {
         if (backend == Backend.cuda && !gpuPresent()) {
             throw new UserInputException("--backend cuda needs an NVIDIA GPU and its driver, and this machine has "
-                    + "none (no /dev/nvidia0, nvidia-smi finds no GPU); use --backend cpu or --backend onednn");
+                    + "none (no /dev/nvidia0, nvidia-smi finds no GPU); use --backend cpu or --backend avx2");
         }
     }
 

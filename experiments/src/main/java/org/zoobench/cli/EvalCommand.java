@@ -10,6 +10,7 @@ import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.runner.Evaluation;
 import org.zoobench.experiments.runner.RunData;
 import org.zoobench.zoo.UserInputException;
+import org.zoobench.zoo.layers.LayerImpl;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -49,7 +50,9 @@ public final class EvalCommand implements Callable<Integer> {
         }
         RunRecord record = ResultsStore.readRecord(recordFile);
         RunConfig c = record.config();
-        ComputationGraph net = ModelSerializer.restoreComputationGraph(modelFile.toFile(), false);
+        // The saved file is the same for both implementations; evaluate with the one the run trained with.
+        ComputationGraph net = LayerImpl.parse(c.layers())
+                .apply(ModelSerializer.restoreComputationGraph(modelFile.toFile(), false));
         Evaluation eval;
         try (RunData data = dataDir.provider().forRun(c)) {
             eval = Evaluation.of(net, data.test());

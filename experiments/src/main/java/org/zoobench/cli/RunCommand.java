@@ -3,11 +3,13 @@ package org.zoobench.cli;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.SuiteInfo;
 import org.zoobench.experiments.runner.DataProvider;
+import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.experiments.suites.Suite;
 import org.zoobench.experiments.suites.SuitePlan;
 import org.zoobench.experiments.suites.SuiteRunner;
 import org.zoobench.experiments.suites.Suites;
 import org.zoobench.zoo.ModelRegistry;
+import org.zoobench.zoo.layers.LayerImpl;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -17,6 +19,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code zoobench run SUITE [--quick] [--results DIR]}: run (or resume) a suite and print its table. */
@@ -38,6 +41,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "the cut-down recipe: under 10 minutes on 2 CPU cores")
     boolean quick;
 
+    @Option(names = "--impl", defaultValue = "fast", converter = LayerImplConverter.class, paramLabel = "IMPL",
+            description = "layer implementation: fast (libnd4j native ops) or stock (DL4J's Java layers) "
+                    + "(default ${DEFAULT-VALUE})")
+    LayerImpl impl;
+
     @Option(names = "--results", paramLabel = "DIR",
             description = "results directory (default results/SUITE, or results/SUITE-quick)")
     Path results;
@@ -47,6 +55,8 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Suite suite = Suites.get(suiteName);
         SuitePlan plan = suite.plan(quick);
+        List<RunSpec> runs = plan.runs().stream()
+                .map(run -> run.withConfig(run.config().withLayers(impl.id()))).toList();
         Path dir = results != null ? results : Path.of("results", suite.name() + (quick ? "-quick" : ""));
         ResultsStore store = ResultsStore.openForWriting(dir);
         out.println("== " + suite.name() + (quick ? " (quick)" : "") + ": " + suite.description());
@@ -54,9 +64,9 @@ public final class RunCommand implements Callable<Integer> {
         plan.notes().forEach(n -> out.println("Note: " + n));
         store.writeSuiteInfo(new SuiteInfo(suite.name(), quick, plan.recipe()));
         DataProvider data = dataDir.provider();
-        out.println(SuiteRunner.expectedDuration(store, plan.runs(), ModelRegistry::get, data));
+        out.println(SuiteRunner.expectedDuration(store, runs, ModelRegistry::get, data));
         long start = System.nanoTime();
-        new SuiteRunner(store, ModelRegistry::get, data, out).run(plan.runs());
+        new SuiteRunner(store, ModelRegistry::get, data, out).run(runs);
         out.println();
         out.print(suite.report(store, store.records()));
         out.printf("%nSuite time %s. Results: %s (results.csv, results.jsonl, results.md, runs/, plots/)%n",

@@ -6,6 +6,7 @@ import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
 import org.zoobench.zoo.ModelRegistry;
+import org.zoobench.zoo.layers.LayerImpl;
 import org.zoobench.zoo.profile.LayerProfile;
 import org.zoobench.zoo.profile.ModelProfile;
 import picocli.CommandLine.Command;
@@ -55,6 +56,10 @@ public final class SummaryCommand implements Callable<Integer> {
     @Option(names = "--classes", paramLabel = "N", description = "number of classes (default: the model's)")
     Integer classes;
 
+    @Option(names = "--impl", defaultValue = "fast", converter = LayerImplConverter.class, paramLabel = "IMPL",
+            description = "layer implementation whose engines the table names: fast or stock (default ${DEFAULT-VALUE})")
+    LayerImpl impl;
+
     @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE})")
     OutputFormat format;
 
@@ -75,7 +80,7 @@ public final class SummaryCommand implements Callable<Integer> {
         List<LayerRow> layers = profile.layers().stream().map(LayerRow::of).toList();
         PrintWriter out = spec.commandLine().getOut();
         switch (format) {
-            case table -> table(profile, options, layers, out);
+            case table -> table(profile, options, impl, layers, out);
             case csv -> csv(layers, out);
             case json -> out.println(ModelsCommand.json(new Summary(profile.model(), profile.input().toString(),
                     options.numClasses(), profile.dataType().name(), profile.trainableParams(), profile.macs(),
@@ -85,17 +90,20 @@ public final class SummaryCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void table(ModelProfile profile, ModelOptions options, List<LayerRow> layers, PrintWriter out) {
+    private static void table(ModelProfile profile, ModelOptions options, LayerImpl impl, List<LayerRow> layers,
+                              PrintWriter out) {
         out.println(profile.model() + " at input " + profile.input() + ", " + options.numClasses() + " classes, "
-                + profile.dataType().name().toLowerCase(Locale.ROOT) + "; MACs and activations per example");
+                + profile.dataType().name().toLowerCase(Locale.ROOT) + "; MACs and activations per example; "
+                + impl.id() + " layers");
         out.println();
-        TextTable table = new TextTable("layer", "type", "window", "output", ">params", ">MACs", ">activations");
+        TextTable table = new TextTable("layer", "type", "window", "output", ">params", ">MACs", ">activations",
+                "runs on");
         for (LayerRow l : layers) {
             table.row(l.name(), l.type(), l.detail(), l.output(), Numbers.grouped(l.params()),
-                    Numbers.grouped(l.macs()), Numbers.bytes(l.activationBytes()));
+                    Numbers.grouped(l.macs()), Numbers.bytes(l.activationBytes()), impl.engine(l.type()));
         }
         table.row("total", "", "", profile.outputShape(), Numbers.grouped(profile.trainableParams()),
-                Numbers.grouped(profile.macs()), Numbers.bytes(profile.activationBytes()));
+                Numbers.grouped(profile.macs()), Numbers.bytes(profile.activationBytes()), "");
         table.print(out);
         out.println();
         out.println(Numbers.grouped(profile.trainableParams()) + " trainable parameters; "

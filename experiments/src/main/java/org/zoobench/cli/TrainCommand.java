@@ -9,6 +9,7 @@ import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.experiments.runner.Trainer;
 import org.zoobench.experiments.runner.Updaters;
 import org.zoobench.experiments.suites.SuiteRunner;
+import org.zoobench.zoo.layers.LayerImpl;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
@@ -93,6 +94,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "bootstrap resamples, at least 1000 (default ${DEFAULT-VALUE})")
     int bootstrap;
 
+    @Option(names = "--impl", defaultValue = "fast", converter = LayerImplConverter.class, paramLabel = "IMPL",
+            description = "layer implementation: fast (libnd4j native ops) or stock (DL4J's Java layers) "
+                    + "(default ${DEFAULT-VALUE})")
+    LayerImpl impl;
+
     @Option(names = "--results", defaultValue = "results/train", paramLabel = "DIR",
             description = "results directory (default ${DEFAULT-VALUE})")
     Path results;
@@ -110,7 +116,7 @@ public final class TrainCommand implements Callable<Integer> {
         int count = seeds.count == null ? 1 : seeds.count;
         RunConfig base = new RunConfig(entry.name(), dataset, shape.toString(), resize.toLowerCase(Locale.ROOT),
                 loaded.numClasses(), epochs, batch, Updaters.normalise(updater), lr, firstSeed, limit, testLimit, target,
-                bootstrap);
+                bootstrap, impl.id());
         // Fail on a shape the model cannot take before anything is written.
         ModelProfile.of(entry, Trainer.modelOptions(base));
         data.forRun(base).close();

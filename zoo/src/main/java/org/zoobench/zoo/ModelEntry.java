@@ -25,11 +25,11 @@ public record ModelEntry(String name, String description, InputShape defaultInpu
         return configuration(defaultOptions());
     }
 
-    /** An initialised network with freshly drawn weights. */
+    /** An initialised network with freshly drawn weights, running the options' layer implementation. */
     public ComputationGraph build(ModelOptions options) {
         ComputationGraph graph = new ComputationGraph(configuration(options));
         graph.init();
-        return graph;
+        return options.impl().apply(graph);
     }
 
     /** The same model behind deeplearning4j-zoo's {@code ZooModel} contract. */

@@ -18,16 +18,29 @@ import java.util.HexFormat;
  * @param testLimit   number of test examples used (the first ones), or 0 for all
  * @param learningRate the updater's learning rate
  * @param targetAccuracy test top-1 (percent) whose time of first reaching is recorded
+ * @param layers      the layer implementation, {@code fast} or {@code stock} (see LayerImpl): the same maths,
+ *                    but rounding and speed differ, so it is part of what identifies a run
  */
 public record RunConfig(String model, String dataset, String input, String resize, int classes, int epochs, int batchSize,
                         String updater, double learningRate, long seed, int trainLimit, int testLimit,
-                        double targetAccuracy, int bootstrapSamples) {
+                        double targetAccuracy, int bootstrapSamples, String layers) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    public RunConfig {
+        if (layers == null) {
+            layers = "stock"; // records written before fast layers existed ran on DL4J's stock layers
+        }
+    }
+
     public RunConfig withSeed(long s) {
         return new RunConfig(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, s,
-                trainLimit, testLimit, targetAccuracy, bootstrapSamples);
+                trainLimit, testLimit, targetAccuracy, bootstrapSamples, layers);
+    }
+
+    public RunConfig withLayers(String l) {
+        return new RunConfig(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed,
+                trainLimit, testLimit, targetAccuracy, bootstrapSamples, l);
     }
 
     /** Directory name of the run: readable prefix plus a hash of the whole config. */

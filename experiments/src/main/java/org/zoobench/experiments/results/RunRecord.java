@@ -17,6 +17,8 @@ import java.util.List;
  * @param peakHeapBytes     peak JVM heap in use, sampled during the run
  * @param peakOffHeapBytes  peak off-heap memory held by ND4J/JavaCPP buffers
  * @param peakPhysicalBytes peak resident memory of the whole process
+ * @param layerFallbacks    native layer calls that failed and ran DL4J's Java implementation instead (0 when every
+ *                          call ran natively, and always 0 for stock layers)
  */
 public record RunRecord(String runId, String suite, String group, RunConfig config, String status, String statusDetail,
                         long paramCount, long imagenetParamCount, long macs,
@@ -24,7 +26,8 @@ public record RunRecord(String runId, String suite, String group, RunConfig conf
                         double trainSamplesPerSec, double inferSamplesPerSec, double dataLoadingShare,
                         double wallTimeSec, double trainTimeSec, Double timeToTargetSec,
                         long peakHeapBytes, long peakOffHeapBytes, long peakPhysicalBytes,
-                        MachineInfo machine, String gitCommit, String startedAt, String finishedAt) {
+                        MachineInfo machine, String gitCommit, String startedAt, String finishedAt,
+                        long layerFallbacks) {
 
     public static final String FINISHED = "finished";
     public static final String DIVERGED = "diverged";

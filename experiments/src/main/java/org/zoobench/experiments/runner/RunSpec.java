@@ -12,6 +12,10 @@ public record RunSpec(String suite, String group, RunConfig config, long imagene
         return new RunSpec("train", config.model(), config, 0);
     }
 
+    public RunSpec withConfig(RunConfig c) {
+        return new RunSpec(suite, group, c, imagenetParamCount);
+    }
+
     public String runId() {
         return config.runId();
     }

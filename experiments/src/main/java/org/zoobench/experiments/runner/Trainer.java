@@ -16,6 +16,8 @@ import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
+import org.zoobench.zoo.layers.Fallbacks;
+import org.zoobench.zoo.layers.LayerImpl;
 import org.zoobench.zoo.profile.ModelProfile;
 
 import java.time.Instant;
@@ -41,7 +43,8 @@ public final class Trainer {
     public static ModelOptions modelOptions(RunConfig config) {
         return ModelOptions.of(config.classes(), InputShape.parse(config.input()))
                 .withSeed(config.seed())
-                .withUpdater(Updaters.create(config.updater(), config.learningRate()));
+                .withUpdater(Updaters.create(config.updater(), config.learningRate()))
+                .withImpl(LayerImpl.parse(config.layers()));
     }
 
     public RunRecord run(RunSpec spec, ModelEntry entry, RunData data, String progressLabel) {
@@ -55,6 +58,7 @@ public final class Trainer {
         ComputationGraph net = entry.build(options);
         Nd4j.getRandom().setSeed(config.seed());
 
+        long fallbacksBefore = Fallbacks.count();
         MemoryMonitor memory = new MemoryMonitor();
         List<EpochStats> epochs = new ArrayList<>();
         long steps = 0;
@@ -143,7 +147,8 @@ public final class Trainer {
                 profile.trainableParams(), spec.imagenetParamCount(), profile.macs(), top1, top5, List.copyOf(epochs),
                 trainThroughput, finalTest == null ? Double.NaN : finalTest.samplesPerSec(), loadingShare,
                 wall, trainSeconds, timeToTarget, memory.peakHeap(), memory.peakOffHeap(), memory.peakPhysical(),
-                MachineInfo.current(), GitCommit.current(), startedAt, Instant.now().toString());
+                MachineInfo.current(), GitCommit.current(), startedAt, Instant.now().toString(),
+                Fallbacks.count() - fallbacksBefore);
         store.save(record, finalTest == null ? null : finalTest.predictions(),
                 finalTest == null ? null : file -> ModelSerializer.writeModel(net, file.toFile(), false));
         return record;

@@ -1,6 +1,7 @@
 package org.zoobench.experiments.suites;
 
 import org.zoobench.experiments.results.RunConfig;
+import org.zoobench.zoo.layers.LayerImpl;
 
 import java.util.Locale;
 
@@ -17,7 +18,7 @@ record Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, S
     RunConfig config(String model, String dataset, String input, String resize, int classes, int s,
                      int bootstrapSamples) {
         return new RunConfig(model, dataset, input, resize, classes, epochs, batch, updater, lr, FIRST_SEED + s,
-                trainLimit, testLimit, target, bootstrapSamples);
+                trainLimit, testLimit, target, bootstrapSamples, LayerImpl.FAST.id());
     }
 
     /** E.g. "1,600 train / 1,000 test examples, 2 epochs, batch 32, adam lr 0.001, seeds 1..2". */

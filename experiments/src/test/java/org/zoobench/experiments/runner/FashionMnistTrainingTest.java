@@ -21,7 +21,7 @@ class FashionMnistTrainingTest {
     @Test
     void leNet5OnASubsetClearlyBeatsChance(@TempDir Path tmp) {
         RunConfig config = new RunConfig("lenet5", "fashion-mnist", "1x28x28", "bilinear", 10, 2, 32, "adam", 1e-3, 1, 1500,
-                500, 70, 1000);
+                500, 70, 1000, "fast");
         RunRecord r;
         try (RunData data = DataProvider.standard().forRun(config)) {
             r = new Trainer(ResultsStore.openForWriting(tmp)).run(RunSpec.single(config),

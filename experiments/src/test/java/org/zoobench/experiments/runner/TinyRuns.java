@@ -38,6 +38,6 @@ public final class TinyRuns {
 
     public static RunConfig config(String model, long seed) {
         return new RunConfig(model, "synthetic", SHAPE.toString(), "bilinear", 10, 2, 32, "adam", 1e-2, seed, 320, 200, 50,
-                1000);
+                1000, "fast");
     }
 }

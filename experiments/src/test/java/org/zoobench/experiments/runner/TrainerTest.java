@@ -107,7 +107,7 @@ class TrainerTest {
         }, DataOptions.defaults().withShape(TinyRuns.SHAPE));
         RunConfig good = TinyRuns.config("tiny-cnn", 1);
         RunConfig bad = new RunConfig("tiny-cnn", "poisoned", good.input(), "bilinear", 10, 2, 32, "adam", 1e-2, 1, 320, 200,
-                50, 1000);
+                50, 1000, "fast");
         ResultsStore store = ResultsStore.openForWriting(tmp);
         StringWriter log = new StringWriter();
         List<RunRecord> records = new SuiteRunner(store, name -> TINY, data, new PrintWriter(log, true))

@@ -30,7 +30,7 @@ class ArchitecturesSuiteTest {
     private static RunConfig budget(RunSpec r) {
         RunConfig c = r.config();
         return new RunConfig("", "", "", "", c.classes(), c.epochs(), c.batchSize(), c.updater(), c.learningRate(),
-                c.seed(), c.trainLimit(), c.testLimit(), c.targetAccuracy(), c.bootstrapSamples());
+                c.seed(), c.trainLimit(), c.testLimit(), c.targetAccuracy(), c.bootstrapSamples(), c.layers());
     }
 
     @Test

@@ -43,7 +43,8 @@ class BiRnnSuiteTest {
             RunConfig causal = pair.get(1).config();
             assertEquals(new RunConfig(bi.model(), causal.dataset(), causal.input(), causal.resize(), causal.classes(),
                     causal.epochs(), causal.batchSize(), causal.updater(), causal.learningRate(), causal.seed(),
-                    causal.trainLimit(), causal.testLimit(), causal.targetAccuracy(), causal.bootstrapSamples()), bi,
+                    causal.trainLimit(), causal.testLimit(), causal.targetAccuracy(), causal.bootstrapSamples(),
+                    causal.layers()), bi,
                     "twins differ only in the model");
             assertEquals(ModelRegistry.get(bi.model()).defaultInput().toString(), bi.input());
         }

@@ -34,7 +34,7 @@ final class SyntheticRecords {
                 null, params, spec.imagenetParamCount(), 1, new Estimate(acc, acc - 2, acc + 2),
                 new Estimate(100, 100, 100), java.util.List.of(), 1, 1, 0, 1, 1, null, 1, 1, 1,
                 new MachineInfo("CPU", "CPU", "OPENBLAS", 2, 2, 2, "linux", "17", Map.of()), "abc",
-                "2026-01-01T00:00:00Z", "2026-01-01T00:00:0" + saved % 10 + "Z");
+                "2026-01-01T00:00:00Z", "2026-01-01T00:00:0" + saved % 10 + "Z", 0);
         store.save(r, new Predictions(labels, top1, top5), null);
         return r;
     }

@@ -52,7 +52,7 @@ final class GradientChecks {
         }
         ComputationGraph net = new ComputationGraph(conf);
         net.init();
-        return net;
+        return options.impl().apply(net); // the fast layers' native ops, in double precision
     }
 
     static void assertGradientsMatch(ComputationGraph net, ModelOptions options, int batch) {

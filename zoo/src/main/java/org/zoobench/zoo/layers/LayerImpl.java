@@ -1,0 +1,96 @@
+package org.zoobench.zoo.layers;
+
+import java.lang.reflect.Field;
+import java.util.Locale;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CacheMode;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.deeplearning4j.nn.layers.recurrent.LSTM;
+import org.zoobench.zoo.UserInputException;
+
+/**
+ * Which implementation runs a graph's layers. Both use DL4J's stock layer classes and configurations, so
+ * parameters, initialisation, serialisation and everything outside the hot loops are identical, and a model saved
+ * under one loads under the other: {@code FAST} only plugs native-op helpers into the stock layers after the
+ * graph is built (see docs/fast-layers.md for what each replaces and the measured gains).
+ */
+public enum LayerImpl {
+    /**
+     * libnd4j's native ops for convolution and batch normalisation, OpenBLAS called directly for matrix products
+     * (dense layers, recurrent steps); DL4J for everything else.
+     */
+    FAST,
+    /** DL4J 1.0.0-M2.1's own Java implementations, as shipped. */
+    STOCK;
+
+    /** The lower-case name used on the command line and in records. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static LayerImpl parse(String text) {
+        for (LayerImpl impl : values()) {
+            if (impl.id().equalsIgnoreCase(text.trim())) {
+                return impl;
+            }
+        }
+        throw new UserInputException("unknown layer implementation '" + text + "'; expected fast or stock");
+    }
+
+    /**
+     * Makes {@code graph}'s layers run with this implementation; call after {@code init()} or after loading a
+     * saved graph. The matrix-product routing is process-wide (see {@link DirectGemm}): the last graph applied sets
+     * it for all. For {@code FAST} the graph also keeps each convolution's pre-activation from the forward pass
+     * (DL4J's DEVICE cache mode) so that backpropagation does not run the convolution a second time.
+     */
+    public ComputationGraph apply(ComputationGraph graph) {
+        // The graph only opens the cache workspace the layers' DEVICE mode writes into when its configuration asks.
+        graph.getConfiguration().setCacheMode(this == FAST ? CacheMode.DEVICE : CacheMode.NONE);
+        for (Layer layer : graph.getLayers()) {
+            String name = layer.conf().getLayer().getLayerName();
+            if (layer instanceof ConvolutionLayer conv && exactly(conv, ConvolutionLayer.class)) {
+                setHelper(ConvolutionLayer.class, conv, this == FAST ? new NativeConvolutionHelper(name) : null);
+                conv.setCacheMode(this == FAST ? CacheMode.DEVICE : CacheMode.NONE);
+            } else if (layer instanceof BatchNormalization bn) {
+                setHelper(BatchNormalization.class, bn, this == FAST ? new NativeBatchNormHelper(name) : null);
+            }
+        }
+        if (this == FAST) {
+            DirectGemm.install();
+        } else {
+            DirectGemm.uninstall();
+        }
+        return graph;
+    }
+
+    /**
+     * What computes a layer of this configuration type (a DL4J layer class's simple name) under this
+     * implementation: for {@code zoobench summary}. Pooling is libnd4j's native op in both.
+     */
+    public String engine(String layerType) {
+        return switch (layerType) {
+            case "ConvolutionLayer" -> this == FAST ? "native conv2d" : "DL4J im2col+gemm";
+            case "BatchNormalization" -> this == FAST ? "native batchnorm" : "DL4J";
+            case "SubsamplingLayer" -> "native pooling";
+            case "DenseLayer", "OutputLayer" -> this == FAST ? "OpenBLAS or ND4J gemm, by size" : "ND4J matmul";
+            default -> "DL4J";
+        };
+    }
+
+    /** Whether a layer runs its stock Java code here: subclasses (depthwise, separable, ...) keep theirs. */
+    private static boolean exactly(Layer layer, Class<?> type) {
+        return layer.getClass() == type;
+    }
+
+    private static void setHelper(Class<?> owner, Layer layer, Object helper) {
+        try {
+            Field field = owner.getDeclaredField("helper");
+            field.setAccessible(true); // DL4J has no setter; BatchNormalization's field is package-private
+            field.set(layer, helper);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("DL4J " + owner.getSimpleName() + " has no 'helper' field to set", e);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package org.zoobench.zoo.layers;
+
+import org.deeplearning4j.nn.api.layers.IOutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.zoobench.zoo.InputShape;
+import org.zoobench.zoo.ModelEntry;
+import org.zoobench.zoo.ModelOptions;
+import org.zoobench.zoo.ModelRegistry;
+import org.zoobench.zoo.UserInputException;
+import org.zoobench.zoo.profile.ModelProfile;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Fast layers compute what the stock layers compute. The native kernels sum in a different order from Java
+ * im2col + gemm, so results differ by rounding: in double precision by about 1e-12 relative, which the registry-wide
+ * check bounds at {@value #DOUBLE_TOLERANCE}; a wrong index, transposed weight or missing term would move values by
+ * 1e-2 or more. In float32 rounding differences are about 1e-7 per operation and grow with depth: a BatchNorm that
+ * normalises a small-variance activation divides by its standard deviation and magnifies them, up to 1e-2 in the
+ * gradient of a 110-layer plain net (and the same between two stock runs summed in another order), so float32 is
+ * checked at {@value #FLOAT_TOLERANCE} on the nets the suites train, where it holds with a margin of ten or more.
+ */
+class FastLayersTest {
+
+    private static final double DOUBLE_TOLERANCE = 1e-6;
+    private static final double FLOAT_TOLERANCE = 1e-4;
+    /** Bigger models cost seconds per pass in double; the blocks they are built from are covered by smaller ones. */
+    private static final long PARAM_BUDGET = 10_000_000;
+    private static final long MAC_BUDGET = 60_000_000;
+    private static final int BATCH = 4;
+
+    @TestFactory
+    Stream<DynamicTest> everyRegisteredModelComputesTheSameInDouble() {
+        return ModelRegistry.all().stream().map(entry -> DynamicTest.dynamicTest(entry.name(),
+                () -> compare(entry, smallOptions(entry).withDataType(DataType.DOUBLE), DOUBLE_TOLERANCE)));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> theSuitesNetsComputeTheSameInFloat() {
+        return Stream.of("lenet5", "alexnet-mini", "resnet20", "densenet-bc-100", "bilstm-max")
+                .map(ModelRegistry::get)
+                .map(entry -> DynamicTest.dynamicTest(entry.name(),
+                        () -> compare(entry, smallOptions(entry), FLOAT_TOLERANCE)));
+    }
+
+    private static void compare(ModelEntry entry, ModelOptions options, double tolerance) {
+        ModelProfile profile = ModelProfile.of(entry, options);
+        if (profile.trainableParams() > PARAM_BUDGET || profile.macs() > MAC_BUDGET) {
+            return;
+        }
+        ComputationGraph stock = entry.build(options.withImpl(LayerImpl.STOCK));
+        ComputationGraph fast = entry.build(options.withImpl(LayerImpl.FAST));
+        assertEquals(stock.params(), fast.params(), "same initial parameters");
+
+        Nd4j.getRandom().setSeed(3);
+        INDArray input = Nd4j.rand(options.dataType(), options.input().batchShape(BATCH)).subi(0.5);
+        INDArray stockOutput = stock.outputSingle(input);
+        assertClose(stockOutput, fast.outputSingle(input), tolerance, "inference output");
+
+        if (!(stock.getOutputLayer(0) instanceof IOutputLayer)) {
+            return; // a DL4J zoo feature extractor: no loss to take gradients of
+        }
+        INDArray labels = labels(stockOutput, options.numClasses());
+        Map<String, INDArray> stockGradients = gradients(stock, input, labels);
+        Map<String, INDArray> fastGradients = gradients(fast, input, labels);
+        assertEquals(stock.score(), fast.score(), tolerance * Math.abs(stock.score()), "training loss");
+        assertEquals(stockGradients.keySet(), fastGradients.keySet());
+        stockGradients.forEach((name, g) -> assertClose(g, fastGradients.get(name), tolerance, "gradient of " + name));
+    }
+
+    /** ImageNet models at 64x64 and 10 classes where their layers allow it, the rest at their defaults. */
+    private static ModelOptions smallOptions(ModelEntry entry) {
+        InputShape def = entry.defaultInput();
+        if (def.isSequence() || def.height() <= 64) {
+            return entry.defaultOptions();
+        }
+        ModelOptions small = entry.defaultOptions().withClasses(10).withInput(InputShape.image(def.channels(), 64, 64));
+        try {
+            entry.configuration(small);
+            return small;
+        } catch (UserInputException tooSmall) {
+            return entry.defaultOptions();
+        }
+    }
+
+    private static Map<String, INDArray> gradients(ComputationGraph net, INDArray input, INDArray labels) {
+        Nd4j.getRandom().setSeed(11); // the same dropout masks for both implementations
+        net.setInputs(input);
+        net.setLabels(labels);
+        net.computeGradientAndScore();
+        return net.gradient().gradientForVariable();
+    }
+
+    /** One-hot labels shaped like {@code output}: per example, or per example and step for sequence outputs. */
+    private static INDArray labels(INDArray output, int classes) {
+        long[] outputShape = output.shape();
+        INDArray labels = Nd4j.zeros(output.dataType(), outputShape);
+        for (int i = 0; i < outputShape[0]; i++) {
+            if (outputShape.length == 2) {
+                labels.putScalar(i, i % classes, 1.0);
+            } else {
+                for (int t = 0; t < outputShape[2]; t++) {
+                    labels.putScalar(new long[]{i, (i + t) % classes, t}, 1.0);
+                }
+            }
+        }
+        return labels;
+    }
+
+    private static void assertClose(INDArray expected, INDArray actual, double tolerance, String what) {
+        assertArrayEquals(expected.shape(), actual.shape(), what);
+        double scale = expected.norm2Number().doubleValue();
+        double error = expected.sub(actual).norm2Number().doubleValue();
+        assertTrue(error <= tolerance * scale + 1e-12,
+                what + ": relative L2 difference " + (error / Math.max(scale, 1e-30)));
+    }
+
+    @Test
+    void aModelSavedWithOneImplementationLoadsIntoTheOther(@TempDir Path dir) throws Exception {
+        ModelEntry entry = ModelRegistry.get("resnet20");
+        ModelOptions options = entry.defaultOptions().withInput(InputShape.image(3, 16, 16));
+        ComputationGraph fast = entry.build(options);
+        Nd4j.getRandom().setSeed(5);
+        INDArray input = Nd4j.rand(DataType.FLOAT, options.input().batchShape(BATCH));
+        fast.fit(new INDArray[]{input}, new INDArray[]{labels(fast.outputSingle(input), 10)});
+
+        File file = dir.resolve("model.zip").toFile();
+        ModelSerializer.writeModel(fast, file, true);
+        ComputationGraph stock = LayerImpl.STOCK.apply(ModelSerializer.restoreComputationGraph(file, true));
+        assertEquals(fast.params(), stock.params());
+        assertClose(fast.outputSingle(input), stock.outputSingle(input), FLOAT_TOLERANCE, "output after reloading as stock");
+        ComputationGraph fastAgain = LayerImpl.FAST.apply(ModelSerializer.restoreComputationGraph(file, true));
+        assertEquals(fast.outputSingle(input), fastAgain.outputSingle(input), "output after reloading as fast");
+    }
+
+    @Test
+    void sameSeedTrainsToIdenticalParameters() {
+        ModelEntry entry = ModelRegistry.get("lenet5");
+        INDArray first = trainTwoSteps(entry);
+        INDArray second = trainTwoSteps(entry);
+        assertEquals(first, second);
+    }
+
+    private static INDArray trainTwoSteps(ModelEntry entry) {
+        ComputationGraph net = entry.build(entry.defaultOptions());
+        Nd4j.getRandom().setSeed(9);
+        INDArray input = Nd4j.rand(DataType.FLOAT, entry.defaultInput().batchShape(16));
+        INDArray labels = labels(net.outputSingle(input), 10);
+        for (int step = 0; step < 2; step++) {
+            net.fit(new INDArray[]{input}, new INDArray[]{labels});
+        }
+        return net.params();
+    }
+
+    @Test
+    void aFailingNativeOpIsCountedOrFatalNeverSilent() {
+        RuntimeException failure = new IllegalStateException("op rejected its arguments");
+        assertThrows(IllegalStateException.class, () -> Fallbacks.guard("conv1", "forward", () -> {
+            throw failure;
+        }), "strict in tests");
+        String strict = System.clearProperty(Fallbacks.STRICT_PROPERTY);
+        try {
+            long before = Fallbacks.count();
+            assertNull(Fallbacks.guard("conv1", "forward", () -> {
+                throw failure;
+            }));
+            assertEquals(before + 1, Fallbacks.count());
+        } finally {
+            if (strict != null) {
+                System.setProperty(Fallbacks.STRICT_PROPERTY, strict);
+            }
+        }
+    }
+
+    @Test
+    void unknownImplementationIsAUserError() {
+        assertEquals(LayerImpl.STOCK, LayerImpl.parse("Stock"));
+        assertThrows(UserInputException.class, () -> LayerImpl.parse("turbo"));
+    }
+}
