@@ -28,7 +28,12 @@ final class BenchComparison {
     private BenchComparison() {
     }
 
-    static int run(BenchLauncher launcher, List<Backend> backends, Path folder,
+    /** Runs BenchMain with arguments on a backend's classpath; its exit code ({@link BenchLauncher#runBenchmarks}). */
+    interface BenchRunner {
+        int run(Backend backend, List<String> args);
+    }
+
+    static int run(BenchRunner launcher, List<Backend> backends, Path folder,
                    Function<Backend, List<String>> runArgs, String format, PrintWriter err) {
         Map<Backend, String> failed = new LinkedHashMap<>();
         for (Backend b : backends) {
@@ -45,7 +50,7 @@ final class BenchComparison {
             if (failed.containsKey(b)) {
                 continue;
             }
-            int exit = launcher.runBenchmarks(b, runArgs.apply(b));
+            int exit = launcher.run(b, runArgs.apply(b));
             if (exit == 0) {
                 ran.add(b);
             } else {
@@ -53,7 +58,7 @@ final class BenchComparison {
             }
         }
         if (ran.size() >= 2) {
-            int exit = launcher.runBenchmarks(Backend.cpu, List.of("compare", folder.resolve(ran.get(0).name())
+            int exit = launcher.run(Backend.cpu, List.of("compare", folder.resolve(ran.get(0).name())
                     .toString(), folder.resolve(ran.get(1).name()).toString(), "--format", format, "--out",
                     folder.toString()));
             if (exit != 0) {
