@@ -6,6 +6,8 @@ import org.zoobench.zoo.device.GpuFacts.Device;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Decides from {@link GpuFacts} alone whether {@code --backend cuda} can run here, and if not, says in one line what
@@ -28,6 +30,9 @@ public final class GpuPreflight {
     }
 
     private static final Verdict OK = new Verdict(null, null);
+    /** The library the dynamic loader could not find, in an UnsatisfiedLinkError's message. */
+    private static final Pattern MISSING_LIBRARY =
+            Pattern.compile("([\\w.+-]+\\.so[.\\d]*): cannot open shared object file");
 
     private GpuPreflight() {
     }
@@ -75,7 +80,14 @@ public final class GpuPreflight {
     private static Verdict backendFailure(GpuFacts f) {
         String error = f.backendError();
         String lower = error.toLowerCase(Locale.ROOT);
-        if (lower.contains("cudnn")) {
+        Matcher missing = MISSING_LIBRARY.matcher(error);
+        String library = missing.find() ? missing.group(1) : "";
+        if (library.startsWith("libcuda.so")) {
+            return fail(Failure.NO_DRIVER, "the CUDA runtime cannot open the driver's " + library + " (" + error
+                    + "): install the NVIDIA driver's user-space libraries or, in a container, start it with "
+                    + "--gpus all");
+        }
+        if (library.contains("cudnn") || library.isEmpty() && lower.contains("cudnn")) {
             return fail(Failure.CUDNN_MISSING, cudnnMissing("loading it failed: " + error));
         }
         if (lower.contains("driver version is insufficient")) {

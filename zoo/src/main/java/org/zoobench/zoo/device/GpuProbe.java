@@ -69,12 +69,20 @@ public final class GpuProbe {
     /** The facts with what ND4J's CUDA backend reports once loaded, or why it did not load. */
     public static GpuFacts loadBackend(GpuFacts facts) {
         try {
+            // JavaCPP's CUDA runtime and cuDNN first, by name (they are not on the CPU classpath): when ND4J fails to
+            // load them it only logs why and reports that there is no backend at all.
+            for (String presets : List.of("org.bytedeco.cuda.global.cudart", "org.bytedeco.cuda.global.cudnn")) {
+                Loader.load(Class.forName(presets));
+            }
             Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
             if (Nd4j.getEnvironment().isCPU()) {
                 return facts.withBackend(null, Map.of(), "ND4J loaded its CPU backend: this JVM is not on the "
                         + "CUDA classpath (mvn -Pcuda)");
             }
             return facts.withBackend(devices(env), cudaLibraries(Loader.getLoadedLibraries()), null);
+        } catch (ClassNotFoundException e) {
+            return facts.withBackend(null, Map.of(), "JavaCPP's CUDA presets (" + e.getMessage() + ") are not on "
+                    + "this JVM's classpath (mvn -Pcuda)");
         } catch (Throwable t) {
             return facts.withBackend(null, Map.of(), rootMessage(t));
         }

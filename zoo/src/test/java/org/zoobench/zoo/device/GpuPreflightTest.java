@@ -84,6 +84,14 @@ class GpuPreflightTest {
     }
 
     @Test
+    void libcudaThatTheRuntimeCannotOpenIsNoDriver() {
+        // what JavaCPP's CUDA runtime says on a machine without the driver's library (seen on this machine)
+        assertFails(Failure.NO_DRIVER, driver("535.104.05").withBackend(null, Map.of(), "/root/.javacpp/cache/"
+                + "cuda-11.6-8.3-1.5.7-linux-x86_64.jar/org/bytedeco/cuda/linux-x86_64/libjnicudnn.so: libcuda.so.1: "
+                + "cannot open shared object file: No such file or directory"), "cannot open the driver's libcuda.so.1");
+    }
+
+    @Test
     void cudaErrorsWhileLoadingAreNamed() {
         assertFails(Failure.DRIVER_TOO_OLD, driver("535.104.05").withBackend(null, Map.of(),
                 "CUDA driver version is insufficient for CUDA runtime version"), "upgrade the driver");
