@@ -103,7 +103,8 @@ final class BenchLauncher {
         command.add(classpath("experiments", backend));
         command.add(ZooBenchCli.class.getName());
         command.addAll(args);
-        return run(command, true);
+        // in the user's directory, where the command's relative paths (--results, --data-dir) point
+        return run(command, true, Path.of("").toAbsolutePath());
     }
 
     /** A module's classpath for a backend, building it with that backend's Maven profile the first time. */
@@ -125,9 +126,9 @@ final class BenchLauncher {
         // Both modules at once: the CLI and the benchmarks each keep a classpath file per backend.
         String mvn = "mvn -q -B -DskipTests" + profile + " -pl experiments,benchmarks -am compile";
         System.err.println("zoobench: building for the " + backend + " backend (" + mvn + ")"
-                + (backend == Backend.cuda ? "; the first time it downloads about 3.1 GB of CUDA jars..." : "..."));
+                + (backend == Backend.cuda ? "; the first time it downloads about 2.4 GB of CUDA jars..." : "..."));
         // Maven's stdout goes to stderr so that --format csv/json output stays clean.
-        int exit = run(List.of("bash", "-c", mvn + " 1>&2"), false);
+        int exit = run(List.of("bash", "-c", mvn + " 1>&2"), false, root);
         if (exit != 0) {
             throw new UserInputException("building the " + backend + " classpath failed (`" + mvn
                     + "` exited " + exit + "; see its output above)");
@@ -146,7 +147,7 @@ final class BenchLauncher {
         command.add(classpath("benchmarks", backend));
         command.add(MAIN_CLASS);
         command.addAll(args);
-        return run(command, true);
+        return run(command, true, root);
     }
 
     /**
@@ -180,9 +181,9 @@ final class BenchLauncher {
         return 8L << 30;
     }
 
-    private int run(List<String> command, boolean passStdout) {
+    private static int run(List<String> command, boolean passStdout, Path directory) {
         try {
-            ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile())
+            ProcessBuilder pb = new ProcessBuilder(command).directory(directory.toFile())
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .redirectInput(ProcessBuilder.Redirect.INHERIT);
             pb.redirectOutput(passStdout ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.DISCARD);
