@@ -79,8 +79,9 @@ public final class BenchCommand implements Callable<Integer> {
             BenchLauncher.checkBackendUsable(distinct.get(0), null);
             return launcher.runBenchmarks(distinct.get(0), runArgs(distinct.get(0), names, folder));
         }
-        return BenchComparison.run(launcher::runBenchmarks, distinct, folder, b -> runArgs(b, names, folder.resolve(b.name())),
-                format == OutputFormat.csv ? "csv" : "table", spec.commandLine().getErr());
+        return BenchComparison.run(launcher::runBenchmarks, distinct, folder,
+                b -> runArgs(b, names, folder.resolve(b.name())), format == OutputFormat.csv ? "csv" : "table",
+                spec.commandLine().getErr());
     }
 
     private List<String> runArgs(Backend backend, List<String> names, Path folder) {

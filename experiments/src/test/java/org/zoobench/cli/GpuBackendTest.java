@@ -107,7 +107,8 @@ class GpuBackendTest {
                         "--format", "table", "--out", tmp.toString()), args);
             }
             return 0;
-        }, List.of(Backend.cpu, Backend.onednn), tmp, b -> List.of("run"), "table", new PrintWriter(new StringWriter()));
+        }, List.of(Backend.cpu, Backend.onednn), tmp, b -> List.of("run"), "table",
+                new PrintWriter(new StringWriter()));
         assertEquals(0, exit);
         assertEquals(List.of("cpu run", "onednn run", "cpu compare"), calls);
         assertTrue(Files.size(tmp.resolve("speedup.png")) > 1000);

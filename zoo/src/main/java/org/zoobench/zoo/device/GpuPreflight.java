@@ -45,7 +45,8 @@ public final class GpuPreflight {
         }
         if (compareVersions(f.driverVersion(), MIN_DRIVER) < 0) {
             return fail(Failure.DRIVER_TOO_OLD, "NVIDIA driver " + f.driverVersion() + " is too old for CUDA 11.6, "
-                    + "which needs >= " + MIN_DRIVER + ": upgrade the driver (no CUDA toolkit needed), or use --backend cpu");
+                    + "which needs >= " + MIN_DRIVER + ": upgrade the driver (no CUDA toolkit needed), "
+                    + "or use --backend cpu");
         }
         if (f.libcuda() == null) {
             return fail(Failure.NO_DRIVER, "NVIDIA kernel driver " + f.driverVersion() + " is loaded but its library "
@@ -69,8 +70,9 @@ public final class GpuPreflight {
             if (need > gpu.freeBytes()) {
                 int fits = largestBatchThatFits(d, gpu.freeBytes());
                 return fail(Failure.OUT_OF_MEMORY, String.format(Locale.ROOT, "GPU %d (%s) is out of memory for %s "
-                                + "at batch %d: it needs about %s and %s is free; %s", gpu.index(), gpu.name(), d.what(),
-                        d.batch(), gb(need), gb(gpu.freeBytes()), fits > 0 ? "use --batch " + fits + " or less"
+                                + "at batch %d: it needs about %s and %s is free; %s", gpu.index(), gpu.name(),
+                        d.what(), d.batch(), gb(need), gb(gpu.freeBytes()), fits > 0
+                                ? "use --batch " + fits + " or less"
                                 : "it does not fit even at batch 1, use a smaller model or --backend cpu"));
             }
         }

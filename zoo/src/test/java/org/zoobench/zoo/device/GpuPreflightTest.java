@@ -80,7 +80,8 @@ class GpuPreflightTest {
     @Test
     void cudnnMissingWhenLoadingFailsOnIt() {
         assertFails(Failure.CUDNN_MISSING, driver("535.104.05").withBackend(null, Map.of(),
-                "libcudnn.so.8: cannot open shared object file: No such file or directory"), "cuDNN 8", "libcudnn.so.8");
+                "libcudnn.so.8: cannot open shared object file: No such file or directory"),
+                "cuDNN 8", "libcudnn.so.8");
     }
 
     @Test
@@ -88,7 +89,8 @@ class GpuPreflightTest {
         // what JavaCPP's CUDA runtime says on a machine without the driver's library (seen on this machine)
         assertFails(Failure.NO_DRIVER, driver("535.104.05").withBackend(null, Map.of(), "/root/.javacpp/cache/"
                 + "cuda-11.6-8.3-1.5.7-linux-x86_64.jar/org/bytedeco/cuda/linux-x86_64/libjnicudnn.so: libcuda.so.1: "
-                + "cannot open shared object file: No such file or directory"), "cannot open the driver's libcuda.so.1");
+                + "cannot open shared object file: No such file or directory"),
+                "cannot open the driver's libcuda.so.1");
     }
 
     @Test
