@@ -65,7 +65,7 @@ final class BenchComparison {
                 throw new UserInputException("joining the " + ran.get(0) + " and " + ran.get(1) + " results failed "
                         + "(exit " + exit + "); each is in " + folder);
             }
-            speedUpChart(folder.resolve("compare.csv"), ran.get(0) + " vs " + ran.get(1),
+            speedUpChart(folder.resolve("compare.csv"), ran.get(1) + " over " + ran.get(0),
                     folder.resolve("speedup.png"));
             err.println("zoobench: joined results in " + folder + " (compare.md, compare.csv, speedup.png)");
         }
@@ -109,9 +109,9 @@ final class BenchComparison {
             throw new UncheckedIOException(e);
         }
         if (!modelCategories.isEmpty()) {
-            Plots.speedUps(modelCategories, modelSeries, "Speed-up, " + title + " (img/s ratio)", png);
+            Plots.speedUps(modelCategories, modelSeries, "Speed-up of " + title + " (img/s ratio)", png);
         } else if (!layerCategories.isEmpty()) {
-            Plots.speedUps(layerCategories, layerSeries, "Speed-up, " + title + " (time ratio)", png);
+            Plots.speedUps(layerCategories, layerSeries, "Speed-up of " + title + " (time ratio)", png);
         }
     }
 }
