@@ -40,7 +40,7 @@ public final class GpuPreflight {
     public static Verdict judge(GpuFacts f) {
         if (f.driverVersion() == null) {
             return fail(Failure.NO_DRIVER, "no NVIDIA driver on this machine (no /proc/driver/nvidia/version, no "
-                    + "nvidia-smi): --backend cuda needs an NVIDIA GPU with driver >= " + MIN_DRIVER
+                    + "nvidia-smi that reaches one): --backend cuda needs an NVIDIA GPU with driver >= " + MIN_DRIVER
                     + "; use --backend cpu here");
         }
         if (compareVersions(f.driverVersion(), MIN_DRIVER) < 0) {
