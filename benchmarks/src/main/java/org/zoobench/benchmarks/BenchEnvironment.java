@@ -5,11 +5,15 @@ import org.zoobench.zoo.layers.LayerImpl;
 import org.nd4j.linalg.factory.Nd4j;
 import org.bytedeco.javacpp.Loader;
 import org.nd4j.nativeblas.NativeOpsHolder;
+import org.zoobench.zoo.device.ComputeDevice;
+import org.zoobench.zoo.device.GpuFacts.Device;
+import org.zoobench.zoo.device.GpuProbe;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 
@@ -22,10 +26,11 @@ import java.util.Properties;
  * @param layers    the layer implementation the models ran with: {@code fast} or {@code stock}
  * @param buildInfo     libnd4j's own build description (names oneDNN / cuDNN when the binary was built with them)
  * @param nativeLibrary the libnd4j binary JavaCPP loaded (its folder names the build: linux-x86_64-avx2, ...)
+ * @param gpu           the GPU ND4J computes on (name, memory, compute capability), or null on the CPU backends
  */
 public record BenchEnvironment(String backend, String layers, String backendClass, String blasVendor, int threads, int cores,
                                String cpuModel, String jvm, String dl4jVersion, String buildInfo,
-                               String nativeLibrary) {
+                               String nativeLibrary, String gpu) {
 
     public static BenchEnvironment capture(LayerImpl layers) {
         Properties info = Nd4j.getExecutioner().getEnvironmentInformation();
@@ -38,11 +43,20 @@ public record BenchEnvironment(String backend, String layers, String backendClas
                 String.valueOf(info.getOrDefault("blas.vendor", Nd4j.factory().blas().getBlasVendor())),
                 Nd4j.getEnvironment().maxThreads(),
                 Runtime.getRuntime().availableProcessors(),
-                readCpuModel(),
+                ComputeDevice.cpuModel(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
                 readDl4jVersion(),
                 buildInfo,
-                loadedLibnd4j());
+                loadedLibnd4j(),
+                Nd4j.getEnvironment().isCPU() ? null : gpu(GpuProbe.devices(info)));
+    }
+
+    private static String gpu(List<Device> devices) {
+        int current = Nd4j.getAffinityManager().getDeviceForCurrentThread();
+        return devices.stream().filter(d -> d.index() == current).findFirst()
+                .map(d -> String.format(Locale.ROOT, "%s (%.1f GB, compute capability %s)", d.name(),
+                        d.totalBytes() / 1e9, d.computeCapability()))
+                .orElse("unknown GPU");
     }
 
     /** oneDNN is a build option of the CPU backend, visible only in libnd4j's build description. */
@@ -58,19 +72,6 @@ public record BenchEnvironment(String backend, String layers, String backendClas
         return Loader.getLoadedLibraries().values().stream()
                 .filter(path -> path.contains("nd4jcpu") || path.contains("nd4jcuda"))
                 .findFirst().orElse("unknown");
-    }
-
-    private static String readCpuModel() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).trim();
-                }
-            }
-        } catch (IOException e) {
-            // not Linux: fall through to the architecture name
-        }
-        return System.getProperty("os.arch");
     }
 
     /** From the version Maven stamped into deeplearning4j-nn's jar. */
@@ -90,7 +91,8 @@ public record BenchEnvironment(String backend, String layers, String backendClas
 
     /** One line for table headers. */
     public String summary() {
-        return String.format(Locale.ROOT, "backend %s (%s), %s layers, BLAS %s, %d threads on %d cores, CPU %s, JVM %s, DL4J %s",
-                backend, backendClass, layers, blasVendor, threads, cores, cpuModel, jvm, dl4jVersion);
+        return String.format(Locale.ROOT, "backend %s (%s), %s layers, BLAS %s, %d threads on %d cores, CPU %s%s, JVM %s, "
+                        + "DL4J %s", backend, backendClass, layers, blasVendor, threads, cores, cpuModel,
+                gpu == null ? "" : ", GPU " + gpu, jvm, dl4jVersion);
     }
 }

@@ -1,5 +1,6 @@
 package org.zoobench.benchmarks;
 
+import org.nd4j.linalg.factory.Nd4j;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -8,6 +9,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.UserInputException;
+import org.zoobench.zoo.device.GpuFacts;
+import org.zoobench.zoo.device.GpuPreflight;
+import org.zoobench.zoo.device.GpuProbe;
+import org.zoobench.zoo.profile.ModelProfile;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -65,12 +70,16 @@ public final class BenchMain {
         }
     }
 
-    private static int compare(List<String> args, PrintStream out) throws IOException {
+    /** {@code compare A B [--format table|csv] [--out DIR]}: prints the joined table, and writes it to DIR. */
+    private static int compare(List<String> args, PrintStream print) throws IOException {
         List<String> files = new ArrayList<>();
         String format = "table";
+        Path out = null;
         for (int i = 0; i < args.size(); i++) {
             if (args.get(i).equals("--format") && i + 1 < args.size()) {
                 format = args.get(++i);
+            } else if (args.get(i).equals("--out") && i + 1 < args.size()) {
+                out = Path.of(args.get(++i));
             } else {
                 files.add(args.get(i));
             }
@@ -80,7 +89,12 @@ public final class BenchMain {
         }
         BenchResults a = BenchResults.read(resultsFile(files.get(0)));
         BenchResults b = BenchResults.read(resultsFile(files.get(1)));
-        out.print(format.equals("csv") ? BenchCompare.csv(a, b) : BenchCompare.markdown(a, b));
+        if (out != null) {
+            Files.createDirectories(out);
+            Files.writeString(out.resolve("compare.md"), BenchCompare.markdown(a, b));
+            Files.writeString(out.resolve("compare.csv"), BenchCompare.csv(a, b));
+        }
+        print.print(format.equals("csv") ? BenchCompare.csv(a, b) : BenchCompare.markdown(a, b));
         return 0;
     }
 
@@ -99,6 +113,16 @@ public final class BenchMain {
         if (models.isEmpty() && plan.layerCases().isEmpty()) {
             throw new IllegalArgumentException("nothing to run: name at least one model, or --layers");
         }
+        String gpuReport = null;
+        if (plan.backend().equals("cuda")) {
+            GpuProbe.Checked gpu = GpuProbe.check(largestDemand(models, plan.batches()), true);
+            if (!gpu.verdict().ok()) {
+                err.println("zoobench: " + gpu.verdict().message());
+                return USER_ERROR;
+            }
+            gpuReport = GpuPreflight.report(gpu.facts());
+            err.print(gpuReport);
+        }
         BenchEnvironment env;
         try {
             env = BenchEnvironment.capture(plan.impl());
@@ -116,6 +140,9 @@ public final class BenchMain {
 
         Path dir = plan.out().toAbsolutePath();
         Files.createDirectories(dir);
+        if (gpuReport != null) {
+            Files.writeString(dir.resolve("gpu-check.txt"), gpuReport);
+        }
         Path facts = dir.resolve("facts");
         System.setProperty(ModelRunFacts.DIRECTORY_PROPERTY, facts.toString());
         String startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
@@ -155,7 +182,8 @@ public final class BenchMain {
         BenchResults results = new BenchResults(plan.command(), startedAt, env, loadBefore, BenchResults.loadAverage(),
                 peak,
                 BenchReport.modelRows(models, plan.batches(), modelResults, ModelRunFacts.readAll(facts), peak),
-                BenchReport.layerRows(layerResults));
+                BenchReport.layerRows(layerResults, layerResults.isEmpty() ? "" : ConvPath.stockLayer(),
+                        ConvPath.nativeOp(env.buildInfo(), Nd4j.getEnvironment().helpersAllowed())));
         results.write(dir.resolve("results.json"));
         Files.writeString(dir.resolve("results.md"), BenchReport.markdown(results));
         if (!results.models().isEmpty()) {
@@ -172,6 +200,23 @@ public final class BenchMain {
         }
         err.println("zoobench: results in " + dir);
         return 0;
+    }
+
+    /**
+     * The GPU memory the largest model needs for a training step at the smallest batch asked for (larger batches
+     * step down on out-of-memory by themselves); null when there are no models.
+     */
+    private static GpuFacts.Demand largestDemand(List<String> models, List<Integer> batches) {
+        int smallest = batches.stream().mapToInt(Integer::intValue).min().orElse(1);
+        GpuFacts.Demand largest = null;
+        for (String name : models) {
+            ModelEntry entry = ModelRegistry.get(name);
+            GpuFacts.Demand d = GpuFacts.Demand.of(ModelProfile.of(entry, entry.defaultOptions()), smallest, true);
+            if (largest == null || d.bytes(smallest) > largest.bytes(smallest)) {
+                largest = d;
+            }
+        }
+        return largest;
     }
 
     /** Names and globs to registered names, in the order given, each once. */

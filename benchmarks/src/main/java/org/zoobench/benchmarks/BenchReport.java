@@ -52,7 +52,8 @@ public final class BenchReport {
                         any.map(ModelRunFacts::params).orElse(0L), macs,
                         pass(find(results, ModelBenchmark.INFERENCE, model, batch), inferFacts, batch, macs, 1, peak),
                         pass(find(results, ModelBenchmark.TRAINING, model, batch), trainFacts, batch, macs,
-                                BenchResults.TRAINING_FORWARD_EQUIVALENTS, peak)));
+                                BenchResults.TRAINING_FORWARD_EQUIVALENTS, peak),
+                        any.map(ModelRunFacts::convPath).orElse("")));
             }
         }
         return rows;
@@ -81,7 +82,8 @@ public final class BenchReport {
                 r.samples(), imagesPerSecond, gflops, percent, facts.map(ModelRunFacts::peakRssBytes).orElse(0L));
     }
 
-    public static List<LayerRow> layerRows(List<JmhResult> results) {
+    /** @param stockPath and nativePath: what stock layers and libnd4j's conv2d run here ({@link ConvPath}) */
+    public static List<LayerRow> layerRows(List<JmhResult> results, String stockPath, String nativePath) {
         List<LayerRow> rows = new ArrayList<>();
         for (JmhResult r : results) {
             String impl = switch (r.benchmarkClass()) {
@@ -99,7 +101,8 @@ public final class BenchReport {
             double low = macs > 0 ? 2.0 * macs / ((r.score() + err) * 1e6) : Double.NaN;
             double high = macs > 0 && r.score() > err ? 2.0 * macs / ((r.score() - err) * 1e6) : Double.NaN;
             rows.add(new LayerRow(c.id(), c.description(), c.shape().toString(), impl, r.method(), r.score(),
-                    r.scoreError(), macs, gflops, low, high, r.forks(), r.measurementIterations()));
+                    r.scoreError(), macs, gflops, low, high, r.forks(), r.measurementIterations(),
+                    c.shape().kind() != LayerCase.Kind.CONV ? "" : impl.equals("stock") ? stockPath : nativePath));
         }
         return rows;
     }
@@ -115,7 +118,7 @@ public final class BenchReport {
             "infer_peak_rss_mb", "infer_status", "infer_oom_batches",
             "train_p50_ms", "train_p90_ms", "train_p99_ms", "train_samples", "train_gflops", "train_pct_peak",
             "train_peak_rss_mb", "train_status", "train_oom_batches",
-            "peak_sgemm_gflops", "backend", "blas", "threads"};
+            "peak_sgemm_gflops", "backend", "blas", "threads", "conv_path"};
 
     public static String modelCsv(BenchResults results) throws IOException {
         StringWriter out = new StringWriter();
@@ -133,14 +136,14 @@ public final class BenchReport {
                         num(t.p50Ms(), 3), num(t.p90Ms(), 3), num(t.p99Ms(), 3), t.samples(), num(t.gflops(), 2),
                         num(t.percentOfPeak(), 1), num(t.peakRssBytes() / MB, 0), t.status(), joined(t.oomBatches()),
                         results.peak() == null ? "" : num(results.peak().gflops(), 2),
-                        env.backend(), env.blasVendor(), env.threads());
+                        env.backend(), env.blasVendor(), env.threads(), row.convPath());
             }
         }
         return out.toString();
     }
 
     static final String[] LAYER_COLUMNS = {"layer", "description", "shape", "impl", "pass", "ms", "ms_error_99_9",
-            "gflops", "gflops_low", "gflops_high", "forks", "iterations", "backend"};
+            "gflops", "gflops_low", "gflops_high", "forks", "iterations", "backend", "conv_path"};
 
     public static String layerCsv(BenchResults results) throws IOException {
         StringWriter out = new StringWriter();
@@ -148,7 +151,7 @@ public final class BenchReport {
             for (LayerRow r : results.layers()) {
                 csv.printRecord(r.layerCase(), r.description(), r.shape(), r.impl(), r.pass(), num(r.meanMs(), 4),
                         num(r.errorMs(), 4), num(r.gflops(), 2), num(r.gflopsLow(), 2), num(r.gflopsHigh(), 2),
-                        r.forks(), r.iterations(), results.environment().backend());
+                        r.forks(), r.iterations(), results.environment().backend(), r.convPath());
             }
         }
         return out.toString();
@@ -181,6 +184,7 @@ public final class BenchReport {
         }
         if (!results.layers().isEmpty()) {
             md.append(layerTable(results.layers()));
+            md.append(convPaths(results.layers()));
             md.append("\nms: JMH mean ± 99.9% confidence half-width over forks x iterations. GFLOP/s = 2 x MACs / time; "
                     + "backward = input gradient + weight gradient (2 x forward MACs); the stock convolution's "
                     + "backward also recomputes its forward im2col product, which is not counted. "
@@ -192,8 +196,9 @@ public final class BenchReport {
     static String modelTable(List<ModelRow> rows) {
         StringBuilder md = new StringBuilder();
         md.append("| model | input | batch | infer img/s | infer ms (P50 / P90 / P99) | infer GFLOP/s (% peak) "
-                + "| train img/s | train ms (P50 / P90 / P99) | train GFLOP/s (% peak) | params | peak RSS MB |\n");
-        md.append("|---|---|---|---:|---|---:|---:|---|---:|---:|---:|\n");
+                + "| train img/s | train ms (P50 / P90 / P99) | train GFLOP/s (% peak) | params | peak RSS MB "
+                + "| convolutions |\n");
+        md.append("|---|---|---|---:|---|---:|---:|---|---:|---:|---:|---|\n");
         for (ModelRow r : rows) {
             md.append("| ").append(r.model()).append(" | ").append(r.input()).append(" | ")
                     .append(batchCell(r)).append(" | ")
@@ -201,7 +206,7 @@ public final class BenchReport {
                     .append(passCells(r.training())).append(" | ")
                     .append(String.format(Locale.ROOT, "%,d", r.params())).append(" | ")
                     .append(num(Math.max(r.inference().peakRssBytes(), r.training().peakRssBytes()) / MB, 0))
-                    .append(" |\n");
+                    .append(" | ").append(r.convPath()).append(" |\n");
         }
         return md.toString();
     }
@@ -267,6 +272,13 @@ public final class BenchReport {
             }
         }
         return md.toString();
+    }
+
+    /** Which code ran the stock layers' and the native ops' convolutions. */
+    static String convPaths(List<LayerRow> rows) {
+        String paths = rows.stream().filter(r -> !r.convPath().isEmpty()).map(r -> r.impl() + ": " + r.convPath())
+                .distinct().collect(Collectors.joining("; "));
+        return paths.isEmpty() ? "" : "\nConvolutions ran on " + paths + ".\n";
     }
 
     private static Optional<LayerRow> layer(List<LayerRow> rows, LayerCase c, String impl, String pass) {

@@ -25,9 +25,13 @@ public record BenchResults(String command, String startedAt, BenchEnvironment en
     public record Peak(int n, double meanMs, double errorMs, double gflops) {
     }
 
-    /** One model at one requested batch size, inference and training side by side (timm's layout). */
+    /**
+     * One model at one requested batch size, inference and training side by side (timm's layout).
+     *
+     * @param convPath which code ran the model's convolutions ({@link ConvPath})
+     */
     public record ModelRow(String model, String input, int requestedBatch, long params, long forwardMacs,
-                           Pass inference, Pass training) {
+                           Pass inference, Pass training, String convPath) {
     }
 
     /**
@@ -50,11 +54,12 @@ public record BenchResults(String command, String startedAt, BenchEnvironment en
 
     /**
      * One layer micro-benchmark: {@code impl} is {@code stock} (DL4J layer) or {@code native} (libnd4j op),
-     * {@code pass} forward or backward; the error is JMH's 99.9% confidence half-width over forks x iterations.
+     * {@code pass} forward or backward; the error is JMH's 99.9% confidence half-width over forks x iterations;
+     * {@code convPath} which code ran a convolution ({@link ConvPath}), empty for other layers.
      */
     public record LayerRow(String layerCase, String description, String shape, String impl, String pass,
                            double meanMs, double errorMs, long macs, double gflops, double gflopsLow,
-                           double gflopsHigh, int forks, int iterations) {
+                           double gflopsHigh, int forks, int iterations, String convPath) {
     }
 
     /** Linux's 1, 5 and 15-minute load averages, or "unknown" where /proc is not available. */

@@ -1,6 +1,7 @@
 package org.zoobench.benchmarks;
 
 import org.bytedeco.javacpp.Pointer;
+import org.zoobench.zoo.device.GpuFacts;
 import org.zoobench.zoo.profile.ModelProfile;
 
 import java.io.IOException;
@@ -13,10 +14,7 @@ import java.util.Locale;
  * exception but the kernel's OOM killer, which on a shared machine may pick someone else's process. So on the CPU
  * a batch whose estimated working set exceeds the budget counts as out of memory without being tried (CUDA
  * allocation failures are real exceptions and are caught as they happen).
- *
- * <p>Estimate: every vertex output of the batch (what DL4J keeps for backprop) once for inference, three times
- * for training (activations, their gradients, and workspace slack), plus parameters once for inference and four
- * times for training (weights, gradients and Adam's two moments).
+ * The estimate is {@link GpuFacts.Demand}'s, the same the GPU preflight compares with a device's free memory.
  */
 public record MemoryBudget(long bytes) {
 
@@ -35,9 +33,7 @@ public record MemoryBudget(long bytes) {
     }
 
     public static long estimate(ModelProfile profile, int batch, boolean training) {
-        long params = profile.trainableParams() * 4L;
-        long activations = profile.activationBytes() * batch;
-        return training ? 3 * activations + 4 * params : activations + params;
+        return GpuFacts.Demand.of(profile, batch, training).bytes(batch);
     }
 
     /** Throws the OutOfMemoryError the step-down expects when the estimate does not fit. */

@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -83,7 +84,8 @@ public class ModelBenchmark {
         }, ModelBenchmark::releaseMemory);
 
         facts = new ModelRunFacts(pass, model, options.input().toString(), batch, outcome.batch(),
-                outcome.failed(), outcome.reason(), profile.trainableParams(), profile.macs(), 0);
+                outcome.failed(), outcome.reason(), profile.trainableParams(), profile.macs(), 0,
+                ConvPath.of(net, NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo()));
         writeFacts();
         if (!outcome.fits()) {
             throw new IllegalStateException(model + " runs out of memory even at batch size 1 (" + pass + ")");

@@ -21,10 +21,11 @@ import java.util.stream.Stream;
  * @param oomReason     why the first of them did not fit (an exception's message or the budget estimate)
  * @param forwardMacs   multiply-accumulates of one forward pass of one example
  * @param peakRssBytes  peak resident memory of the benchmark JVM (heap and ND4J's off-heap buffers)
+ * @param convPath      which code ran the model's convolutions ({@link ConvPath})
  */
 public record ModelRunFacts(String pass, String model, String input, int requestedBatch, int batch,
                             List<Integer> oomBatches, String oomReason, long params, long forwardMacs,
-                            long peakRssBytes) {
+                            long peakRssBytes, String convPath) {
 
     /** Where forks write their facts: a system property, so it reaches JMH's forked JVMs. */
     public static final String DIRECTORY_PROPERTY = "zoobench.bench.facts";
@@ -41,7 +42,7 @@ public record ModelRunFacts(String pass, String model, String input, int request
 
     public ModelRunFacts withPeakRss(long bytes) {
         return new ModelRunFacts(pass, model, input, requestedBatch, batch, oomBatches, oomReason, params,
-                forwardMacs, bytes);
+                forwardMacs, bytes, convPath);
     }
 
     public void write(Path directory) {

@@ -79,11 +79,14 @@ class BenchHarnessSmokeTest {
         assertTrue(percent > 0 && percent < 100, "% of peak " + percent);
         assertTrue(number(row, "peak_sgemm_gflops") > 0.1);
         assertEquals("cpu-onednn", row.get("backend"));
+        assertEquals("libnd4j conv2d (oneDNN)", row.get("conv_path"), "fast layers on the default (oneDNN) build");
 
         List<CSVRecord> layers = read(out.resolve("layers.csv"));
         assertEquals(4, layers.size(), "stock and native, forward and backward");
         for (CSVRecord r : layers) {
             assertEquals("lenet5-c3", r.get("layer"));
+            assertEquals(r.get("impl").equals("stock") ? ConvPath.IM2COL : "libnd4j conv2d (oneDNN)",
+                    r.get("conv_path"));
             assertTrue(number(r, "ms") > 0 && number(r, "gflops") > 0, r.toString());
         }
 

@@ -6,6 +6,8 @@ import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.layers.LayerImpl;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -25,17 +27,23 @@ import java.util.stream.Collectors;
                         + "registered models with JMH, on random data after warm-up, and reports img/s, ms per step "
                         + "(mean, P50/P90/P99), GFLOP/s and %% of this machine's sgemm peak measured in the same run.",
                 "Results (JMH JSON as is, results.json, models.csv with timm's columns, results.md) go to --out.",
+                "--backend cpu,cuda runs each backend in turn into --out/BACKEND and joins them: compare.md, "
+                        + "compare.csv and speedup.png; a backend that cannot run here is skipped with its reason "
+                        + "and the others' results are still written (exit 2).",
                 "Runs in a separate JVM on the chosen backend's classpath (built with its Maven profile on first use)."})
 public final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Parameters(paramLabel = "MODEL", arity = "0..*",
             description = "registered model names or globs (e.g. lenet5 'resnet*'); see `zoobench models`")
     List<String> models = new ArrayList<>();
 
-    @Option(names = "--backend", defaultValue = "cpu",
-            description = "cpu (ND4J's CPU build with oneDNN), avx2 (its plain AVX2 build) or cuda (CUDA 11.6 + cuDNN); "
-                    + "default cpu")
-    Backend backend;
+    @Option(names = "--backend", defaultValue = "cpu", split = ",", paramLabel = "BACKEND",
+            description = "cpu (ND4J's CPU build with oneDNN), avx2 (its plain AVX2 build) or cuda (CUDA 11.6 + "
+                    + "cuDNN), or several comma-separated to compare them, e.g. cpu,cuda; default cpu")
+    List<Backend> backends;
 
     @Option(names = "--impl", defaultValue = "fast", converter = LayerImplConverter.class, paramLabel = "IMPL",
             description = "layer implementation: fast (libnd4j native ops) or stock (DL4J's Java layers) "
@@ -69,11 +77,21 @@ public final class BenchCommand implements Callable<Integer> {
         if (batches != null && batches.stream().anyMatch(b -> b < 1)) {
             throw new UserInputException("batch sizes must be at least 1, got " + batches);
         }
-        BenchLauncher.checkBackendUsable(backend);
+        List<Backend> distinct = List.copyOf(new LinkedHashSet<>(backends));
         BenchLauncher launcher = BenchLauncher.fromLauncherRoot();
+        String name = distinct.stream().map(Backend::name).collect(Collectors.joining("-vs-"));
         Path folder = out != null ? out.toAbsolutePath() : launcher.root().resolve("results/bench")
-                .resolve(backend + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+                .resolve(name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        if (distinct.size() == 1) {
+            BenchLauncher.checkBackendUsable(distinct.get(0), null);
+            return launcher.runBenchmarks(distinct.get(0), runArgs(distinct.get(0), names, folder));
+        }
+        return BenchComparison.run(launcher::runBenchmarks, distinct, folder,
+                b -> runArgs(b, names, folder.resolve(b.name())), format == OutputFormat.csv ? "csv" : "table",
+                spec.commandLine().getErr());
+    }
 
+    private List<String> runArgs(Backend backend, List<String> names, Path folder) {
         List<String> args = new ArrayList<>(List.of("run", "--backend", backend.name(), "--impl", impl.id(),
                 "--format", format.name(),
                 "--out", folder.toString(), "--command", commandLine(names)));
@@ -89,7 +107,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (layers) {
             args.add("--layers");
         }
-        return launcher.runBenchmarks(backend, args);
+        return args;
     }
 
     /** Every name or glob resolved through the registry now, so a typo fails in one line before anything starts. */
@@ -104,7 +122,8 @@ public final class BenchCommand implements Callable<Integer> {
     private String commandLine(List<String> names) {
         StringBuilder cmd = new StringBuilder("./zoobench bench");
         names.forEach(n -> cmd.append(' ').append(n));
-        cmd.append(" --backend ").append(backend).append(" --impl ").append(impl.id());
+        cmd.append(" --backend ").append(backends.stream().map(Backend::name).collect(Collectors.joining(",")))
+                .append(" --impl ").append(impl.id());
         if (batches != null) {
             cmd.append(" --batch ").append(batches.stream().map(String::valueOf).collect(Collectors.joining(",")));
         }

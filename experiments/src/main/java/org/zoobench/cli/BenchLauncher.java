@@ -1,20 +1,25 @@
 package org.zoobench.cli;
 
 import org.zoobench.zoo.UserInputException;
+import org.zoobench.zoo.device.GpuFacts;
+import org.zoobench.zoo.device.GpuPreflight;
+import org.zoobench.zoo.device.GpuProbe;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.TimeUnit;
+import java.util.OptionalInt;
 
 /**
  * Starts the benchmark JVM ({@code org.zoobench.benchmarks.BenchMain}) on the benchmarks module's classpath for one
- * ND4J backend. The CLI has no compile-time dependency on the benchmarks: each backend is a different set of native
- * jars, so each gets its own classpath file, written by Maven with that backend's profile.
+ * ND4J backend, or this CLI again on another backend's classpath (train, run and gpu-check on CUDA). The CLI has no
+ * compile-time dependency on the benchmarks: each backend is a different set of native jars, so each gets its own
+ * classpath file, written by Maven with that backend's profile.
  */
 final class BenchLauncher {
 
@@ -45,35 +50,67 @@ final class BenchLauncher {
         return root;
     }
 
-    /** Fails with one line, before anything is built or started, when the backend cannot run on this machine. */
-    static void checkBackendUsable(Backend backend) {
-        if (backend == Backend.cuda && !gpuPresent()) {
-            throw new UserInputException("--backend cuda needs an NVIDIA GPU and its driver, and this machine has "
-                    + "none (no /dev/nvidia0, nvidia-smi finds no GPU); use --backend cpu or --backend avx2");
+    /** The backend whose jars this JVM runs on: the launcher starts the CLI on cpu, a relaunch says which. */
+    static final String RUNNING_BACKEND = "zoobench.backend";
+
+    static Backend runningBackend() {
+        return Backend.valueOf(System.getProperty(RUNNING_BACKEND, Backend.cpu.name()));
+    }
+
+    /**
+     * Fails with one line, before anything is built or started, when the backend cannot run on this machine: for
+     * cuda, the driver and devices as this machine reports them without loading CUDA ({@link GpuProbe#driver()}).
+     *
+     * @param demand GPU memory the work needs, or null
+     */
+    static void checkBackendUsable(Backend backend, GpuFacts.Demand demand) {
+        if (backend == Backend.cuda) {
+            GpuPreflight.Verdict verdict = GpuProbe.check(demand, false).verdict();
+            if (!verdict.ok()) {
+                throw new UserInputException(verdict.message());
+            }
         }
     }
 
-    static boolean gpuPresent() {
-        if (Files.exists(Path.of("/dev/nvidia0"))) {
-            return true;
+    /**
+     * For train, run and gpu-check: when this JVM is not on the backend asked for, checks it can run here and runs
+     * the same command line again on that backend's classpath; its exit code, or empty to go on in this JVM.
+     * On the CUDA classpath it loads the backend and checks the GPU, printing what it found to {@code err}.
+     */
+    OptionalInt onBackend(Backend backend, GpuFacts.Demand demand, List<String> originalArgs, PrintWriter err) {
+        if (backend != runningBackend()) {
+            checkBackendUsable(backend, demand);
+            return OptionalInt.of(runCli(backend, originalArgs));
         }
-        try {
-            Process smi = new ProcessBuilder("nvidia-smi", "-L").redirectErrorStream(true).start();
-            String out = new String(smi.getInputStream().readAllBytes());
-            return smi.waitFor(20, TimeUnit.SECONDS) && smi.exitValue() == 0
-                    && out.toUpperCase(Locale.ROOT).contains("GPU");
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+        if (backend == Backend.cuda) {
+            GpuProbe.Checked gpu = GpuProbe.check(demand, true);
+            if (!gpu.verdict().ok()) {
+                throw new UserInputException(gpu.verdict().message());
+            }
+            err.print(GpuPreflight.report(gpu.facts()));
+            err.flush();
         }
+        return OptionalInt.empty();
     }
 
-    /** The benchmark classpath for a backend, building it with that backend's Maven profile the first time. */
-    String classpath(Backend backend) {
-        Path classes = root.resolve("benchmarks/target/classes");
-        Path list = root.resolve("benchmarks/target/classpath-" + backend.name() + ".txt");
+    /** This CLI with these arguments in a JVM on the backend's classpath (same JVM options), output passed through. */
+    int runCli(Backend backend, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.add("-D" + RUNNING_BACKEND + "=" + backend.name());
+        command.add("-cp");
+        command.add(classpath("experiments", backend));
+        command.add(ZooBenchCli.class.getName());
+        command.addAll(args);
+        // in the user's directory, where the command's relative paths (--results, --data-dir) point
+        return run(command, true, Path.of("").toAbsolutePath());
+    }
+
+    /** A module's classpath for a backend, building it with that backend's Maven profile the first time. */
+    String classpath(String module, Backend backend) {
+        Path classes = root.resolve(module + "/target/classes");
+        Path list = root.resolve(module + "/target/classpath-" + backend.name() + ".txt");
         if (!Files.isRegularFile(list) || !Files.isDirectory(classes)) {
             build(backend);
         }
@@ -86,12 +123,14 @@ final class BenchLauncher {
 
     private void build(Backend backend) {
         String profile = backend.mavenProfile == null ? "" : " -P" + backend.mavenProfile;
-        String mvn = "mvn -q -B -DskipTests" + profile + " -pl benchmarks -am compile";
-        System.err.println("zoobench: building the benchmarks for the " + backend + " backend (" + mvn + ")...");
+        // Both modules at once: the CLI and the benchmarks each keep a classpath file per backend.
+        String mvn = "mvn -q -B -DskipTests" + profile + " -pl experiments,benchmarks -am compile";
+        System.err.println("zoobench: building for the " + backend + " backend (" + mvn + ")"
+                + (backend == Backend.cuda ? "; the first time it downloads about 2.4 GB of CUDA jars..." : "..."));
         // Maven's stdout goes to stderr so that --format csv/json output stays clean.
-        int exit = run(List.of("bash", "-c", mvn + " 1>&2"), false);
+        int exit = run(List.of("bash", "-c", mvn + " 1>&2"), false, root);
         if (exit != 0) {
-            throw new UserInputException("building the " + backend + " benchmark classpath failed (`" + mvn
+            throw new UserInputException("building the " + backend + " classpath failed (`" + mvn
                     + "` exited " + exit + "; see its output above)");
         }
     }
@@ -105,10 +144,10 @@ final class BenchLauncher {
         // forks, whose output goes to the log files (a later -D of the same property wins).
         command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         command.add("-cp");
-        command.add(classpath(backend));
+        command.add(classpath("benchmarks", backend));
         command.add(MAIN_CLASS);
         command.addAll(args);
-        return run(command, true);
+        return run(command, true, root);
     }
 
     /**
@@ -142,9 +181,9 @@ final class BenchLauncher {
         return 8L << 30;
     }
 
-    private int run(List<String> command, boolean passStdout) {
+    private static int run(List<String> command, boolean passStdout, Path directory) {
         try {
-            ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile())
+            ProcessBuilder pb = new ProcessBuilder(command).directory(directory.toFile())
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .redirectInput(ProcessBuilder.Redirect.INHERIT);
             pb.redirectOutput(passStdout ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.DISCARD);

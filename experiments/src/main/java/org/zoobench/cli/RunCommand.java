@@ -1,5 +1,6 @@
 package org.zoobench.cli;
 
+import org.zoobench.cli.BenchLauncher.Backend;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.SuiteInfo;
 import org.zoobench.experiments.runner.DataProvider;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Parameters;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 
 /** {@code zoobench run SUITE [--quick] [--results DIR]}: run (or resume) a suite and print its table. */
@@ -50,10 +52,21 @@ public final class RunCommand implements Callable<Integer> {
             description = "results directory (default results/SUITE, or results/SUITE-quick)")
     Path results;
 
+    @Option(names = "--backend", defaultValue = "cpu",
+            description = "cpu (ND4J's CPU build with oneDNN), avx2 (its plain AVX2 build) or cuda (CUDA 11.6 + "
+                    + "cuDNN, after `zoobench gpu-check`'s "
+                    + "checks; reruns on the CUDA classpath); default cpu")
+    Backend backend;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Suite suite = Suites.get(suiteName);
+        OptionalInt elsewhere = BenchLauncher.fromLauncherRoot().onBackend(backend, null,
+                spec.root().commandLine().getParseResult().originalArgs(), spec.commandLine().getErr());
+        if (elsewhere.isPresent()) {
+            return elsewhere.getAsInt();
+        }
         SuitePlan plan = suite.plan(quick);
         List<RunSpec> runs = plan.runs().stream()
                 .map(run -> run.withConfig(run.config().withLayers(impl.id()))).toList();

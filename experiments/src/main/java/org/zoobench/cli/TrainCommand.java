@@ -1,5 +1,6 @@
 package org.zoobench.cli;
 
+import org.zoobench.cli.BenchLauncher.Backend;
 import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.ResultsStore;
@@ -14,6 +15,7 @@ import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.UserInputException;
+import org.zoobench.zoo.device.GpuFacts;
 import org.zoobench.zoo.profile.ModelProfile;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -28,6 +30,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 
 /** {@code zoobench train MODEL --dataset NAME ...}: train, evaluate and record one model (one or more seeds). */
@@ -103,11 +106,21 @@ public final class TrainCommand implements Callable<Integer> {
             description = "results directory (default ${DEFAULT-VALUE})")
     Path results;
 
+    @Option(names = "--backend", defaultValue = "cpu",
+            description = "cpu (ND4J's CPU build with oneDNN), avx2 (its plain AVX2 build) or cuda (CUDA 11.6 + "
+                    + "cuDNN, after `zoobench gpu-check`'s "
+                    + "checks; reruns on the CUDA classpath); default cpu")
+    Backend backend;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         checkRanges();
         ModelEntry entry = ModelRegistry.get(model);
+        if (backend != BenchLauncher.runningBackend()) {
+            // the driver's verdict before the data set loads; the batch's memory is checked once the shape is known
+            BenchLauncher.checkBackendUsable(backend, null);
+        }
         DataProvider data = dataDir.provider();
         var loaded = data.dataset(dataset, limit, testLimit);
         InputShape shape = input == null ? loaded.shape() : InputShape.parse(input);
@@ -118,7 +131,13 @@ public final class TrainCommand implements Callable<Integer> {
                 loaded.numClasses(), epochs, batch, Updaters.normalise(updater), lr, firstSeed, limit, testLimit, target,
                 bootstrap, impl.id());
         // Fail on a shape the model cannot take before anything is written.
-        ModelProfile.of(entry, Trainer.modelOptions(base));
+        ModelProfile profile = ModelProfile.of(entry, Trainer.modelOptions(base));
+        OptionalInt elsewhere = BenchLauncher.fromLauncherRoot().onBackend(backend,
+                GpuFacts.Demand.of(profile, batch, true), spec.root().commandLine().getParseResult().originalArgs(),
+                spec.commandLine().getErr());
+        if (elsewhere.isPresent()) {
+            return elsewhere.getAsInt();
+        }
         data.forRun(base).close();
         ResultsStore store = ResultsStore.openForWriting(results);
         List<RunSpec> runs = new ArrayList<>();

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /** PNG figures of a set of results (XChart, rendered headless). Each file is written atomically. */
@@ -105,6 +106,17 @@ public final class Plots {
             chart.addSeries(g.group(), new double[]{params}, new double[]{g.top1Pooled().value()},
                     new double[]{error});
         }
+        save(chart, file);
+    }
+
+    /** Bars of how many times faster one run is than another, one series each (e.g. inference, training). */
+    public static void speedUps(List<String> categories, Map<String, List<Double>> series, String title, Path file) {
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT + 140).title(title)
+                .yAxisTitle("speed-up (x, 1 = same)").build();
+        chart.getStyler().setXAxisLabelRotation(35);
+        chart.getStyler().setYAxisDecimalPattern("0.0");
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        series.forEach((name, values) -> chart.addSeries(name, categories, values));
         save(chart, file);
     }
 

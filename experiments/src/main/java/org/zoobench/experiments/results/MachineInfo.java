@@ -1,12 +1,16 @@
 package org.zoobench.experiments.results;
 
 import org.nd4j.linalg.factory.Nd4j;
+import org.zoobench.zoo.device.ComputeDevice;
 
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
-/** Where a run ran: ND4J backend, device, BLAS vendor, threads, cores, plus ND4J's full environment report. */
+/**
+ * Where a run ran: ND4J backend, device (the GPU's name on CUDA, else the CPU model), BLAS vendor, threads, cores,
+ * plus ND4J's full environment report.
+ */
 public record MachineInfo(String backend, String device, String blasVendor, int blasThreads, int ompThreads,
                           int cores, String os, String java, Map<String, String> environment) {
 
@@ -15,8 +19,7 @@ public record MachineInfo(String backend, String device, String blasVendor, int 
         Map<String, String> all = new TreeMap<>();
         env.forEach((k, v) -> all.put(String.valueOf(k), String.valueOf(v)));
         String backend = all.getOrDefault("backend", Nd4j.getBackend().getClass().getSimpleName());
-        String device = backend.toLowerCase().contains("cuda") ? "GPU" : "CPU";
-        return new MachineInfo(backend, device, all.getOrDefault("blas.vendor", "unknown"),
+        return new MachineInfo(backend, ComputeDevice.current(), all.getOrDefault("blas.vendor", "unknown"),
                 intOf(all.get("blas.threads")), intOf(all.get("omp.threads")),
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"),

@@ -14,6 +14,7 @@ import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.suites.SuiteRunner;
 import org.zoobench.zoo.ModelEntry;
+import org.zoobench.zoo.device.ComputeDevice;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -75,6 +76,7 @@ class TrainerTest {
         assertTrue(r.peakHeapBytes() > 0 && r.peakPhysicalBytes() > 0);
         assertTrue(r.wallTimeSec() >= r.trainTimeSec());
         assertNotNull(r.machine().backend());
+        assertEquals(ComputeDevice.cpuModel(), r.machine().device(), "the CPU trained it");
         assertTrue(r.machine().cores() > 0);
         assertNotNull(r.gitCommit());
         assertEquals(config, r.config());
