@@ -63,8 +63,11 @@ final class ImageFolderDataset {
         if (presplit) {
             trainFiles = images(trainRoot);
             testFiles = images(testRoot);
+            checkNoEmptyClass(trainRoot, trainFiles);
+            checkNoEmptyClass(testRoot, testFiles);
         } else {
             List<Path> all = images(root);
+            checkNoEmptyClass(root, all);
             trainFiles = new ArrayList<>();
             testFiles = new ArrayList<>();
             split(all, options.testFraction(), options.seed(), trainFiles, testFiles);
@@ -72,6 +75,9 @@ final class ImageFolderDataset {
         List<String> classes = classes(root, trainFiles, testFiles);
         trainFiles = subset(trainFiles, options.limit(), options.seed());
         testFiles = subset(testFiles, options.testLimit(), options.seed());
+        // Before any native decoder reads them: see PngCheck.
+        Stream.concat(trainFiles.stream(), testFiles.stream()).filter(PngCheck::isPng)
+                .forEach(ImageFolderDataset::checkPng);
         InputShape shape = options.shape() != null ? options.shape() : shapeOf(trainFiles.get(0));
         if (shape.isSequence()) {
             throw new UserInputException("image-folder reads images; give an image shape CxHxW, not " + shape);
@@ -94,6 +100,40 @@ final class ImageFolderDataset {
                     .toList();
         } catch (IOException e) {
             throw new UserInputException("cannot list image folder " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * A class sub-folder without images would silently make a model with one class fewer; with none at all
+     * {@link #classes} says the folder has no images.
+     */
+    private static void checkNoEmptyClass(Path dir, List<Path> images) {
+        if (images.isEmpty()) {
+            return;
+        }
+        try (Stream<Path> folders = Files.list(dir)) {
+            folders.filter(Files::isDirectory).filter(f -> !f.getFileName().toString().startsWith("."))
+                    .filter(f -> images.stream().noneMatch(p -> p.getParent().equals(f)))
+                    .sorted().findFirst().ifPresent(f -> {
+                        throw new UserInputException("image folder " + dir + ": class folder '" + f.getFileName()
+                                + "' has no images (" + String.join(", ", IMAGE_EXTENSIONS.stream().sorted().toList())
+                                + "); add images to it or remove it");
+                    });
+        } catch (IOException e) {
+            throw new UserInputException("cannot list image folder " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static void checkPng(Path file) {
+        String problem;
+        try {
+            problem = PngCheck.problem(file);
+        } catch (IOException e) {
+            throw new UserInputException("cannot read image " + file + " (" + e.getMessage() + ")");
+        }
+        if (problem != null) {
+            throw new UserInputException("image " + file + " is not a valid PNG: " + problem
+                    + "; replace or remove it");
         }
     }
 
