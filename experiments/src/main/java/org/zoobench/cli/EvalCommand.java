@@ -49,7 +49,14 @@ public final class EvalCommand implements Callable<Integer> {
         }
         RunRecord record = ResultsStore.readRecord(recordFile);
         RunConfig c = record.config();
-        ComputationGraph net = ModelSerializer.restoreComputationGraph(modelFile.toFile(), false);
+        ComputationGraph net;
+        try {
+            net = ModelSerializer.restoreComputationGraph(modelFile.toFile(), false);
+        } catch (IOException | RuntimeException e) {
+            throw new UserInputException("cannot load " + modelFile + ": it is damaged or not a DL4J model ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + "); delete "
+                    + runDir + " and rerun the train or run command that made it to train it again");
+        }
         Evaluation eval;
         try (RunData data = dataDir.provider().forRun(c)) {
             eval = Evaluation.of(net, data.test());

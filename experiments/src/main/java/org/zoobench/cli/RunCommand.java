@@ -1,6 +1,8 @@
 package org.zoobench.cli;
 
+import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.results.ResultsStore;
+import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.SuiteInfo;
 import org.zoobench.experiments.runner.DataProvider;
 import org.zoobench.experiments.suites.Suite;
@@ -8,6 +10,7 @@ import org.zoobench.experiments.suites.SuitePlan;
 import org.zoobench.experiments.suites.SuiteRunner;
 import org.zoobench.experiments.suites.Suites;
 import org.zoobench.zoo.ModelRegistry;
+import org.zoobench.zoo.UserInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -17,6 +20,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code zoobench run SUITE [--quick] [--results DIR]}: run (or resume) a suite and print its table. */
@@ -56,11 +60,17 @@ public final class RunCommand implements Callable<Integer> {
         DataProvider data = dataDir.provider();
         out.println(SuiteRunner.expectedDuration(store, plan.runs(), ModelRegistry::get, data));
         long start = System.nanoTime();
-        new SuiteRunner(store, ModelRegistry::get, data, out).run(plan.runs());
+        List<RunRecord> records = new SuiteRunner(store, ModelRegistry::get, data, out).run(plan.runs());
         out.println();
-        out.print(suite.report(store, store.records()));
+        // With no finished run the suite has nothing to compare; the generic table still marks the diverged runs.
+        boolean noneFinished = records.stream().allMatch(RunRecord::diverged);
+        out.print(noneFinished ? ResultsReport.report(store, records) : suite.report(store, store.records()));
         out.printf("%nSuite time %s. Results: %s (results.csv, results.jsonl, results.md, runs/, plots/)%n",
                 SuiteRunner.duration((System.nanoTime() - start) / 1e9), store.dir());
+        out.flush();
+        if (noneFinished) {
+            throw new UserInputException(ResultsReport.allDiverged(store, records));
+        }
         return 0;
     }
 }
