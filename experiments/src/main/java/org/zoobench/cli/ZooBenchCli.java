@@ -30,7 +30,7 @@ public final class ZooBenchCli {
         // A bad option is a user mistake like any other: one line naming it, not the usage after it.
         cli.setParameterExceptionHandler((ex, args) -> {
             CommandLine failed = ex.getCommandLine();
-            failed.getErr().println("zoobench: " + ex.getMessage() + suggestions(ex) + " (see `"
+            failed.getErr().println("zoobench: " + ex.getMessage().replaceFirst("^Error: ", "") + suggestions(ex) + " (see `"
                     + failed.getCommandSpec().qualifiedName() + " --help`)");
             return USER_ERROR;
         });

@@ -195,9 +195,9 @@ class HostileInputsTest {
 
         CliRun again = train(results, "--seed", "2");
         assertEquals(0, again.exitCode(), again.err());
-        assertTrue(again.out().contains("note: repaired " + jsonl + ": line 1 was not a whole row (cut off by a "
+        assertTrue(again.out().contains("note: repaired " + jsonl + ": line 1 was cut off or garbled (by a "
                 + "crash or a full disk?) and was dropped; 1 row rebuilt from the runs' record.json"), again.out());
-        assertTrue(again.out().contains("note: repaired " + csv + ": line 2 was not a whole row"), again.out());
+        assertTrue(again.out().contains("note: repaired " + csv + ": line 2 was cut off or garbled"), again.out());
         List<String> lines = Files.readAllLines(jsonl);
         assertEquals(2, lines.size());
         assertEquals(rows.strip(), lines.get(0), "the lost row comes back as it was");

@@ -126,8 +126,8 @@ public final class IdxDataset {
      * mistake), and if any is missing, the message says which.
      */
     private Map<String, Path> locateIn(Path dir, Path cache) {
-        String fix = "; put the four IDX files there (" + howToGet + "), or leave out --data-dir to use "
-                + (defaultDir != null ? defaultDir + " or " : "") + "a download into " + cache;
+        String fix = "; put the four IDX files there, or leave out --data-dir to use "
+                + (defaultDir != null ? defaultDir + " or " : "") + "a download into " + cache + " (" + howToGet + ")";
         if (!Files.isDirectory(dir)) {
             String problem = Files.isSymbolicLink(dir) ? "is a symbolic link that leads nowhere (a loop, or its "
                     + "target is gone)" : Files.exists(dir) ? "is not a directory" : "does not exist";

@@ -1,5 +1,6 @@
 package org.zoobench.experiments.data;
 
+import org.bytedeco.leptonica.global.lept;
 import org.datavec.api.io.labels.ParentPathLabelGenerator;
 import org.datavec.api.records.Record;
 import org.datavec.api.split.CollectionInputSplit;
@@ -116,8 +117,7 @@ final class ImageFolderDataset {
                     .filter(f -> images.stream().noneMatch(p -> p.getParent().equals(f)))
                     .sorted().findFirst().ifPresent(f -> {
                         throw new UserInputException("image folder " + dir + ": class folder '" + f.getFileName()
-                                + "' has no images (" + String.join(", ", IMAGE_EXTENSIONS.stream().sorted().toList())
-                                + "); add images to it or remove it");
+                                + "' has no images (" + extensions() + "); add images to it or remove it");
                     });
         } catch (IOException e) {
             throw new UserInputException("cannot list image folder " + dir + ": " + e.getMessage());
@@ -137,6 +137,11 @@ final class ImageFolderDataset {
         }
     }
 
+    private static String extensions() {
+        return String.join(", ", IMAGE_EXTENSIONS.stream().map(e -> e.toLowerCase(Locale.ROOT)).distinct().sorted()
+                .toList());
+    }
+
     private static boolean isImage(Path p) {
         String file = p.getFileName().toString();
         int dot = file.lastIndexOf('.');
@@ -150,7 +155,7 @@ final class ImageFolderDataset {
     private static List<String> classes(Path root, List<Path> trainFiles, List<Path> testFiles) {
         if (trainFiles.isEmpty()) {
             throw new UserInputException("image folder " + root + " has no images: expected " + root
-                    + "/<class>/<image> with one of " + String.join(", ", IMAGE_EXTENSIONS.stream().sorted().toList()));
+                    + "/<class>/<image> with one of " + extensions());
         }
         if (testFiles.isEmpty()) {
             throw new UserInputException("image folder " + root + " has no test images: its test/ part is empty"
@@ -202,6 +207,9 @@ final class ImageFolderDataset {
     }
 
     private static DataSet read(List<Path> files, List<String> classes, InputShape shape) {
+        // Leptonica, DataVec's fallback decoder, prints "Error in pixReadMem ..." to the process's stderr for a file
+        // it cannot decode; the one-line message below says that instead.
+        lept.setMsgSeverity(lept.L_SEVERITY_NONE);
         ImageRecordReader reader = shape.channels() == 3
                 ? new ImageRecordReader(shape.height(), shape.width(), 3, new ParentPathLabelGenerator(),
                 new ColorConversionTransform(COLOR_BGR2RGB))

@@ -165,7 +165,7 @@ public final class ResultsStore {
 
     /**
      * Saves a finished (or diverged) run: predictions and model first, the record last, then its row in the
-     * CSV and JSON-lines files.
+     * CSV and JSON-lines files (by {@link #reconcile()}, which also adds any other saved run's row they lack).
      */
     public void save(RunRecord record, Predictions predictions, AtomicFiles.Writer model) {
         Path run = runDir(record.runId());
@@ -189,7 +189,9 @@ public final class ResultsStore {
      * with their runs' rows rebuilt from record.json. Each repair is reported by {@link #repairs()}.
      */
     public void reconcile() {
-        appendRows(records());
+        List<Map<String, Object>> rows = records().stream().map(ResultRow::of).toList();
+        syncRows(JSONL, rows, false);
+        syncRows(CSV, rows, true);
     }
 
     /** One line per repair made since the last call, for the user. */
@@ -197,12 +199,6 @@ public final class ResultsStore {
         List<String> made = List.copyOf(repairs);
         repairs.clear();
         return made;
-    }
-
-    private void appendRows(List<RunRecord> records) {
-        List<Map<String, Object>> rows = records.stream().map(ResultRow::of).toList();
-        syncRows(JSONL, rows, false);
-        syncRows(CSV, rows, true);
     }
 
     /** Rewrites one rows file atomically, if it lacks any of {@code rows} or has lines that are not whole rows. */
@@ -253,7 +249,7 @@ public final class ResultsStore {
         }
         AtomicFiles.writeString(file, kept.toString());
         if (!badLines.isEmpty()) {
-            repairs.add(String.format(Locale.ROOT, "repaired %s: line%s %s %s not a whole row (cut off by a crash or"
+            repairs.add(String.format(Locale.ROOT, "repaired %s: line%s %s %s cut off or garbled (by a crash or"
                             + " a full disk?) and %s dropped; %d row%s rebuilt from the runs' %s", file,
                     badLines.size() == 1 ? "" : "s", badLines.stream().map(String::valueOf)
                             .collect(Collectors.joining(", ")), badLines.size() == 1 ? "was" : "were",

@@ -140,6 +140,20 @@ class ImageFolderDatasetTest {
                 () -> Datasets.load("image-folder", DataOptions.defaults().withPath(root))),
                 "chunk fails the CRC check (corrupt); replace or remove it");
 
+        // Every CRC right, but the image data is not a zlib stream: libpng would complain about it on stderr.
+        java.io.ByteArrayOutputStream broken = new java.io.ByteArrayOutputStream();
+        broken.write(whole, 0, 33); // signature and IHDR
+        byte[] idat = {0, 0, 0, 6, 'I', 'D', 'A', 'T', 0x78, (byte) 0x9c, -1, -1, -1, -1};
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(idat, 4, 10);
+        broken.write(idat);
+        broken.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        broken.write(whole, whole.length - 12, 12); // IEND
+        Files.write(image, broken.toByteArray());
+        assertOneLine(assertThrows(UserInputException.class,
+                () -> Datasets.load("image-folder", DataOptions.defaults().withPath(root))),
+                "is not a valid PNG: its image data is not a valid zlib stream");
+
         Files.writeString(image, "not a png at all");
         assertOneLine(assertThrows(UserInputException.class,
                 () -> Datasets.load("image-folder", DataOptions.defaults().withPath(root))),
