@@ -1,8 +1,9 @@
 package org.zoobench.benchmarks;
 
+import org.zoobench.zoo.profile.MemoryEstimate;
+
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * What timm's benchmark does when a batch does not fit: try the step once at the requested batch size, and on
@@ -61,18 +62,7 @@ public final class BatchStepDown {
         return new Outcome(requested, 0, List.copyOf(failed), reason);
     }
 
-    /** Out of heap, out of JavaCPP's off-heap budget, or the CUDA allocator's failure, possibly wrapped by DL4J. */
     static boolean isOutOfMemory(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof OutOfMemoryError) {
-                return true;
-            }
-            String message = c.getMessage() == null ? "" : c.getMessage().toLowerCase(Locale.ROOT);
-            if (message.contains("out of memory") || message.contains("cannot allocate")
-                    || message.contains("failed to allocate") || message.contains("memoryallocation")) {
-                return true;
-            }
-        }
-        return false;
+        return MemoryEstimate.isOutOfMemory(t);
     }
 }

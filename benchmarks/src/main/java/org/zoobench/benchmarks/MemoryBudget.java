@@ -1,20 +1,16 @@
 package org.zoobench.benchmarks;
 
 import org.bytedeco.javacpp.Pointer;
-import org.zoobench.zoo.device.GpuFacts;
+import org.zoobench.zoo.profile.MemoryEstimate;
 import org.zoobench.zoo.profile.ModelProfile;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * ND4J's CPU buffers are plain native allocations that no Java limit sees: a batch too large for RAM is not an
- * exception but the kernel's OOM killer, which on a shared machine may pick someone else's process. So on the CPU
- * a batch whose estimated working set exceeds the budget counts as out of memory without being tried (CUDA
- * allocation failures are real exceptions and are caught as they happen).
- * The estimate is {@link GpuFacts.Demand}'s, the same the GPU preflight compares with a device's free memory.
+ * The memory a benchmark may use: a batch whose estimated working set ({@link MemoryEstimate}) exceeds the budget
+ * counts as out of memory without being tried on the CPU, where a batch too large for RAM is not an exception but
+ * the kernel's OOM killer, which on a shared machine may pick someone else's process (CUDA allocation failures
+ * are real exceptions and are caught as they happen).
  */
 public record MemoryBudget(long bytes) {
 
@@ -27,13 +23,13 @@ public record MemoryBudget(long bytes) {
         if (override != null) {
             return new MemoryBudget(Long.parseLong(override));
         }
-        long available = availableBytes();
+        long available = MemoryEstimate.machineAvailableBytes();
         long cap = Pointer.maxPhysicalBytes() > 0 ? Pointer.maxPhysicalBytes() : Long.MAX_VALUE;
         return new MemoryBudget(Math.min(available * 8 / 10, cap));
     }
 
     public static long estimate(ModelProfile profile, int batch, boolean training) {
-        return GpuFacts.Demand.of(profile, batch, training).bytes(batch);
+        return MemoryEstimate.bytes(profile, batch, training);
     }
 
     /** Throws the OutOfMemoryError the step-down expects when the estimate does not fit. */
@@ -43,18 +39,5 @@ public record MemoryBudget(long bytes) {
             throw new OutOfMemoryError(String.format(Locale.ROOT,
                     "estimated working set %.2f GB exceeds the memory budget %.2f GB", need / 1e9, bytes / 1e9));
         }
-    }
-
-    private static long availableBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemAvailable:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // not Linux
-        }
-        return Runtime.getRuntime().maxMemory();
     }
 }

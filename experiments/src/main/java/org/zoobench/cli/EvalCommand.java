@@ -50,9 +50,16 @@ public final class EvalCommand implements Callable<Integer> {
         }
         RunRecord record = ResultsStore.readRecord(recordFile);
         RunConfig c = record.config();
+        ComputationGraph net;
+        try {
+            net = ModelSerializer.restoreComputationGraph(modelFile.toFile(), false);
+        } catch (IOException | RuntimeException e) {
+            throw new UserInputException("cannot load " + modelFile + ": it is damaged or not a DL4J model ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + "); delete "
+                    + runDir + " and rerun the train or run command that made it to train it again");
+        }
         // The saved file is the same for both implementations; evaluate with the one the run trained with.
-        ComputationGraph net = LayerImpl.parse(c.layers())
-                .apply(ModelSerializer.restoreComputationGraph(modelFile.toFile(), false));
+        LayerImpl.parse(c.layers()).apply(net);
         Evaluation eval;
         try (RunData data = dataDir.provider().forRun(c)) {
             eval = Evaluation.of(net, data.test());

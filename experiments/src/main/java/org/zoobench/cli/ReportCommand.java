@@ -2,7 +2,9 @@ package org.zoobench.cli;
 
 import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.results.ResultsStore;
+import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.suites.Suites;
+import org.zoobench.zoo.UserInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -10,6 +12,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code zoobench report DIR}: rebuild the tables and plots of a results directory from its saved runs. */
@@ -28,12 +31,21 @@ public final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         ResultsStore store = ResultsStore.openForReading(dir);
-        var records = store.records();
-        String report = store.suiteInfo()
+        List<RunRecord> records = store.records();
+        if (records.isEmpty()) {
+            throw new UserInputException("'" + dir + "' holds no finished run yet (no runs/*/" + ResultsStore.RECORD
+                    + "); train one there with `zoobench train ... --results " + dir + "` or `zoobench run`");
+        }
+        // With no finished run a suite has nothing to compare; the generic table still marks the diverged runs.
+        boolean noneFinished = records.stream().allMatch(RunRecord::diverged);
+        String report = store.suiteInfo().filter(info -> !noneFinished)
                 .map(info -> Suites.get(info.suite()).report(store, records))
                 .orElseGet(() -> ResultsReport.report(store, records));
         out.print(report);
         out.flush();
+        if (noneFinished) {
+            throw new UserInputException(ResultsReport.allDiverged(store, records));
+        }
         return 0;
     }
 }

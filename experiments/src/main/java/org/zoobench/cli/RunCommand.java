@@ -1,7 +1,9 @@
 package org.zoobench.cli;
 
 import org.zoobench.cli.BenchLauncher.Backend;
+import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.results.ResultsStore;
+import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.SuiteInfo;
 import org.zoobench.experiments.runner.DataProvider;
 import org.zoobench.experiments.runner.RunSpec;
@@ -10,6 +12,7 @@ import org.zoobench.experiments.suites.SuitePlan;
 import org.zoobench.experiments.suites.SuiteRunner;
 import org.zoobench.experiments.suites.Suites;
 import org.zoobench.zoo.ModelRegistry;
+import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.layers.LayerImpl;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -79,11 +82,17 @@ public final class RunCommand implements Callable<Integer> {
         DataProvider data = dataDir.provider();
         out.println(SuiteRunner.expectedDuration(store, runs, ModelRegistry::get, data));
         long start = System.nanoTime();
-        new SuiteRunner(store, ModelRegistry::get, data, out).run(runs);
+        List<RunRecord> records = new SuiteRunner(store, ModelRegistry::get, data, out).run(runs);
         out.println();
-        out.print(suite.report(store, store.records()));
+        // With no finished run the suite has nothing to compare; the generic table still marks the diverged runs.
+        boolean noneFinished = records.stream().allMatch(RunRecord::diverged);
+        out.print(noneFinished ? ResultsReport.report(store, records) : suite.report(store, store.records()));
         out.printf("%nSuite time %s. Results: %s (results.csv, results.jsonl, results.md, runs/, plots/)%n",
                 SuiteRunner.duration((System.nanoTime() - start) / 1e9), store.dir());
+        out.flush();
+        if (noneFinished) {
+            throw new UserInputException(ResultsReport.allDiverged(store, records));
+        }
         return 0;
     }
 }

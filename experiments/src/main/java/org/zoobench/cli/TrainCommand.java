@@ -5,6 +5,7 @@ import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
+import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.runner.DataProvider;
 import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.experiments.runner.Trainer;
@@ -81,16 +82,16 @@ public final class TrainCommand implements Callable<Integer> {
             description = "how images reach --input: bilinear or pad (zero border) (default ${DEFAULT-VALUE})")
     String resize;
 
-    @Option(names = "--limit", defaultValue = "0", paramLabel = "N",
-            description = "train on a fixed seeded subset of N training images (default: all)")
-    int limit;
+    @Option(names = "--limit", paramLabel = "N",
+            description = "train on a fixed seeded subset of N >= 1 training images (default: all)")
+    Integer limit;
 
-    @Option(names = "--test-limit", defaultValue = "0", paramLabel = "N",
-            description = "evaluate on a fixed seeded subset of N test images (default: all)")
-    int testLimit;
+    @Option(names = "--test-limit", paramLabel = "N",
+            description = "evaluate on a fixed seeded subset of N >= 1 test images (default: all)")
+    Integer testLimit;
 
     @Option(names = "--target", defaultValue = "85", paramLabel = "TOP1",
-            description = "test top-1 (%%) whose time-to-reach is recorded (default ${DEFAULT-VALUE})")
+            description = "test top-1 (%%, 0 to 100) whose time-to-reach is recorded (default ${DEFAULT-VALUE})")
     double target;
 
     @Option(names = "--bootstrap", defaultValue = "" + Bootstrap.DEFAULT_SAMPLES, paramLabel = "B",
@@ -122,15 +123,17 @@ public final class TrainCommand implements Callable<Integer> {
             BenchLauncher.checkBackendUsable(backend, null);
         }
         DataProvider data = dataDir.provider();
-        var loaded = data.dataset(dataset, limit, testLimit);
+        var loaded = data.dataset(dataset, orAll(limit), orAll(testLimit));
+        int trainLimit = usedLimit("--limit", limit, loaded.train().numExamples(), "training", out);
+        int usedTestLimit = usedLimit("--test-limit", testLimit, loaded.test().numExamples(), "test", out);
         InputShape shape = input == null ? loaded.shape() : InputShape.parse(input);
         double lr = learningRate == null ? Updaters.defaultLearningRate(updater) : learningRate;
         long firstSeed = seeds.seed == null ? 1 : seeds.seed;
         int count = seeds.count == null ? 1 : seeds.count;
         RunConfig base = new RunConfig(entry.name(), dataset, shape.toString(), resize.toLowerCase(Locale.ROOT),
-                loaded.numClasses(), epochs, batch, Updaters.normalise(updater), lr, firstSeed, limit, testLimit, target,
-                bootstrap, impl.id());
-        // Fail on a shape the model cannot take before anything is written.
+                loaded.numClasses(), epochs, batch, Updaters.normalise(updater), lr, firstSeed, trainLimit,
+                usedTestLimit, target, bootstrap, impl.id());
+        // Fail on a shape the model cannot take, or a batch that cannot fit, before anything is written.
         ModelProfile profile = ModelProfile.of(entry, Trainer.modelOptions(base));
         OptionalInt elsewhere = BenchLauncher.fromLauncherRoot().onBackend(backend,
                 GpuFacts.Demand.of(profile, batch, true), spec.root().commandLine().getParseResult().originalArgs(),
@@ -138,18 +141,40 @@ public final class TrainCommand implements Callable<Integer> {
         if (elsewhere.isPresent()) {
             return elsewhere.getAsInt();
         }
+        Trainer.checkMemory(profile, base, loaded.train().numExamples());
         data.forRun(base).close();
         ResultsStore store = ResultsStore.openForWriting(results);
         List<RunSpec> runs = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             runs.add(RunSpec.single(base.withSeed(firstSeed + i)));
         }
-        new SuiteRunner(store, ModelRegistry::get, data, out).run(runs);
+        List<RunRecord> trained = new SuiteRunner(store, ModelRegistry::get, data, out).run(runs);
         out.println();
         out.println("Results in " + store.dir() + " (all runs there):");
         out.print(ResultsReport.report(store, store.records()));
         out.flush();
+        if (trained.stream().allMatch(RunRecord::diverged)) {
+            throw new UserInputException(ResultsReport.allDiverged(store, trained));
+        }
         return 0;
+    }
+
+    /** A data limit as the data set loader takes it: 0 keeps every example. */
+    private static int orAll(Integer limit) {
+        return limit == null ? 0 : limit;
+    }
+
+    /**
+     * The limit the run records: one above the data's size keeps every example, so the record says how many that
+     * was rather than the number asked for.
+     */
+    private int usedLimit(String option, Integer asked, int available, String part, PrintWriter out) {
+        if (asked == null || asked <= available) {
+            return orAll(asked);
+        }
+        out.printf(Locale.ROOT, "note: %s %d is more than the %,d %s images of %s; using and recording all %,d%n",
+                option, asked, available, part, dataset, available);
+        return available;
     }
 
     private void checkRanges() {
@@ -159,8 +184,17 @@ public final class TrainCommand implements Callable<Integer> {
         if (batch < 1) {
             throw new UserInputException("--batch must be at least 1, got " + batch);
         }
-        if (limit < 0 || testLimit < 0) {
-            throw new UserInputException("--limit and --test-limit must not be negative");
+        if (limit != null && limit < 1) {
+            throw new UserInputException("--limit must be at least 1 (leave it out to train on every image), got "
+                    + limit);
+        }
+        if (testLimit != null && testLimit < 1) {
+            throw new UserInputException("--test-limit must be at least 1 (leave it out to test on every image), got "
+                    + testLimit);
+        }
+        if (!(target >= 0 && target <= 100)) {
+            throw new UserInputException("--target is a top-1 accuracy in percent, from 0 to 100, got "
+                    + target);
         }
         if (seeds.count != null && seeds.count < 1) {
             throw new UserInputException("--seeds must be at least 1, got " + seeds.count);

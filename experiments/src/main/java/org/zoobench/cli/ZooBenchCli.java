@@ -28,15 +28,30 @@ public final class ZooBenchCli {
 
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new ZooBenchCli());
+        // A bad option is a user mistake like any other: one line naming it, not the usage after it.
+        cli.setParameterExceptionHandler((ex, args) -> {
+            CommandLine failed = ex.getCommandLine();
+            failed.getErr().println("zoobench: " + ex.getMessage().replaceFirst("^Error: ", "") + suggestions(ex) + " (see `"
+                    + failed.getCommandSpec().qualifiedName() + " --help`)");
+            return USER_ERROR;
+        });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             UserInputException userError = findUserError(ex);
             if (userError != null) {
-                commandLine.getErr().println("zoobench: " + userError.getMessage());
+                // One line even where a message quotes a library's multi-line one.
+                commandLine.getErr().println("zoobench: " + userError.getMessage().replaceAll("\\s*\\R\\s*", " "));
                 return USER_ERROR;
             }
             throw ex;
         });
         return cli;
+    }
+
+    private static String suggestions(CommandLine.ParameterException ex) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+            return "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?";
+        }
+        return "";
     }
 
     private static UserInputException findUserError(Throwable t) {

@@ -22,8 +22,8 @@ import java.util.zip.ZipException;
 /**
  * A data set stored as the four IDX files of MNIST: {@code train-images-idx3-ubyte}, {@code train-labels-idx1-ubyte},
  * {@code t10k-images-idx3-ubyte}, {@code t10k-labels-idx1-ubyte}, each plain or gzipped ({@code .gz}).
- * Files are looked for in the given directory (or the data set's default one), then in the download cache; if
- * missing there too, they are downloaded (gzipped, MD5-checked) into the cache.
+ * Files are looked for in the given directory, and only there; without one, in the data set's default directory,
+ * then in the download cache; if missing there too, they are downloaded (gzipped, MD5-checked) into the cache.
  */
 public final class IdxDataset {
 
@@ -85,12 +85,14 @@ public final class IdxDataset {
 
     /** The four files, from the first directory that has them all, downloading into the cache if none has. */
     Map<String, Path> locate(DataOptions options) {
-        List<Path> dirs = new ArrayList<>();
-        Path given = options.path() != null ? options.path() : defaultDir;
-        if (given != null) {
-            dirs.add(given);
-        }
         Path cache = options.cacheDir().resolve(name);
+        if (options.path() != null) {
+            return locateIn(options.path(), cache);
+        }
+        List<Path> dirs = new ArrayList<>();
+        if (defaultDir != null) {
+            dirs.add(defaultDir);
+        }
         dirs.add(cache);
         for (Path dir : dirs) {
             Map<String, Path> found = findAll(dir);
@@ -117,6 +119,27 @@ public final class IdxDataset {
                     + ", and downloading them failed (" + e.getMessage() + "); " + fix);
         }
         return findAll(cache);
+    }
+
+    /**
+     * The four files in the directory the user named: only there (a download behind their back would hide the
+     * mistake), and if any is missing, the message says which.
+     */
+    private Map<String, Path> locateIn(Path dir, Path cache) {
+        String fix = "; put the four IDX files there, or leave out --data-dir to use "
+                + (defaultDir != null ? defaultDir + " or " : "") + "a download into " + cache + " (" + howToGet + ")";
+        if (!Files.isDirectory(dir)) {
+            String problem = Files.isSymbolicLink(dir) ? "is a symbolic link that leads nowhere (a loop, or its "
+                    + "target is gone)" : Files.exists(dir) ? "is not a directory" : "does not exist";
+            throw new UserInputException(name + ": --data-dir " + dir + " " + problem + fix);
+        }
+        Map<String, Path> found = findAll(dir);
+        if (found == null) {
+            List<String> missing = FILES.stream().filter(f -> find(dir, f) == null).toList();
+            throw new UserInputException(name + ": --data-dir " + dir + " lacks " + String.join(", ", missing)
+                    + " (plain or .gz)" + fix);
+        }
+        return found;
     }
 
     private static Map<String, Path> findAll(Path dir) {

@@ -1,5 +1,6 @@
 package org.zoobench.experiments.data;
 
+import org.bytedeco.leptonica.global.lept;
 import org.datavec.api.io.labels.ParentPathLabelGenerator;
 import org.datavec.api.records.Record;
 import org.datavec.api.split.CollectionInputSplit;
@@ -63,8 +64,11 @@ final class ImageFolderDataset {
         if (presplit) {
             trainFiles = images(trainRoot);
             testFiles = images(testRoot);
+            checkNoEmptyClass(trainRoot, trainFiles);
+            checkNoEmptyClass(testRoot, testFiles);
         } else {
             List<Path> all = images(root);
+            checkNoEmptyClass(root, all);
             trainFiles = new ArrayList<>();
             testFiles = new ArrayList<>();
             split(all, options.testFraction(), options.seed(), trainFiles, testFiles);
@@ -72,6 +76,9 @@ final class ImageFolderDataset {
         List<String> classes = classes(root, trainFiles, testFiles);
         trainFiles = subset(trainFiles, options.limit(), options.seed());
         testFiles = subset(testFiles, options.testLimit(), options.seed());
+        // Before any native decoder reads them: see PngCheck.
+        Stream.concat(trainFiles.stream(), testFiles.stream()).filter(PngCheck::isPng)
+                .forEach(ImageFolderDataset::checkPng);
         InputShape shape = options.shape() != null ? options.shape() : shapeOf(trainFiles.get(0));
         if (shape.isSequence()) {
             throw new UserInputException("image-folder reads images; give an image shape CxHxW, not " + shape);
@@ -97,6 +104,44 @@ final class ImageFolderDataset {
         }
     }
 
+    /**
+     * A class sub-folder without images would silently make a model with one class fewer; with none at all
+     * {@link #classes} says the folder has no images.
+     */
+    private static void checkNoEmptyClass(Path dir, List<Path> images) {
+        if (images.isEmpty()) {
+            return;
+        }
+        try (Stream<Path> folders = Files.list(dir)) {
+            folders.filter(Files::isDirectory).filter(f -> !f.getFileName().toString().startsWith("."))
+                    .filter(f -> images.stream().noneMatch(p -> p.getParent().equals(f)))
+                    .sorted().findFirst().ifPresent(f -> {
+                        throw new UserInputException("image folder " + dir + ": class folder '" + f.getFileName()
+                                + "' has no images (" + extensions() + "); add images to it or remove it");
+                    });
+        } catch (IOException e) {
+            throw new UserInputException("cannot list image folder " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static void checkPng(Path file) {
+        String problem;
+        try {
+            problem = PngCheck.problem(file);
+        } catch (IOException e) {
+            throw new UserInputException("cannot read image " + file + " (" + e.getMessage() + ")");
+        }
+        if (problem != null) {
+            throw new UserInputException("image " + file + " is not a valid PNG: " + problem
+                    + "; replace or remove it");
+        }
+    }
+
+    private static String extensions() {
+        return String.join(", ", IMAGE_EXTENSIONS.stream().map(e -> e.toLowerCase(Locale.ROOT)).distinct().sorted()
+                .toList());
+    }
+
     private static boolean isImage(Path p) {
         String file = p.getFileName().toString();
         int dot = file.lastIndexOf('.');
@@ -110,7 +155,7 @@ final class ImageFolderDataset {
     private static List<String> classes(Path root, List<Path> trainFiles, List<Path> testFiles) {
         if (trainFiles.isEmpty()) {
             throw new UserInputException("image folder " + root + " has no images: expected " + root
-                    + "/<class>/<image> with one of " + String.join(", ", IMAGE_EXTENSIONS.stream().sorted().toList()));
+                    + "/<class>/<image> with one of " + extensions());
         }
         if (testFiles.isEmpty()) {
             throw new UserInputException("image folder " + root + " has no test images: its test/ part is empty"
@@ -162,6 +207,9 @@ final class ImageFolderDataset {
     }
 
     private static DataSet read(List<Path> files, List<String> classes, InputShape shape) {
+        // Leptonica, DataVec's fallback decoder, prints "Error in pixReadMem ..." to the process's stderr for a file
+        // it cannot decode; the one-line message below says that instead.
+        lept.setMsgSeverity(lept.L_SEVERITY_NONE);
         ImageRecordReader reader = shape.channels() == 3
                 ? new ImageRecordReader(shape.height(), shape.width(), 3, new ParentPathLabelGenerator(),
                 new ColorConversionTransform(COLOR_BGR2RGB))

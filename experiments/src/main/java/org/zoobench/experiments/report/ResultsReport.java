@@ -54,8 +54,8 @@ public final class ResultsReport {
                     g.top1Pooled() == null ? "—" : interval(g.top1Pooled().low(), g.top1Pooled().high()),
                     g.top1Pooled() == null || Double.isNaN(g.top5Mean()) ? "—"
                             : String.format(Locale.ROOT, "%.1f", g.top5Mean()),
-                    String.format(Locale.ROOT, "%.0f", mean(g.runs(), RunRecord::trainSamplesPerSec)),
-                    String.format(Locale.ROOT, "%.0f", mean(g.runs(), RunRecord::inferSamplesPerSec)),
+                    rate(mean(g.runs(), RunRecord::trainSamplesPerSec)),
+                    rate(mean(g.runs(), RunRecord::inferSamplesPerSec)),
                     timeToTarget(g.runs()),
                     String.format(Locale.ROOT, "%d / %d", max(g.runs(), RunRecord::peakHeapBytes) >> 20,
                             max(g.runs(), RunRecord::peakOffHeapBytes) >> 20),
@@ -97,6 +97,9 @@ public final class ResultsReport {
     }
 
     public static void writePlots(ResultsStore store, List<SeedSummary> groups, String titlePrefix) {
+        if (groups.stream().allMatch(g -> g.top1Pooled() == null)) {
+            return; // no run finished: nothing to draw (and XChart cannot draw a bar chart without bars)
+        }
         Path plots = store.dir().resolve(PLOTS);
         Plots.trainingCurves(groups, titlePrefix + "test top-1 per epoch (mean over seeds)", "test top-1 (%)",
                 EpochStats::testAccuracy, plots.resolve("curves_test_top1.png"));
@@ -125,6 +128,17 @@ public final class ResultsReport {
         return Estimate.percent(delta, bootstrap.difference(a.perExampleTop1(), b.perExampleTop1()));
     }
 
+    /**
+     * The one line for runs that all diverged: nothing to compare, but they are recorded and the table marks
+     * them.
+     */
+    public static String allDiverged(ResultsStore store, List<RunRecord> runs) {
+        RunRecord first = runs.get(0);
+        return String.format(Locale.ROOT, "%s diverged (%s seed %d: %s); recorded and marked in %s; try a lower --lr"
+                        + " or another --updater", runs.size() == 1 ? "the run" : "all " + runs.size() + " runs",
+                first.model(), first.seed(), first.statusDetail(), store.dir().resolve(MARKDOWN));
+    }
+
     static String status(SeedSummary g) {
         return g.diverged() == 0 ? "ok" : g.diverged() + " diverged";
     }
@@ -135,6 +149,11 @@ public final class ResultsReport {
 
     static String interval(double low, double high) {
         return String.format(Locale.ROOT, "[%.1f, %.1f]", low, high);
+    }
+
+    /** A throughput; a dash where there is none (a diverged run is never timed on the test set). */
+    static String rate(double samplesPerSec) {
+        return Double.isFinite(samplesPerSec) ? String.format(Locale.ROOT, "%.0f", samplesPerSec) : "—";
     }
 
     static String signed(double v) {

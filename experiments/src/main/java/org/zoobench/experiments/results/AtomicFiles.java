@@ -1,12 +1,15 @@
 package org.zoobench.experiments.results;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes files so that a reader (or a rerun after a kill) sees either the old file or the complete new one,
@@ -29,7 +32,10 @@ public final class AtomicFiles {
         Path temporary = null;
         try {
             Files.createDirectories(dir);
-            temporary = Files.createTempFile(dir, "." + target.getFileName(), TEMP_SUFFIX);
+            // Not Files.createTempFile: its files are private (0600) and the rename would keep that; results are
+            // meant to be shared, so the file gets the mode the process's umask gives any new file.
+            temporary = Files.createFile(dir.resolve("." + target.getFileName() + "."
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX));
             writer.writeTo(temporary);
             try {
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -59,10 +65,12 @@ public final class AtomicFiles {
      */
     public static void append(Path target, String text) {
         write(target, tmp -> {
-            if (Files.exists(target)) {
-                Files.copy(target, tmp, StandardCopyOption.REPLACE_EXISTING);
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.APPEND)) {
+                if (Files.exists(target)) {
+                    Files.copy(target, out); // the bytes only: Files.copy(Path, Path) would copy the mode too
+                }
+                out.write(text.getBytes(StandardCharsets.UTF_8));
             }
-            Files.writeString(tmp, text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
         });
     }
 }

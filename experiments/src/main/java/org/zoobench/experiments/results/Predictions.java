@@ -9,10 +9,11 @@ import java.util.List;
 
 /**
  * A model's answers on the test set, one per example in test-set order: true label, top-1 class and whether
- * the label was among the top 5. Kept beside each run so intervals can be recomputed and runs compared
+ * the label was among the top 5 (a fraction where tied classes straddle rank 5: the chance that a random
+ * tie-break puts the label among them). Kept beside each run so intervals can be recomputed and runs compared
  * example by example without the model.
  */
-public record Predictions(int[] labels, int[] top1, boolean[] top5Hit) {
+public record Predictions(int[] labels, int[] top1, double[] top5Hit) {
 
     private static final String HEADER = "label,top1,top5_hit";
 
@@ -31,7 +32,9 @@ public record Predictions(int[] labels, int[] top1, boolean[] top5Hit) {
     public void save(Path file) {
         StringBuilder text = new StringBuilder(HEADER).append('\n');
         for (int i = 0; i < labels.length; i++) {
-            text.append(labels[i]).append(',').append(top1[i]).append(',').append(top5Hit[i] ? 1 : 0).append('\n');
+            double hit = top5Hit[i];
+            text.append(labels[i]).append(',').append(top1[i]).append(',')
+                    .append(hit == Math.rint(hit) ? String.valueOf((int) hit) : String.valueOf(hit)).append('\n');
         }
         AtomicFiles.writeString(file, text.toString());
     }
@@ -42,12 +45,12 @@ public record Predictions(int[] labels, int[] top1, boolean[] top5Hit) {
             int n = lines.size() - 1;
             int[] labels = new int[n];
             int[] top1 = new int[n];
-            boolean[] top5 = new boolean[n];
+            double[] top5 = new double[n];
             for (int i = 0; i < n; i++) {
                 String[] f = lines.get(i + 1).split(",");
                 labels[i] = Integer.parseInt(f[0]);
                 top1[i] = Integer.parseInt(f[1]);
-                top5[i] = f[2].equals("1");
+                top5[i] = Double.parseDouble(f[2]);
             }
             return new Predictions(labels, top1, top5);
         } catch (IOException e) {

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
 import org.zoobench.zoo.UserInputException;
 
 import java.io.IOException;
@@ -12,13 +14,17 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -46,22 +52,91 @@ public final class ResultsStore {
     private static final ObjectMapper PRETTY = JSON.copy().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path dir;
+    private final List<String> repairs = new ArrayList<>();
 
     private ResultsStore(Path dir) {
         this.dir = dir;
     }
 
-    /** Opens (creating if needed) a directory for writing results; an unwritable one is a one-line user error. */
+    /**
+     * Opens (creating if needed) a directory for writing results; an unwritable one is a one-line user error, and
+     * leaves behind none of the directories it created.
+     */
     public static ResultsStore openForWriting(Path dir) {
+        // Lexically, as the shell reads it: the OS cannot resolve "results/../../x" while results/ does not exist.
+        Path normal = dir.normalize();
+        Path runs = normal.toAbsolutePath().resolve("runs");
+        Path firstCreated = null;
+        for (Path p = runs; p != null && !Files.exists(p); p = p.getParent()) {
+            firstCreated = p;
+        }
         try {
-            Files.createDirectories(dir.resolve("runs"));
-            Path probe = Files.createTempFile(dir, ".probe", AtomicFiles.TEMP_SUFFIX);
+            Files.createDirectories(runs);
+            Path probe = Files.createTempFile(normal, ".probe", AtomicFiles.TEMP_SUFFIX);
             Files.delete(probe);
         } catch (IOException | SecurityException e) {
+            removeEmpty(runs, firstCreated);
             throw new UserInputException("cannot write results to '" + dir + "' (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); choose another with --results DIR");
         }
-        return new ResultsStore(dir);
+        ResultsStore store = new ResultsStore(normal);
+        store.checkWritable(List.of());
+        return store;
+    }
+
+    /** Deletes {@code deepest} and its parents up to {@code top}, as long as they are empty directories. */
+    private static void removeEmpty(Path deepest, Path top) {
+        if (top == null) {
+            return;
+        }
+        for (Path p = deepest; p != null && p.startsWith(top); p = p.getParent()) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                return; // not empty, or not ours to delete
+            }
+        }
+    }
+
+    /**
+     * Fails with one line if anything the given runs (and the report after them) will write cannot be written:
+     * the results directory, runs/, the runs' own directories and every file already in them. Called before
+     * training, so that a run is never trained only to be lost when it is saved. Runs not in the list (finished
+     * ones) are not written and not checked.
+     */
+    public void checkWritable(Collection<String> runIds) {
+        Path runs = dir.resolve("runs");
+        try (Stream<Path> paths = Files.walk(dir)) {
+            Optional<Path> readOnly = paths
+                    .filter(p -> !p.startsWith(runs) || p.equals(runs)
+                            || runIds.contains(runs.relativize(p).getName(0).toString()))
+                    .filter(ResultsStore::isReadOnly)
+                    .findFirst();
+            if (readOnly.isPresent()) {
+                throw new UserInputException("cannot write results to '" + dir + "': " + readOnly.get()
+                        + " is read-only; make it writable (chmod u+w) or choose another directory with --results DIR");
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new UserInputException("cannot check results directory '" + dir + "': " + e.getMessage()
+                    + "; choose another with --results DIR");
+        }
+    }
+
+    /**
+     * Not writable by this process, or with no write permission bit at all: a file someone made read-only on
+     * purpose (chmod a-w) is left alone even by a process that could override that, such as root's.
+     */
+    private static boolean isReadOnly(Path p) {
+        if (!Files.isWritable(p)) {
+            return true;
+        }
+        try {
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(p);
+            return !mode.contains(PosixFilePermission.OWNER_WRITE) && !mode.contains(PosixFilePermission.GROUP_WRITE)
+                    && !mode.contains(PosixFilePermission.OTHERS_WRITE);
+        } catch (UnsupportedOperationException | IOException e) {
+            return false; // no POSIX modes here: isWritable said it all
+        }
     }
 
     /** Opens an existing results directory for reading. */
@@ -90,7 +165,7 @@ public final class ResultsStore {
 
     /**
      * Saves a finished (or diverged) run: predictions and model first, the record last, then its row in the
-     * CSV and JSON-lines files.
+     * CSV and JSON-lines files (by {@link #reconcile()}, which also adds any other saved run's row they lack).
      */
     public void save(RunRecord record, Predictions predictions, AtomicFiles.Writer model) {
         Path run = runDir(record.runId());
@@ -105,66 +180,128 @@ public final class ResultsStore {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        appendRows(List.of(record));
+        reconcile();
     }
 
-    /** Adds to the CSV and JSON-lines files the rows of saved runs they lack (after a kill between the two). */
+    /**
+     * Brings results.csv and results.jsonl in line with the saved runs: adds the rows a kill kept from being
+     * appended, and replaces lines that are not whole rows (cut off by a full disk, or garbled by another tool)
+     * with their runs' rows rebuilt from record.json. Each repair is reported by {@link #repairs()}.
+     */
     public void reconcile() {
-        Set<String> listed = listedRunIds();
-        appendRows(records().stream().filter(r -> !listed.contains(r.runId())).toList());
+        List<Map<String, Object>> rows = records().stream().map(ResultRow::of).toList();
+        syncRows(JSONL, rows, false);
+        syncRows(CSV, rows, true);
     }
 
-    private void appendRows(List<RunRecord> records) {
-        Set<String> listed = listedRunIds();
-        List<RunRecord> missing = records.stream().filter(r -> !listed.contains(r.runId())).toList();
-        if (missing.isEmpty()) {
+    /** One line per repair made since the last call, for the user. */
+    public List<String> repairs() {
+        List<String> made = List.copyOf(repairs);
+        repairs.clear();
+        return made;
+    }
+
+    /** Rewrites one rows file atomically, if it lacks any of {@code rows} or has lines that are not whole rows. */
+    private void syncRows(String name, List<Map<String, Object>> rows, boolean csv) {
+        Path file = dir.resolve(name);
+        String text;
+        try {
+            text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        StringBuilder kept = new StringBuilder();
+        Set<String> listed = new HashSet<>();
+        List<Integer> badLines = new ArrayList<>();
+        String header = csv ? csvLine(ResultRow.COLUMNS) : null;
+        if (csv) {
+            kept.append(header);
+        }
+        int lineNumber = 0;
+        for (int start = 0; start < text.length(); ) {
+            int end = text.indexOf('\n', start);
+            String line = end < 0 ? text.substring(start) : text.substring(start, end + 1);
+            start = end < 0 ? text.length() : end + 1;
+            lineNumber++;
+            if (csv && lineNumber == 1 && line.equals(header)) {
+                continue;
+            }
+            // Every row is written whole with its line break: a line without one was cut off.
+            String runId = line.endsWith("\n") ? (csv ? csvRunId(line) : jsonRunId(line)) : null;
+            if (runId == null) {
+                if (!line.isBlank()) {
+                    badLines.add(lineNumber);
+                }
+            } else {
+                listed.add(runId);
+                kept.append(line);
+            }
+        }
+        int restored = 0;
+        for (Map<String, Object> row : rows) {
+            if (listed.add((String) row.get("run_id"))) {
+                kept.append(csv ? csvLine(row.values()) : jsonLine(row));
+                restored++;
+            }
+        }
+        if (restored == 0 && badLines.isEmpty()) {
             return;
         }
-        StringBuilder csv = new StringBuilder();
-        StringBuilder jsonl = new StringBuilder();
-        try (CSVPrinter printer = new CSVPrinter(csv, CSVFormat.DEFAULT)) {
-            if (!Files.exists(dir.resolve(CSV))) {
-                printRow(printer, ResultRow.COLUMNS);
+        AtomicFiles.writeString(file, kept.toString());
+        if (!badLines.isEmpty()) {
+            repairs.add(String.format(Locale.ROOT, "repaired %s: line%s %s %s cut off or garbled (by a crash or"
+                            + " a full disk?) and %s dropped; %d row%s rebuilt from the runs' %s", file,
+                    badLines.size() == 1 ? "" : "s", badLines.stream().map(String::valueOf)
+                            .collect(Collectors.joining(", ")), badLines.size() == 1 ? "was" : "were",
+                    badLines.size() == 1 ? "was" : "were", restored, restored == 1 ? "" : "s", RECORD));
+        }
+    }
+
+    private static String jsonRunId(String line) {
+        try {
+            String id = JSON.readTree(line).path("run_id").asText("");
+            return id.isEmpty() ? null : id;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String csvRunId(String line) {
+        try (CSVParser parser = CSVParser.parse(line, CSVFormat.DEFAULT)) {
+            List<CSVRecord> parsed = parser.getRecords();
+            if (parsed.size() != 1 || parsed.get(0).size() != ResultRow.COLUMNS.size()) {
+                return null;
             }
-            for (RunRecord r : missing) {
-                Map<String, Object> row = ResultRow.of(r);
-                printRow(printer, row.values());
-                jsonl.append(JSON.writeValueAsString(row)).append('\n');
-            }
+            String id = parsed.get(0).get(ResultRow.COLUMNS.indexOf("run_id"));
+            return id.isEmpty() ? null : id;
+        } catch (IOException | UncheckedIOException e) {
+            return null;
+        }
+    }
+
+    private static String jsonLine(Map<String, Object> row) {
+        try {
+            return JSON.writeValueAsString(row) + "\n";
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        AtomicFiles.append(dir.resolve(JSONL), jsonl.toString());
-        AtomicFiles.append(dir.resolve(CSV), csv.toString());
     }
 
     /**
      * One CSV line, value by value: commons-csv's printRecord needs a newer commons-io than the one DL4J puts on
      * the class path.
      */
-    private static void printRow(CSVPrinter printer, Iterable<?> values) throws IOException {
-        for (Object value : values) {
-            printer.print(value);
-        }
-        printer.println();
-    }
-
-    private Set<String> listedRunIds() {
-        Set<String> ids = new HashSet<>();
-        Path jsonl = dir.resolve(JSONL);
-        if (!Files.exists(jsonl)) {
-            return ids;
-        }
-        try {
-            for (String line : Files.readAllLines(jsonl, StandardCharsets.UTF_8)) {
-                if (!line.isBlank()) {
-                    ids.add(JSON.readTree(line).path("run_id").asText());
-                }
+    private static String csvLine(Iterable<?> values) {
+        StringBuilder line = new StringBuilder();
+        try (CSVPrinter printer = new CSVPrinter(line, CSVFormat.DEFAULT)) {
+            for (Object value : values) {
+                printer.print(value);
             }
+            printer.println();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return ids;
+        return line.toString();
     }
 
     /** Every saved run, oldest first. */

@@ -33,8 +33,19 @@ public final class DataProvider {
     }
 
     public LoadedDataset dataset(String name, int trainLimit, int testLimit) {
-        return loaded.computeIfAbsent(name + "|" + trainLimit + "|" + testLimit,
-                k -> loader.apply(name, baseOptions.withLimit(trainLimit).withTestLimit(testLimit)));
+        LoadedDataset data = loaded.get(key(name, trainLimit, testLimit));
+        if (data == null) {
+            data = loader.apply(name, baseOptions.withLimit(trainLimit).withTestLimit(testLimit));
+            loaded.put(key(name, trainLimit, testLimit), data);
+            // A limit above the data's size keeps it all; a run recording the size it got asks for the same data.
+            loaded.putIfAbsent(key(name, trainLimit == 0 ? 0 : data.train().numExamples(),
+                    testLimit == 0 ? 0 : data.test().numExamples()), data);
+        }
+        return data;
+    }
+
+    private static String key(String name, int trainLimit, int testLimit) {
+        return name + "|" + trainLimit + "|" + testLimit;
     }
 
     /** The batches of one run; close them when the run ends. */

@@ -9,12 +9,16 @@ import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.Estimate;
 import org.zoobench.experiments.results.Predictions;
 
+import java.util.stream.DoubleStream;
+
 /**
  * Inference-mode pass over a data set: mean cross-entropy, top-1 and top-5 answers per prediction, and the
  * inference throughput in examples per second with the first (warm-up) batch excluded (unless it is the only
  * one). A prediction is one example for a classifier, and one (sequence, step) pair for a per-step labeller
  * (output [batch, classes, steps]), where steps masked out by the labels mask are skipped. With at most 5
- * classes top-5 accuracy says nothing (every label is in the top 5): {@link #top5()} is NaN then.
+ * classes top-5 accuracy says nothing (every label is in the top 5): {@link #top5()} is NaN then. Top-1 is the
+ * arg-max (a tie goes to the lowest class index); in top-5, ties count in the proportion a random tie-break gives
+ * ({@link #topKHit}).
  */
 public record Evaluation(double loss, double top1, double top5, Predictions predictions, double samplesPerSec) {
 
@@ -28,13 +32,13 @@ public record Evaluation(double loss, double top1, double top5, Predictions pred
 
     /** Top-5 accuracy in percent with its interval; null where there are at most 5 classes. */
     public Estimate top5Estimate(Bootstrap bootstrap) {
-        return Double.isNaN(top5) ? null : Estimate.percent(top5, bootstrap.accuracy(predictions.top5Hit()));
+        return Double.isNaN(top5) ? null : Estimate.percent(top5, bootstrap.mean(predictions.top5Hit()));
     }
 
     public static Evaluation of(ComputationGraph net, DataSetIterator batches) {
         IntList labels = new IntList();
         IntList top1 = new IntList();
-        IntList top5Hit = new IntList();
+        DoubleStream.Builder top5Hit = DoubleStream.builder();
         double lossSum = 0;
         long timedSamples = 0;
         long timedNanos = 0;
@@ -70,20 +74,17 @@ public record Evaluation(double loss, double top1, double top5, Predictions pred
                 lossSum -= Math.log(Math.max(p[label], MIN_PROBABILITY));
                 labels.add(label);
                 top1.add(argMax(p));
-                top5Hit.add(rankOf(p, label) < TOP_K ? 1 : 0);
+                top5Hit.add(topKHit(p, label, TOP_K));
             }
         }
         int n = labels.size();
         if (n == 0) {
             throw new IllegalStateException("evaluation set is empty");
         }
-        boolean[] top5 = new boolean[n];
+        double[] top5 = top5Hit.build().toArray();
         long hits1 = 0;
-        long hits5 = 0;
         for (int i = 0; i < n; i++) {
-            top5[i] = top5Hit.get(i) == 1;
             hits1 += labels.get(i) == top1.get(i) ? 1 : 0;
-            hits5 += top5[i] ? 1 : 0;
         }
         Predictions predictions = new Predictions(labels.toArray(), top1.toArray(), top5);
         if (timedSamples == 0) { // a single batch: nothing to exclude
@@ -91,7 +92,7 @@ public record Evaluation(double loss, double top1, double top5, Predictions pred
             timedNanos = warmUpNanos;
         }
         double throughput = timedSamples / (timedNanos / 1e9);
-        double top5Accuracy = classes > TOP_K ? (double) hits5 / n : Double.NaN;
+        double top5Accuracy = classes > TOP_K ? DoubleStream.of(top5).sum() / n : Double.NaN;
         return new Evaluation(lossSum / n, (double) hits1 / n, top5Accuracy, predictions, throughput);
     }
 
@@ -143,15 +144,26 @@ public record Evaluation(double loss, double top1, double top5, Predictions pred
         return best;
     }
 
-    /** How many classes score strictly higher than {@code label} (0 = top-1). Ties go in the label's favour. */
-    static int rankOf(float[] p, int label) {
+    /**
+     * Whether {@code label} is among the top {@code k} classes, counting ties fairly: as the chance that a random
+     * tie-break puts it there. The label takes each of the ranks from (classes scoring higher) to (that plus the
+     * classes tied with it) with equal chance. Saturated outputs (many classes at exactly 0) would otherwise put
+     * every label in the top 5. A NaN score is a miss.
+     */
+    static double topKHit(float[] p, int label, int k) {
+        if (Float.isNaN(p[label])) {
+            return 0;
+        }
         int higher = 0;
-        for (float v : p) {
-            if (v > p[label]) {
+        int tied = 0;
+        for (int c = 0; c < p.length; c++) {
+            if (p[c] > p[label]) {
                 higher++;
+            } else if (p[c] == p[label] && c != label) {
+                tied++;
             }
         }
-        return higher;
+        return Math.max(0, Math.min(1, (double) (k - higher) / (tied + 1)));
     }
 
     /** A growable int array, to avoid boxing 10,000s of answers. */

@@ -2,6 +2,7 @@ package org.zoobench.experiments.runner;
 
 import me.tongfei.progressbar.ProgressBar;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.CrashReportingUtil;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -16,14 +17,20 @@ import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
+import org.zoobench.zoo.UserInputException;
+import org.zoobench.zoo.profile.MemoryEstimate;
 import org.zoobench.zoo.layers.Fallbacks;
 import org.zoobench.zoo.layers.LayerImpl;
 import org.zoobench.zoo.profile.ModelProfile;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * Trains one model on one data set with one config, evaluates it, and saves record, predictions and model.
@@ -47,12 +54,58 @@ public final class Trainer {
                 .withImpl(LayerImpl.parse(config.layers()));
     }
 
+    /**
+     * Fails with one line, before anything is allocated, when a training step at the config's batch (the whole
+     * training set at most) would need more memory than this process can get.
+     */
+    public static void checkMemory(ModelProfile profile, RunConfig config, int trainSize) {
+        int batch = Math.min(config.batchSize(), trainSize);
+        long need = MemoryEstimate.bytes(profile, batch, true);
+        long available = MemoryEstimate.availableBytes();
+        if (need > available) {
+            throw new UserInputException(String.format(Locale.ROOT, "batch %,d does not fit in memory: a training "
+                            + "step of %s at batch %,d%s needs about %s and %s is available; %s", config.batchSize(),
+                    config.model(), batch, batch < config.batchSize() ? " (all training images)" : "",
+                    MemoryEstimate.gigabytes(need), MemoryEstimate.gigabytes(available), smallerBatch(profile, batch)));
+        }
+    }
+
+    /** What to do about a batch that does not fit: the largest power of two below it whose estimate fits. */
+    private static String smallerBatch(ModelProfile profile, int batch) {
+        long available = MemoryEstimate.availableBytes();
+        for (int b = Integer.highestOneBit(Math.max(1, batch - 1)); b >= 1; b /= 2) {
+            if (MemoryEstimate.bytes(profile, b, true) <= available) {
+                return "use a smaller --batch, e.g. " + b;
+            }
+        }
+        return "not even batch 1 fits: give the JVM more memory (-Xmx in ZOOBENCH_JAVA_OPTS) or use a smaller model";
+    }
+
+    private static String oneLine(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.lines().findFirst().orElse("").strip();
+    }
+
+    /** Where DL4J's memory report of the failed step is, if it wrote one. */
+    private static String crashDump(Path runDir) {
+        try (Stream<Path> files = Files.list(runDir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("dl4j-memory-crash-dump-")).findFirst()
+                    .map(f -> "; DL4J's memory report: " + f).orElse("");
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     public RunRecord run(RunSpec spec, ModelEntry entry, RunData data, String progressLabel) {
         RunConfig config = spec.config();
         String startedAt = Instant.now().toString();
         long wallStart = System.nanoTime();
         ModelOptions options = modelOptions(config);
         ModelProfile profile = ModelProfile.of(entry, options);
+        checkMemory(profile, config, data.trainSize());
+        // DL4J writes a memory report when a step runs out of memory; by default into the working directory.
+        Path runDir = store.runDir(spec.runId());
+        CrashReportingUtil.crashDumpOutputDirectory(runDir.toFile());
 
         Nd4j.getRandom().setSeed(config.seed());
         ComputationGraph net = entry.build(options);
@@ -113,6 +166,11 @@ public final class Trainer {
                 }
                 Evaluation onTrain = Evaluation.of(net, data.trainSample());
                 Evaluation onTest = Evaluation.of(net, data.test());
+                if (!Double.isFinite(onTest.loss())) {
+                    // The training loss can stay finite (clipped) while the weights have overflowed to NaN.
+                    divergence = String.format(Locale.ROOT, "test loss became %s at epoch %d", onTest.loss(), epoch);
+                    break;
+                }
                 finalTest = onTest; // the last epoch's test pass is the final evaluation
                 memory.sample();
                 epochs.add(new EpochStats(epoch, lossSum / lossCount, onTrain.loss(), 100 * onTrain.top1(),
@@ -121,6 +179,16 @@ public final class Trainer {
                     timeToTarget = trainSeconds;
                 }
             }
+        } catch (RuntimeException | OutOfMemoryError e) {
+            if (!MemoryEstimate.isOutOfMemory(e)) {
+                throw e;
+            }
+            int batch = Math.min(config.batchSize(), data.trainSize());
+            throw new UserInputException(String.format(Locale.ROOT, "%s ran out of memory at batch %,d (%s; the "
+                            + "estimate was %s of %s available)%s; %s", config.model(), batch,
+                    oneLine(e), MemoryEstimate.gigabytes(MemoryEstimate.bytes(profile, batch, true)),
+                    MemoryEstimate.gigabytes(MemoryEstimate.availableBytes()), crashDump(runDir),
+                    smallerBatch(profile, batch)), e);
         } finally {
             Progress.close(bar);
         }

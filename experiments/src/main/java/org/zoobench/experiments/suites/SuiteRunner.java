@@ -33,10 +33,13 @@ public final class SuiteRunner {
     }
 
     public List<RunRecord> run(List<RunSpec> runs) {
+        List<String> toDoIds = runs.stream().map(RunSpec::runId).filter(id -> !store.isFinished(id)).toList();
+        store.checkWritable(toDoIds);
         store.reconcile();
+        printRepairs();
         Trainer trainer = new Trainer(store);
         List<RunRecord> records = new ArrayList<>();
-        long toDo = runs.stream().filter(r -> !store.isFinished(r.runId())).count();
+        long toDo = toDoIds.size();
         if (toDo < runs.size()) {
             log.printf(Locale.ROOT, "resuming: %d of %d runs already finished in %s%n", runs.size() - toDo,
                     runs.size(), store.dir());
@@ -65,10 +68,15 @@ public final class SuiteRunner {
             }
             done++;
             log.println("  " + summary(record));
+            printRepairs();
             log.flush();
             records.add(record);
         }
         return records;
+    }
+
+    private void printRepairs() {
+        store.repairs().forEach(r -> log.println("note: " + r));
     }
 
     /** One line for the user: the calibrated expected duration of the runs not yet finished in the store. */

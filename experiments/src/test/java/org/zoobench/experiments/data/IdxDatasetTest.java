@@ -72,10 +72,27 @@ class IdxDatasetTest {
     void missingFilesSayWhereItLookedAndHowToGetThem() {
         UserInputException e = assertThrows(UserInputException.class,
                 () -> Datasets.load("fashion-mnist", offline(tmp.resolve("nowhere"))));
-        assertOneLine(e, "not found");
-        assertTrue(e.getMessage().contains(tmp.resolve("nowhere").toString()), e.getMessage());
+        assertOneLine(e, "fashion-mnist: --data-dir " + tmp.resolve("nowhere") + " does not exist");
         assertTrue(e.getMessage().contains(tmp.resolve("cache").resolve("fashion-mnist").toString()), e.getMessage());
         assertTrue(e.getMessage().contains("apt-get install dataset-fashion-mnist"), e.getMessage());
+    }
+
+    @Test
+    void oneMissingFileIsNamed() throws IOException {
+        Path dir = IdxFiles.writeSet(tmp.resolve("d"), 30, 5, true);
+        Files.delete(dir.resolve(IdxDataset.TEST_IMAGES + ".gz"));
+        UserInputException e = assertThrows(UserInputException.class,
+                () -> Datasets.load("fashion-mnist", offline(dir).withDownload(true)));
+        assertOneLine(e, "--data-dir " + dir + " lacks " + IdxDataset.TEST_IMAGES + " (plain or .gz); put the four");
+        assertFalse(Files.exists(tmp.resolve("cache")), "no download attempted into the cache");
+    }
+
+    @Test
+    void dataDirThatIsASymlinkLoop() throws IOException {
+        Path loop = tmp.resolve("loop");
+        Files.createSymbolicLink(loop, loop);
+        assertOneLine(assertThrows(UserInputException.class, () -> Datasets.load("mnist", offline(loop))),
+                "--data-dir " + loop + " is a symbolic link that leads nowhere (a loop, or its target is gone)");
     }
 
     @Test

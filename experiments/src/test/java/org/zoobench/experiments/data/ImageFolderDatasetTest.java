@@ -12,6 +12,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -110,6 +111,53 @@ class ImageFolderDatasetTest {
                 () -> Datasets.load("image-folder", DataOptions.defaults().withPath(root)));
         assertOneLine(e, "single class");
         assertTrue(e.getMessage().contains("'cats'"), e.getMessage());
+    }
+
+    @Test
+    void anEmptyClassFolderIsNamedNotDropped() throws IOException {
+        Path root = redAndBlue(tmp.resolve("three"), 4);
+        Files.createDirectories(root.resolve("green"));
+        Files.createDirectories(root.resolve(".thumbnails")); // hidden folders are not classes
+        assertOneLine(assertThrows(UserInputException.class,
+                () -> Datasets.load("image-folder", DataOptions.defaults().withPath(root))),
+                "image folder " + root + ": class folder 'green' has no images (");
+    }
+
+    @Test
+    void damagedPngsAreCaughtBeforeTheNativeDecoderPrintsAnything() throws IOException {
+        Path root = redAndBlue(tmp.resolve("cut"), 4);
+        Path image = root.resolve("red/r1.png");
+        byte[] whole = Files.readAllBytes(image);
+        Files.write(image, Arrays.copyOf(whole, whole.length - 20));
+        assertOneLine(assertThrows(UserInputException.class,
+                () -> Datasets.load("image-folder", DataOptions.defaults().withPath(root))),
+                "image " + image + " is not a valid PNG: its 'IDAT' chunk runs past the end of the file (truncated)");
+
+        byte[] flipped = whole.clone();
+        flipped[whole.length - 20] ^= 0x55;
+        Files.write(image, flipped);
+        assertOneLine(assertThrows(UserInputException.class,
+                () -> Datasets.load("image-folder", DataOptions.defaults().withPath(root))),
+                "chunk fails the CRC check (corrupt); replace or remove it");
+
+        // Every CRC right, but the image data is not a zlib stream: libpng would complain about it on stderr.
+        java.io.ByteArrayOutputStream broken = new java.io.ByteArrayOutputStream();
+        broken.write(whole, 0, 33); // signature and IHDR
+        byte[] idat = {0, 0, 0, 6, 'I', 'D', 'A', 'T', 0x78, (byte) 0x9c, -1, -1, -1, -1};
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(idat, 4, 10);
+        broken.write(idat);
+        broken.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        broken.write(whole, whole.length - 12, 12); // IEND
+        Files.write(image, broken.toByteArray());
+        assertOneLine(assertThrows(UserInputException.class,
+                () -> Datasets.load("image-folder", DataOptions.defaults().withPath(root))),
+                "is not a valid PNG: its image data is not a valid zlib stream");
+
+        Files.writeString(image, "not a png at all");
+        assertOneLine(assertThrows(UserInputException.class,
+                () -> Datasets.load("image-folder", DataOptions.defaults().withPath(root))),
+                "does not start with the PNG signature");
     }
 
     @Test

@@ -12,7 +12,9 @@ import org.zoobench.experiments.data.LoadedDataset;
 import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
+import org.zoobench.zoo.ModelOptions;
 import org.zoobench.zoo.ModelRegistry;
+import org.zoobench.zoo.blocks.Graphs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -93,5 +95,37 @@ class EvaluationTest {
             labels.putScalar(i, i % 10, 1);
         }
         return new DataSet(features, labels);
+    }
+
+    @Test
+    void tiesInTheTop5CountAsARandomTieBreakWouldGiveThem() {
+        float[] saturated = {0, 0, 1, 0, 0, 0, 0, 0, 0, 0}; // softmax driven to one class, the rest exactly 0
+        assertEquals(1.0, Evaluation.topKHit(saturated, 2, 5));
+        assertEquals(4.0 / 9, Evaluation.topKHit(saturated, 7, 5), 1e-12, "4 of the 9 tied ranks are in the top 5");
+        float[] flat = new float[10];
+        assertEquals(0.5, Evaluation.topKHit(flat, 3, 5), 1e-12);
+        float[] distinct = {9, 8, 7, 6, 5, 4, 3, 2, 1, 0};
+        assertEquals(1.0, Evaluation.topKHit(distinct, 4, 5));
+        assertEquals(0.0, Evaluation.topKHit(distinct, 5, 5));
+        float[] nan = {Float.NaN, 1, 0, 0, 0, 0, 0, 0, 0, 0};
+        assertEquals(0.0, Evaluation.topKHit(nan, 0, 5));
+    }
+
+    @Test
+    void saturatedOutputsNoLongerScoreAPerfectTop5() {
+        // A net whose output ignores its input and puts all mass on class 0 (as Adam at lr 1e6 leaves it).
+        var graph = Graphs.start(ModelOptions.of(10, InputShape.image(1, 2, 2)));
+        ComputationGraph net = new ComputationGraph(Graphs.classifier(graph, Graphs.INPUT, 10).build());
+        net.init();
+        net.params().assign(0);
+        net.getLayer(Graphs.OUTPUT).setParam("b", Nd4j.create(new float[]{100, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 1, 10));
+        INDArray features = Nd4j.rand(DataType.FLOAT, 100, 1, 2, 2);
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, 100, 10);
+        for (int i = 0; i < 100; i++) {
+            labels.putScalar(i, i % 10, 1);
+        }
+        Evaluation eval = Evaluation.of(net, new ListDataSetIterator<>(new DataSet(features, labels).asList(), 50));
+        assertEquals(0.1, eval.top1(), 1e-9);
+        assertEquals(0.1 + 0.9 * 4.0 / 9, eval.top5(), 1e-6, "not 100%: the 9 classes at 0 share 4 places");
     }
 }

@@ -4,7 +4,9 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.zoobench.experiments.data.DataOptions;
 import org.zoobench.experiments.data.Datasets;
 import org.zoobench.experiments.data.LoadedDataset;
@@ -14,6 +16,7 @@ import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.suites.SuiteRunner;
 import org.zoobench.zoo.ModelEntry;
+import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.device.ComputeDevice;
 
 import java.io.PrintWriter;
@@ -27,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainerTest {
@@ -124,5 +128,49 @@ class TrainerTest {
         assertEquals(RunRecord.FINISHED, records.get(1).status(), "the suite went on after the divergence");
         String csv = Files.readString(tmp.resolve(ResultsStore.CSV), java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(csv.contains(",diverged,"), csv);
+    }
+
+    @Test
+    void runningOutOfMemoryInAStepIsOneLineNamingTheBatch(@TempDir Path tmp) {
+        RunConfig config = TinyRuns.config("tiny-cnn", 1);
+        ResultsStore store = ResultsStore.openForWriting(tmp);
+        UserInputException e;
+        try (RunData real = TinyRuns.syntheticData().forRun(config)) {
+            RunData starved = new RunData() {
+                public int trainSize() {
+                    return real.trainSize();
+                }
+
+                public int testSize() {
+                    return real.testSize();
+                }
+
+                public DataSetIterator trainBatches() {
+                    return new ListDataSetIterator<>(List.of(), 32) {
+                        @Override
+                        public boolean hasNext() {
+                            throw new OutOfMemoryError("Cannot allocate new FloatPointer(8192): totalBytes = 1G");
+                        }
+                    };
+                }
+
+                public DataSetIterator trainSample() {
+                    return real.trainSample();
+                }
+
+                public DataSetIterator test() {
+                    return real.test();
+                }
+
+                public void close() {
+                }
+            };
+            e = assertThrows(UserInputException.class,
+                    () -> new Trainer(store).run(RunSpec.single(config), TINY, starved, "test"));
+        }
+        assertTrue(e.getMessage().startsWith("tiny-cnn ran out of memory at batch 32 (Cannot allocate new "
+                + "FloatPointer(8192): totalBytes = 1G; the estimate was "), e.getMessage());
+        assertTrue(e.getMessage().contains("use a smaller --batch"), e.getMessage());
+        assertTrue(store.records().isEmpty(), "nothing recorded");
     }
 }

@@ -22,11 +22,11 @@ final class SyntheticRecords {
     static RunRecord save(ResultsStore store, RunSpec spec, int correct, int n, long params) {
         int[] labels = new int[n];
         int[] top1 = new int[n];
-        boolean[] top5 = new boolean[n];
+        double[] top5 = new double[n];
         for (int i = 0; i < n; i++) {
             labels[i] = i % 10;
             top1[i] = i < correct ? labels[i] : (labels[i] + 1) % 10;
-            top5[i] = true;
+            top5[i] = 1;
         }
         double acc = 100.0 * correct / n;
         int saved = store.records().size();

@@ -1,5 +1,6 @@
 package org.zoobench.zoo.device;
 
+import org.zoobench.zoo.profile.MemoryEstimate;
 import org.zoobench.zoo.profile.ModelProfile;
 
 import java.util.List;
@@ -25,17 +26,13 @@ public record GpuFacts(String driverVersion, String libcuda, List<Device> device
     public record Device(int index, String name, long totalBytes, long freeBytes, String computeCapability) {
     }
 
-    /**
-     * The estimated working set of one model at one batch, linear in the batch: every vertex output once for
-     * inference, three times for training (activations, their gradients, workspace slack), plus the parameters once
-     * for inference and four times for training (weights, gradients, Adam's two moments).
-     */
+    /** The estimated working set of one model at one batch ({@link MemoryEstimate}), linear in the batch. */
     public record Demand(String what, int batch, long fixedBytes, long bytesPerExample) {
 
         public static Demand of(ModelProfile profile, int batch, boolean training) {
-            long params = profile.trainableParams() * 4L;
-            return new Demand(profile.model() + (training ? " training" : " inference"), batch,
-                    training ? 4 * params : params, (training ? 3 : 1) * profile.activationBytes());
+            long fixed = MemoryEstimate.bytes(profile, 0, training);
+            return new Demand(profile.model() + (training ? " training" : " inference"), batch, fixed,
+                    MemoryEstimate.bytes(profile, 1, training) - fixed);
         }
 
         public long bytes(int size) {
