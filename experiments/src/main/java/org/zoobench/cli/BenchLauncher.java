@@ -72,10 +72,15 @@ final class BenchLauncher {
 
     /** The benchmark classpath for a backend, building it with that backend's Maven profile the first time. */
     String classpath(Backend backend) {
-        Path classes = root.resolve("benchmarks/target/classes");
-        Path list = root.resolve("benchmarks/target/classpath-" + backend.name() + ".txt");
+        return classpath("benchmarks", backend);
+    }
+
+    /** A module's classpath for a backend (classes plus jars), built with the backend's Maven profile if missing. */
+    private String classpath(String module, Backend backend) {
+        Path classes = root.resolve(module + "/target/classes");
+        Path list = root.resolve(module + "/target/classpath-" + backend.name() + ".txt");
         if (!Files.isRegularFile(list) || !Files.isDirectory(classes)) {
-            build(backend);
+            build(module, backend);
         }
         try {
             return classes + java.io.File.pathSeparator + Files.readString(list).trim();
@@ -84,14 +89,14 @@ final class BenchLauncher {
         }
     }
 
-    private void build(Backend backend) {
+    private void build(String module, Backend backend) {
         String profile = backend.mavenProfile == null ? "" : " -P" + backend.mavenProfile;
-        String mvn = "mvn -q -B -DskipTests" + profile + " -pl benchmarks -am compile";
-        System.err.println("zoobench: building the benchmarks for the " + backend + " backend (" + mvn + ")...");
+        String mvn = "mvn -q -B -DskipTests" + profile + " -pl " + module + " -am compile";
+        System.err.println("zoobench: building the " + module + " for the " + backend + " backend (" + mvn + ")...");
         // Maven's stdout goes to stderr so that --format csv/json output stays clean.
         int exit = run(List.of("bash", "-c", mvn + " 1>&2"), false);
         if (exit != 0) {
-            throw new UserInputException("building the " + backend + " benchmark classpath failed (`" + mvn
+            throw new UserInputException("building the " + backend + " " + module + " classpath failed (`" + mvn
                     + "` exited " + exit + "; see its output above)");
         }
     }
@@ -107,6 +112,22 @@ final class BenchLauncher {
         command.add("-cp");
         command.add(classpath(backend));
         command.add(MAIN_CLASS);
+        command.addAll(args);
+        return run(command, true);
+    }
+
+    /**
+     * Runs the CLI itself with these arguments on the experiments module's classpath for {@code backend} (training
+     * on a GPU: the same code, another ND4J backend's jars), output passed through; its exit code.
+     */
+    int runCli(Backend backend, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(javaOptions());
+        command.add("-Dzoobench.root=" + root);
+        command.add("-cp");
+        command.add(classpath("experiments", backend));
+        command.add(ZooBenchCli.class.getName());
         command.addAll(args);
         return run(command, true);
     }

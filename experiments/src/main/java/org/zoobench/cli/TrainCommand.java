@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 
 /** {@code zoobench train MODEL --dataset NAME ...}: train, evaluate and record one model (one or more seeds). */
@@ -40,6 +41,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Mixin
     DataDirOption dataDir;
+
+    @Mixin
+    BackendOption backend;
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "registered model name (see `zoobench models`)")
     String model;
@@ -74,7 +78,9 @@ public final class TrainCommand implements Callable<Integer> {
     String input;
 
     @Option(names = "--resize", defaultValue = "bilinear", paramLabel = "MODE",
-            description = "how images reach --input: bilinear or pad (zero border) (default ${DEFAULT-VALUE})")
+            description = "how images reach --input: bilinear, pad (zero border), or crop (an image folder's train/ "
+                    + "and val/ streamed from disk: shorter side to 256/224 of --input, default 3x224x224, random "
+                    + "crops and flips for training, centre crops for evaluation) (default ${DEFAULT-VALUE})")
     String resize;
 
     @Option(names = "--limit", defaultValue = "0", paramLabel = "N",
@@ -99,17 +105,31 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OptionalInt relaunched = backend.relaunch(spec);
+        if (relaunched.isPresent()) {
+            return relaunched.getAsInt();
+        }
         PrintWriter out = spec.commandLine().getOut();
         checkRanges();
         ModelEntry entry = ModelRegistry.get(model);
         DataProvider data = dataDir.provider();
-        var loaded = data.dataset(dataset, limit, testLimit);
-        InputShape shape = input == null ? loaded.shape() : InputShape.parse(input);
+        InputShape shape;
+        int classes;
+        if (resize.equalsIgnoreCase(DataProvider.CROP)) {
+            // Crops stream an image folder from disk: it is listed, never loaded whole.
+            DataProvider.requireImageFolder(dataset);
+            classes = data.imageFolder(limit, testLimit).classes().size();
+            shape = input == null ? DataProvider.CROP_INPUT : InputShape.parse(input);
+        } else {
+            var loaded = data.dataset(dataset, limit, testLimit);
+            classes = loaded.numClasses();
+            shape = input == null ? loaded.shape() : InputShape.parse(input);
+        }
         double lr = learningRate == null ? Updaters.defaultLearningRate(updater) : learningRate;
         long firstSeed = seeds.seed == null ? 1 : seeds.seed;
         int count = seeds.count == null ? 1 : seeds.count;
         RunConfig base = new RunConfig(entry.name(), dataset, shape.toString(), resize.toLowerCase(Locale.ROOT),
-                loaded.numClasses(), epochs, batch, Updaters.normalise(updater), lr, firstSeed, limit, testLimit, target,
+                classes, epochs, batch, Updaters.normalise(updater), lr, firstSeed, limit, testLimit, target,
                 bootstrap);
         // Fail on a shape the model cannot take before anything is written.
         ModelProfile.of(entry, Trainer.modelOptions(base));

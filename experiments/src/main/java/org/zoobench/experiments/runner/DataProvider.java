@@ -24,6 +24,8 @@ public final class DataProvider {
      * shorter side to 256/224 of the input, random crops and flips for training, centre crops for evaluation.
      */
     public static final String CROP = "crop";
+    /** The crop the papers train ImageNet nets on. */
+    public static final InputShape CROP_INPUT = InputShape.image(3, 224, 224);
     static final String IMAGE_FOLDER = "image-folder";
 
     private final BiFunction<String, DataOptions, LoadedDataset> loader;
@@ -61,20 +63,29 @@ public final class DataProvider {
                 config.batchSize(), config.seed());
     }
 
-    /** An image folder read from disk per batch, listed once per subset size (see {@link #CROP}). */
+    /** The image folder of a run with resize mode {@link #CROP}. */
     private ImageFolderStream stream(RunConfig config) {
-        if (!config.dataset().equals(IMAGE_FOLDER)) {
-            throw new UserInputException("random crops and flips (resize mode '" + CROP + "') read image folders "
-                    + "only: use --dataset " + IMAGE_FOLDER + ", not " + config.dataset());
-        }
-        ImageFolderStream stream = streams.computeIfAbsent(config.trainLimit() + "|" + config.testLimit(),
-                k -> ImageFolderStream.open(baseOptions.path(), config.trainLimit(), config.testLimit(),
-                        baseOptions.seed()));
+        requireImageFolder(config.dataset());
+        ImageFolderStream stream = imageFolder(config.trainLimit(), config.testLimit());
         if (config.classes() != stream.classes().size()) {
             throw new UserInputException("model built for " + config.classes() + " classes but " + stream.root()
                     + "/train has " + stream.classes().size());
         }
         return stream;
+    }
+
+    /** Crops are taken from image folders only: any other data set is a user mistake. */
+    public static void requireImageFolder(String dataset) {
+        if (!Datasets.get(dataset).name().equals(IMAGE_FOLDER)) {
+            throw new UserInputException("random crops and flips (resize mode '" + CROP + "') read image folders "
+                    + "only: use --dataset " + IMAGE_FOLDER + ", not " + dataset);
+        }
+    }
+
+    /** The image folder under {@code --data-dir} as train/ and val/ read from disk, listed once per subset size. */
+    public ImageFolderStream imageFolder(int trainLimit, int valLimit) {
+        return streams.computeIfAbsent(trainLimit + "|" + valLimit,
+                k -> ImageFolderStream.open(baseOptions.path(), trainLimit, valLimit, baseOptions.seed()));
     }
 
     static DataPipeline.Resize resizeMode(String name) {
