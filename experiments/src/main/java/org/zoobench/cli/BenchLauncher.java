@@ -112,7 +112,7 @@ final class BenchLauncher {
         Path classes = root.resolve(module + "/target/classes");
         Path list = root.resolve(module + "/target/classpath-" + backend.name() + ".txt");
         if (!Files.isRegularFile(list) || !Files.isDirectory(classes)) {
-            build(backend);
+            build(module, backend);
         }
         try {
             return classes + java.io.File.pathSeparator + Files.readString(list).trim();
@@ -121,7 +121,7 @@ final class BenchLauncher {
         }
     }
 
-    private void build(Backend backend) {
+    private void build(String module, Backend backend) {
         String profile = backend.mavenProfile == null ? "" : " -P" + backend.mavenProfile;
         // Both modules at once: the CLI and the benchmarks each keep a classpath file per backend.
         String mvn = "mvn -q -B -DskipTests" + profile + " -pl experiments,benchmarks -am compile";

@@ -2,15 +2,22 @@ package org.zoobench.cli;
 
 import org.zoobench.cli.BenchLauncher.Backend;
 import org.zoobench.experiments.report.ResultsReport;
+import org.zoobench.experiments.data.Datasets;
+import org.zoobench.experiments.data.LoadedDataset;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.SuiteInfo;
 import org.zoobench.experiments.runner.DataProvider;
 import org.zoobench.experiments.runner.RunSpec;
+import org.zoobench.experiments.suites.AlexNetAblationSuite;
 import org.zoobench.experiments.suites.Suite;
+import org.zoobench.experiments.suites.SuiteOptions;
+import org.zoobench.experiments.suites.SuiteOptions.DataChoice;
+import org.zoobench.experiments.suites.SuiteOptions.Scale;
 import org.zoobench.experiments.suites.SuitePlan;
 import org.zoobench.experiments.suites.SuiteRunner;
 import org.zoobench.experiments.suites.Suites;
+import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.layers.LayerImpl;
@@ -27,7 +34,10 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 
-/** {@code zoobench run SUITE [--quick] [--results DIR]}: run (or resume) a suite and print its table. */
+/**
+ * {@code zoobench run SUITE [--quick] [--dataset NAME] [--data-dir DIR] [--scale mini|imagenet] [--results DIR]}:
+ * run (or resume) a suite and print its table.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run an experiment suite (resuming a killed one), then print its table and write results "
                 + "and plots. Suites: alexnet-ablation (the main job), depth (plain vs residual), architectures "
@@ -51,8 +61,26 @@ public final class RunCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE})")
     LayerImpl impl;
 
+    @Option(names = "--dataset", paramLabel = "NAME",
+            description = "the data set to train on instead of the suite's own (fashion-mnist; birnn reads it row by "
+                    + "row beside its future-context task), e.g. cifar10 or image-folder, with --data-dir")
+    String dataset;
+
+    @Option(names = "--scale", defaultValue = "mini", paramLabel = "SCALE",
+            description = "mini (nets sized for small images and a CPU) or imagenet (alexnet-ablation only: the "
+                    + "ImageNet-sized nets and the paper's recipe on --dataset image-folder --data-dir DIR with "
+                    + "DIR/train/<class>/... and DIR/val/<class>/...) (default ${DEFAULT-VALUE})")
+    String scale;
+
+    @Option(names = "--input", paramLabel = "CxHxW",
+            description = "alexnet-ablation only: train the variants at this input instead (default 3x224x224 at "
+                    + "--scale imagenet; the data set's own size, at most 32x32, at --scale mini)")
+    String input;
+
+
     @Option(names = "--results", paramLabel = "DIR",
-            description = "results directory (default results/SUITE, or results/SUITE-quick)")
+            description = "results directory (default results/SUITE, plus -DATASET for another data set, -imagenet "
+                    + "and -quick)")
     Path results;
 
     @Option(names = "--backend", defaultValue = "cpu",
@@ -70,16 +98,21 @@ public final class RunCommand implements Callable<Integer> {
         if (elsewhere.isPresent()) {
             return elsewhere.getAsInt();
         }
-        SuitePlan plan = suite.plan(quick);
+        DataProvider data = dataDir.provider();
+        Scale chosenScale = Scale.parse(scale);
+        DataChoice choice = dataset == null ? suite.defaultData() : choose(dataset, chosenScale, data);
+        SuitePlan plan = suite.plan(new SuiteOptions(quick, chosenScale, choice,
+                input == null ? null : InputShape.parse(input)));
         List<RunSpec> runs = plan.runs().stream()
                 .map(run -> run.withConfig(run.config().withLayers(impl.id()))).toList();
-        Path dir = results != null ? results : Path.of("results", suite.name() + (quick ? "-quick" : ""));
+        Path dir = results != null ? results : Path.of("results", suite.name()
+                + (choice.equals(suite.defaultData()) ? "" : "-" + choice.name())
+                + (chosenScale == Scale.MINI ? "" : "-" + chosenScale) + (quick ? "-quick" : ""));
         ResultsStore store = ResultsStore.openForWriting(dir);
         out.println("== " + suite.name() + (quick ? " (quick)" : "") + ": " + suite.description());
         out.println("Recipe: " + plan.recipe());
         plan.notes().forEach(n -> out.println("Note: " + n));
         store.writeSuiteInfo(new SuiteInfo(suite.name(), quick, plan.recipe()));
-        DataProvider data = dataDir.provider();
         out.println(SuiteRunner.expectedDuration(store, runs, ModelRegistry::get, data));
         long start = System.nanoTime();
         List<RunRecord> records = new SuiteRunner(store, ModelRegistry::get, data, out).run(runs);
@@ -94,5 +127,19 @@ public final class RunCommand implements Callable<Integer> {
             throw new UserInputException(ResultsReport.allDiverged(store, records));
         }
         return 0;
+    }
+
+    /**
+     * A data set's registered name, image shape and classes, read from its first training and test example; at
+     * ImageNet scale an image folder's classes from its train/ and val/ listing (its images are cropped, whatever
+     * their size, so it has no one shape).
+     */
+    static DataChoice choose(String name, Scale scale, DataProvider data) {
+        String registered = Datasets.get(name).name();
+        if (scale == Scale.IMAGENET && registered.equals(AlexNetAblationSuite.IMAGE_FOLDER)) {
+            return new DataChoice(registered, null, data.imageFolder(0, 0).classes().size());
+        }
+        LoadedDataset first = data.dataset(name, 1, 1);
+        return new DataChoice(registered, first.shape(), first.numClasses());
     }
 }

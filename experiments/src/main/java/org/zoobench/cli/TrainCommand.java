@@ -79,7 +79,9 @@ public final class TrainCommand implements Callable<Integer> {
     String input;
 
     @Option(names = "--resize", defaultValue = "bilinear", paramLabel = "MODE",
-            description = "how images reach --input: bilinear or pad (zero border) (default ${DEFAULT-VALUE})")
+            description = "how images reach --input: bilinear, pad (zero border), or crop (an image folder's train/ "
+                    + "and val/ streamed from disk: shorter side to 256/224 of --input, default 3x224x224, random "
+                    + "crops and flips for training, centre crops for evaluation) (default ${DEFAULT-VALUE})")
     String resize;
 
     @Option(names = "--limit", paramLabel = "N",
@@ -123,15 +125,30 @@ public final class TrainCommand implements Callable<Integer> {
             BenchLauncher.checkBackendUsable(backend, null);
         }
         DataProvider data = dataDir.provider();
-        var loaded = data.dataset(dataset, orAll(limit), orAll(testLimit));
-        int trainLimit = usedLimit("--limit", limit, loaded.train().numExamples(), "training", out);
-        int usedTestLimit = usedLimit("--test-limit", testLimit, loaded.test().numExamples(), "test", out);
-        InputShape shape = input == null ? loaded.shape() : InputShape.parse(input);
+        InputShape shape;
+        int classes;
+        int trainLimit = orAll(limit);
+        int usedTestLimit = orAll(testLimit);
+        int trainExamples;
+        if (resize.equalsIgnoreCase(DataProvider.CROP)) {
+            // Crops stream an image folder from disk: it is listed, never loaded whole.
+            DataProvider.requireImageFolder(dataset);
+            classes = data.imageFolder(trainLimit, usedTestLimit).classes().size();
+            shape = input == null ? DataProvider.CROP_INPUT : InputShape.parse(input);
+            trainExamples = Integer.MAX_VALUE; // not counted up front; no cap on the batch
+        } else {
+            var loaded = data.dataset(dataset, trainLimit, usedTestLimit);
+            trainLimit = usedLimit("--limit", limit, loaded.train().numExamples(), "training", out);
+            usedTestLimit = usedLimit("--test-limit", testLimit, loaded.test().numExamples(), "test", out);
+            classes = loaded.numClasses();
+            shape = input == null ? loaded.shape() : InputShape.parse(input);
+            trainExamples = loaded.train().numExamples();
+        }
         double lr = learningRate == null ? Updaters.defaultLearningRate(updater) : learningRate;
         long firstSeed = seeds.seed == null ? 1 : seeds.seed;
         int count = seeds.count == null ? 1 : seeds.count;
         RunConfig base = new RunConfig(entry.name(), dataset, shape.toString(), resize.toLowerCase(Locale.ROOT),
-                loaded.numClasses(), epochs, batch, Updaters.normalise(updater), lr, firstSeed, trainLimit,
+                classes, epochs, batch, Updaters.normalise(updater), lr, firstSeed, trainLimit,
                 usedTestLimit, target, bootstrap, impl.id());
         // Fail on a shape the model cannot take, or a batch that cannot fit, before anything is written.
         ModelProfile profile = ModelProfile.of(entry, Trainer.modelOptions(base));
@@ -141,7 +158,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (elsewhere.isPresent()) {
             return elsewhere.getAsInt();
         }
-        Trainer.checkMemory(profile, base, loaded.train().numExamples());
+        Trainer.checkMemory(profile, base, trainExamples);
         data.forRun(base).close();
         ResultsStore store = ResultsStore.openForWriting(results);
         List<RunSpec> runs = new ArrayList<>();

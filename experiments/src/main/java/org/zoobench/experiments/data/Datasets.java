@@ -38,7 +38,14 @@ public final class Datasets {
                 ImageRows::fashionMnist);
     }
 
+    /** Any image data set's name plus this reads its images as sequences of rows (e.g. {@code mnist-rows}). */
+    public static final String ROWS_SUFFIX = "-rows";
+
     private Datasets() {
+    }
+
+    private static String stem(String rowsName) {
+        return rowsName.substring(0, rowsName.length() - ROWS_SUFFIX.length());
     }
 
     private static void register(String name, String description, Function<DataOptions, LoadedDataset> loader) {
@@ -53,7 +60,13 @@ public final class Datasets {
     }
 
     public static Entry get(String name) {
-        Entry entry = ENTRIES.get(name.trim().toLowerCase());
+        String key = name.trim().toLowerCase();
+        Entry entry = ENTRIES.get(key);
+        if (entry == null && key.endsWith(ROWS_SUFFIX) && ENTRIES.containsKey(stem(key))) {
+            Entry images = ENTRIES.get(stem(key));
+            entry = new Entry(key, images.name() + " read row by row, one image row per step",
+                    o -> ImageRows.asSequences(images.loader().apply(o), key));
+        }
         if (entry == null) {
             throw new UserInputException("unknown dataset '" + name + "'; known datasets: "
                     + String.join(", ", ENTRIES.keySet()));

@@ -35,8 +35,8 @@ import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
 
 /**
  * Any folder tree with one sub-folder of images per class ({@code ROOT/<class>/<image>}), read with DataVec's
- * {@link ImageRecordReader} and {@link ParentPathLabelGenerator}. If ROOT has {@code train/} and {@code test/}
- * sub-folders (each {@code <class>/<image>}), those are the splits; otherwise a seeded, per-class share
+ * {@link ImageRecordReader} and {@link ParentPathLabelGenerator}. If ROOT has {@code train/} and {@code test/} (or
+ * {@code val/}) sub-folders (each {@code <class>/<image>}), those are the splits; otherwise a seeded, per-class share
  * ({@link DataOptions#testFraction()}) is held out for testing. Images are read at {@link DataOptions#shape()},
  * or at the size and colour (grey or RGB) of the first image.
  */
@@ -57,7 +57,8 @@ final class ImageFolderDataset {
             throw new UserInputException("image folder " + root + " does not exist or is not a directory");
         }
         Path trainRoot = root.resolve("train");
-        Path testRoot = root.resolve("test");
+        // ImageNet's layout names the held-out part val/.
+        Path testRoot = Files.isDirectory(root.resolve("test")) ? root.resolve("test") : root.resolve("val");
         boolean presplit = Files.isDirectory(trainRoot) && Files.isDirectory(testRoot);
         List<Path> trainFiles;
         List<Path> testFiles;

@@ -6,8 +6,9 @@ import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.UserInputException;
 
 /**
- * Grey images read as sequences, one image row per step: an HxW image becomes H steps of W features, so a
- * recurrent model scans it top to bottom (the {@code fashion-mnist-rows} data set).
+ * Images read as sequences, one image row per step: a CxHxW image becomes H steps of C*W features (the channels
+ * of a row side by side), so a recurrent model scans it top to bottom (the {@code fashion-mnist-rows} data set,
+ * and {@code NAME-rows} for any image data set NAME).
  */
 public final class ImageRows {
 
@@ -19,21 +20,21 @@ public final class ImageRows {
         return asSequences(IdxDataset.FASHION_MNIST.load(options), "fashion-mnist-rows");
     }
 
-    /** The same examples, labels and classes, with features [n, 1, H, W] turned into [n, W, H]. */
+    /** The same examples, labels and classes, with features [n, C, H, W] turned into [n, C*W, H]. */
     public static LoadedDataset asSequences(LoadedDataset images, String name) {
         InputShape shape = images.shape();
-        if (shape.isSequence() || shape.channels() != 1) {
-            throw new UserInputException("only single-channel images can be read row by row; " + images.name()
-                    + " has shape " + shape);
+        if (shape.isSequence()) {
+            throw new UserInputException(images.name() + " already holds sequences (" + shape + "); only images can "
+                    + "be read row by row");
         }
         return new LoadedDataset(name, rows(images.train()), rows(images.test()),
-                InputShape.sequence(shape.width(), shape.height()), images.classNames());
+                InputShape.sequence(shape.channels() * shape.width(), shape.height()), images.classNames());
     }
 
     private static DataSet rows(DataSet images) {
         INDArray f = images.getFeatures();
-        // [n, 1, H, W] -> [n, H, W] -> [n, W, H]: feature w of step h is pixel (h, w).
-        INDArray sequences = f.reshape('c', f.size(0), f.size(2), f.size(3)).permute(0, 2, 1).dup('c');
+        // [n, C, H, W] -> [n, C, W, H] -> [n, C*W, H]: feature (c, w) of step h is pixel (c, h, w).
+        INDArray sequences = f.permute(0, 1, 3, 2).dup('c').reshape('c', f.size(0), f.size(1) * f.size(3), f.size(2));
         return new DataSet(sequences, images.getLabels());
     }
 }

@@ -26,7 +26,7 @@ public final class PipelineIterator implements DataSetIterator, AutoCloseable {
     private long passStart = -1;
     private long lastCall;
 
-    PipelineIterator(ShuffledBatches batches, int prefetch, AtomicLong producedNanos, int size) {
+    PipelineIterator(DataSetIterator batches, int prefetch, AtomicLong producedNanos, int size) {
         this.source = prefetch > 0 ? new Prefetcher(batches, prefetch) : batches;
         this.producedNanos = producedNanos;
         this.size = size;

@@ -1,5 +1,6 @@
 package org.zoobench.experiments.results;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -20,10 +21,15 @@ import java.util.HexFormat;
  * @param targetAccuracy test top-1 (percent) whose time of first reaching is recorded
  * @param layers      the layer implementation, {@code fast} or {@code stock} (see LayerImpl): the same maths,
  *                    but rounding and speed differ, so it is part of what identifies a run
+ * @param weightDecay L2 weight decay on every layer's weights (0: none)
+ * @param lrPatience  epochs without a better test top-1 after which the learning rate is divided by 10 (0: never)
  */
 public record RunConfig(String model, String dataset, String input, String resize, int classes, int epochs, int batchSize,
                         String updater, double learningRate, long seed, int trainLimit, int testLimit,
-                        double targetAccuracy, int bootstrapSamples, String layers) {
+                        double targetAccuracy, int bootstrapSamples, String layers,
+                        // Left out of the JSON (and so of the run id) when unset: older runs keep their ids.
+                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) double weightDecay,
+                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int lrPatience) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -33,14 +39,22 @@ public record RunConfig(String model, String dataset, String input, String resiz
         }
     }
 
+    /** A run with a constant learning rate and no weight decay. */
+    public RunConfig(String model, String dataset, String input, String resize, int classes, int epochs, int batchSize,
+                     String updater, double learningRate, long seed, int trainLimit, int testLimit,
+                     double targetAccuracy, int bootstrapSamples, String layers) {
+        this(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed, trainLimit,
+                testLimit, targetAccuracy, bootstrapSamples, layers, 0, 0);
+    }
+
     public RunConfig withSeed(long s) {
         return new RunConfig(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, s,
-                trainLimit, testLimit, targetAccuracy, bootstrapSamples, layers);
+                trainLimit, testLimit, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience);
     }
 
     public RunConfig withLayers(String l) {
         return new RunConfig(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed,
-                trainLimit, testLimit, targetAccuracy, bootstrapSamples, l);
+                trainLimit, testLimit, targetAccuracy, bootstrapSamples, l, weightDecay, lrPatience);
     }
 
     /** Directory name of the run: readable prefix plus a hash of the whole config. */

@@ -3,6 +3,7 @@ package org.zoobench.experiments.runner;
 import org.zoobench.experiments.data.DataOptions;
 import org.zoobench.experiments.data.DataPipeline;
 import org.zoobench.experiments.data.Datasets;
+import org.zoobench.experiments.data.ImageFolderStream;
 import org.zoobench.experiments.data.LoadedDataset;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.zoo.InputShape;
@@ -18,9 +19,19 @@ import java.util.function.BiFunction;
  */
 public final class DataProvider {
 
+    /**
+     * The resize mode of ImageNet-style training: {@code --data-dir}'s train/ and val/ folders streamed from disk,
+     * shorter side to 256/224 of the input, random crops and flips for training, centre crops for evaluation.
+     */
+    public static final String CROP = "crop";
+    /** The crop the papers train ImageNet nets on. */
+    public static final InputShape CROP_INPUT = InputShape.image(3, 224, 224);
+    static final String IMAGE_FOLDER = "image-folder";
+
     private final BiFunction<String, DataOptions, LoadedDataset> loader;
     private final DataOptions baseOptions;
     private final Map<String, LoadedDataset> loaded = new HashMap<>();
+    private final Map<String, ImageFolderStream> streams = new HashMap<>();
 
     public DataProvider(BiFunction<String, DataOptions, LoadedDataset> loader, DataOptions baseOptions) {
         this.loader = loader;
@@ -50,6 +61,10 @@ public final class DataProvider {
 
     /** The batches of one run; close them when the run ends. */
     public RunData forRun(RunConfig config) {
+        if (config.resize().equals(CROP)) {
+            return new StreamRunData(stream(config), InputShape.parse(config.input()), config.batchSize(),
+                    config.seed());
+        }
         LoadedDataset dataset = dataset(config.dataset(), config.trainLimit(), config.testLimit());
         if (config.classes() != dataset.numClasses()) {
             throw new UserInputException("model built for " + config.classes() + " classes but "
@@ -59,11 +74,37 @@ public final class DataProvider {
                 config.batchSize(), config.seed());
     }
 
+    /** The image folder of a run with resize mode {@link #CROP}. */
+    private ImageFolderStream stream(RunConfig config) {
+        requireImageFolder(config.dataset());
+        ImageFolderStream stream = imageFolder(config.trainLimit(), config.testLimit());
+        if (config.classes() != stream.classes().size()) {
+            throw new UserInputException("model built for " + config.classes() + " classes but " + stream.root()
+                    + "/train has " + stream.classes().size());
+        }
+        return stream;
+    }
+
+    /** Crops are taken from image folders only: any other data set is a user mistake. */
+    public static void requireImageFolder(String dataset) {
+        if (!Datasets.get(dataset).name().equals(IMAGE_FOLDER)) {
+            throw new UserInputException("random crops and flips (resize mode '" + CROP + "') read image folders "
+                    + "only: use --dataset " + IMAGE_FOLDER + ", not " + dataset);
+        }
+    }
+
+    /** The image folder under {@code --data-dir} as train/ and val/ read from disk, listed once per subset size. */
+    public ImageFolderStream imageFolder(int trainLimit, int valLimit) {
+        return streams.computeIfAbsent(trainLimit + "|" + valLimit,
+                k -> ImageFolderStream.open(baseOptions.path(), trainLimit, valLimit, baseOptions.seed()));
+    }
+
     static DataPipeline.Resize resizeMode(String name) {
         try {
             return DataPipeline.Resize.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new UserInputException("unknown resize mode '" + name + "'; choose bilinear or pad");
+            throw new UserInputException("unknown resize mode '" + name + "'; choose bilinear or pad (or " + CROP
+                    + " for ImageNet-style crops of an image folder)");
         }
     }
 }

@@ -18,8 +18,6 @@ import java.util.List;
  */
 final class PipelineRunData implements RunData {
 
-    /** Training examples evaluated after every epoch for the training loss and accuracy curves. */
-    static final int TRAIN_SAMPLE = 500;
     static final int EVAL_BATCH = 250;
 
     private final PipelineIterator train;

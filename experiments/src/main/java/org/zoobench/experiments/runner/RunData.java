@@ -5,6 +5,9 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 /** The batches one run trains and evaluates on, already shaped and normalised for the model. */
 public interface RunData extends AutoCloseable {
 
+    /** Training examples evaluated after every epoch for the training loss and accuracy curves. */
+    int TRAIN_SAMPLE = 500;
+
     int trainSize();
 
     int testSize();

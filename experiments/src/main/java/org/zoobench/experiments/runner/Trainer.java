@@ -1,12 +1,17 @@
 package org.zoobench.experiments.runner;
 
 import me.tongfei.progressbar.ProgressBar;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.CrashReportingUtil;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.EpochStats;
 import org.zoobench.experiments.results.Estimate;
@@ -96,6 +101,24 @@ public final class Trainer {
         }
     }
 
+    /**
+     * The model of {@code config}, initialised; with weight decay, an L2 term on every layer's weights (not the
+     * biases), which the updater sees inside its momentum as in Krizhevsky et al. (2012).
+     */
+    public static ComputationGraph network(ModelEntry entry, RunConfig config) {
+        ComputationGraphConfiguration conf = entry.configuration(modelOptions(config));
+        if (config.weightDecay() > 0) {
+            for (GraphVertex vertex : conf.getVertices().values()) {
+                if (vertex instanceof LayerVertex layer && layer.getLayerConf().getLayer() instanceof BaseLayer base) {
+                    base.setRegularization(List.of(new L2Regularization(config.weightDecay())));
+                }
+            }
+        }
+        ComputationGraph net = new ComputationGraph(conf);
+        net.init();
+        return net;
+    }
+
     public RunRecord run(RunSpec spec, ModelEntry entry, RunData data, String progressLabel) {
         RunConfig config = spec.config();
         String startedAt = Instant.now().toString();
@@ -108,8 +131,9 @@ public final class Trainer {
         CrashReportingUtil.crashDumpOutputDirectory(runDir.toFile());
 
         Nd4j.getRandom().setSeed(config.seed());
-        ComputationGraph net = entry.build(options);
+        ComputationGraph net = network(entry, config);
         Nd4j.getRandom().setSeed(config.seed());
+        Plateau plateau = new Plateau(config.learningRate(), config.lrPatience());
 
         long fallbacksBefore = Fallbacks.count();
         MemoryMonitor memory = new MemoryMonitor();
@@ -174,7 +198,10 @@ public final class Trainer {
                 finalTest = onTest; // the last epoch's test pass is the final evaluation
                 memory.sample();
                 epochs.add(new EpochStats(epoch, lossSum / lossCount, onTrain.loss(), 100 * onTrain.top1(),
-                        onTest.loss(), 100 * onTest.top1(), trainSeconds));
+                        onTest.loss(), 100 * onTest.top1(), trainSeconds, plateau.rate()));
+                if (plateau.afterEpoch(onTest.top1())) {
+                    net.setLearningRate(plateau.rate());
+                }
                 if (timeToTarget == null && 100 * onTest.top1() >= config.targetAccuracy()) {
                     timeToTarget = trainSeconds;
                 }

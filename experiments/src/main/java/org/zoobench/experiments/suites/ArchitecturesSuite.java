@@ -4,9 +4,14 @@ import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.report.SeedSummary;
 import org.zoobench.experiments.results.AtomicFiles;
 import org.zoobench.experiments.results.Bootstrap;
+import org.zoobench.experiments.results.Estimate;
 import org.zoobench.experiments.results.ResultsStore;
+import org.zoobench.experiments.data.Datasets;
+import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.runner.RunSpec;
+import org.zoobench.experiments.suites.SuiteOptions.DataChoice;
+import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.profile.ModelProfile;
@@ -20,31 +25,55 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The zoo's families side by side on Fashion-MNIST under one budget: the same training and test examples,
- * epochs, batch, updater and seeds for every net. Each net reads the images at the smallest input it takes:
- * LeNet-5 and the mini AlexNet at the native 28x28; the ImageNet nets (GoogLeNet, ResNet-18, DenseNet-121,
- * which infer their first layer from the input) zero-padded to 32x32, the least DenseNet-121's five halvings
- * allow; the BiLSTM reads each image as 28 rows of 28 pixels.
+ * The zoo's families side by side on one data set (Fashion-MNIST unless told otherwise) under one budget: the
+ * same training and test examples, epochs, batch, updater and seeds for every net. Each net reads the images at
+ * the smallest input it takes: LeNet-5 and the mini AlexNet at the data's own size (at most 32x32); the ImageNet
+ * nets (GoogLeNet, ResNet-18, DenseNet-121, which infer their first layer from the input) at 32x32, zero-padded
+ * if smaller, the least DenseNet-121's five halvings allow; the BiLSTM reads each image as a sequence of its rows.
  */
 public final class ArchitecturesSuite implements Suite {
 
     public static final String NAME = "architectures";
-    static final int CLASSES = 10;
 
-    /** One net of the comparison: registry name, data set (images or rows), input and how images reach it. */
-    record Contender(String label, String model, String dataset, String input, String resize) {
-        String group() {
+    /** How a net reads the data set's images. */
+    enum Placement {
+        /** At the data's own size, or 32x32 if larger (the small nets' stems). */
+        OWN_SIZE,
+        /** At 32x32, zero-padded if smaller (the ImageNet nets' smallest workable input). */
+        PADDED_32,
+        /** One image row per step. */
+        ROWS
+    }
+
+    /** One net of the comparison: registry name and how it reads the images. */
+    record Contender(String label, String model, Placement placement) {
+        String group(String input) {
             return String.format(Locale.ROOT, "%s (%s, %s)", label, model, input);
+        }
+
+        /** The run of this net on {@code data} with recipe {@code r} and seed number {@code s}. */
+        RunConfig config(Recipe r, DataChoice data, int s) {
+            InputShape shape = data.shape();
+            return switch (placement) {
+                case OWN_SIZE -> r.config(model, data.name(), AlexNetAblationSuite.miniInput(shape).toString(),
+                        "bilinear", data.classes(), s, Bootstrap.DEFAULT_SAMPLES);
+                case PADDED_32 -> r.config(model, data.name(), InputShape.image(shape.channels(), 32, 32).toString(),
+                        shape.height() <= 32 && shape.width() <= 32 ? "pad" : "bilinear", data.classes(), s,
+                        Bootstrap.DEFAULT_SAMPLES);
+                case ROWS -> r.config(model, data.name() + Datasets.ROWS_SUFFIX,
+                        InputShape.sequence(shape.channels() * shape.width(), shape.height()).toString(), "bilinear",
+                        data.classes(), s, Bootstrap.DEFAULT_SAMPLES);
+            };
         }
     }
 
     static final List<Contender> CONTENDERS = List.of(
-            new Contender("LeNet-5", "lenet5", "fashion-mnist", "1x28x28", "bilinear"),
-            new Contender("AlexNet", "alexnet-mini", "fashion-mnist", "1x28x28", "bilinear"),
-            new Contender("GoogLeNet", "googlenet", "fashion-mnist", "1x32x32", "pad"),
-            new Contender("ResNet-18", "resnet18", "fashion-mnist", "1x32x32", "pad"),
-            new Contender("DenseNet-121", "densenet121", "fashion-mnist", "1x32x32", "pad"),
-            new Contender("BiLSTM", "bilstm-max", "fashion-mnist-rows", "28x28", "bilinear"));
+            new Contender("LeNet-5", "lenet5", Placement.OWN_SIZE),
+            new Contender("AlexNet", "alexnet-mini", Placement.OWN_SIZE),
+            new Contender("GoogLeNet", "googlenet", Placement.PADDED_32),
+            new Contender("ResNet-18", "resnet18", Placement.PADDED_32),
+            new Contender("DenseNet-121", "densenet121", Placement.PADDED_32),
+            new Contender("BiLSTM", "bilstm-max", Placement.ROWS));
 
     static final Recipe FULL = new Recipe(0, 0, 10, 128, 2, "adam", 1e-3, 88);
     /**
@@ -60,46 +89,55 @@ public final class ArchitecturesSuite implements Suite {
 
     @Override
     public String description() {
-        return "LeNet-5, AlexNet, GoogLeNet, ResNet-18, DenseNet-121 and a BiLSTM on Fashion-MNIST, one budget";
+        return "LeNet-5, AlexNet, GoogLeNet, ResNet-18, DenseNet-121 and a BiLSTM on one data set, one budget";
     }
 
     @Override
-    public SuitePlan plan(boolean quick) {
-        Recipe r = quick ? QUICK : FULL;
-        // Params at the published config, for the nets whose default is not the 10-class one trained here.
+    public SuitePlan plan(SuiteOptions options) {
+        options.requireMiniScaleOwnInput(NAME);
+        Recipe r = options.quick() ? QUICK : FULL;
+        DataChoice data = options.data();
+        // Params at the published config, for the nets whose default is not the class count trained here.
         Map<String, Long> publishedParams = new LinkedHashMap<>();
         for (Contender c : CONTENDERS) {
             ModelEntry entry = ModelRegistry.get(c.model());
-            publishedParams.put(c.model(), entry.defaultClasses() == CLASSES ? 0 : publishedParams(entry));
+            publishedParams.put(c.model(), entry.defaultClasses() == data.classes() ? 0 : publishedParams(entry));
         }
         List<RunSpec> runs = new ArrayList<>();
+        Map<Placement, String> inputs = new LinkedHashMap<>();
         for (int s = 0; s < r.seeds(); s++) {
             for (Contender c : CONTENDERS) {
-                runs.add(new RunSpec(NAME, c.group(), r.config(c.model(), c.dataset(), c.input(), c.resize(),
-                        CLASSES, s, Bootstrap.DEFAULT_SAMPLES), publishedParams.get(c.model())));
+                RunConfig config = c.config(r, data, s);
+                inputs.put(c.placement(), config.input() + " (" + config.resize() + ")");
+                runs.add(new RunSpec(NAME, c.group(config.input()), config, publishedParams.get(c.model())));
             }
         }
         List<String> published = publishedParams.entrySet().stream().filter(e -> e.getValue() > 0)
                 .map(e -> String.format(Locale.ROOT, "%s %,d", e.getKey(), e.getValue())).toList();
-        String recipe = String.format(Locale.ROOT, "fashion-mnist, %s; the same examples, epochs, batch, updater "
+        String recipe = String.format(Locale.ROOT, "%s (%d classes), %s; the same examples, epochs, batch, updater "
                 + "and seeds for every net. Images standardised by the training set's mean and std; the BiLSTM "
-                + "reads the same images as 28 rows of 28 pixels in [0, 1] (fashion-mnist-rows)", r.describe());
+                + "reads the same images row by row, pixels in [0, 1] (%s%s)", data.name(), data.classes(),
+                r.describe(), data.name(), Datasets.ROWS_SUFFIX);
         List<String> notes = new ArrayList<>();
-        notes.add("Deviation from the papers: Fashion-MNIST (grey, 10 classes) instead of ImageNet. GoogLeNet, "
-                + "ResNet-18 and DenseNet-121 are the published topologies (ImageNet stems) at a zero-padded 1x32x32 "
-                + "input, where their last stages see 1x1 maps; AlexNet is the registry's alexnet-mini (3x3 stride-1 "
-                + "stem, quarter widths). Parameters at the published 3x224x224, 1000-class config: "
-                + String.join(", ", published) + ".");
-        if (quick) {
+        notes.add(String.format(Locale.ROOT, "Deviation from the papers: %s (%s, %d classes) instead of ImageNet. "
+                        + "GoogLeNet, ResNet-18 and DenseNet-121 are the published topologies (ImageNet stems) at input "
+                        + "%s; LeNet-5 and AlexNet at %s, AlexNet as alexnet-mini (%s); the BiLSTM at %s steps. "
+                        + "Parameters at the published 3x224x224, 1000-class config: %s.", data.name(), data.shape(),
+                data.classes(), inputs.get(Placement.PADDED_32), inputs.get(Placement.OWN_SIZE),
+                ModelRegistry.get("alexnet-mini").description(), inputs.get(Placement.ROWS),
+                published.isEmpty() ? "the same as trained" : String.join(", ", published)));
+        if (options.quick()) {
             notes.add(String.format(Locale.ROOT, "--quick cuts: %s, batch %d instead of %d, target %.0f%% instead "
-                            + "of %.0f%%: a smoke run; the large nets are far from trained after %,d images seen.",
-                    QUICK.cutsFrom(FULL), QUICK.batch(), FULL.batch(), QUICK.target(), FULL.target(),
-                    QUICK.trainLimit() * QUICK.epochs()));
+                            + "of %.0f%%, %,d images seen per net.", QUICK.cutsFrom(FULL), QUICK.batch(), FULL.batch(),
+                    QUICK.target(), FULL.target(), QUICK.trainLimit() * QUICK.epochs()));
         }
         return new SuitePlan(runs, recipe, notes);
     }
 
-    /** The most accurate net, and whether it is clearly ahead: its interval above the runner-up's. */
+    /**
+     * The most accurate net, and whether it is clearly ahead: the paired interval of its lead over the runner-up
+     * (the same test images) above 0. The interval's half-width is the smallest lead these runs could detect.
+     */
     static String ranking(List<SeedSummary> groups) {
         List<SeedSummary> ranked = groups.stream().filter(g -> g.top1Pooled() != null)
                 .sorted(Comparator.comparingDouble((SeedSummary g) -> g.top1Pooled().value()).reversed()).toList();
@@ -108,11 +146,14 @@ public final class ArchitecturesSuite implements Suite {
         }
         SeedSummary best = ranked.get(0);
         SeedSummary next = ranked.get(1);
-        boolean clearly = best.top1Pooled().low() > next.top1Pooled().high();
-        return String.format(Locale.ROOT, "Ranking by top-1: %s. Most accurate: %s, %s ahead of %s (pooled 95%% "
-                        + "intervals %s).%n", ranked.stream().map(g -> g.first().model()).collect(Collectors.joining(" > ")),
-                best.group(), clearly ? "clearly" : "not clearly", next.group(),
-                clearly ? "disjoint" : "overlap");
+        Estimate lead = ResultsReport.pairedDelta(best, next, ResultsReport.pairedBootstrap(
+                groups.stream().flatMap(g -> g.runs().stream()).toList()));
+        boolean clearly = lead.low() > 0;
+        return String.format(Locale.ROOT, "Ranking by top-1: %s. Most accurate: %s, %s ahead of %s (paired Δ %s, "
+                        + "smallest detectable ±%.1f%s).%n",
+                ranked.stream().map(g -> g.first().model()).collect(Collectors.joining(" > ")),
+                best.group(), clearly ? "clearly" : "not clearly", next.group(), lead.formatSigned(), lead.halfWidth(),
+                clearly ? "" : ": no detectable difference");
     }
 
     private static long publishedParams(ModelEntry entry) {
@@ -127,7 +168,8 @@ public final class ArchitecturesSuite implements Suite {
         out.append("params and MACs at the trained input (per example; the BiLSTM's per sequence of 28 steps); "
                 + "img/s counts images (sequences for the BiLSTM).\n");
         out.append(ranking(groups));
-        ResultsReport.writePlots(store, groups, "architectures (Fashion-MNIST, one budget): ");
+        ResultsReport.writePlots(store, groups, records.isEmpty() ? "architectures: "
+                : "architectures (" + records.get(0).config().dataset() + ", one budget): ");
         AtomicFiles.writeString(store.dir().resolve(ResultsReport.MARKDOWN), out.toString());
         return out.toString();
     }

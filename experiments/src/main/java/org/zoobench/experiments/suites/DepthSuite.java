@@ -6,7 +6,10 @@ import org.zoobench.experiments.report.SeedSummary;
 import org.zoobench.experiments.results.AtomicFiles;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
+import org.zoobench.experiments.runner.RunData;
 import org.zoobench.experiments.runner.RunSpec;
+import org.zoobench.experiments.suites.SuiteOptions.DataChoice;
+import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
 
@@ -20,13 +23,14 @@ import java.util.stream.Collectors;
 /**
  * He et al. (2015), section 4.2: plain and residual CIFAR-style nets at 20 and 56 layers. The observation to
  * check: the deeper plain net has the higher training error (degradation), and shortcuts remove it.
- * Fashion-MNIST is zero-padded to 32x32 and kept grey (the nets infer their first layer's input channels).
+ * The data set (Fashion-MNIST unless told otherwise) reaches the nets at 32x32, zero-padded if smaller, in its own
+ * channels (the nets infer their first layer's input channels).
  */
 public final class DepthSuite implements Suite {
 
     public static final String NAME = "depth";
-    static final String DATASET = "fashion-mnist";
-    static final String INPUT = "1x32x32";
+    /** The CIFAR-10 size the nets were designed for. */
+    static final int SIDE = 32;
     static final List<String> MODELS = List.of("plain20", "plain56", "resnet20", "resnet56");
 
     static final int BOOTSTRAP_SAMPLES = 1000;
@@ -42,32 +46,30 @@ public final class DepthSuite implements Suite {
 
     @Override
     public String description() {
-        return "plain vs residual nets at 20 and 56 layers (He et al. 2015, CIFAR-style) on Fashion-MNIST 32x32";
+        return "plain vs residual nets at 20 and 56 layers (He et al. 2015, CIFAR-style) at 32x32";
     }
 
     @Override
-    public SuitePlan plan(boolean quick) {
-        Recipe r = quick ? QUICK : FULL;
+    public SuitePlan plan(SuiteOptions options) {
+        options.requireMiniScaleOwnInput(NAME);
+        Recipe r = options.quick() ? QUICK : FULL;
+        DataChoice data = options.data();
+        InputShape input = InputShape.image(data.shape().channels(), SIDE, SIDE);
+        boolean pad = data.shape().height() <= SIDE && data.shape().width() <= SIDE;
         List<RunSpec> runs = new ArrayList<>();
         for (int s = 0; s < r.seeds(); s++) {
             for (String model : MODELS) {
                 ModelEntry entry = ModelRegistry.get(model);
-                runs.add(new RunSpec(NAME, entry.name(), r.config(entry.name(), DATASET, INPUT, "pad",
-                        entry.defaultClasses(), s, BOOTSTRAP_SAMPLES), 0));
+                runs.add(new RunSpec(NAME, entry.name(), r.config(entry.name(), data.name(), input.toString(),
+                        pad ? "pad" : "bilinear", data.classes(), s, BOOTSTRAP_SAMPLES), 0));
             }
         }
-        String recipe = String.format(Locale.ROOT, "%s zero-padded to %s, %s train / %s test images, %d epochs, "
-                        + "batch %d, %s lr %s, %d seed(s); the same recipe for all four nets", DATASET, INPUT,
-                r.trainLimit() == 0 ? "all" : r.trainLimit(), r.testLimit() == 0 ? "all" : r.testLimit(),
-                r.epochs(), r.batch(), r.updater(), r.lr(), r.seeds());
+        String recipe = String.format(Locale.ROOT, "%s (%d classes) %s to %s, %s; the same recipe for all four nets",
+                data.name(), data.classes(), pad ? "zero-padded" : "resized", input, r.describe());
         List<String> notes = new ArrayList<>();
-        notes.add("Deviation from the paper: Fashion-MNIST (grey, padded) instead of CIFAR-10, Adam instead of SGD "
-                + "with momentum and a step schedule, and far fewer iterations than the paper's 64k.");
-        if (quick) {
-            notes.add(String.format(Locale.ROOT, "--quick cuts: %d training and %d test images, %d instead of %d "
-                            + "epochs, %d instead of %d seeds: a smoke run of the machinery, far too short for the "
-                            + "degradation effect to be expected.", QUICK.trainLimit(), QUICK.testLimit(), QUICK.epochs(),
-                    FULL.epochs(), QUICK.seeds(), FULL.seeds()));
+        notes.add(PaperSetup.HE_CIFAR.note(runs.get(0).config()));
+        if (options.quick()) {
+            notes.add("--quick cuts: " + r.cutsFrom(FULL) + ".");
         }
         return new SuitePlan(runs, recipe, notes);
     }
@@ -84,18 +86,40 @@ public final class DepthSuite implements Suite {
                         .map(m -> String.format(Locale.ROOT, "%s %.1f", m, trainError.get(m)))
                         .collect(Collectors.joining(", "))).append('\n');
         if (trainError.keySet().containsAll(MODELS)) {
-            boolean degradation = trainError.get("plain56") > trainError.get("plain20");
-            boolean shortcutsHelp = trainError.get("resnet56") < trainError.get("plain56");
-            out.append(String.format(Locale.ROOT, "- deeper plain net trains worse (plain56 > plain20): %s%n",
-                    degradation ? "HOLDS" : "does NOT hold"));
-            out.append(String.format(Locale.ROOT, "- shortcuts remove it (resnet56 < plain56): %s%n",
-                    shortcutsHelp ? "HOLDS" : "does NOT hold"));
+            int n = trainingSample(records.get(0));
+            out.append(claim("deeper plain net trains worse (plain56 > plain20)", trainError.get("plain56"),
+                    trainError.get("plain20"), n));
+            out.append(claim("shortcuts remove it (resnet56 < plain56)", trainError.get("plain56"),
+                    trainError.get("resnet56"), n));
         }
-        ResultsReport.writePlots(store, groups, "plain vs residual depth (Fashion-MNIST 32x32): ");
+        ResultsReport.writePlots(store, groups, records.isEmpty() ? "plain vs residual depth: "
+                : String.format(Locale.ROOT, "plain vs residual depth (%s, %s): ", records.get(0).config().dataset(),
+                records.get(0).config().input()));
         Plots.trainingCurves(groups, "training error per epoch (He et al. 2015, Fig. 1 style)", "training error (%)",
                 e -> 100 - e.trainAccuracy(), store.dir().resolve(ResultsReport.PLOTS).resolve("curves_train_error.png"));
         AtomicFiles.writeString(store.dir().resolve(ResultsReport.MARKDOWN), out.toString());
         return out.toString();
+    }
+
+    /** Training examples the curves were measured on. */
+    static int trainingSample(RunRecord r) {
+        int limit = r.config().trainLimit();
+        return limit == 0 ? RunData.TRAIN_SAMPLE : Math.min(limit, RunData.TRAIN_SAMPLE);
+    }
+
+    /**
+     * "higher's training error exceeds lower's", with its power: the smallest difference of two error rates on
+     * {@code n} examples a 95% normal interval tells from none (per-example training answers are not kept, so
+     * the pairing of the shared sample is not used: a conservative figure). Inside it: no detectable effect.
+     */
+    static String claim(String claim, double higher, double lower, int n) {
+        double a = higher / 100;
+        double b = lower / 100;
+        double detectable = 100 * 1.96 * Math.sqrt((a * (1 - a) + b * (1 - b)) / n);
+        double diff = higher - lower;
+        String finding = Math.abs(diff) < detectable ? "no detectable effect" : diff > 0 ? "HOLDS" : "does NOT hold";
+        return String.format(Locale.ROOT, "- %s: %s (Δ training error %+.1f points on %d training images, smallest "
+                + "detectable ±%.1f)%n", claim, finding, diff, n, detectable);
     }
 
     private static double finalTrainingError(SeedSummary g) {

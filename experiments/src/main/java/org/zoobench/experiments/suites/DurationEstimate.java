@@ -26,7 +26,6 @@ final class DurationEstimate {
     private static final int TIMED_STEPS = 2;
     /** Inference costs about 0.4 of a training step per image here (measured on alexnet-mini, batch 64). */
     private static final double FORWARD_SHARE_OF_STEP = 0.4;
-    private static final int TRAIN_SAMPLE = 500;
 
     private DurationEstimate() {
     }
@@ -40,7 +39,7 @@ final class DurationEstimate {
                 double perImage = secondsPerImage.computeIfAbsent(c.model() + "|" + c.batchSize() + "|" + c.input(),
                         k -> calibrate(models.apply(c.model()), c, d));
                 double trainImages = (double) d.trainSize() * c.epochs();
-                double evalImages = (double) (Math.min(d.trainSize(), TRAIN_SAMPLE) + d.testSize()) * c.epochs();
+                double evalImages = (double) (Math.min(d.trainSize(), RunData.TRAIN_SAMPLE) + d.testSize()) * c.epochs();
                 total += perImage * (trainImages + FORWARD_SHARE_OF_STEP * evalImages);
             }
         }
@@ -48,7 +47,7 @@ final class DurationEstimate {
     }
 
     private static double calibrate(ModelEntry entry, RunConfig config, RunData data) {
-        ComputationGraph net = entry.build(Trainer.modelOptions(config));
+        ComputationGraph net = Trainer.network(entry, config);
         DataSetIterator batches = data.trainBatches();
         batches.reset();
         if (!batches.hasNext()) {

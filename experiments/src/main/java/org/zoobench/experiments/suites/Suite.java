@@ -12,8 +12,18 @@ public interface Suite {
 
     String description();
 
-    /** The runs of the full suite, or of the cut-down {@code --quick} version. */
-    SuitePlan plan(boolean quick);
+    /** The data set the suite trains on unless told otherwise. */
+    default SuiteOptions.DataChoice defaultData() {
+        return SuiteOptions.DataChoice.FASHION_MNIST;
+    }
+
+    /** The runs of the full suite, or of the cut-down {@code --quick} version, with these choices. */
+    SuitePlan plan(SuiteOptions options);
+
+    /** The runs on the suite's default data set, at its default scale. */
+    default SuitePlan plan(boolean quick) {
+        return plan(SuiteOptions.of(quick, defaultData()));
+    }
 
     /**
      * The suite's tables (Markdown) and figures (written under the store's directory) from its saved records;

@@ -95,9 +95,9 @@ public final class SuiteRunner {
         if (r.diverged()) {
             return "DIVERGED: " + r.statusDetail() + " (recorded; suite goes on)";
         }
-        return String.format(Locale.ROOT, "top-1 %s  top-5 %s  %.0f img/s train  %.0f s", r.top1().format(),
-                r.top5() == null ? "—" : String.format(Locale.ROOT, "%.1f", r.top5().value()), r.trainSamplesPerSec(),
-                r.wallTimeSec());
+        return String.format(Locale.ROOT, "top-1 %s  top-5 %s  %.0f img/s train  data wait %.0f%%  %.0f s",
+                r.top1().format(), r.top5() == null ? "—" : String.format(Locale.ROOT, "%.1f", r.top5().value()),
+                r.trainSamplesPerSec(), 100 * r.dataLoadingShare(), r.wallTimeSec());
     }
 
     public static String duration(double seconds) {

@@ -1,6 +1,7 @@
 package org.zoobench.experiments.data;
 
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -46,10 +47,36 @@ class ImageRowsTest {
     }
 
     @Test
-    void colourImagesAreRefused() {
-        DataSet set = new DataSet(Nd4j.zeros(1, 3, 2, 2), Nd4j.ones(1, 1));
-        LoadedDataset colour = new LoadedDataset("rgb", set, set, InputShape.image(3, 2, 2), List.of("x"));
-        assertThrows(UserInputException.class, () -> ImageRows.asSequences(colour, "rgb-rows"));
+    void colourRowsPutTheChannelsOfARowSideBySide() {
+        INDArray images = Nd4j.create(DataType.FLOAT, 1, 3, 2, 2);
+        for (int c = 0; c < 3; c++) {
+            for (int h = 0; h < 2; h++) {
+                for (int w = 0; w < 2; w++) {
+                    images.putScalar(new long[]{0, c, h, w}, 100 * c + 10 * h + w);
+                }
+            }
+        }
+        DataSet set = new DataSet(images, Nd4j.ones(1, 1));
+        LoadedDataset rows = ImageRows.asSequences(
+                new LoadedDataset("rgb", set, set, InputShape.image(3, 2, 2), List.of("x")), "rgb-rows");
+        assertEquals(InputShape.sequence(6, 2), rows.shape());
+        INDArray seq = rows.train().getFeatures();
+        for (int c = 0; c < 3; c++) {
+            for (int h = 0; h < 2; h++) {
+                for (int w = 0; w < 2; w++) {
+                    assertEquals(100 * c + 10 * h + w, seq.getFloat(0, c * 2 + w, h), 0f);
+                }
+            }
+        }
+        DataSet seqs = new DataSet(Nd4j.zeros(1, 2, 3), Nd4j.ones(1, 1));
+        LoadedDataset sequences = new LoadedDataset("s", seqs, seqs, InputShape.sequence(2, 3), List.of("x"));
+        assertThrows(UserInputException.class, () -> ImageRows.asSequences(sequences, "s-rows"));
+    }
+
+    @Test
+    void anyImageDataSetCanBeReadAsRows() {
+        assertEquals("cifar10-rows", Datasets.get("cifar10-rows").name());
+        assertThrows(UserInputException.class, () -> Datasets.get("nonsense-rows"));
     }
 
     @Test

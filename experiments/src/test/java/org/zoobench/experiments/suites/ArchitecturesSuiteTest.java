@@ -8,7 +8,9 @@ import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.experiments.runner.Trainer;
+import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelRegistry;
+import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.profile.ModelProfile;
 
 import java.nio.file.Files;
@@ -20,6 +22,7 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ArchitecturesSuiteTest {
@@ -101,5 +104,42 @@ class ArchitecturesSuiteTest {
         }
         String ranking = ArchitecturesSuite.ranking(ResultsReport.summarise(store, store.records(), RunRecord::group));
         assertTrue(ranking.contains("Most accurate: BiLSTM (bilstm-max, 28x28), not clearly ahead"), ranking);
+    }
+
+    @Test
+    void onColourDataEachNetReadsTheImagesItsOwnWayAndTheNoteSaysSo() {
+        SuitePlan plan = suite.plan(SuiteOptions.of(true, new SuiteOptions.DataChoice("cifar10",
+                InputShape.image(3, 32, 32), 10)));
+        Map<String, RunConfig> byModel = plan.runs().stream()
+                .collect(Collectors.toMap(r -> r.config().model(), RunSpec::config));
+        assertEquals(List.of("cifar10", "3x32x32", "bilinear"), List.of(byModel.get("lenet5").dataset(),
+                byModel.get("lenet5").input(), byModel.get("lenet5").resize()));
+        assertEquals(List.of("3x32x32", "pad"), List.of(byModel.get("densenet121").input(),
+                byModel.get("densenet121").resize()));
+        assertEquals(List.of("cifar10-rows", InputShape.sequence(96, 32).toString()),
+                List.of(byModel.get("bilstm-max").dataset(), byModel.get("bilstm-max").input()));
+        assertTrue(plan.notes().get(0).startsWith("Deviation from the papers: cifar10 (3x32x32, 10 classes) instead of "
+                + "ImageNet. GoogLeNet, ResNet-18 and DenseNet-121 are the published topologies (ImageNet stems) at "
+                + "input 3x32x32 (pad)"), plan.notes().get(0));
+        for (RunSpec r : plan.runs()) {
+            ModelProfile profile = ModelProfile.of(ModelRegistry.get(r.config().model()),
+                    Trainer.modelOptions(r.config()));
+            assertTrue(profile.trainableParams() > 0, r.config().model());
+        }
+        assertThrows(UserInputException.class, () -> suite.plan(new SuiteOptions(true, SuiteOptions.Scale.MINI,
+                SuiteOptions.DataChoice.FASHION_MNIST, InputShape.image(1, 32, 32))));
+    }
+
+    @Test
+    void theRankingStatesTheSmallestLeadItCouldDetect(@TempDir Path dir) {
+        ResultsStore store = ResultsStore.openForWriting(dir);
+        List<RunSpec> runs = suite.plan(true).runs();
+        for (int i = 0; i < runs.size(); i++) {
+            SyntheticRecords.save(store, runs.get(i), 800 + i, 1000, 100 * i, 1000);
+        }
+        String ranking = ArchitecturesSuite.ranking(ResultsReport.summarise(store, store.records(), RunRecord::group));
+        assertTrue(ranking.matches("(?s).*Most accurate: BiLSTM \\(bilstm-max, 28x28\\), not clearly ahead of DenseNet-121 "
+                + "\\(densenet121, 1x32x32\\) \\(paired Δ \\+0\\.1 \\[-[0-9.]+, \\+[0-9.]+\\], smallest detectable ±[0-9.]+: no "
+                + "detectable difference\\).*"), ranking);
     }
 }

@@ -7,7 +7,9 @@ import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.runner.DataProvider;
 import org.zoobench.experiments.runner.RunSpec;
+import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelRegistry;
+import org.zoobench.zoo.UserInputException;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -19,6 +21,7 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BiRnnSuiteTest {
@@ -51,7 +54,7 @@ class BiRnnSuiteTest {
         assertTrue(plan.notes().stream().anyMatch(n -> n.startsWith("--quick cuts: future context: 4,000 instead "
                 + "of 20,000 training")), plan.notes().toString());
         assertTrue(plan.notes().get(0).contains("cannot beat 29.7% per step"), plan.notes().get(0));
-        assertEquals(BiRnnSuite.PAIRS.size() * 2 * 2, suite.plan(false).runs().size(), "two seeds in full");
+        assertEquals(2 * 2 * 2, suite.plan(false).runs().size(), "two pairs, two seeds in full");
     }
 
     /** Saves synthetic runs of every quick run: {@code correct} of 1000 test predictions right, per model. */
@@ -70,8 +73,8 @@ class BiRnnSuiteTest {
         assertTrue(report.contains("+65.0 [+"), "Δ 95.0 - 30.0\n" + report);
         assertTrue(report.contains("bidirectional better with 95% confidence: HOLDS"), report);
         assertTrue(report.contains("interval entirely above it: HOLDS"), report);
-        assertTrue(report.contains("bidirectional 80.0 vs causal 80.0, Δ +0.0 [+0.0, +0.0]: no clear difference "
-                + "(interval contains 0)"), report);
+        assertTrue(report.contains("- fashion-mnist rows, top-1: bidirectional 80.0 vs causal 80.0, Δ +0.0 [+0.0, "
+                + "+0.0], smallest detectable ±0.0: no detectable effect (interval contains 0)"), report);
         assertTrue(report.contains("Verdict: bidirectional clearly beats causal on future context."), report);
         assertEquals(report, suite.report(ResultsStore.openForReading(dir), store.records()), "rebuilt identically");
     }
@@ -106,7 +109,37 @@ class BiRnnSuiteTest {
         assertTrue(causal.top1().value() < 40, "causal per-step accuracy " + causal.top1());
         assertNotNull(bi.timeToTargetSec());
         assertTrue(report.contains("Verdict: bidirectional clearly beats causal on future context."), report);
-        assertTrue(report.contains("fashion-mnist rows: not both twins finished"), report);
+        assertTrue(report.contains("image rows: not both twins finished"), report);
         assertTrue(report.contains("|       — |"), "top-5 column blank\n" + report);
+    }
+
+    @Test
+    void anotherDataSetIsReadRowByRowBesideTheFutureContextTask() {
+        SuitePlan plan = suite.plan(SuiteOptions.of(true, new SuiteOptions.DataChoice("cifar10",
+                InputShape.image(3, 32, 32), 10)));
+        List<RunConfig> rows = plan.runs().stream().map(RunSpec::config)
+                .filter(c -> !c.dataset().equals("future-context")).toList();
+        assertEquals(List.of("bilstm-max", "lstm-max"), rows.stream().map(RunConfig::model).toList());
+        assertTrue(rows.stream().allMatch(c -> c.dataset().equals("cifar10-rows")
+                && c.input().equals(InputShape.sequence(96, 32).toString()) && c.classes() == 10));
+        assertTrue(plan.runs().stream().anyMatch(r -> r.group().equals("cifar10 rows: bilstm-max")));
+        assertThrows(UserInputException.class, () -> suite.plan(new SuiteOptions(true, SuiteOptions.Scale.IMAGENET,
+                SuiteOptions.DataChoice.FASHION_MNIST, null)));
+    }
+
+    @Test
+    void aRowsDifferenceInsideItsIntervalIsNoDetectableEffectWithItsPower(@TempDir Path dir) {
+        ResultsStore store = ResultsStore.openForWriting(dir);
+        Map<String, int[]> answers = Map.of("bilstm-tagger", new int[]{500, 0}, "lstm-tagger", new int[]{495, 200},
+                "bilstm-max", new int[]{800, 0}, "lstm-max", new int[]{795, 150});
+        for (RunSpec spec : suite.plan(true).runs()) {
+            int[] a = answers.get(spec.config().model());
+            SyntheticRecords.save(store, spec, a[0], 1000, a[1], 1000);
+        }
+        String report = suite.report(store, store.records());
+        assertTrue(report.contains("bidirectional better with 95% confidence: no detectable effect"), report);
+        assertTrue(report.matches("(?s).*- fashion-mnist rows, top-1: bidirectional 80\\.0 vs causal 79\\.5, Δ \\+0\\.5 "
+                + "\\[-[0-9.]+, \\+[0-9.]+\\], smallest detectable ±[0-9.]+: no detectable effect \\(interval contains 0\\).*"),
+                report);
     }
 }

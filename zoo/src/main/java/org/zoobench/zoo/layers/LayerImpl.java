@@ -1,13 +1,14 @@
 package org.zoobench.zoo.layers;
 
 import java.lang.reflect.Field;
+import java.util.Arrays;
 import java.util.Locale;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
-import org.deeplearning4j.nn.layers.recurrent.LSTM;
+import org.deeplearning4j.nn.layers.recurrent.BaseRecurrentLayer;
 import org.zoobench.zoo.UserInputException;
 
 /**
@@ -57,7 +58,9 @@ public enum LayerImpl {
                 setHelper(BatchNormalization.class, bn, this == FAST ? new NativeBatchNormHelper(name) : null);
             }
         }
-        if (this == FAST) {
+        // DL4J's LSTM step products are small and many: with OpenBLAS's threads beside libnd4j's spinning OpenMP
+        // workers its backward pass measured 1.25x slower (docs/fast-layers.md), so recurrent graphs keep matmul.
+        if (this == FAST && !recurrent(graph)) {
             DirectGemm.install();
         } else {
             DirectGemm.uninstall();
@@ -77,6 +80,10 @@ public enum LayerImpl {
             case "DenseLayer", "OutputLayer" -> this == FAST ? "OpenBLAS or ND4J gemm, by size" : "ND4J matmul";
             default -> "DL4J";
         };
+    }
+
+    private static boolean recurrent(ComputationGraph graph) {
+        return Arrays.stream(graph.getLayers()).anyMatch(layer -> layer instanceof BaseRecurrentLayer);
     }
 
     /** Whether a layer runs its stock Java code here: subclasses (depthwise, separable, ...) keep theirs. */
