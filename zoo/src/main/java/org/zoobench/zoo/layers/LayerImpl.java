@@ -47,8 +47,10 @@ public enum LayerImpl {
      * (DL4J's DEVICE cache mode) so that backpropagation does not run the convolution a second time.
      */
     public ComputationGraph apply(ComputationGraph graph) {
-        // The graph only opens the cache workspace the layers' DEVICE mode writes into when its configuration asks.
-        graph.getConfiguration().setCacheMode(this == FAST ? CacheMode.DEVICE : CacheMode.NONE);
+        // The graph only opens the cache workspace the layers' DEVICE mode writes into when its configuration asks;
+        // only convolutions use it (an LSTM graph with the workspace open trained slower).
+        boolean convolutions = Arrays.stream(graph.getLayers()).anyMatch(layer -> layer instanceof ConvolutionLayer);
+        graph.getConfiguration().setCacheMode(this == FAST && convolutions ? CacheMode.DEVICE : CacheMode.NONE);
         for (Layer layer : graph.getLayers()) {
             String name = layer.conf().getLayer().getLayerName();
             if (layer instanceof ConvolutionLayer conv && exactly(conv, ConvolutionLayer.class)) {
