@@ -42,7 +42,7 @@ public final class AlexNetAblationSuite implements Suite {
 
     /**
      * One row of Table 3: registry suffix, what was changed, the paper's top-1 validation error (%) and what the
-     * lecture slides say about it (REFERENCE.md §2).
+     * lecture slides say about it (docs/reference-facts.md §2).
      */
     record Variant(String suffix, String label, double paperTop1Error, String slides) {
         String miniModel() {

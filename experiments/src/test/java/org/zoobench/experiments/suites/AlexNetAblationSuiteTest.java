@@ -46,7 +46,7 @@ class AlexNetAblationSuiteTest {
         assertTrue(plan.notes().get(0).contains("net alexnet-mini (AlexNet, single tower (torchvision), mini: 3x3 "
                 + "stem, widths / 4) instead of alexnet"), plan.notes().get(0));
         assertTrue(plan.notes().stream().anyMatch(n -> n.startsWith("--quick cuts")));
-        // Params at the ImageNet config are the torchvision totals of REFERENCE.md.
+        // Params at the ImageNet config are the torchvision totals of docs/reference-facts.md.
         Map<String, Long> imagenet = new java.util.HashMap<>();
         plan.runs().forEach(r -> imagenet.put(r.group(), r.imagenetParamCount()));
         assertEquals(61_100_840L, imagenet.get("full network"));

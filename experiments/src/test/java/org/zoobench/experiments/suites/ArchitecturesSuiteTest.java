@@ -51,7 +51,7 @@ class ArchitecturesSuiteTest {
         assertTrue(plan.notes().stream().anyMatch(n -> n.startsWith("--quick cuts: 500 instead of all training")),
                 plan.notes().toString());
         assertTrue(plan.recipe().contains("500 train / 300 test examples, 2 epochs, batch 32, adam"), plan.recipe());
-        // The ImageNet nets' published sizes (REFERENCE.md §1), quoted beside the trained ones.
+        // The ImageNet nets' published sizes (docs/reference-facts.md §1), quoted beside the trained ones.
         Map<String, Long> published = plan.runs().stream()
                 .collect(Collectors.toMap(r -> r.config().model(), RunSpec::imagenetParamCount));
         assertEquals(6_998_552L, published.get("googlenet"));

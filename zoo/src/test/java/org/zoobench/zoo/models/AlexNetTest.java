@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AlexNetTest {
 
     /**
-     * ImageNet figures: REFERENCE.md §1 (torchvision, the two-group arithmetic and the ablations); fc2048/fc8192 and
+     * ImageNet figures: docs/reference-facts.md §1 (torchvision, the two-group arithmetic and the ablations); fc2048/fc8192 and
      * the mini nets are the same arithmetic done by hand from the layer table (e.g. fc2048: convs 2,469,696 +
      * fc6 9216*2048+2048 + fc7 2048*2048+2048 + fc8 2048*1000+1000). Mini nets at 1x28x28 see 2x2x64 after pool5.
      */

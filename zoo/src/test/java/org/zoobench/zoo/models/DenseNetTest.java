@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class DenseNetTest {
 
-    /** REFERENCE.md §1: torchvision's DenseNets and the arithmetic of DenseNet-BC L=100, k=12. */
+    /** docs/reference-facts.md §1: torchvision's DenseNets and the arithmetic of DenseNet-BC L=100, k=12. */
     @ParameterizedTest(name = "{0}: {1}")
     @CsvSource({"densenet121, 7978856", "densenet169, 14149480", "densenet201, 20013928", "densenet161, 28681000",
             "densenet-bc-100, 769162"})

@@ -54,7 +54,7 @@ class Dl4jZooTest {
 
     @Test
     void resNet50CountsDifferFromTorchvision() {
-        // REFERENCE.md's 25,636,712 is DL4J's parameter table; 53,120 of it are BatchNorm running statistics.
+        // docs/reference-facts.md's 25,636,712 is DL4J's parameter table; 53,120 of it are BatchNorm running statistics.
         assertEquals(25_636_712, dl4jNumParams("dl4j-resnet50"));
         ModelProfile p = profile("dl4j-resnet50");
         // Trainable: 26,560 more than torchvision's 25,557,032, one bias per BatchNorm channel (its convs keep biases).

@@ -19,7 +19,7 @@ class LeNet5Test {
 
     @Test
     void hasTheModernLeNet5ParameterCount() {
-        // REFERENCE.md §1: 156 + 2,416 + 48,120 + 10,164 + 850.
+        // docs/reference-facts.md §1: 156 + 2,416 + 48,120 + 10,164 + 850.
         ModelEntry entry = ModelRegistry.get("lenet5");
         assertEquals(61_706, ModelProfile.of(entry, entry.defaultOptions()).trainableParams());
     }

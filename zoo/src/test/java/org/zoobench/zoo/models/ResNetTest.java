@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class ResNetTest {
 
     /**
-     * ImageNet ResNets and CIFAR option-A ResNets: REFERENCE.md §1. The rest is the same arithmetic from the layer
+     * ImageNet ResNets and CIFAR option-A ResNets: docs/reference-facts.md §1. The rest is the same arithmetic from the layer
      * table: option B adds two projections, 1x1 16->32 + BN (576) and 1x1 32->64 + BN (2,176), to every CIFAR depth;
      * plain ImageNet nets lack the projections: 173,824 for the basic nets (64->128, 128->256, 256->512, each with
      * BN) and 2,776,576 for the bottleneck nets (64->256, 256->512, 512->1024, 1024->2048); plain CIFAR nets equal

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The lecture notes' worked examples (REFERENCE.md section 3): convolution and pooling computed by DL4J's own
+ * The lecture notes' worked examples (each written out as a test vector below): convolution and pooling computed by DL4J's own
  * layers with the notes' fixed weights, and the notes' parameter counts read off the profile of configurations
  * that are never initialised (16 billion weights would not fit in memory).
  */
