@@ -4,10 +4,10 @@ import org.zoobench.cli.BenchLauncher.Backend;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.UserInputException;
-import org.zoobench.zoo.layers.LayerImpl;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -45,11 +45,8 @@ public final class BenchCommand implements Callable<Integer> {
                     + "cuDNN), or several comma-separated to compare them, e.g. cpu,cuda; default cpu")
     List<Backend> backends;
 
-    @Option(names = "--impl", defaultValue = "fast", converter = LayerImplConverter.class, paramLabel = "IMPL",
-            description = "layer implementation: fast (libnd4j native ops) or stock (DL4J's Java layers) "
-                    + "for the models; --layers compares single layers either way "
-                    + "(default ${DEFAULT-VALUE})")
-    LayerImpl impl;
+    @Mixin
+    LayerImplOption implementation;
 
     @Option(names = "--batch", split = ",", paramLabel = "N",
             description = "batch sizes, comma-separated (default 1,8,32,64; with --quick 1,8)")
@@ -92,7 +89,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private List<String> runArgs(Backend backend, List<String> names, Path folder) {
-        List<String> args = new ArrayList<>(List.of("run", "--backend", backend.name(), "--impl", impl.id(),
+        List<String> args = new ArrayList<>(List.of("run", "--backend", backend.name(), "--impl", implementation.impl.id(),
                 "--format", format.name(),
                 "--out", folder.toString(), "--command", commandLine(names)));
         if (!names.isEmpty()) {
@@ -123,7 +120,7 @@ public final class BenchCommand implements Callable<Integer> {
         StringBuilder cmd = new StringBuilder("./zoobench bench");
         names.forEach(n -> cmd.append(' ').append(n));
         cmd.append(" --backend ").append(backends.stream().map(Backend::name).collect(Collectors.joining(",")))
-                .append(" --impl ").append(impl.id());
+                .append(" --impl ").append(implementation.impl.id());
         if (batches != null) {
             cmd.append(" --batch ").append(batches.stream().map(String::valueOf).collect(Collectors.joining(",")));
         }

@@ -20,7 +20,6 @@ import org.zoobench.experiments.suites.Suites;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.UserInputException;
-import org.zoobench.zoo.layers.LayerImpl;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -56,10 +55,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "the cut-down recipe: under 10 minutes on 2 CPU cores")
     boolean quick;
 
-    @Option(names = "--impl", defaultValue = "fast", converter = LayerImplConverter.class, paramLabel = "IMPL",
-            description = "layer implementation: fast (libnd4j native ops) or stock (DL4J's Java layers) "
-                    + "(default ${DEFAULT-VALUE})")
-    LayerImpl impl;
+    @Mixin
+    LayerImplOption implementation;
 
     @Option(names = "--dataset", paramLabel = "NAME",
             description = "the data set to train on instead of the suite's own (fashion-mnist; birnn reads it row by "
@@ -104,7 +101,7 @@ public final class RunCommand implements Callable<Integer> {
         SuitePlan plan = suite.plan(new SuiteOptions(quick, chosenScale, choice,
                 input == null ? null : InputShape.parse(input)));
         List<RunSpec> runs = plan.runs().stream()
-                .map(run -> run.withConfig(run.config().withLayers(impl.id()))).toList();
+                .map(run -> run.withConfig(run.config().withLayers(implementation.impl.id()))).toList();
         Path dir = results != null ? results : Path.of("results", suite.name()
                 + (choice.equals(suite.defaultData()) ? "" : "-" + choice.name())
                 + (chosenScale == Scale.MINI ? "" : "-" + chosenScale) + (quick ? "-quick" : ""));

@@ -11,6 +11,7 @@ import org.zoobench.zoo.profile.LayerProfile;
 import org.zoobench.zoo.profile.ModelProfile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -56,9 +57,8 @@ public final class SummaryCommand implements Callable<Integer> {
     @Option(names = "--classes", paramLabel = "N", description = "number of classes (default: the model's)")
     Integer classes;
 
-    @Option(names = "--impl", defaultValue = "fast", converter = LayerImplConverter.class, paramLabel = "IMPL",
-            description = "layer implementation whose engines the table names: fast or stock (default ${DEFAULT-VALUE})")
-    LayerImpl impl;
+    @Mixin
+    LayerImplOption implementation;
 
     @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE})")
     OutputFormat format;
@@ -80,7 +80,7 @@ public final class SummaryCommand implements Callable<Integer> {
         List<LayerRow> layers = profile.layers().stream().map(LayerRow::of).toList();
         PrintWriter out = spec.commandLine().getOut();
         switch (format) {
-            case table -> table(profile, options, impl, layers, out);
+            case table -> table(profile, options, implementation.impl, layers, out);
             case csv -> csv(layers, out);
             case json -> out.println(ModelsCommand.json(new Summary(profile.model(), profile.input().toString(),
                     options.numClasses(), profile.dataType().name(), profile.trainableParams(), profile.macs(),

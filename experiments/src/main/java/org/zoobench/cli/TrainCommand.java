@@ -11,7 +11,6 @@ import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.experiments.runner.Trainer;
 import org.zoobench.experiments.runner.Updaters;
 import org.zoobench.experiments.suites.SuiteRunner;
-import org.zoobench.zoo.layers.LayerImpl;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
@@ -100,10 +99,8 @@ public final class TrainCommand implements Callable<Integer> {
             description = "bootstrap resamples, at least 1000 (default ${DEFAULT-VALUE})")
     int bootstrap;
 
-    @Option(names = "--impl", defaultValue = "fast", converter = LayerImplConverter.class, paramLabel = "IMPL",
-            description = "layer implementation: fast (libnd4j native ops) or stock (DL4J's Java layers) "
-                    + "(default ${DEFAULT-VALUE})")
-    LayerImpl impl;
+    @Mixin
+    LayerImplOption implementation;
 
     @Option(names = "--results", defaultValue = "results/train", paramLabel = "DIR",
             description = "results directory (default ${DEFAULT-VALUE})")
@@ -149,7 +146,7 @@ public final class TrainCommand implements Callable<Integer> {
         int count = seeds.count == null ? 1 : seeds.count;
         RunConfig base = new RunConfig(entry.name(), dataset, shape.toString(), resize.toLowerCase(Locale.ROOT),
                 classes, epochs, batch, Updaters.normalise(updater), lr, firstSeed, trainLimit,
-                usedTestLimit, target, bootstrap, impl.id());
+                usedTestLimit, target, bootstrap, implementation.impl.id());
         // Fail on a shape the model cannot take, or a batch that cannot fit, before anything is written.
         ModelProfile profile = ModelProfile.of(entry, Trainer.modelOptions(base));
         OptionalInt elsewhere = BenchLauncher.fromLauncherRoot().onBackend(backend,

@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.BatchNorm;
 import org.nd4j.linalg.api.ops.impl.summarystats.Variance;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -77,7 +78,7 @@ final class NativeBatchNormHelper implements BatchNormalizationHelper {
         return Fallbacks.guard(layerName, "backward", () -> {
             int axis = channelAxis(input, format);
             // batchnorm_bp reads the gradient as if it had default strides (DL4J issue 8860).
-            INDArray gradOut = epsilon.isView() || epsilon.ordering() != 'c' ? epsilon.dup('c') : epsilon;
+            INDArray gradOut = Shape.hasDefaultStridesForShape(epsilon) ? epsilon : epsilon.dup('c');
             INDArray inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(),
                     input.shape());
             INDArray meanGrad = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, input.dataType(),
