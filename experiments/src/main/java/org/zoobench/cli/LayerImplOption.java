@@ -1,7 +1,10 @@
 package org.zoobench.cli;
 
+import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.layers.LayerImpl;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** {@code --impl fast|stock}, shared by every command that builds models: which layer implementation runs them. */
 final class LayerImplOption {
@@ -12,10 +15,14 @@ final class LayerImplOption {
     LayerImpl impl;
 
     /** The zoo's own one-line error for anything but fast or stock. */
-    static final class Converter implements picocli.CommandLine.ITypeConverter<LayerImpl> {
+    static final class Converter implements ITypeConverter<LayerImpl> {
         @Override
         public LayerImpl convert(String value) {
-            return LayerImpl.parse(value);
+            try {
+                return LayerImpl.parse(value);
+            } catch (UserInputException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 }
