@@ -3,6 +3,7 @@ package org.zoobench.zoo;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -27,7 +28,17 @@ public record ModelEntry(String name, String description, InputShape defaultInpu
 
     /** An initialised network with freshly drawn weights, running the options' layer implementation. */
     public ComputationGraph build(ModelOptions options) {
-        ComputationGraph graph = new ComputationGraph(configuration(options));
+        return build(options, conf -> { });
+    }
+
+    /**
+     * As {@link #build(ModelOptions)}, with {@code adjust} applied to the configuration first (a training recipe's
+     * regularisation, say): every graph that trains or infers is made here, so every one runs its implementation.
+     */
+    public ComputationGraph build(ModelOptions options, Consumer<ComputationGraphConfiguration> adjust) {
+        ComputationGraphConfiguration conf = configuration(options);
+        adjust.accept(conf);
+        ComputationGraph graph = new ComputationGraph(conf);
         graph.init();
         return options.impl().apply(graph);
     }

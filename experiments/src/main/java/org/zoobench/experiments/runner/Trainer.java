@@ -1,7 +1,6 @@
 package org.zoobench.experiments.runner;
 
 import me.tongfei.progressbar.ProgressBar;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -106,17 +105,15 @@ public final class Trainer {
      * biases), which the updater sees inside its momentum as in Krizhevsky et al. (2012).
      */
     public static ComputationGraph network(ModelEntry entry, RunConfig config) {
-        ComputationGraphConfiguration conf = entry.configuration(modelOptions(config));
-        if (config.weightDecay() > 0) {
-            for (GraphVertex vertex : conf.getVertices().values()) {
-                if (vertex instanceof LayerVertex layer && layer.getLayerConf().getLayer() instanceof BaseLayer base) {
-                    base.setRegularization(List.of(new L2Regularization(config.weightDecay())));
+        return entry.build(modelOptions(config), conf -> {
+            if (config.weightDecay() > 0) {
+                for (GraphVertex vertex : conf.getVertices().values()) {
+                    if (vertex instanceof LayerVertex layer && layer.getLayerConf().getLayer() instanceof BaseLayer base) {
+                        base.setRegularization(List.of(new L2Regularization(config.weightDecay())));
+                    }
                 }
             }
-        }
-        ComputationGraph net = new ComputationGraph(conf);
-        net.init();
-        return net;
+        });
     }
 
     public RunRecord run(RunSpec spec, ModelEntry entry, RunData data, String progressLabel) {

@@ -18,6 +18,7 @@ import org.zoobench.experiments.suites.SuiteRunner;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.device.ComputeDevice;
+import org.zoobench.zoo.layers.LayerImpl;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -48,6 +49,16 @@ class TrainerTest {
     private static List<List<Double>> curves(RunRecord r) {
         return r.epochs().stream().map(e -> List.of(e.fitLoss(), e.trainLoss(), e.trainAccuracy(), e.testLoss(),
                 e.testAccuracy())).toList();
+    }
+
+    @Test
+    void theNetworkRunsTheRecordedLayerImplementation() {
+        for (LayerImpl impl : LayerImpl.values()) {
+            RunConfig config = new RunConfig("tiny-cnn", "synthetic", "1x8x8", "bilinear", 10, 1, 32, "adam", 1e-2, 1,
+                    320, 200, 50, 1000, impl.id(), 5e-4, 0);
+            ComputationGraph net = Trainer.network(TINY, config);
+            assertTrue(impl.runs(net), impl + " recorded, but the network's layers run another implementation");
+        }
     }
 
     @Test

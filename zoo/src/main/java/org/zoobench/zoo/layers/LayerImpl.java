@@ -4,6 +4,7 @@ import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.Locale;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.layers.LayerHelper;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
@@ -68,6 +69,23 @@ public enum LayerImpl {
             DirectGemm.uninstall();
         }
         return graph;
+    }
+
+    /**
+     * Whether {@code graph}'s convolution and batch-norm layers run this implementation (the native helpers for
+     * {@code FAST}, none for {@code STOCK}); vacuously true for a graph with neither.
+     */
+    public boolean runs(ComputationGraph graph) {
+        for (Layer layer : graph.getLayers()) {
+            boolean handled = layer instanceof ConvolutionLayer && exactly(layer, ConvolutionLayer.class)
+                    || layer instanceof BatchNormalization;
+            LayerHelper helper = layer.getHelper();
+            boolean nativeHelper = helper instanceof NativeConvolutionHelper || helper instanceof NativeBatchNormHelper;
+            if (handled && nativeHelper != (this == FAST)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
