@@ -63,6 +63,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", description = "learning rate (default: 1e-3 for adam, 1e-2 for sgd and nesterovs)")
     Double learningRate;
 
+    @Option(names = "--lr-schedule", defaultValue = "constant", paramLabel = "SCHEDULE",
+            description = "constant, or linear: the rate falls linearly to 0 over the run's steps "
+                    + "(default ${DEFAULT-VALUE})")
+    String lrSchedule;
+
     static final class Seeds {
         @Option(names = "--seed", description = "seed of the run (default 1)")
         Long seed;
@@ -146,7 +151,7 @@ public final class TrainCommand implements Callable<Integer> {
         int count = seeds.count == null ? 1 : seeds.count;
         RunConfig base = new RunConfig(entry.name(), dataset, shape.toString(), resize.toLowerCase(Locale.ROOT),
                 classes, epochs, batch, Updaters.normalise(updater), lr, firstSeed, trainLimit,
-                usedTestLimit, target, bootstrap, implementation.impl.id());
+                usedTestLimit, target, bootstrap, implementation.impl.id(), 0, 0, Updaters.schedule(lrSchedule));
         // Fail on a shape the model cannot take, or a batch that cannot fit, before anything is written.
         ModelProfile profile = ModelProfile.of(entry, Trainer.modelOptions(base));
         OptionalInt elsewhere = BenchLauncher.fromLauncherRoot().onBackend(backend,

@@ -23,20 +23,38 @@ import java.util.HexFormat;
  *                    but rounding and speed differ, so it is part of what identifies a run
  * @param weightDecay L2 weight decay on every layer's weights (0: none)
  * @param lrPatience  epochs without a better test top-1 after which the learning rate is divided by 10 (0: never)
+ * @param lrSchedule  {@value #LINEAR_DECAY}: the rate falls linearly from {@code learningRate} at the first step to 0
+ *                    after the last; null: the rate stays constant (or follows {@code lrPatience})
  */
 public record RunConfig(String model, String dataset, String input, String resize, int classes, int epochs, int batchSize,
                         String updater, double learningRate, long seed, int trainLimit, int testLimit,
                         double targetAccuracy, int bootstrapSamples, String layers,
                         // Left out of the JSON (and so of the run id) when unset: older runs keep their ids.
                         @JsonInclude(JsonInclude.Include.NON_DEFAULT) double weightDecay,
-                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int lrPatience) {
+                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int lrPatience,
+                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) String lrSchedule) {
 
+    public static final String LINEAR_DECAY = "linear";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public RunConfig {
         if (layers == null) {
             layers = "stock"; // records written before fast layers existed ran on DL4J's stock layers
         }
+        if (lrSchedule != null && !lrSchedule.equals(LINEAR_DECAY)) {
+            throw new IllegalArgumentException("unknown learning-rate schedule " + lrSchedule);
+        }
+        if (lrSchedule != null && lrPatience > 0) {
+            throw new IllegalArgumentException("a linear decay and a plateau schedule cannot both set the rate");
+        }
+    }
+
+    /** A run whose rate is constant or follows {@code lrPatience}. */
+    public RunConfig(String model, String dataset, String input, String resize, int classes, int epochs, int batchSize,
+                     String updater, double learningRate, long seed, int trainLimit, int testLimit,
+                     double targetAccuracy, int bootstrapSamples, String layers, double weightDecay, int lrPatience) {
+        this(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed, trainLimit,
+                testLimit, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience, null);
     }
 
     /** A run with a constant learning rate and no weight decay. */
@@ -49,12 +67,12 @@ public record RunConfig(String model, String dataset, String input, String resiz
 
     public RunConfig withSeed(long s) {
         return new RunConfig(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, s,
-                trainLimit, testLimit, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience);
+                trainLimit, testLimit, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience, lrSchedule);
     }
 
     public RunConfig withLayers(String l) {
         return new RunConfig(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed,
-                trainLimit, testLimit, targetAccuracy, bootstrapSamples, l, weightDecay, lrPatience);
+                trainLimit, testLimit, targetAccuracy, bootstrapSamples, l, weightDecay, lrPatience, lrSchedule);
     }
 
     /** Directory name of the run: readable prefix plus a hash of the whole config. */

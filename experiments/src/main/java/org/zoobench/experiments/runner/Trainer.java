@@ -11,6 +11,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.regularization.L2Regularization;
+import org.nd4j.linalg.schedule.ISchedule;
 import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.EpochStats;
 import org.zoobench.experiments.results.Estimate;
@@ -131,6 +132,13 @@ public final class Trainer {
         ComputationGraph net = network(entry, config);
         Nd4j.getRandom().setSeed(config.seed());
         Plateau plateau = new Plateau(config.learningRate(), config.lrPatience());
+        int batchesPerEpoch = (data.trainSize() + config.batchSize() - 1) / config.batchSize();
+        ISchedule decay = RunConfig.LINEAR_DECAY.equals(config.lrSchedule())
+                ? new LinearDecay(config.learningRate(), batchesPerEpoch * config.epochs())
+                : null;
+        if (decay != null) {
+            net.setLearningRate(decay);
+        }
 
         long fallbacksBefore = Fallbacks.count();
         MemoryMonitor memory = new MemoryMonitor();
@@ -144,7 +152,6 @@ public final class Trainer {
         Double timeToTarget = null;
         String divergence = null;
         Evaluation finalTest = null;
-        int batchesPerEpoch = (data.trainSize() + config.batchSize() - 1) / config.batchSize();
         ProgressBar bar = Progress.bar(progressLabel, (long) batchesPerEpoch * config.epochs(), "batch");
         try {
             for (int epoch = 1; epoch <= config.epochs() && divergence == null; epoch++) {
@@ -195,7 +202,8 @@ public final class Trainer {
                 finalTest = onTest; // the last epoch's test pass is the final evaluation
                 memory.sample();
                 epochs.add(new EpochStats(epoch, lossSum / lossCount, onTrain.loss(), 100 * onTrain.top1(),
-                        onTest.loss(), 100 * onTest.top1(), trainSeconds, plateau.rate()));
+                        onTest.loss(), 100 * onTest.top1(), trainSeconds,
+                        decay != null ? decay.valueAt((int) steps, epoch) : plateau.rate()));
                 if (plateau.afterEpoch(onTest.top1())) {
                     net.setLearningRate(plateau.rate());
                 }

@@ -4,6 +4,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.zoo.UserInputException;
 
 import java.util.Locale;
@@ -33,6 +34,16 @@ public final class Updaters {
             case "sgd" -> new Sgd(learningRate);
             case "nesterovs" -> new Nesterovs(learningRate, NESTEROV_MOMENTUM);
             default -> throw unknown(name);
+        };
+    }
+
+    /** A --lr-schedule value as a run config holds it: null for constant, {@link RunConfig#LINEAR_DECAY}. */
+    public static String schedule(String name) {
+        return switch (normalise(name)) {
+            case "constant" -> null;
+            case RunConfig.LINEAR_DECAY -> RunConfig.LINEAR_DECAY;
+            default -> throw new UserInputException("unknown learning-rate schedule '" + name
+                    + "'; choose constant or linear");
         };
     }
 
