@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Locale;
 
 /**
  * Everything that decides what a run computes. Two runs with equal configs are the same experiment, which is
@@ -73,6 +74,19 @@ public record RunConfig(String model, String dataset, String input, String resiz
     public RunConfig withLayers(String l) {
         return new RunConfig(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed,
                 trainLimit, testLimit, targetAccuracy, bootstrapSamples, l, weightDecay, lrPatience, lrSchedule);
+    }
+
+    /** The learning-rate schedule in words, e.g. "linear decay to 0". */
+    public String scheduleInWords() {
+        return scheduleInWords(lrPatience, lrSchedule);
+    }
+
+    public static String scheduleInWords(int lrPatience, String lrSchedule) {
+        if (LINEAR_DECAY.equals(lrSchedule)) {
+            return "linear decay to 0";
+        }
+        return lrPatience > 0 ? String.format(Locale.ROOT, "÷10 after %d epoch(s) without a better test top-1",
+                lrPatience) : "constant";
     }
 
     /** Directory name of the run: readable prefix plus a hash of the whole config. */

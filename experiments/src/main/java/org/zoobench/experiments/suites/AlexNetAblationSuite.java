@@ -63,9 +63,14 @@ public final class AlexNetAblationSuite implements Suite {
             new Variant("-fc8192", "fc6, fc7 widened to 8192", 40.0, "—"),
             new Variant("-fc2048", "fc6, fc7 narrowed to 2048", 41.7, "—"));
 
-    /** The recipe at the mini scale: the same for every variant. */
-    static final Recipe FULL = new Recipe(0, 0, 15, 128, 3, "adam", 1e-3, 88);
-    static final Recipe QUICK = new Recipe(1600, 1000, 2, 32, 2, "adam", 1e-3, 70);
+    /**
+     * The recipe at the mini scale, the same for every variant: all 60,000 training images, every variant tested on
+     * all 10,000 test images, Adam with the rate falling linearly to 0 (the full net reaches 88-89% in 2 epochs
+     * this way, against 88.1% with a constant rate; docs/ablation-recipe.md). The quick recipe is the full one cut
+     * to 2 epochs and one seed: more images and epochs buy more credibility than more seeds.
+     */
+    static final Recipe FULL = new Recipe(0, 0, 8, 128, 3, "adam", 2e-3, 88).withLinearDecay();
+    static final Recipe QUICK = new Recipe(0, 0, 2, 128, 1, "adam", 2e-3, 88).withLinearDecay();
     /**
      * The paper's recipe at ImageNet scale (Krizhevsky et al. 2012, kept by Zeiler and Fergus): momentum 0.9
      * (DL4J's momentum updater is Nesterov's), lr 0.01 divided by 10 after 2 epochs without a better validation
@@ -118,8 +123,7 @@ public final class AlexNetAblationSuite implements Suite {
         List<String> notes = new ArrayList<>();
         notes.add(PaperSetup.ZEILER_FERGUS.note(runs.get(0).config()));
         if (options.quick()) {
-            notes.add("--quick cuts: " + r.cutsFrom(full) + " (fixed seeded subsets). Run without --quick for the "
-                    + "full recipe.");
+            notes.add("--quick cuts: " + r.cutsFrom(full) + ". Run without --quick for the full recipe.");
         }
         return new SuitePlan(runs, recipe, notes);
     }

@@ -127,9 +127,8 @@ public final class ArchitecturesSuite implements Suite {
                 ModelRegistry.get("alexnet-mini").description(), inputs.get(Placement.ROWS),
                 published.isEmpty() ? "the same as trained" : String.join(", ", published)));
         if (options.quick()) {
-            notes.add(String.format(Locale.ROOT, "--quick cuts: %s, batch %d instead of %d, target %.0f%% instead "
-                            + "of %.0f%%, %,d images seen per net.", QUICK.cutsFrom(FULL), QUICK.batch(), FULL.batch(),
-                    QUICK.target(), FULL.target(), QUICK.trainLimit() * QUICK.epochs()));
+            notes.add(String.format(Locale.ROOT, "--quick cuts: %s, target %.0f%% instead of %.0f%%, %,d images seen "
+                    + "per net.", QUICK.cutsFrom(FULL), QUICK.target(), FULL.target(), QUICK.trainLimit() * QUICK.epochs()));
         }
         return new SuitePlan(runs, recipe, notes);
     }

@@ -67,9 +67,7 @@ record PaperSetup(String paper, String model, String dataset, String data, int c
                     run.learningRate(), updater, learningRate));
         }
         if (!(plateau && run.lrPatience() > 0)) {
-            out.add(String.format(Locale.ROOT, "learning rate %s instead of %s", run.lrPatience() > 0
-                    ? String.format(Locale.ROOT, "÷10 after %d epoch(s) without a better test top-1", run.lrPatience())
-                    : "constant", schedule));
+            out.add(String.format(Locale.ROOT, "learning rate %s instead of %s", run.scheduleInWords(), schedule));
         }
         if (run.weightDecay() != weightDecay) {
             out.add(String.format(Locale.ROOT, "weight decay %s instead of %s",

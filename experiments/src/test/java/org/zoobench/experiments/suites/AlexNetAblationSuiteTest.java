@@ -151,8 +151,8 @@ class AlexNetAblationSuiteTest {
         assertTrue(note.startsWith("Differences from Zeiler & Fergus: net alexnet-mini ("), note);
         assertTrue(note.contains("data cifar10 (10 classes) instead of ImageNet 2012 (1000 classes); input 3x32x32 "
                 + "instead of 3x224x224; whole images (bilinear to the input), no random crops or flips; Adam at lr "
-                + "0.001 instead of SGD with momentum 0.9 at lr 0.01; learning rate constant instead of ÷10 when "
-                + "validation error stops improving; weight decay none instead of 5.0E-4; 15 epochs instead of 70."),
+                + "0.002 instead of SGD with momentum 0.9 at lr 0.01; learning rate linear decay to 0 instead of ÷10 "
+                + "when validation error stops improving; weight decay none instead of 5.0E-4; 8 epochs instead of 70."),
                 note);
         assertEquals(1, plan.notes().size(), "no --quick note");
         // Large images reach the mini nets at 32x32.
