@@ -62,6 +62,13 @@ final class DirectGemm extends CpuLevel3 {
             super.gemm(a, b, c, transposeA, transposeB, alpha, beta);
             return;
         }
+        multiply(a, b, c, transposeA, transposeB, alpha, beta);
+    }
+
+    /** C = alpha op(A) op(B) + beta C with OpenBLAS, for 2-D float or double arrays of any layout. */
+    static void multiply(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha,
+                         double beta) {
+        DataType type = c.dataType();
         Operand left = Operand.of(a, transposeA);
         Operand right = Operand.of(b, transposeB);
         long m = c.size(0);

@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** OpenBLAS called directly gives ND4J's own matmul results for every layout DL4J hands it. */
@@ -49,7 +50,7 @@ class DirectGemmTest {
         INDArray c = operand(type, orderC, m, n, views);
         INDArray expected = c.dup();
         Nd4j.exec(new Mmul(a, b, expected, 0.5, 2.0, MMulTranspose.builder().transposeA(ta).transposeB(tb).build()));
-        new DirectGemm().gemm(a, b, c, ta, tb, 0.5, 2.0);
+        DirectGemm.multiply(a, b, c, ta, tb, 0.5, 2.0);
         String what = type + " " + orderA + orderB + orderC + " ta=" + ta + " tb=" + tb + " views=" + views;
         assertTrue(expected.equalsWithEps(c, type == DataType.FLOAT ? 1e-5 : 1e-12), what + "\n" + expected + "\n" + c);
     }
@@ -63,13 +64,14 @@ class DirectGemmTest {
     }
 
     @Test
-    void mmulGoesThroughOpenBlasOnceInstalled() {
+    void onceInstalledLargeProductsGoThroughOpenBlas() {
+        INDArray a = Nd4j.rand(DataType.FLOAT, 256, 128);
+        INDArray b = Nd4j.rand(DataType.FLOAT, 128, 128); // 4.2M multiply-adds: above the threshold
+        INDArray byNd4j = a.mmul(b);
         DirectGemm.install();
-        INDArray a = Nd4j.rand(DataType.FLOAT, 30, 20);
-        INDArray b = Nd4j.rand(DataType.FLOAT, 20, 10);
         assertTrue(Nd4j.factory().level3() instanceof DirectGemm);
-        INDArray viaOpenBlas = a.mmul(b);
+        assertTrue(a.mmul(b).equalsWithEps(byNd4j, 1e-4));
         DirectGemm.uninstall();
-        assertTrue(a.mmul(b).equalsWithEps(viaOpenBlas, 1e-5));
+        assertFalse(Nd4j.factory().level3() instanceof DirectGemm);
     }
 }
