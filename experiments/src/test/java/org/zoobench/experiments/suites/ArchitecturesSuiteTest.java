@@ -48,9 +48,9 @@ class ArchitecturesSuiteTest {
         assertEquals("fashion-mnist-rows", datasets.get("bilstm-max"), "the BiLSTM reads the same images as rows");
         assertEquals(Set.of("fashion-mnist"), datasets.entrySet().stream().filter(e -> !e.getKey().equals("bilstm-max"))
                 .map(Map.Entry::getValue).collect(Collectors.toSet()));
-        assertTrue(plan.notes().stream().anyMatch(n -> n.startsWith("--quick cuts: 500 instead of all training")),
+        assertTrue(plan.notes().stream().anyMatch(n -> n.startsWith("--quick cuts: 4,000 instead of all training")),
                 plan.notes().toString());
-        assertTrue(plan.recipe().contains("500 train / 300 test examples, 2 epochs, batch 32, adam"), plan.recipe());
+        assertTrue(plan.recipe().contains("4,000 train / 2,000 test examples, 2 epochs, batch 64, adam"), plan.recipe());
         // The ImageNet nets' published sizes (docs/reference-facts.md §1), quoted beside the trained ones.
         Map<String, Long> published = plan.runs().stream()
                 .collect(Collectors.toMap(r -> r.config().model(), RunSpec::imagenetParamCount));

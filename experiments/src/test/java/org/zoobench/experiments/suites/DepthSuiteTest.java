@@ -26,7 +26,7 @@ class DepthSuiteTest {
         assertEquals("Differences from He et al.: data fashion-mnist (10 classes) instead of CIFAR-10 (10 classes); "
                 + "input 1x32x32 instead of 3x32x32; whole images (pad to the input), no random crops or flips; Adam "
                 + "at lr 0.001 instead of SGD with momentum 0.9 at lr 0.1; learning rate constant instead of ÷10 at "
-                + "32k and 48k iterations; weight decay none instead of 1.0E-4; batch 32 instead of 128; 2 epochs "
+                + "32k and 48k iterations; weight decay none instead of 1.0E-4; batch 64 instead of 128; 2 epochs "
                 + "instead of 182.", plan.notes().get(0));
         assertTrue(plan.notes().get(1).startsWith("--quick cuts: 300 instead of all training"), plan.notes().get(1));
     }
