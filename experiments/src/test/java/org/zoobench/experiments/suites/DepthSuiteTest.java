@@ -28,7 +28,7 @@ class DepthSuiteTest {
                 + "at lr 0.001 instead of SGD with momentum 0.9 at lr 0.1; learning rate constant instead of ÷10 at "
                 + "32k and 48k iterations; weight decay none instead of 1.0E-4; batch 64 instead of 128; 2 epochs "
                 + "instead of 182.", plan.notes().get(0));
-        assertTrue(plan.notes().get(1).startsWith("--quick cuts: 300 instead of all training"), plan.notes().get(1));
+        assertTrue(plan.notes().get(1).startsWith("--quick cuts: 4,000 instead of all training"), plan.notes().get(1));
     }
 
     @Test
