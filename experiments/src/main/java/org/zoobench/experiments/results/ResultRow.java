@@ -14,10 +14,10 @@ public final class ResultRow {
     public static final List<String> COLUMNS = List.of(
             "model", "param_count", "top1", "top1_low", "top1_high", "top5", "top5_low", "top5_high",
             "train_samples_per_sec", "infer_samples_per_sec", "img_size", "batch_size",
-            "run_id", "suite", "group", "status", "dataset", "seed", "epochs", "updater", "lr",
+            "run_id", "suite", "group", "status", "dataset", "seed", "epochs", "updater", "lr", "lr_schedule",
             "train_limit", "test_limit", "macs", "imagenet_param_count", "final_train_loss", "final_test_loss",
             "wall_time_sec", "train_time_sec", "target_top1", "time_to_target_sec", "data_loading_share",
-            "peak_heap_mb", "peak_offheap_mb", "peak_rss_mb", "backend", "device", "blas", "threads", "cores",
+            "peak_heap_mb", "peak_offheap_mb", "peak_rss_mb", "layers", "backend", "device", "blas", "threads", "cores",
             "git_commit", "finished_at");
 
     private ResultRow() {
@@ -48,6 +48,7 @@ public final class ResultRow {
         row.put("epochs", c.epochs());
         row.put("updater", c.updater());
         row.put("lr", c.learningRate());
+        row.put("lr_schedule", c.scheduleInWords());
         row.put("train_limit", c.trainLimit());
         row.put("test_limit", c.testLimit());
         row.put("macs", r.macs());
@@ -62,6 +63,7 @@ public final class ResultRow {
         row.put("peak_heap_mb", r.peakHeapBytes() / (1 << 20));
         row.put("peak_offheap_mb", r.peakOffHeapBytes() / (1 << 20));
         row.put("peak_rss_mb", r.peakPhysicalBytes() / (1 << 20));
+        row.put("layers", c.layers());
         row.put("backend", r.machine().backend());
         row.put("device", r.machine().device());
         row.put("blas", r.machine().blasVendor());

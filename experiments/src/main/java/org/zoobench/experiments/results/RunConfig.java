@@ -76,6 +76,13 @@ public record RunConfig(String model, String dataset, String input, String resiz
                 trainLimit, testLimit, targetAccuracy, bootstrapSamples, l, weightDecay, lrPatience, lrSchedule);
     }
 
+    /** The same run cut to {@code e} epochs and the given example limits (0 = all): the notebooks' CI caps. */
+    public RunConfig withBudget(int e, int trainLimitNow, int testLimitNow) {
+        return new RunConfig(model, dataset, input, resize, classes, e, batchSize, updater, learningRate, seed,
+                trainLimitNow, testLimitNow, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience,
+                lrSchedule);
+    }
+
     /** The learning-rate schedule in words, e.g. "linear decay to 0". */
     public String scheduleInWords() {
         return scheduleInWords(lrPatience, lrSchedule);

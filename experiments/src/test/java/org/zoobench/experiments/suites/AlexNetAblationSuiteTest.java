@@ -56,6 +56,17 @@ class AlexNetAblationSuiteTest {
         assertEquals(9_990_312L, imagenet.get("remove conv3, conv4, fc6, fc7"));
     }
 
+    @Test
+    void theResultsCsvSaysWhichLayersAndScheduleEachRunUsed(@TempDir Path dir) throws Exception {
+        ResultsStore store = ResultsStore.openForWriting(dir);
+        SyntheticRecords.save(store, suite.plan(true).runs().get(0), 800, 1000, 1);
+        List<String> lines = java.nio.file.Files.readAllLines(dir.resolve(ResultsStore.CSV));
+        List<String> header = List.of(lines.get(0).split(","));
+        List<String> row = List.of(lines.get(1).split(","));
+        assertEquals("fast", row.get(header.indexOf("layers")));
+        assertEquals("linear decay to 0", row.get(header.indexOf("lr_schedule")));
+    }
+
     /** Saved runs whose test answers hit {@code correct} of 1000 examples (the first ones). */
     private static List<RunRecord> fabricate(ResultsStore store, Map<String, Integer> correctByLabel) {
         List<RunRecord> records = new ArrayList<>();
