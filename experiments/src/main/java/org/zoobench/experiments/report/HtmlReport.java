@@ -46,13 +46,13 @@ public final class HtmlReport {
 
     private static final String STYLE = """
             body{font-family:system-ui,sans-serif;margin:1.5em auto;max-width:1400px;padding:0 1em;color:#222}
-            table{border-collapse:collapse;margin:.8em 0;font-size:.9em}
+            table{border-collapse:collapse;margin:.8em 0;font-size:.9em;display:block;overflow-x:auto;max-width:100%}
             th,td{border:1px solid #ccc;padding:.25em .5em}
             th{background:#eee;cursor:pointer;user-select:none;white-space:nowrap}
             th[aria-sort=ascending]::after{content:" \\25B2"} th[aria-sort=descending]::after{content:" \\25BC"}
             tr.diverged td{background:#fde2e2;color:#900}
-            figure{display:inline-block;margin:.5em}
-            img{max-width:100%;border:1px solid #ddd}
+            figure{display:inline-block;width:calc(50% - 1.2em);margin:.5em;vertical-align:top}
+            img{width:100%;border:1px solid #ddd}
             pre{background:#f6f6f6;padding:.5em;overflow:auto;font-size:.85em}
             .meta{color:#555}
             """;
