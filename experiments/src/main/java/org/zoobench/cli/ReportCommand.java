@@ -43,8 +43,8 @@ public final class ReportCommand implements Callable<Integer> {
                 .map(info -> Suites.get(info.suite()).report(store, records))
                 .orElseGet(() -> ResultsReport.report(store, records));
         out.print(report);
-        out.println("Report: " + HtmlReport.forResults(store, report));
         out.flush();
+        HtmlReport.forResults(store, report);
         if (noneFinished) {
             throw new UserInputException(ResultsReport.allDiverged(store, records));
         }

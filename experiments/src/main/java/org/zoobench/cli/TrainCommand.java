@@ -173,12 +173,12 @@ public final class TrainCommand implements Callable<Integer> {
             runs.add(RunSpec.single(base.withSeed(firstSeed + i)));
         }
         List<RunRecord> trained = new SuiteRunner(store, ModelRegistry::get, data, out).run(runs);
-        out.println();
-        out.println("Results in " + store.dir() + " (all runs there):");
         String report = ResultsReport.report(store, store.records());
-        table.print(report);
-        out.println("Report: " + HtmlReport.forResults(store, report));
+        Path page = HtmlReport.forResults(store, report);
+        out.println();
+        out.println("Results in " + store.dir() + " (all runs there; " + page.getFileName() + " shows them):");
         out.flush();
+        table.print(report);
         table.flush();
         if (trained.stream().allMatch(RunRecord::diverged)) {
             throw new UserInputException(ResultsReport.allDiverged(store, trained));
