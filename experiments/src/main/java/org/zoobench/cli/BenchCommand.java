@@ -81,7 +81,11 @@ public final class BenchCommand implements Callable<Integer> {
                 .resolve(name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         if (distinct.size() == 1) {
             BenchLauncher.checkBackendUsable(distinct.get(0), null);
-            return launcher.runBenchmarks(distinct.get(0), runArgs(distinct.get(0), names, folder));
+            int exit = launcher.runBenchmarks(distinct.get(0), runArgs(distinct.get(0), names, folder));
+            if (exit == 0) {
+                BenchComparison.htmlReport(folder, spec.commandLine().getErr());
+            }
+            return exit;
         }
         return BenchComparison.run(launcher::runBenchmarks, distinct, folder,
                 b -> runArgs(b, names, folder.resolve(b.name())), format == OutputFormat.csv ? "csv" : "table",

@@ -3,7 +3,9 @@ package org.zoobench.cli;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.zoobench.cli.BenchLauncher.Backend;
+import org.zoobench.experiments.report.HtmlReport;
 import org.zoobench.experiments.report.Plots;
+import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.zoo.UserInputException;
 
 import java.io.IOException;
@@ -53,6 +55,7 @@ final class BenchComparison {
             int exit = launcher.run(b, runArgs.apply(b));
             if (exit == 0) {
                 ran.add(b);
+                htmlReport(folder.resolve(b.name()), err);
             } else {
                 failed.put(b, "the " + b + " benchmarks failed (exit " + exit + "; their message is above)");
             }
@@ -68,6 +71,7 @@ final class BenchComparison {
             speedUpChart(folder.resolve("compare.csv"), ran.get(1) + " over " + ran.get(0),
                     folder.resolve("speedup.png"));
             err.println("zoobench: joined results in " + folder + " (compare.md, compare.csv, speedup.png)");
+            htmlReport(folder, err);
         }
         if (!failed.isEmpty()) {
             Map.Entry<Backend, String> first = failed.entrySet().iterator().next();
@@ -75,6 +79,16 @@ final class BenchComparison {
                     + (ran.isEmpty() ? "" : "; the " + ran + " results are in " + folder));
         }
         return 0;
+    }
+
+    /** report.html beside a bench folder's Markdown tables and charts; nothing where the run left no table. */
+    static void htmlReport(Path folder, PrintWriter err) {
+        if (Files.isRegularFile(folder.resolve(ResultsReport.MARKDOWN))
+                || Files.isRegularFile(folder.resolve("compare.md"))) {
+            err.println("zoobench: report " + HtmlReport.forBenchmarks(folder, "ZooBench bench: "
+                    + folder.getFileName()));
+            err.flush();
+        }
     }
 
     /** Speed-up of the second backend over the first per model and batch (inference, training), else per layer. */

@@ -1,5 +1,6 @@
 package org.zoobench.cli;
 
+import org.zoobench.experiments.report.HtmlReport;
 import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
@@ -17,7 +18,7 @@ import java.util.concurrent.Callable;
 
 /** {@code zoobench report DIR}: rebuild the tables and plots of a results directory from its saved runs. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Rebuild tables (results.md) and plots of a results directory from its saved runs, and print "
+        description = "Rebuild tables (results.md), plots and report.html of a results directory from its saved runs, and print "
                 + "the table.")
 public final class ReportCommand implements Callable<Integer> {
 
@@ -43,6 +44,7 @@ public final class ReportCommand implements Callable<Integer> {
                 .orElseGet(() -> ResultsReport.report(store, records));
         out.print(report);
         out.flush();
+        HtmlReport.forResults(store, report);
         if (noneFinished) {
             throw new UserInputException(ResultsReport.allDiverged(store, records));
         }

@@ -1,6 +1,7 @@
 package org.zoobench.cli;
 
 import org.zoobench.cli.BenchLauncher.Backend;
+import org.zoobench.experiments.report.HtmlReport;
 import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.data.Datasets;
 import org.zoobench.experiments.data.LoadedDataset;
@@ -58,6 +59,9 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     LayerImplOption implementation;
 
+    @Mixin
+    QuietOption quietOption;
+
     @Option(names = "--dataset", paramLabel = "NAME",
             description = "the data set to train on instead of the suite's own (fashion-mnist; birnn reads it row by "
                     + "row beside its future-context task), e.g. cifar10 or image-folder, with --data-dir")
@@ -88,7 +92,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter table = spec.commandLine().getOut();
+        PrintWriter out = quietOption.commentary(table);
         Suite suite = Suites.get(suiteName);
         OptionalInt elsewhere = BenchLauncher.fromLauncherRoot().onBackend(backend, null,
                 spec.root().commandLine().getParseResult().originalArgs(), spec.commandLine().getErr());
@@ -109,15 +114,19 @@ public final class RunCommand implements Callable<Integer> {
         out.println("== " + suite.name() + (quick ? " (quick)" : "") + ": " + suite.description());
         out.println("Recipe: " + plan.recipe());
         plan.notes().forEach(n -> out.println("Note: " + n));
-        store.writeSuiteInfo(new SuiteInfo(suite.name(), quick, plan.recipe()));
+        store.writeSuiteInfo(new SuiteInfo(suite.name(), quick, plan.recipe(), plan.notes()));
         out.println(SuiteRunner.expectedDuration(store, runs, ModelRegistry::get, data));
         long start = System.nanoTime();
         List<RunRecord> records = new SuiteRunner(store, ModelRegistry::get, data, out).run(runs);
         out.println();
         // With no finished run the suite has nothing to compare; the generic table still marks the diverged runs.
         boolean noneFinished = records.stream().allMatch(RunRecord::diverged);
-        out.print(noneFinished ? ResultsReport.report(store, records) : suite.report(store, store.records()));
-        out.printf("%nSuite time %s. Results: %s (results.csv, results.jsonl, results.md, runs/, plots/)%n",
+        String report = noneFinished ? ResultsReport.report(store, records) : suite.report(store, store.records());
+        table.print(report);
+        table.flush();
+        HtmlReport.forResults(store, report);
+        out.printf("%nSuite time %s. Results: %s (report.html, results.csv, results.jsonl, results.md, runs/, "
+                        + "plots/)%n",
                 SuiteRunner.duration((System.nanoTime() - start) / 1e9), store.dir());
         out.flush();
         if (noneFinished) {

@@ -1,6 +1,7 @@
 package org.zoobench.cli;
 
 import org.zoobench.cli.BenchLauncher.Backend;
+import org.zoobench.experiments.report.HtmlReport;
 import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.ResultsStore;
@@ -107,6 +108,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     LayerImplOption implementation;
 
+    @Mixin
+    QuietOption quietOption;
+
     @Option(names = "--results", defaultValue = "results/train", paramLabel = "DIR",
             description = "results directory (default ${DEFAULT-VALUE})")
     Path results;
@@ -119,7 +123,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter table = spec.commandLine().getOut();
+        PrintWriter out = quietOption.commentary(table);
         checkRanges();
         ModelEntry entry = ModelRegistry.get(model);
         if (backend != BenchLauncher.runningBackend()) {
@@ -168,10 +173,13 @@ public final class TrainCommand implements Callable<Integer> {
             runs.add(RunSpec.single(base.withSeed(firstSeed + i)));
         }
         List<RunRecord> trained = new SuiteRunner(store, ModelRegistry::get, data, out).run(runs);
+        String report = ResultsReport.report(store, store.records());
+        Path page = HtmlReport.forResults(store, report);
         out.println();
-        out.println("Results in " + store.dir() + " (all runs there):");
-        out.print(ResultsReport.report(store, store.records()));
+        out.println("Results in " + store.dir() + " (all runs there; " + page.getFileName() + " shows them):");
         out.flush();
+        table.print(report);
+        table.flush();
         if (trained.stream().allMatch(RunRecord::diverged)) {
             throw new UserInputException(ResultsReport.allDiverged(store, trained));
         }

@@ -63,6 +63,16 @@ class ExperimentCommandsTest {
     }
 
     @Test
+    void quietTrainPrintsOnlyTheFinalTable(@TempDir Path tmp) throws Exception {
+        Path results = tmp.resolve("results");
+        CliRun train = CliRun.of("train", "lenet5", "--dataset", "synthetic", "--epochs", "1", "--limit", "64",
+                "--test-limit", "50", "--batch", "32", "--bootstrap", "1000", "--quiet", "--results",
+                results.toString());
+        assertEquals(0, train.exitCode(), train.err());
+        assertEquals(Files.readString(results.resolve("results.md")), train.out());
+    }
+
+    @Test
     void dataDirPointsTrainAtAnImageFolder(@TempDir Path tmp) throws Exception {
         Path images = tmp.resolve("images");
         for (int c = 0; c < 2; c++) {
