@@ -1,20 +1,34 @@
 package org.zoobench.zoo.layers;
 
 import org.deeplearning4j.nn.api.layers.IOutputLayer;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.UserInputException;
+import org.zoobench.zoo.blocks.RecurrentBlocks.Cell;
+import org.zoobench.zoo.blocks.RecurrentBlocks.Merge;
+import org.zoobench.zoo.models.RecurrentClassifier;
+import org.zoobench.zoo.models.RecurrentClassifier.Head;
 import org.zoobench.zoo.profile.ModelProfile;
 
 import java.io.File;
@@ -24,9 +38,12 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 /**
  * Fast layers compute what the stock layers compute. The native kernels sum in a different order from Java
@@ -101,10 +118,20 @@ class FastLayersTest {
     }
 
     private static Map<String, INDArray> gradients(ComputationGraph net, INDArray input, INDArray labels) {
+        return gradients(net, input, labels, null, null);
+    }
+
+    /** With masks for the graph's input and output, or none where they are null. */
+    private static Map<String, INDArray> gradients(ComputationGraph net, INDArray input, INDArray labels,
+                                                   INDArray[] inputMasks, INDArray[] labelMasks) {
         Nd4j.getRandom().setSeed(11); // the same dropout masks for both implementations
         net.setInputs(input);
         net.setLabels(labels);
+        if (inputMasks != null) {
+            net.setLayerMaskArrays(inputMasks, labelMasks);
+        }
         net.computeGradientAndScore();
+        net.clearLayerMaskArrays();
         return net.gradient().gradientForVariable();
     }
 
@@ -130,6 +157,86 @@ class FastLayersTest {
         double error = expected.sub(actual).norm2Number().doubleValue();
         assertTrue(error <= tolerance * scale + 1e-12,
                 what + ": relative L2 difference " + (error / Math.max(scale, 1e-30)));
+    }
+
+    /** Floating-point types the LSTM comparisons run in, each with the tolerance it is held to. */
+    enum Precision {
+        DOUBLE(DataType.DOUBLE, DOUBLE_TOLERANCE), FLOAT(DataType.FLOAT, FLOAT_TOLERANCE);
+
+        final DataType type;
+        final double tolerance;
+
+        Precision(DataType type, double tolerance) {
+            this.type = type;
+            this.tolerance = tolerance;
+        }
+    }
+
+    /**
+     * DL4J's LSTM zeroes a masked step's output and cell state but backpropagates as if unmasked, so errors reach
+     * masked steps and their inputs; the fast LSTM must reproduce that, whatever the mask: padding at the end
+     * (the zoo's own reversal keeps it there for both directions), padding at the start (DL4J's Bidirectional
+     * reverses the whole padded sequence), a gap in the middle, and a single real step.
+     */
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void maskedLstmsComputeTheSame(Precision precision) {
+        // bilstm-max's layers without its dropout, which DL4J cannot apply to masked sequences
+        RecurrentClassifier zooModel = RecurrentClassifier.bidirectional(Cell.LSTM, Merge.CONCAT, 2, 16, 0, Head.MAX);
+        ModelOptions options = ModelOptions.of(10, InputShape.sequence(6, 9)).withDataType(precision.type);
+        compareMasked(graph(zooModel.configuration(options), LayerImpl.STOCK),
+                graph(zooModel.configuration(options), LayerImpl.FAST), precision, 6, 9, false);
+
+        compareMasked(graph(bidirectionalTagger(precision.type), LayerImpl.STOCK),
+                graph(bidirectionalTagger(precision.type), LayerImpl.FAST), precision, 3, 7, true);
+    }
+
+    private static ComputationGraph graph(ComputationGraphConfiguration conf, LayerImpl impl) {
+        ComputationGraph net = new ComputationGraph(conf);
+        net.init();
+        return impl.apply(net);
+    }
+
+    /** DL4J's own Bidirectional wrapper around an LSTM, labelling every step. */
+    private static ComputationGraphConfiguration bidirectionalTagger(DataType type) {
+        return new NeuralNetConfiguration.Builder().seed(4).dataType(type)
+                .graphBuilder()
+                .addInputs("in")
+                .setInputTypes(InputType.recurrent(3, 7))
+                .addLayer("bilstm", new Bidirectional(new LSTM.Builder().nOut(5).activation(Activation.TANH).build()), "in")
+                .addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4)
+                        .activation(Activation.SOFTMAX).build(), "bilstm")
+                .setOutputs("out")
+                .build();
+    }
+
+    private static void compareMasked(ComputationGraph stock, ComputationGraph fast, Precision precision,
+                                      int features, int steps, boolean perStepLabels) {
+        assertTrue(LayerImpl.FAST.runs(fast) && LayerImpl.STOCK.runs(stock));
+        assertFalse(LayerImpl.STOCK.runs(fast), "the fast graph's LSTMs have the fast helper");
+        assertEquals(stock.params(), fast.params(), "same initial parameters");
+        Nd4j.getRandom().setSeed(3);
+        INDArray input = Nd4j.rand(precision.type, BATCH, features, steps).subi(0.5);
+        INDArray mask = Nd4j.ones(precision.type, BATCH, steps);
+        mask.get(point(1),
+                interval(steps - 3, steps)).assign(0); // padded at the end
+        mask.get(point(2),
+                interval(2, 4)).assign(0);             // a gap
+        mask.get(point(3),
+                interval(1, steps)).assign(0);         // one real step
+        INDArray[] inputMasks = {mask};
+        INDArray[] labelMasks = {perStepLabels ? mask : null};
+
+        INDArray stockOutput = stock.output(false, new INDArray[]{input}, inputMasks, labelMasks)[0];
+        INDArray fastOutput = fast.output(false, new INDArray[]{input}, inputMasks, labelMasks)[0];
+        assertClose(stockOutput, fastOutput, precision.tolerance, "inference output");
+        INDArray labels = labels(stockOutput, (int) stockOutput.size(1));
+        Map<String, INDArray> stockGradients = gradients(stock, input, labels, inputMasks, labelMasks);
+        Map<String, INDArray> fastGradients = gradients(fast, input, labels, inputMasks, labelMasks);
+        assertEquals(stock.score(), fast.score(), precision.tolerance * Math.abs(stock.score()), "training loss");
+        assertEquals(stockGradients.keySet(), fastGradients.keySet());
+        stockGradients.forEach((name, g) ->
+                assertClose(g, fastGradients.get(name), precision.tolerance, "gradient of " + name));
     }
 
     @Test
