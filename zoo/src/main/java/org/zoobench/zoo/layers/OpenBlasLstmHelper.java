@@ -4,8 +4,10 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
+import java.util.function.Function;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -20,6 +22,7 @@ import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A DL4J {@link LSTMHelper} that computes exactly what DL4J's {@code LSTMHelpers} computes for an LSTM without
@@ -27,8 +30,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * of DL4J's dozens of small ND4J ops per time step. Forward: the input projection of every step is one product,
  * then each step is one product with the recurrent weights and a Java loop over the gates. Backward: one product
  * per step carries the error to the previous step; the weight gradients and the input gradient are one product
- * each. libnd4j's own {@code lstmLayer_bp} measured slower than DL4J's Java loop on these shapes and knows only
- * sequence lengths, not DL4J's per-step masks (docs/fast-layers.md).
+ * each. DL4J's LSTM runs the forward pass again before every backward pass; a training pass is kept (outside
+ * DL4J's workspaces) and reused when the inputs, parameters, initial state and mask are bit for bit the same.
+ * libnd4j's own {@code lstmLayer_bp} measured slower than DL4J's Java loop on these shapes and knows only sequence
+ * lengths, not DL4J's per-step masks (docs/fast-layers.md).
  * <p>
  * DL4J's semantics are kept to the letter, including their oddities: a masked step zeroes the output and the cell
  * state carried to the next step, and the backward pass ignores the mask (DL4J's LSTM passes none to it), so
@@ -41,6 +46,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class OpenBlasLstmHelper implements LSTMHelper {
 
     private final String layerName;
+    private Pass trainingPass;
 
     OpenBlasLstmHelper(String layerName) {
         this.layerName = layerName;
@@ -68,19 +74,41 @@ final class OpenBlasLstmHelper implements LSTMHelper {
             if (!supports(gateActivationFn, activation, hasPeepholeConnections) || !forwards) {
                 throw new IllegalStateException("only forward LSTMs with sigmoid gates, tanh and no peepholes");
             }
-            Pass pass = new Pass(input.castTo(inputWeights.dataType()), inputWeights, recurrentWeights,
-                    prevOutputActivations, prevMemCellState, maskArray,
-                    forBackprop ? ArrayType.BP_WORKING_MEM : ArrayType.FF_WORKING_MEM, workspaceMgr);
-            pass.forward(biases.toDoubleVector());
-            pass.fwdPassOutput = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, pass.type,
+            INDArray x = input.castTo(inputWeights.dataType());
+            double[] bias = biases.toDoubleVector();
+            double[][] mask = maskArray == null ? null : maskArray.toDoubleMatrix();
+            Pass pass;
+            if (forBackprop && trainingPass != null && trainingPass.ranOn(x, inputWeights, recurrentWeights, bias,
+                    prevOutputActivations, prevMemCellState, mask, workspaceMgr)) {
+                // DL4J's LSTM runs its forward pass again before every backward pass; same inputs, same results
+                pass = trainingPass;
+            } else {
+                pass = training ? trainingPass(x, inputWeights, recurrentWeights)
+                        : new Pass(x, inputWeights, recurrentWeights, shape -> workspaceMgr.createUninitialized(
+                        ArrayType.FF_WORKING_MEM, inputWeights.dataType(), shape, 'c'));
+                pass.forward(x, inputWeights, recurrentWeights, bias, prevOutputActivations, prevMemCellState, mask);
+            }
+            FwdPassReturn result = pass.result();
+            result.fwdPassOutput = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, pass.type,
                     new long[]{pass.batch, pass.units, pass.steps}, 'f');
-            pass.fwdPassOutput.assign(pass.stepsOf(pass.hidden.array).permute(2, 0, 1));
-            pass.lastAct = pass.hidden.array.get(all(), point(pass.steps), all()).transpose();
-            pass.lastMemCell = pass.cells.array.get(all(), point(pass.steps), all()).transpose();
-            pass.prevAct = prevOutputActivations;
-            pass.prevMemCell = prevMemCellState;
-            return pass;
+            result.fwdPassOutput.assign(pass.stepsOf(pass.hidden.array).permute(2, 0, 1));
+            result.prevAct = prevOutputActivations;
+            result.prevMemCell = prevMemCellState;
+            return result;
         });
+    }
+
+    /**
+     * The pass for a training minibatch: in memory outside DL4J's workspaces, so that the backward pass can reuse
+     * it, and reused from one minibatch to the next of the same shape.
+     */
+    private Pass trainingPass(INDArray x, INDArray inputWeights, INDArray recurrentWeights) {
+        if (trainingPass == null || !trainingPass.fits(x, recurrentWeights)) {
+            trainingPass = null; // its memory can go before the next pass's is taken
+            trainingPass = new Pass(x, inputWeights, recurrentWeights,
+                    shape -> Nd4j.createUninitializedDetached(inputWeights.dataType(), 'c', shape));
+        }
+        return trainingPass;
     }
 
     @Override
@@ -94,12 +122,13 @@ final class OpenBlasLstmHelper implements LSTMHelper {
                                                      boolean hasPeepholeConnections,
                                                      LayerWorkspaceMgr workspaceMgr) {
         return Fallbacks.guard(layerName, "backward", () -> {
-            if (!(fwdPass instanceof Pass pass)) {
+            if (!(fwdPass instanceof PassResult result)) {
                 throw new IllegalStateException("the forward pass did not run through this helper");
             }
+            Pass pass = result.pass;
             int firstStep = truncatedBPTT ? Math.max(0, pass.steps - tbpttBackwardLength) : 0;
             INDArray inputGradient = pass.backward(epsilon, firstStep, gradientViews.get(inputWeightKey),
-                    gradientViews.get(recurrentWeightKey), gradientViews.get(biasWeightKey));
+                    gradientViews.get(recurrentWeightKey), gradientViews.get(biasWeightKey), workspaceMgr);
             Gradient gradient = new DefaultGradient();
             gradient.gradientForVariable().put(inputWeightKey, gradientViews.get(inputWeightKey));
             gradient.gradientForVariable().put(recurrentWeightKey, gradientViews.get(recurrentWeightKey));
@@ -118,11 +147,17 @@ final class OpenBlasLstmHelper implements LSTMHelper {
         return true;
     }
 
-    /**
-     * One forward pass over a minibatch and what its backward pass needs. Arrays are in the working-memory
-     * workspace of the pass (the backward pass runs its own forward pass first, as DL4J's LSTM does).
-     */
-    private static final class Pass extends FwdPassReturn {
+    /** What DL4J's LSTM gets back from a forward pass: the pass itself, for the backward pass. */
+    private static final class PassResult extends FwdPassReturn {
+        final Pass pass;
+
+        PassResult(Pass pass) {
+            this.pass = pass;
+        }
+    }
+
+    /** One forward pass over a minibatch and what its backward pass needs, in memory from {@code allocate}. */
+    private static final class Pass {
         final DataType type;
         final int batch;
         final int inputs;
@@ -130,10 +165,7 @@ final class OpenBlasLstmHelper implements LSTMHelper {
         final int steps;
         /** {@code steps * batch} rows: every step of every example. */
         final int rows;
-        final double[][] mask;
-        final LayerWorkspaceMgr workspaces;
-        final ArrayType memory;
-        /** The layer input, {@code rows x inputs}. */
+        /** The input, {@code rows x inputs}. */
         final BlasMatrix x;
         final BlasMatrix inputWeights;
         final BlasMatrix recurrentWeights;
@@ -145,34 +177,62 @@ final class OpenBlasLstmHelper implements LSTMHelper {
         final BlasMatrix cells;
         /** tanh of each cell state before masking, {@code rows x units}. */
         final BlasMatrix cellTanh;
+        double[] bias;
+        double[][] mask;
 
-        Pass(INDArray input, INDArray inputWeights, INDArray recurrentWeights, INDArray initialOutput,
-             INDArray initialCell, INDArray maskArray, ArrayType memory, LayerWorkspaceMgr workspaces) {
+        Pass(INDArray input, INDArray inputWeights, INDArray recurrentWeights, Function<long[], INDArray> allocate) {
             this.type = inputWeights.dataType();
             this.batch = (int) input.size(0);
             this.inputs = (int) input.size(1);
             this.units = (int) recurrentWeights.size(0);
             this.steps = (int) input.size(2);
             this.rows = steps * batch;
-            this.mask = maskArray == null ? null : maskArray.toDoubleMatrix();
-            this.workspaces = workspaces;
-            this.memory = memory;
-            x = sequence(inputs, steps);
-            x.array.assign(input.permute(1, 2, 0));
-            this.inputWeights = BlasMatrix.of(workspaces.dup(memory, inputWeights, 'f'), inputs);
-            this.recurrentWeights = BlasMatrix.of(workspaces.dup(memory, recurrentWeights, 'f'), units);
-            gates = sequence(4 * units, steps);
-            hidden = sequence(units, steps + 1);
-            cells = sequence(units, steps + 1);
-            cellTanh = sequence(units, steps);
-            stepOf(hidden.array, 0).assign(initialOutput.transpose());
-            stepOf(cells.array, 0).assign(initialCell.transpose());
+            x = sequence(allocate, inputs, steps);
+            this.inputWeights = BlasMatrix.of(allocate.apply(new long[]{4L * units, inputs}), inputs);
+            this.recurrentWeights = BlasMatrix.of(allocate.apply(new long[]{4L * units, units}), units);
+            gates = sequence(allocate, 4 * units, steps);
+            hidden = sequence(allocate, units, steps + 1);
+            cells = sequence(allocate, units, steps + 1);
+            cellTanh = sequence(allocate, units, steps);
         }
 
         /** A column-major {@code (steps * batch) x columns} matrix, as a C-order [columns, steps, batch] array. */
-        private BlasMatrix sequence(int columns, int steps) {
-            return BlasMatrix.of(workspaces.createUninitialized(memory, type, new long[]{columns, steps, batch}, 'c'),
-                    (long) steps * batch);
+        private BlasMatrix sequence(Function<long[], INDArray> allocate, int columns, int steps) {
+            return BlasMatrix.of(allocate.apply(new long[]{columns, steps, batch}), (long) steps * batch);
+        }
+
+        boolean fits(INDArray input, INDArray recurrentWeights) {
+            return input.size(0) == batch && input.size(1) == inputs && input.size(2) == steps
+                    && recurrentWeights.size(0) == units && recurrentWeights.dataType() == type;
+        }
+
+        /** Whether this pass ran on exactly these inputs, bit for bit. */
+        boolean ranOn(INDArray input, INDArray inputWeights, INDArray recurrentWeights, double[] bias,
+                      INDArray initialOutput, INDArray initialCell, double[][] mask, LayerWorkspaceMgr workspaces) {
+            return fits(input, recurrentWeights) && Arrays.equals(bias, this.bias) && Arrays.deepEquals(mask, this.mask)
+                    && same(x.array, input.permute(1, 2, 0), workspaces)
+                    && same(this.inputWeights.array, columnMajor(inputWeights), workspaces)
+                    && same(this.recurrentWeights.array, columnMajor(recurrentWeights), workspaces)
+                    && same(stepOf(hidden.array, 0), initialOutput.transpose(), workspaces)
+                    && same(stepOf(cells.array, 0), initialCell.transpose(), workspaces);
+        }
+
+        /** {@code fresh} equals {@code stored} element for element (both the same shape). */
+        private static boolean same(INDArray stored, INDArray fresh, LayerWorkspaceMgr workspaces) {
+            BlasMatrix a = BlasMatrix.of(stored.isView() ? workspaces.dup(ArrayType.BP_WORKING_MEM, stored, 'c') : stored, 1);
+            BlasMatrix b = BlasMatrix.of(workspaces.dup(ArrayType.BP_WORKING_MEM, fresh.castTo(stored.dataType()), 'c'),
+                    1);
+            for (int i = 0; i < stored.length(); i++) {
+                if (a.get(i) != b.get(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** A DL4J weight matrix [rows, cols] viewed as the C-order [cols, rows] array of its column-major copy. */
+        private static INDArray columnMajor(INDArray weights) {
+            return weights.transpose();
         }
 
         /** The [columns, batch] slice of step {@code s} of a sequence array. */
@@ -185,12 +245,28 @@ final class OpenBlasLstmHelper implements LSTMHelper {
             return withInitial.get(all(), interval(1, steps + 1), all());
         }
 
-        void forward(double[] bias) {
-            BlasMatrix.gemm(false, false, rows, 4L * units, inputs, x, 0, inputWeights, 0.0, gates, 0);
+        /** What DL4J's LSTM reads after a forward pass: this pass, and the state after its last step. */
+        PassResult result() {
+            PassResult result = new PassResult(this);
+            result.lastAct = hidden.array.get(all(), point(steps), all()).transpose();
+            result.lastMemCell = cells.array.get(all(), point(steps), all()).transpose();
+            return result;
+        }
+
+        void forward(INDArray input, INDArray inputWeights, INDArray recurrentWeights, double[] bias,
+                     INDArray initialOutput, INDArray initialCell, double[][] mask) {
+            this.bias = bias;
+            this.mask = mask;
+            x.array.assign(input.permute(1, 2, 0));
+            this.inputWeights.array.assign(columnMajor(inputWeights));
+            this.recurrentWeights.array.assign(columnMajor(recurrentWeights));
+            stepOf(hidden.array, 0).assign(initialOutput.transpose());
+            stepOf(cells.array, 0).assign(initialCell.transpose());
+            BlasMatrix.gemm(false, false, rows, 4L * units, inputs, x, 0, this.inputWeights, 0.0, gates, 0);
             int gateBlock = rows * units;
             for (int t = 0; t < steps; t++) {
                 BlasMatrix.gemm(false, false, batch, 4L * units, units, hidden, (long) t * batch,
-                        recurrentWeights, 1.0, gates, (long) t * batch);
+                        this.recurrentWeights, 1.0, gates, (long) t * batch);
                 for (int j = 0; j < units; j++) {
                     int blockInput = t * batch + rows * j;
                     int previous = t * batch + hidden.ld * j;
@@ -225,13 +301,14 @@ final class OpenBlasLstmHelper implements LSTMHelper {
          * BPTT); writes the parameter gradients into the gradient views and returns the input gradient.
          */
         INDArray backward(INDArray epsilon, int firstStep, INDArray inputWeightGradient,
-                          INDArray recurrentWeightGradient, INDArray biasGradient) {
+                          INDArray recurrentWeightGradient, INDArray biasGradient, LayerWorkspaceMgr workspaces) {
+            Function<long[], INDArray> allocate =
+                    shape -> workspaces.createUninitialized(ArrayType.BP_WORKING_MEM, type, shape, 'c');
             // The error reaching each step's output, to which the next step's error is added as it is known
-            BlasMatrix outputError = sequence(units, steps);
+            BlasMatrix outputError = sequence(allocate, units, steps);
             outputError.array.assign(epsilon.castTo(type).permute(1, 2, 0));
-            BlasMatrix gateErrors = firstStep > 0
-                    ? BlasMatrix.of(workspaces.create(memory, type, new long[]{4L * units, steps, batch}, 'c'), rows)
-                    : sequence(4 * units, steps);
+            BlasMatrix gateErrors = sequence(firstStep > 0
+                    ? shape -> workspaces.create(ArrayType.BP_WORKING_MEM, type, shape, 'c') : allocate, 4 * units, steps);
             double[] cellError = new double[units * batch];
             int gateBlock = rows * units;
             for (int t = steps - 1; t >= firstStep; t--) {
@@ -265,18 +342,16 @@ final class OpenBlasLstmHelper implements LSTMHelper {
                     }
                 }
             }
-            BlasMatrix weightGradient = BlasMatrix.of(
-                    workspaces.createUninitialized(memory, type, new long[]{inputs, 4L * units}, 'f'), inputs);
+            BlasMatrix weightGradient = BlasMatrix.of(allocate.apply(new long[]{4L * units, inputs}), inputs);
             BlasMatrix.gemm(true, false, inputs, 4L * units, rows, x, 0, gateErrors, 0.0, weightGradient, 0);
-            inputWeightGradient.assign(weightGradient.array);
+            inputWeightGradient.assign(weightGradient.array.transpose());
             // hidden's first rows are each step's previous output
-            BlasMatrix recurrentGradient = BlasMatrix.of(
-                    workspaces.createUninitialized(memory, type, new long[]{units, 4L * units}, 'f'), units);
+            BlasMatrix recurrentGradient = BlasMatrix.of(allocate.apply(new long[]{4L * units, units}), units);
             BlasMatrix.gemm(true, false, units, 4L * units, rows, hidden, 0, gateErrors, 0.0, recurrentGradient, 0);
-            recurrentWeightGradient.assign(recurrentGradient.array);
+            recurrentWeightGradient.assign(recurrentGradient.array.transpose());
             biasGradient.assign(gateErrors.array.sum(1, 2).reshape(biasGradient.shape()));
 
-            BlasMatrix inputError = sequence(inputs, steps);
+            BlasMatrix inputError = sequence(allocate, inputs, steps);
             BlasMatrix.gemm(false, true, rows, inputs, 4L * units, gateErrors, 0, inputWeights, 0.0, inputError, 0);
             INDArray inputGradient = workspaces.createUninitialized(ArrayType.ACTIVATION_GRAD, type,
                     new long[]{batch, inputs, steps}, 'f');

@@ -1,5 +1,6 @@
 package org.zoobench.zoo.layers;
 
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -7,7 +8,9 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
+import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -15,7 +18,9 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -173,10 +178,10 @@ class FastLayersTest {
     }
 
     /**
-     * DL4J's LSTM zeroes a masked step's output and cell state but backpropagates as if unmasked, so errors reach
-     * masked steps and their inputs; the fast LSTM must reproduce that, whatever the mask: padding at the end
-     * (the zoo's own reversal keeps it there for both directions), padding at the start (DL4J's Bidirectional
-     * reverses the whole padded sequence), a gap in the middle, and a single real step.
+     * Variable-length sequences through whole graphs: the zoo's bidirectional stack (which reverses only each
+     * sequence's real steps) and DL4J's Bidirectional wrapper. In a ComputationGraph DL4J never hands the mask to
+     * an LSTM layer (its feedForwardMaskArray does not keep it), so this compares everything around the LSTMs;
+     * {@link #anLstmComputesTheSameOnMaskedSequences} compares the LSTM's own treatment of masked steps.
      */
     @ParameterizedTest
     @EnumSource(Precision.class)
@@ -194,7 +199,54 @@ class FastLayersTest {
     private static ComputationGraph graph(ComputationGraphConfiguration conf, LayerImpl impl) {
         ComputationGraph net = new ComputationGraph(conf);
         net.init();
+        net.initGradientsView(); // for layers driven directly, outside fit
         return impl.apply(net);
+    }
+
+    /**
+     * DL4J's LSTM zeroes a masked step's output and the cell state carried on, but backpropagates as if unmasked,
+     * so errors reach masked steps and their inputs; the fast LSTM must do the same whatever the mask: padding at
+     * the end, at the start (DL4J's Bidirectional wrapper reverses the whole padded sequence for its backward
+     * LSTM), a gap in the middle, and a single real step. The mask reaches the layer as MultiLayerNetwork and the
+     * Bidirectional wrapper hand it over, through {@code setMaskArray}.
+     */
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void anLstmComputesTheSameOnMaskedSequences(Precision precision) {
+        Layer stock = graph(bidirectionalTagger(precision.type), LayerImpl.STOCK).getLayer("bilstm");
+        Layer fast = graph(bidirectionalTagger(precision.type), LayerImpl.FAST).getLayer("bilstm");
+        Nd4j.getRandom().setSeed(3);
+        INDArray input = Nd4j.rand(precision.type, BATCH, 3, 7).subi(0.5);
+        INDArray outputError = Nd4j.rand(precision.type, BATCH, 10, 7).subi(0.5);
+        INDArray mask = stepMask(precision.type, 7);
+        Pair<Gradient, INDArray> stockBackward = null;
+        Pair<Gradient, INDArray> fastBackward = null;
+        INDArray[] outputs = new INDArray[2];
+        for (Layer layer : new Layer[]{stock, fast}) {
+            layer.setInput(input, LayerWorkspaceMgr.noWorkspaces());
+            layer.setMaskArray(mask);
+            outputs[layer == stock ? 0 : 1] = layer.activate(true, LayerWorkspaceMgr.noWorkspaces()).dup();
+            Pair<Gradient, INDArray> backward = layer.backpropGradient(outputError, LayerWorkspaceMgr.noWorkspaces());
+            if (layer == stock) {
+                stockBackward = backward;
+            } else {
+                fastBackward = backward;
+            }
+        }
+        assertClose(outputs[0], outputs[1], precision.tolerance, "output");
+        assertClose(stockBackward.getSecond(), fastBackward.getSecond(), precision.tolerance, "input gradient");
+        Map<String, INDArray> fastGradients = fastBackward.getFirst().gradientForVariable();
+        stockBackward.getFirst().gradientForVariable().forEach((name, g) ->
+                assertClose(g, fastGradients.get(name), precision.tolerance, "gradient of " + name));
+    }
+
+    /** Per example: all steps real, padded at the end, a gap of two steps, a single real step. */
+    private static INDArray stepMask(DataType type, int steps) {
+        INDArray mask = Nd4j.ones(type, BATCH, steps);
+        mask.get(point(1), interval(steps - 3, steps)).assign(0);
+        mask.get(point(2), interval(2, 4)).assign(0);
+        mask.get(point(3), interval(1, steps)).assign(0);
+        return mask;
     }
 
     /** DL4J's own Bidirectional wrapper around an LSTM, labelling every step. */
@@ -257,9 +309,10 @@ class FastLayersTest {
         assertEquals(fast.outputSingle(input), fastAgain.outputSingle(input), "output after reloading as fast");
     }
 
-    @Test
-    void sameSeedTrainsToIdenticalParameters() {
-        ModelEntry entry = ModelRegistry.get("lenet5");
+    @ParameterizedTest
+    @ValueSource(strings = {"lenet5", "bilstm-max"})
+    void sameSeedTrainsToIdenticalParameters(String model) {
+        ModelEntry entry = ModelRegistry.get(model);
         INDArray first = trainTwoSteps(entry);
         INDArray second = trainTwoSteps(entry);
         assertEquals(first, second);
