@@ -68,8 +68,9 @@ public enum LayerImpl {
         }
         layersAndWrapped(graph).filter(LayerImpl::lstmWithHelper).forEach(lstm -> setHelper(LSTM.class, lstm,
                 this == FAST ? new OpenBlasLstmHelper(lstm.conf().getLayer().getLayerName()) : null));
-        // DL4J's LSTM step products are small and many: with OpenBLAS's threads beside libnd4j's spinning OpenMP
-        // workers its backward pass measured 1.25x slower (docs/fast-layers.md), so recurrent graphs keep matmul.
+        // Recurrent step products DL4J computes itself (SimpleRnn; LSTMs without the helper) are small and many: with
+        // OpenBLAS's threads beside libnd4j's spinning OpenMP workers DL4J's LSTM backward measured 1.25x slower
+        // (docs/fast-layers.md), so recurrent graphs keep matmul.
         if (this == FAST && !recurrent(graph)) {
             DirectGemm.install();
         } else {
