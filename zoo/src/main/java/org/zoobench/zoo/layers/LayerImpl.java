@@ -3,6 +3,7 @@ package org.zoobench.zoo.layers;
 import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.Stream;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.layers.LayerHelper;
 import org.deeplearning4j.nn.conf.CacheMode;
@@ -10,6 +11,9 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.layers.recurrent.BaseRecurrentLayer;
+import org.deeplearning4j.nn.layers.recurrent.BidirectionalLayer;
+import org.deeplearning4j.nn.layers.recurrent.LSTM;
+import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
 import org.zoobench.zoo.UserInputException;
 
 /**
@@ -21,7 +25,7 @@ import org.zoobench.zoo.UserInputException;
 public enum LayerImpl {
     /**
      * libnd4j's native ops for convolution and batch normalisation, OpenBLAS called directly for matrix products
-     * (dense layers, recurrent steps); DL4J for everything else.
+     * (dense layers) and for whole LSTM sequences; DL4J for everything else.
      */
     FAST,
     /** DL4J 1.0.0-M2.1's own Java implementations, as shipped. */
@@ -45,7 +49,8 @@ public enum LayerImpl {
      * Makes {@code graph}'s layers run with this implementation; call after {@code init()} or after loading a
      * saved graph. The matrix-product routing is process-wide (see {@link DirectGemm}): the last graph applied sets
      * it for all. For {@code FAST} the graph also keeps each convolution's pre-activation from the forward pass
-     * (DL4J's DEVICE cache mode) so that backpropagation does not run the convolution a second time.
+     * (DL4J's DEVICE cache mode) so that backpropagation does not run the convolution a second time. LSTMs inside
+     * DL4J's bidirectional and other wrapper layers are reached too.
      */
     public ComputationGraph apply(ComputationGraph graph) {
         // The graph only opens the cache workspace the layers' DEVICE mode writes into when its configuration asks;
@@ -61,8 +66,11 @@ public enum LayerImpl {
                 setHelper(BatchNormalization.class, bn, this == FAST ? new NativeBatchNormHelper(name) : null);
             }
         }
-        // DL4J's LSTM step products are small and many: with OpenBLAS's threads beside libnd4j's spinning OpenMP
-        // workers its backward pass measured 1.25x slower (docs/fast-layers.md), so recurrent graphs keep matmul.
+        layersAndWrapped(graph).filter(LayerImpl::lstmWithHelper).forEach(lstm -> setHelper(LSTM.class, lstm,
+                this == FAST ? new OpenBlasLstmHelper(lstm.conf().getLayer().getLayerName()) : null));
+        // Recurrent step products DL4J computes itself (SimpleRnn; LSTMs without the helper) are small and many: with
+        // OpenBLAS's threads beside libnd4j's spinning OpenMP workers DL4J's LSTM backward measured 1.25x slower
+        // (docs/fast-layers.md), so recurrent graphs keep matmul.
         if (this == FAST && !recurrent(graph)) {
             DirectGemm.install();
         } else {
@@ -72,10 +80,14 @@ public enum LayerImpl {
     }
 
     /**
-     * Whether {@code graph}'s convolution and batch-norm layers run this implementation (the native helpers for
-     * {@code FAST}, none for {@code STOCK}); vacuously true for a graph with neither.
+     * Whether {@code graph}'s convolution, batch-norm and LSTM layers run this implementation (the native helpers
+     * for {@code FAST}, none for {@code STOCK}); vacuously true for a graph with none of them.
      */
     public boolean runs(ComputationGraph graph) {
+        if (layersAndWrapped(graph).filter(LayerImpl::lstmWithHelper)
+                .anyMatch(lstm -> lstm.getHelper() instanceof OpenBlasLstmHelper != (this == FAST))) {
+            return false;
+        }
         for (Layer layer : graph.getLayers()) {
             boolean handled = layer instanceof ConvolutionLayer && exactly(layer, ConvolutionLayer.class)
                     || layer instanceof BatchNormalization;
@@ -98,12 +110,49 @@ public enum LayerImpl {
             case "BatchNormalization" -> this == FAST ? "native batchnorm" : "DL4J";
             case "SubsamplingLayer" -> "native pooling";
             case "DenseLayer", "OutputLayer" -> this == FAST ? "OpenBLAS or ND4J gemm, by size" : "ND4J matmul";
+            case "LSTM" -> this == FAST ? "OpenBLAS per sequence, Java gates" : "DL4J per-step ops";
             default -> "DL4J";
         };
     }
 
     private static boolean recurrent(ComputationGraph graph) {
         return Arrays.stream(graph.getLayers()).anyMatch(layer -> layer instanceof BaseRecurrentLayer);
+    }
+
+    /** The graph's layers and those inside DL4J's bidirectional and other wrappers. */
+    private static Stream<Layer> layersAndWrapped(ComputationGraph graph) {
+        return Arrays.stream(graph.getLayers()).flatMap(LayerImpl::withWrapped);
+    }
+
+    private static Stream<Layer> withWrapped(Layer layer) {
+        if (layer instanceof BidirectionalLayer bidirectional) {
+            return Stream.of(wrapped(bidirectional, "fwd"), wrapped(bidirectional, "bwd"))
+                    .flatMap(LayerImpl::withWrapped);
+        }
+        if (layer instanceof BaseWrapperLayer wrapper) {
+            return withWrapped(wrapper.getUnderlying());
+        }
+        return Stream.of(layer);
+    }
+
+    /**
+     * A stock LSTM (not GravesLSTM, which has peepholes) with the activations {@link OpenBlasLstmHelper}
+     * computes: DL4J's defaults, sigmoid gates and tanh. Others keep DL4J's own code under either implementation.
+     */
+    private static boolean lstmWithHelper(Layer layer) {
+        return layer instanceof LSTM && exactly(layer, LSTM.class)
+                && layer.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.LSTM conf
+                && OpenBlasLstmHelper.supports(conf.getGateActivationFn(), conf.getActivationFn(), false);
+    }
+
+    private static Layer wrapped(BidirectionalLayer bidirectional, String direction) {
+        try {
+            Field field = BidirectionalLayer.class.getDeclaredField(direction);
+            field.setAccessible(true); // DL4J has no getter for a direction's layer
+            return (Layer) field.get(bidirectional);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("DL4J BidirectionalLayer has no '" + direction + "' field", e);
+        }
     }
 
     /** Whether a layer runs its stock Java code here: subclasses (depthwise, separable, ...) keep theirs. */

@@ -1,20 +1,39 @@
 package org.zoobench.zoo.layers;
 
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.layers.IOutputLayer;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
+import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.UserInputException;
+import org.zoobench.zoo.blocks.RecurrentBlocks.Cell;
+import org.zoobench.zoo.blocks.RecurrentBlocks.Merge;
+import org.zoobench.zoo.models.RecurrentClassifier;
+import org.zoobench.zoo.models.RecurrentClassifier.Head;
 import org.zoobench.zoo.profile.ModelProfile;
 
 import java.io.File;
@@ -24,9 +43,12 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 /**
  * Fast layers compute what the stock layers compute. The native kernels sum in a different order from Java
@@ -101,10 +123,20 @@ class FastLayersTest {
     }
 
     private static Map<String, INDArray> gradients(ComputationGraph net, INDArray input, INDArray labels) {
+        return gradients(net, input, labels, null, null);
+    }
+
+    /** With masks for the graph's input and output, or none where they are null. */
+    private static Map<String, INDArray> gradients(ComputationGraph net, INDArray input, INDArray labels,
+                                                   INDArray[] inputMasks, INDArray[] labelMasks) {
         Nd4j.getRandom().setSeed(11); // the same dropout masks for both implementations
         net.setInputs(input);
         net.setLabels(labels);
+        if (inputMasks != null) {
+            net.setLayerMaskArrays(inputMasks, labelMasks);
+        }
         net.computeGradientAndScore();
+        net.clearLayerMaskArrays();
         return net.gradient().gradientForVariable();
     }
 
@@ -132,6 +164,133 @@ class FastLayersTest {
                 what + ": relative L2 difference " + (error / Math.max(scale, 1e-30)));
     }
 
+    /** Floating-point types the LSTM comparisons run in, each with the tolerance it is held to. */
+    enum Precision {
+        DOUBLE(DataType.DOUBLE, DOUBLE_TOLERANCE), FLOAT(DataType.FLOAT, FLOAT_TOLERANCE);
+
+        final DataType type;
+        final double tolerance;
+
+        Precision(DataType type, double tolerance) {
+            this.type = type;
+            this.tolerance = tolerance;
+        }
+    }
+
+    /**
+     * Variable-length sequences through whole graphs: the zoo's bidirectional stack (which reverses only each
+     * sequence's real steps) and DL4J's Bidirectional wrapper. In a ComputationGraph DL4J never hands the mask to
+     * an LSTM layer (its feedForwardMaskArray does not keep it), so this compares everything around the LSTMs;
+     * {@link #anLstmComputesTheSameOnMaskedSequences} compares the LSTM's own treatment of masked steps.
+     */
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void maskedLstmsComputeTheSame(Precision precision) {
+        // bilstm-max's layers without its dropout, which DL4J cannot apply to masked sequences
+        RecurrentClassifier zooModel = RecurrentClassifier.bidirectional(Cell.LSTM, Merge.CONCAT, 2, 16, 0, Head.MAX);
+        ModelOptions options = ModelOptions.of(10, InputShape.sequence(6, 9)).withDataType(precision.type);
+        compareMasked(graph(zooModel.configuration(options), LayerImpl.STOCK),
+                graph(zooModel.configuration(options), LayerImpl.FAST), precision, 6, 9, false);
+
+        compareMasked(graph(bidirectionalTagger(precision.type), LayerImpl.STOCK),
+                graph(bidirectionalTagger(precision.type), LayerImpl.FAST), precision, 3, 7, true);
+    }
+
+    private static ComputationGraph graph(ComputationGraphConfiguration conf, LayerImpl impl) {
+        ComputationGraph net = new ComputationGraph(conf);
+        net.init();
+        net.initGradientsView(); // for layers driven directly, outside fit
+        return impl.apply(net);
+    }
+
+    /**
+     * DL4J's LSTM zeroes a masked step's output and the cell state carried on, but backpropagates as if unmasked,
+     * so errors reach masked steps and their inputs; the fast LSTM must do the same whatever the mask: padding at
+     * the end, at the start (DL4J's Bidirectional wrapper reverses the whole padded sequence for its backward
+     * LSTM), a gap in the middle, and a single real step. The mask reaches the layer as MultiLayerNetwork and the
+     * Bidirectional wrapper hand it over, through {@code setMaskArray}.
+     */
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void anLstmComputesTheSameOnMaskedSequences(Precision precision) {
+        Layer stock = graph(bidirectionalTagger(precision.type), LayerImpl.STOCK).getLayer("bilstm");
+        Layer fast = graph(bidirectionalTagger(precision.type), LayerImpl.FAST).getLayer("bilstm");
+        Nd4j.getRandom().setSeed(3);
+        INDArray input = Nd4j.rand(precision.type, BATCH, 3, 7).subi(0.5);
+        INDArray outputError = Nd4j.rand(precision.type, BATCH, 10, 7).subi(0.5);
+        INDArray mask = stepMask(precision.type, 7);
+        Pair<Gradient, INDArray> stockBackward = null;
+        Pair<Gradient, INDArray> fastBackward = null;
+        INDArray[] outputs = new INDArray[2];
+        for (Layer layer : new Layer[]{stock, fast}) {
+            layer.setInput(input, LayerWorkspaceMgr.noWorkspaces());
+            layer.setMaskArray(mask);
+            outputs[layer == stock ? 0 : 1] = layer.activate(true, LayerWorkspaceMgr.noWorkspaces()).dup();
+            Pair<Gradient, INDArray> backward = layer.backpropGradient(outputError, LayerWorkspaceMgr.noWorkspaces());
+            if (layer == stock) {
+                stockBackward = backward;
+            } else {
+                fastBackward = backward;
+            }
+        }
+        assertClose(outputs[0], outputs[1], precision.tolerance, "output");
+        assertClose(stockBackward.getSecond(), fastBackward.getSecond(), precision.tolerance, "input gradient");
+        Map<String, INDArray> fastGradients = fastBackward.getFirst().gradientForVariable();
+        stockBackward.getFirst().gradientForVariable().forEach((name, g) ->
+                assertClose(g, fastGradients.get(name), precision.tolerance, "gradient of " + name));
+    }
+
+    /** Per example: all steps real, padded at the end, a gap of two steps, a single real step. */
+    private static INDArray stepMask(DataType type, int steps) {
+        INDArray mask = Nd4j.ones(type, BATCH, steps);
+        mask.get(point(1), interval(steps - 3, steps)).assign(0);
+        mask.get(point(2), interval(2, 4)).assign(0);
+        mask.get(point(3), interval(1, steps)).assign(0);
+        return mask;
+    }
+
+    /** DL4J's own Bidirectional wrapper around an LSTM, labelling every step. */
+    private static ComputationGraphConfiguration bidirectionalTagger(DataType type) {
+        return new NeuralNetConfiguration.Builder().seed(4).dataType(type)
+                .graphBuilder()
+                .addInputs("in")
+                .setInputTypes(InputType.recurrent(3, 7))
+                .addLayer("bilstm", new Bidirectional(new LSTM.Builder().nOut(5).activation(Activation.TANH).build()), "in")
+                .addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4)
+                        .activation(Activation.SOFTMAX).build(), "bilstm")
+                .setOutputs("out")
+                .build();
+    }
+
+    private static void compareMasked(ComputationGraph stock, ComputationGraph fast, Precision precision,
+                                      int features, int steps, boolean perStepLabels) {
+        assertTrue(LayerImpl.FAST.runs(fast) && LayerImpl.STOCK.runs(stock));
+        assertFalse(LayerImpl.STOCK.runs(fast), "the fast graph's LSTMs have the fast helper");
+        assertEquals(stock.params(), fast.params(), "same initial parameters");
+        Nd4j.getRandom().setSeed(3);
+        INDArray input = Nd4j.rand(precision.type, BATCH, features, steps).subi(0.5);
+        INDArray mask = Nd4j.ones(precision.type, BATCH, steps);
+        mask.get(point(1),
+                interval(steps - 3, steps)).assign(0); // padded at the end
+        mask.get(point(2),
+                interval(2, 4)).assign(0);             // a gap
+        mask.get(point(3),
+                interval(1, steps)).assign(0);         // one real step
+        INDArray[] inputMasks = {mask};
+        INDArray[] labelMasks = {perStepLabels ? mask : null};
+
+        INDArray stockOutput = stock.output(false, new INDArray[]{input}, inputMasks, labelMasks)[0];
+        INDArray fastOutput = fast.output(false, new INDArray[]{input}, inputMasks, labelMasks)[0];
+        assertClose(stockOutput, fastOutput, precision.tolerance, "inference output");
+        INDArray labels = labels(stockOutput, (int) stockOutput.size(1));
+        Map<String, INDArray> stockGradients = gradients(stock, input, labels, inputMasks, labelMasks);
+        Map<String, INDArray> fastGradients = gradients(fast, input, labels, inputMasks, labelMasks);
+        assertEquals(stock.score(), fast.score(), precision.tolerance * Math.abs(stock.score()), "training loss");
+        assertEquals(stockGradients.keySet(), fastGradients.keySet());
+        stockGradients.forEach((name, g) ->
+                assertClose(g, fastGradients.get(name), precision.tolerance, "gradient of " + name));
+    }
+
     @Test
     void aModelSavedWithOneImplementationLoadsIntoTheOther(@TempDir Path dir) throws Exception {
         ModelEntry entry = ModelRegistry.get("resnet20");
@@ -150,9 +309,10 @@ class FastLayersTest {
         assertEquals(fast.outputSingle(input), fastAgain.outputSingle(input), "output after reloading as fast");
     }
 
-    @Test
-    void sameSeedTrainsToIdenticalParameters() {
-        ModelEntry entry = ModelRegistry.get("lenet5");
+    @ParameterizedTest
+    @ValueSource(strings = {"lenet5", "bilstm-max"})
+    void sameSeedTrainsToIdenticalParameters(String model) {
+        ModelEntry entry = ModelRegistry.get(model);
         INDArray first = trainTwoSteps(entry);
         INDArray second = trainTwoSteps(entry);
         assertEquals(first, second);

@@ -15,6 +15,7 @@ import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelOptions;
 import org.zoobench.zoo.blocks.RecurrentBlocks.Cell;
 import org.zoobench.zoo.blocks.RecurrentBlocks.Merge;
+import org.zoobench.zoo.layers.LayerImpl;
 import org.zoobench.zoo.models.RecurrentClassifier.Head;
 
 import java.util.ArrayList;
@@ -23,7 +24,10 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Backpropagation through time checked against finite differences, in double precision on tiny stacks. */
+/**
+ * Backpropagation through time checked against finite differences, in double precision on tiny stacks, with the
+ * fast layers (the LSTM's OpenBLAS helper; DL4J's stock LSTM is compared with it in FastLayersTest).
+ */
 class RecurrentGradientTest {
 
     private static final int FEATURES = 2;
@@ -68,6 +72,7 @@ class RecurrentGradientTest {
                 .withDataType(DataType.DOUBLE).withUpdater(new NoOp()).withSeed(7);
         ComputationGraph graph = new ComputationGraph(model.configuration(options));
         graph.init();
+        LayerImpl.FAST.apply(graph);
 
         Nd4j.getRandom().setSeed(11);
         INDArray features = Nd4j.rand(DataType.DOUBLE, BATCH, FEATURES, STEPS).subi(0.5);
