@@ -9,7 +9,10 @@ import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.SuiteInfo;
 import org.zoobench.experiments.runner.DataProvider;
+import org.zoobench.experiments.runner.LocalRunExecutor;
+import org.zoobench.experiments.runner.RunExecutor;
 import org.zoobench.experiments.runner.RunSpec;
+import org.zoobench.experiments.runner.SparkRunExecutors;
 import org.zoobench.experiments.suites.AlexNetAblationSuite;
 import org.zoobench.experiments.suites.Suite;
 import org.zoobench.experiments.suites.SuiteOptions;
@@ -29,14 +32,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 
 /**
- * {@code zoobench run SUITE [--quick] [--dataset NAME] [--data-dir DIR] [--scale mini|imagenet] [--results DIR]}:
- * run (or resume) a suite and print its table.
+ * {@code zoobench run SUITE [--quick] [--dataset NAME] [--data-dir DIR] [--scale mini|imagenet] [--results DIR]
+ * [--spark MASTER]}: run (or resume) a suite, here or on Spark, and print its table.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run an experiment suite (resuming a killed one), then print its table and write results "
@@ -84,6 +89,21 @@ public final class RunCommand implements Callable<Integer> {
                     + "and -quick)")
     Path results;
 
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = "train on Apache Spark, each run one task: local[N], spark://HOST:7077, yarn or k8s://URL; "
+                    + "this JVM plans the suite and writes the results (README: Running on a cluster)")
+    String sparkMaster;
+
+    @Option(names = "--task-cpus", paramLabel = "N",
+            description = "with --spark: the cores one run uses (spark.task.cpus; default Spark's setting, else 1)")
+    Integer taskCpus;
+
+    @Option(names = "--spark-results", paramLabel = "URI",
+            description = "with --spark: where executors write each run's directory (its model.zip), a Hadoop "
+                    + "FileSystem URI every executor reaches (file:///shared/dir, hdfs://..., s3a://...); default "
+                    + "with local[N] the --results directory, elsewhere none: only records and predictions come back")
+    URI sparkResults;
+
     @Option(names = "--backend", defaultValue = "cpu",
             description = "cpu (ND4J's CPU build with oneDNN), avx2 (its plain AVX2 build) or cuda (CUDA 11.6 + "
                     + "cuDNN, after `zoobench gpu-check`'s "
@@ -95,6 +115,7 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter table = spec.commandLine().getOut();
         PrintWriter out = quietOption.commentary(table);
         Suite suite = Suites.get(suiteName);
+        checkSparkOptions();
         OptionalInt elsewhere = BenchLauncher.fromLauncherRoot().onBackend(backend, null,
                 spec.root().commandLine().getParseResult().originalArgs(), spec.commandLine().getErr());
         if (elsewhere.isPresent()) {
@@ -110,14 +131,29 @@ public final class RunCommand implements Callable<Integer> {
         Path dir = results != null ? results : Path.of("results", suite.name()
                 + (choice.equals(suite.defaultData()) ? "" : "-" + choice.name())
                 + (chosenScale == Scale.MINI ? "" : "-" + chosenScale) + (quick ? "-quick" : ""));
-        ResultsStore store = ResultsStore.openForWriting(dir);
+        // Spark starts, and its executors show they can write, before the results directory is touched.
+        try (RunExecutor executor = sparkMaster == null ? new LocalRunExecutor(ModelRegistry::get, data)
+                : SparkRunExecutors.load(new SparkRunExecutors.Options(sparkMaster, taskCpus, sparkResults,
+                dataDir.dataDir, dir.toAbsolutePath().normalize()))) {
+            return runSuite(suite, plan, runs, data, ResultsStore.openForWriting(dir), executor, out, table);
+        }
+    }
+
+    private int runSuite(Suite suite, SuitePlan plan, List<RunSpec> runs, DataProvider data, ResultsStore store,
+                         RunExecutor executor, PrintWriter out, PrintWriter table) {
         out.println("== " + suite.name() + (quick ? " (quick)" : "") + ": " + suite.description());
         out.println("Recipe: " + plan.recipe());
         plan.notes().forEach(n -> out.println("Note: " + n));
         store.writeSuiteInfo(new SuiteInfo(suite.name(), quick, plan.recipe(), plan.notes()));
-        out.println(SuiteRunner.expectedDuration(store, runs, ModelRegistry::get, data));
+        out.println(sparkMaster == null ? SuiteRunner.expectedDuration(store, runs, ModelRegistry::get, data)
+                : onSpark(store, runs));
         long start = System.nanoTime();
-        List<RunRecord> records = new SuiteRunner(store, ModelRegistry::get, data, out).run(runs);
+        SuiteRunner runner = new SuiteRunner(store, executor, out);
+        List<RunRecord> records = runner.run(runs);
+        Map<String, String> failures = runner.failures();
+        if (records.isEmpty() && !failures.isEmpty()) {
+            throw new UserInputException(failedRuns(failures, runs.size()));
+        }
         out.println();
         // With no finished run the suite has nothing to compare; the generic table still marks the diverged runs.
         boolean noneFinished = records.stream().allMatch(RunRecord::diverged);
@@ -132,7 +168,38 @@ public final class RunCommand implements Callable<Integer> {
         if (noneFinished) {
             throw new UserInputException(ResultsReport.allDiverged(store, records));
         }
+        if (!failures.isEmpty()) {
+            throw new UserInputException(failedRuns(failures, runs.size()));
+        }
         return 0;
+    }
+
+    private void checkSparkOptions() {
+        if (sparkMaster == null && (taskCpus != null || sparkResults != null)) {
+            throw new UserInputException((taskCpus != null ? "--task-cpus" : "--spark-results")
+                    + " applies to runs on Spark only: add --spark MASTER, or leave it out");
+        }
+        if (taskCpus != null && taskCpus < 1) {
+            throw new UserInputException("--task-cpus must be at least 1, got " + taskCpus);
+        }
+        if (sparkMaster != null && backend != Backend.cpu) {
+            throw new UserInputException("--spark trains on the executors' backend, the cluster jar's cpu build: "
+                    + "leave out --backend " + backend);
+        }
+    }
+
+    /** What replaces the duration estimate on Spark, which is calibrated for training in this JVM. */
+    private String onSpark(ResultsStore store, List<RunSpec> runs) {
+        long left = runs.stream().filter(r -> !store.isFinished(r.runId())).count();
+        return left == 0 ? "All " + runs.size() + " runs already finished in " + store.dir() + "; rebuilding the report."
+                : "Training " + left + " runs on Spark (" + sparkMaster + "), one task each";
+    }
+
+    private static String failedRuns(Map<String, String> failures, int runs) {
+        Map.Entry<String, String> first = failures.entrySet().iterator().next();
+        return failures.size() + " of " + runs + " runs failed on Spark (" + first.getKey() + ": " + first.getValue()
+                + (failures.size() > 1 ? "; the others' reasons are in their runs/RUN/" + ResultsStore.FAILURE : "")
+                + "); rerun the same command to train them again";
     }
 
     /**

@@ -136,4 +136,28 @@ class ExperimentCommandsTest {
         assertTrue(notResults.errIsOneLine() && notResults.err().contains("holds no ZooBench results"),
                 notResults.err());
     }
+
+    /** Spark's options, where the cluster module is not on the class path (as in this module's tests). */
+    @Test
+    void sparkMistakesGiveOneLineExitTwoAndWriteNothing(@TempDir Path tmp) {
+        String dir = tmp.resolve("results").toString();
+        CliRun noModule = CliRun.of("run", "birnn", "--quick", "--spark", "local[2]", "--results", dir);
+        assertEquals(ZooBenchCli.USER_ERROR, noModule.exitCode());
+        assertTrue(noModule.errIsOneLine() && noModule.err().contains("--spark needs ZooBench's cluster module, "
+                + "which is not on the class path: run through ./zoobench"), noModule.err());
+
+        CliRun withoutSpark = CliRun.of("run", "birnn", "--quick", "--task-cpus", "2", "--results", dir);
+        assertEquals(ZooBenchCli.USER_ERROR, withoutSpark.exitCode());
+        assertTrue(withoutSpark.errIsOneLine() && withoutSpark.err().contains("--task-cpus applies to runs on Spark "
+                + "only"), withoutSpark.err());
+
+        CliRun noCores = CliRun.of("run", "birnn", "--spark", "local[2]", "--task-cpus", "0", "--results", dir);
+        assertEquals(ZooBenchCli.USER_ERROR, noCores.exitCode());
+        assertTrue(noCores.errIsOneLine() && noCores.err().contains("--task-cpus must be at least 1"), noCores.err());
+
+        CliRun gpu = CliRun.of("run", "birnn", "--spark", "local[2]", "--backend", "cuda", "--results", dir);
+        assertEquals(ZooBenchCli.USER_ERROR, gpu.exitCode());
+        assertTrue(gpu.errIsOneLine() && gpu.err().contains("leave out --backend cuda"), gpu.err());
+        assertFalse(Files.exists(tmp.resolve("results")));
+    }
 }

@@ -1,7 +1,9 @@
 package org.zoobench.experiments.results;
 
+import java.io.Serializable;
+
 /** A figure in percent with its bootstrap interval. */
-public record Estimate(double value, double low, double high) {
+public record Estimate(double value, double low, double high) implements Serializable {
 
     public static Estimate percent(double fraction, Interval interval) {
         return new Estimate(100 * fraction, 100 * interval.low(), 100 * interval.high());

@@ -3,6 +3,7 @@ package org.zoobench.experiments.results;
 import org.nd4j.linalg.factory.Nd4j;
 import org.zoobench.zoo.device.ComputeDevice;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -13,7 +14,7 @@ import java.util.TreeMap;
  * plus ND4J's full environment report.
  */
 public record MachineInfo(String backend, String device, String blasVendor, int blasThreads, int ompThreads,
-                          int cores, String os, String java, Map<String, String> environment) {
+                          int cores, String os, String java, Map<String, String> environment) implements Serializable {
 
     private static final List<String> THREAD_SETTINGS = List.of("OMP_PROC_BIND", "OMP_WAIT_POLICY", "OMP_NUM_THREADS",
             "OPENBLAS_NUM_THREADS");

@@ -1,6 +1,7 @@
 package org.zoobench.experiments.results;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +14,7 @@ import java.util.List;
  * tie-break puts the label among them). Kept beside each run so intervals can be recomputed and runs compared
  * example by example without the model.
  */
-public record Predictions(int[] labels, int[] top1, double[] top5Hit) {
+public record Predictions(int[] labels, int[] top1, double[] top5Hit) implements Serializable {
 
     private static final String HEADER = "label,top1,top5_hit";
 

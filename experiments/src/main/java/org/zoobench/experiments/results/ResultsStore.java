@@ -33,16 +33,18 @@ import java.util.stream.Stream;
  *   runs/&lt;run id&gt;/record.json      the full record (written last: its presence marks the run finished)
  *   runs/&lt;run id&gt;/predictions.csv  test-set answers, for intervals and paired comparisons
  *   runs/&lt;run id&gt;/model.zip        the trained network (DL4J ModelSerializer)
+ *   runs/&lt;run id&gt;/failure.txt      why the run could not be trained (a Spark task failed past its retries)
  *   results.csv, results.jsonl        one flat row per finished run, append-only
  *   suite.json                        what suite (if any) wrote the directory
  * </pre>
  * Every file is written atomically, so a kill at any moment leaves only complete files behind.
  */
-public final class ResultsStore {
+public final class ResultsStore implements RunSink {
 
     public static final String RECORD = "record.json";
     public static final String PREDICTIONS = "predictions.csv";
     public static final String MODEL = "model.zip";
+    public static final String FAILURE = "failure.txt";
     public static final String CSV = "results.csv";
     public static final String JSONL = "results.jsonl";
     public static final String SUITE = "suite.json";
@@ -151,6 +153,7 @@ public final class ResultsStore {
         return dir;
     }
 
+    @Override
     public Path runDir(String runId) {
         return dir.resolve("runs").resolve(runId);
     }
@@ -167,6 +170,7 @@ public final class ResultsStore {
      * Saves a finished (or diverged) run: predictions and model first, the record last, then its row in the
      * CSV and JSON-lines files (by {@link #reconcile()}, which also adds any other saved run's row they lack).
      */
+    @Override
     public void save(RunRecord record, Predictions predictions, AtomicFiles.Writer model) {
         Path run = runDir(record.runId());
         if (predictions != null) {
@@ -177,10 +181,19 @@ public final class ResultsStore {
         }
         try {
             AtomicFiles.writeString(run.resolve(RECORD), PRETTY.writeValueAsString(record));
+            Files.deleteIfExists(run.resolve(FAILURE));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         reconcile();
+    }
+
+    /**
+     * Notes why a run could not be trained (its Spark task failed as many times as Spark allows). The run stays
+     * unfinished, so a rerun trains it again; saving it then removes the note.
+     */
+    public void saveFailure(String runId, String reason) {
+        AtomicFiles.writeString(runDir(runId).resolve(FAILURE), reason + "\n");
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -33,7 +34,7 @@ public record RunConfig(String model, String dataset, String input, String resiz
                         // Left out of the JSON (and so of the run id) when unset: older runs keep their ids.
                         @JsonInclude(JsonInclude.Include.NON_DEFAULT) double weightDecay,
                         @JsonInclude(JsonInclude.Include.NON_DEFAULT) int lrPatience,
-                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) String lrSchedule) {
+                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) String lrSchedule) implements Serializable {
 
     public static final String LINEAR_DECAY = "linear";
     private static final ObjectMapper JSON = new ObjectMapper();

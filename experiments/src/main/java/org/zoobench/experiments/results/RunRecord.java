@@ -1,9 +1,11 @@
 package org.zoobench.experiments.results;
 
+import java.io.Serializable;
 import java.util.List;
 
 /**
- * Everything recorded about one training run. Accuracies are in percent.
+ * Everything recorded about one training run. Accuracies are in percent. Serializable, as is all it holds: a Spark
+ * executor sends it back to the driver.
  *
  * @param status            {@link #FINISHED} or {@link #DIVERGED} (loss became NaN or infinite; training stopped)
  * @param top1              test top-1 with its bootstrap interval; null for a diverged run
@@ -27,7 +29,7 @@ public record RunRecord(String runId, String suite, String group, RunConfig conf
                         double wallTimeSec, double trainTimeSec, Double timeToTargetSec,
                         long peakHeapBytes, long peakOffHeapBytes, long peakPhysicalBytes,
                         MachineInfo machine, String gitCommit, String startedAt, String finishedAt,
-                        long layerFallbacks) {
+                        long layerFallbacks) implements Serializable {
 
     public static final String FINISHED = "finished";
     public static final String DIVERGED = "diverged";

@@ -16,6 +16,7 @@ import java.util.function.BiFunction;
 /**
  * Loads each data set (at each subset size) once for a whole suite and hands every run its batches. Subsets
  * are seeded by the data options alone, so every model and every run seed of a suite sees the same examples.
+ * Thread-safe: a Spark executor trains several runs at once from one provider.
  */
 public final class DataProvider {
 
@@ -43,7 +44,7 @@ public final class DataProvider {
         return new DataProvider(Datasets::load, DataOptions.defaults());
     }
 
-    public LoadedDataset dataset(String name, int trainLimit, int testLimit) {
+    public synchronized LoadedDataset dataset(String name, int trainLimit, int testLimit) {
         LoadedDataset data = loaded.get(key(name, trainLimit, testLimit));
         if (data == null) {
             data = loader.apply(name, baseOptions.withLimit(trainLimit).withTestLimit(testLimit));
@@ -94,7 +95,7 @@ public final class DataProvider {
     }
 
     /** The image folder under {@code --data-dir} as train/ and val/ read from disk, listed once per subset size. */
-    public ImageFolderStream imageFolder(int trainLimit, int valLimit) {
+    public synchronized ImageFolderStream imageFolder(int trainLimit, int valLimit) {
         return streams.computeIfAbsent(trainLimit + "|" + valLimit,
                 k -> ImageFolderStream.open(baseOptions.path(), trainLimit, valLimit, baseOptions.seed()));
     }

@@ -18,11 +18,13 @@ import java.util.function.LongSupplier;
  * Progress on stderr for every long loop, so stdout keeps only results: a bar with ETA redrawn in place on a
  * terminal; elsewhere (CI, nohup, a pipe), where carriage-return frames pile up, one line per 10% done or per
  * {@link LineRenderer#QUIET_LIMIT} without one. {@code -Dzoobench.progress=false} turns them off (tests and
- * {@code --quiet} do).
+ * {@code --quiet} do); {@code -Dzoobench.progress=lines} asks for lines on a terminal too, where several runs train at
+ * once (Spark in local mode) and bars redrawn in place would overwrite each other.
  */
 public final class Progress {
 
     public static final String PROPERTY = "zoobench.progress";
+    public static final String LINES = "lines";
 
     private Progress() {
     }
@@ -37,7 +39,7 @@ public final class Progress {
             return null;
         }
         // Java 17's System.console() is null unless the process talks to a terminal.
-        if (System.console() == null) {
+        if (System.console() == null || LINES.equals(System.getProperty(PROPERTY))) {
             return lines(task, steps, unit, System.err, System::nanoTime);
         }
         return new ProgressBarBuilder()

@@ -18,7 +18,7 @@ import org.zoobench.experiments.results.Estimate;
 import org.zoobench.experiments.results.MachineInfo;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
-import org.zoobench.experiments.results.ResultsStore;
+import org.zoobench.experiments.results.RunSink;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
@@ -46,9 +46,9 @@ public final class Trainer {
     /** Training steps at the start excluded from the throughput figure (JIT, workspace allocation). */
     static final int WARM_UP_STEPS = 3;
 
-    private final ResultsStore store;
+    private final RunSink store;
 
-    public Trainer(ResultsStore store) {
+    public Trainer(RunSink store) {
         this.store = store;
     }
 

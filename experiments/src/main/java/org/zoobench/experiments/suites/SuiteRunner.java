@@ -3,76 +3,121 @@ package org.zoobench.experiments.suites;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.runner.DataProvider;
-import org.zoobench.experiments.runner.RunData;
+import org.zoobench.experiments.runner.LocalRunExecutor;
+import org.zoobench.experiments.runner.RunExecutor;
+import org.zoobench.experiments.runner.RunExecutor.PlannedRun;
 import org.zoobench.experiments.runner.RunSpec;
-import org.zoobench.experiments.runner.Trainer;
 import org.zoobench.zoo.ModelEntry;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
  * Runs a list of runs into a results store, skipping those already finished there: a killed suite resumes
- * where it stopped. A diverged run is recorded and the suite goes on.
+ * where it stopped. A diverged run is recorded and the suite goes on. Where the runs train is the
+ * {@link RunExecutor}'s business: one after another in this JVM, or on Spark.
  */
 public final class SuiteRunner {
 
     private final ResultsStore store;
-    private final Function<String, ModelEntry> models;
-    private final DataProvider data;
+    private final RunExecutor executor;
     private final PrintWriter log;
+    private final Map<String, String> failures = new LinkedHashMap<>();
 
+    /** Runs trained one after another in this JVM. */
     public SuiteRunner(ResultsStore store, Function<String, ModelEntry> models, DataProvider data, PrintWriter log) {
+        this(store, new LocalRunExecutor(models, data), log);
+    }
+
+    public SuiteRunner(ResultsStore store, RunExecutor executor, PrintWriter log) {
         this.store = store;
-        this.models = models;
-        this.data = data;
+        this.executor = executor;
         this.log = log;
     }
 
+    /**
+     * Trains the runs not finished in the store and returns the records of all runs, in the order given, except
+     * those that failed (see {@link #failures()}).
+     */
     public List<RunRecord> run(List<RunSpec> runs) {
+        failures.clear();
         List<String> toDoIds = runs.stream().map(RunSpec::runId).filter(id -> !store.isFinished(id)).toList();
         store.checkWritable(toDoIds);
         store.reconcile();
         printRepairs();
-        Trainer trainer = new Trainer(store);
-        List<RunRecord> records = new ArrayList<>();
-        long toDo = toDoIds.size();
-        if (toDo < runs.size()) {
-            log.printf(Locale.ROOT, "resuming: %d of %d runs already finished in %s%n", runs.size() - toDo,
+        if (toDoIds.size() < runs.size()) {
+            log.printf(Locale.ROOT, "resuming: %d of %d runs already finished in %s%n", runs.size() - toDoIds.size(),
                     runs.size(), store.dir());
         }
-        long started = System.nanoTime();
-        int done = 0;
+        List<PlannedRun> toDo = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
             RunSpec spec = runs.get(i);
-            var finished = store.find(spec.runId());
-            if (finished.isPresent()) {
-                records.add(finished.get());
-                continue;
+            if (!store.isFinished(spec.runId())) {
+                toDo.add(new PlannedRun(spec, String.format(Locale.ROOT, "[%d/%d] %s seed %d", i + 1, runs.size(),
+                        spec.config().model(), spec.config().seed())));
             }
-            String label = String.format(Locale.ROOT, "[%d/%d] %s seed %d", i + 1, runs.size(),
-                    spec.config().model(), spec.config().seed());
-            if (done > 0) {
-                double perRun = (System.nanoTime() - started) / 1e9 / done;
-                log.printf(Locale.ROOT, "%s (suite ETA %s)%n", label, duration(perRun * (toDo - done)));
-            } else {
-                log.println(label);
-            }
-            ModelEntry model = models.apply(spec.config().model());
-            RunRecord record;
-            try (RunData batches = data.forRun(spec.config())) {
-                record = trainer.run(spec, model, batches, label);
-            }
-            done++;
-            log.println("  " + summary(record));
-            printRepairs();
-            log.flush();
-            records.add(record);
+        }
+        executor.trainAll(toDo, store, new RunLog(toDo.size()));
+        List<RunRecord> records = new ArrayList<>();
+        for (RunSpec spec : runs) {
+            store.find(spec.runId()).ifPresent(records::add);
         }
         return records;
+    }
+
+    /** The runs of the last {@link #run} that could not be trained, by run id, with the reason. */
+    public Map<String, String> failures() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(failures));
+    }
+
+    /** One line as each run starts (with the suite's ETA once a run has finished) and one as it is saved. */
+    private final class RunLog implements RunExecutor.Listener {
+
+        private final int toDo;
+        private final long started = System.nanoTime();
+        private int done;
+        private PlannedRun lastStarted;
+
+        RunLog(int toDo) {
+            this.toDo = toDo;
+        }
+
+        @Override
+        public void started(PlannedRun run) {
+            if (done > 0) {
+                double perRun = (System.nanoTime() - started) / 1e9 / done;
+                log.printf(Locale.ROOT, "%s (suite ETA %s)%n", run.label(), duration(perRun * (toDo - done)));
+            } else {
+                log.println(run.label());
+            }
+            log.flush();
+            lastStarted = run;
+        }
+
+        @Override
+        public void saved(PlannedRun run, RunRecord record) {
+            done++;
+            // Runs trained elsewhere finish in any order: a line of their own names them.
+            log.println((run.equals(lastStarted) ? " " : run.label() + ":") + " " + summary(record));
+            printRepairs();
+            log.flush();
+        }
+
+        @Override
+        public void failed(PlannedRun run, String reason) {
+            done++;
+            store.saveFailure(run.spec().runId(), reason);
+            failures.put(run.spec().runId(), reason);
+            log.println(run.label() + ": FAILED: " + reason + " (noted in " + store.runDir(run.spec().runId())
+                    .resolve(ResultsStore.FAILURE) + "; suite goes on; rerun to train it again)");
+            log.flush();
+        }
     }
 
     private void printRepairs() {

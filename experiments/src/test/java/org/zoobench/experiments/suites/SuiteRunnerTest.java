@@ -5,6 +5,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.zoobench.experiments.results.AtomicFiles;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
+import org.zoobench.experiments.runner.LocalRunExecutor;
+import org.zoobench.experiments.runner.RunExecutor;
 import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.experiments.runner.TinyRuns;
 import org.zoobench.zoo.ModelEntry;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,5 +88,40 @@ class SuiteRunnerTest {
         store.reconcile();
         assertEquals(2, Files.readAllLines(dir.resolve(ResultsStore.CSV)).size());
         assertEquals(1, Files.readAllLines(dir.resolve(ResultsStore.JSONL)).size());
+    }
+
+    /** Trains runs here, except that the run numbered {@code failing} (from 1) fails, as a Spark task can. */
+    private static RunExecutor failingRun(int failing) {
+        RunExecutor here = new LocalRunExecutor(TinyRuns::tinyCnn, TinyRuns.syntheticData());
+        return (runs, store, listener) -> {
+            for (int i = 0; i < runs.size(); i++) {
+                if (i + 1 == failing) {
+                    listener.failed(runs.get(i), "executor lost");
+                } else {
+                    here.trainAll(List.of(runs.get(i)), store, listener);
+                }
+            }
+        };
+    }
+
+    @Test
+    void aFailedRunIsNotedTheSuiteGoesOnAndARerunTrainsIt(@TempDir Path dir) throws Exception {
+        ResultsStore store = ResultsStore.openForWriting(dir);
+        StringWriter log = new StringWriter();
+        SuiteRunner first = new SuiteRunner(store, failingRun(2), new PrintWriter(log, true));
+        List<RunRecord> records = first.run(SUITE.subList(0, 3));
+        String failed = SUITE.get(1).runId();
+        assertEquals(List.of(SUITE.get(0).runId(), SUITE.get(2).runId()),
+                records.stream().map(RunRecord::runId).toList(), "the runs after the failed one are trained");
+        assertEquals(java.util.Map.of(failed, "executor lost"), first.failures());
+        Path note = store.runDir(failed).resolve(ResultsStore.FAILURE);
+        assertEquals("executor lost\n", Files.readString(note));
+        assertTrue(log.toString().contains("[2/3] tiny-b seed 1: FAILED: executor lost"), log.toString());
+
+        SuiteRunner rerun = new SuiteRunner(store, failingRun(-1), new PrintWriter(new StringWriter()));
+        assertEquals(3, rerun.run(SUITE.subList(0, 3)).size());
+        assertTrue(rerun.failures().isEmpty());
+        assertTrue(store.isFinished(failed));
+        assertFalse(Files.exists(note), "the note goes once the run is saved");
     }
 }
