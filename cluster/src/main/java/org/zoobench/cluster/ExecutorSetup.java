@@ -19,8 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 record ExecutorSetup(String dataDir, String runDirs) implements Serializable {
 
-    /** One provider per data location and executor JVM, so that its tasks load each data set once. */
-    private static final Map<ExecutorSetup, DataProvider> PROVIDERS = new ConcurrentHashMap<>();
+    /** One provider per data location (the default ones: "") and executor JVM: its tasks load each data set once. */
+    private static final Map<String, DataProvider> PROVIDERS = new ConcurrentHashMap<>();
 
     /** Creates the run directories' root if need be and writes a file there, as a task must be able to. */
     boolean probe() throws IOException {
@@ -31,7 +31,7 @@ record ExecutorSetup(String dataDir, String runDirs) implements Serializable {
     }
 
     DataProvider data() {
-        return PROVIDERS.computeIfAbsent(new ExecutorSetup(dataDir, null), setup -> new DataProvider(Datasets::load,
-                DataOptions.defaults().withPath(dataDir == null ? null : Path.of(dataDir))));
+        return PROVIDERS.computeIfAbsent(dataDir == null ? "" : dataDir, dir -> new DataProvider(Datasets::load,
+                DataOptions.defaults().withPath(dir.isEmpty() ? null : Path.of(dir))));
     }
 }
