@@ -195,7 +195,10 @@ final class SparkRunExecutor implements RunExecutor {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while runs trained on Spark", e);
         } finally {
-            spark.cancelAllJobs(); // none left unless something above failed
+            // Jobs are left only when something above failed; a lost local executor stops the context itself.
+            if (!spark.sc().isStopped()) {
+                spark.cancelAllJobs();
+            }
             waiting.shutdownNow();
         }
     }
