@@ -18,6 +18,7 @@ import org.zoobench.experiments.suites.SuiteOptions.Scale;
 import org.zoobench.experiments.suites.SuitePlan;
 import org.zoobench.experiments.suites.SuiteRunner;
 import org.zoobench.experiments.suites.Suites;
+import org.zoobench.experiments.ui.LiveStats;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.UserInputException;
@@ -62,6 +63,9 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     QuietOption quietOption;
 
+    @Mixin
+    LiveStatsOptions liveStats;
+
     @Option(names = "--dataset", paramLabel = "NAME",
             description = "the data set to train on instead of the suite's own (fashion-mnist; birnn reads it row by "
                     + "row beside its future-context task), e.g. cifar10 or image-folder, with --data-dir")
@@ -95,6 +99,7 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter table = spec.commandLine().getOut();
         PrintWriter out = quietOption.commentary(table);
         Suite suite = Suites.get(suiteName);
+        liveStats.check();
         OptionalInt elsewhere = BenchLauncher.fromLauncherRoot().onBackend(backend, null,
                 spec.root().commandLine().getParseResult().originalArgs(), spec.commandLine().getErr());
         if (elsewhere.isPresent()) {
@@ -117,7 +122,10 @@ public final class RunCommand implements Callable<Integer> {
         store.writeSuiteInfo(new SuiteInfo(suite.name(), quick, plan.recipe(), plan.notes()));
         out.println(SuiteRunner.expectedDuration(store, runs, ModelRegistry::get, data));
         long start = System.nanoTime();
-        List<RunRecord> records = new SuiteRunner(store, ModelRegistry::get, data, out).run(runs);
+        List<RunRecord> records;
+        try (LiveStats live = liveStats.start(spec.commandLine().getErr())) {
+            records = new SuiteRunner(store, ModelRegistry::get, data, out).run(runs);
+        }
         out.println();
         // With no finished run the suite has nothing to compare; the generic table still marks the diverged runs.
         boolean noneFinished = records.stream().allMatch(RunRecord::diverged);
