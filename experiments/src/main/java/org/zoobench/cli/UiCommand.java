@@ -31,7 +31,7 @@ public final class UiCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "a stats file written by train or run --stats FILE")
     Path file;
 
-    @Option(names = "--port", defaultValue = "" + TrainingUi.DEFAULT_PORT,
+    @Option(names = "--port", defaultValue = "" + TrainingUi.DEFAULT_PORT, paramLabel = "PORT",
             description = "port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 picks a free one)")
     int port;
 
