@@ -30,7 +30,9 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 
@@ -114,10 +116,23 @@ public final class RunCommand implements Callable<Integer> {
         out.println("== " + suite.name() + (quick ? " (quick)" : "") + ": " + suite.description());
         out.println("Recipe: " + plan.recipe());
         plan.notes().forEach(n -> out.println("Note: " + n));
-        store.writeSuiteInfo(new SuiteInfo(suite.name(), quick, plan.recipe(), plan.notes()));
-        out.println(SuiteRunner.expectedDuration(store, runs, ModelRegistry::get, data));
+        SuiteInfo info = new SuiteInfo(suite.name(), quick, plan.recipe(), plan.notes(),
+                SuiteInfo.earlierSessions(store.suiteInfo(), suite.name(), quick));
+        store.writeSuiteInfo(info);
+        int left = (int) runs.stream().filter(r -> !store.isFinished(r.runId())).count();
+        double expected = SuiteRunner.expectedSeconds(store, runs, ModelRegistry::get, data);
+        out.println(left == 0 ? "All " + runs.size() + " runs already finished in " + store.dir()
+                + "; rebuilding the report."
+                : String.format(Locale.ROOT, "Expected duration: about %s for %d runs (calibrated on this machine)",
+                SuiteRunner.duration(expected), left));
         long start = System.nanoTime();
+        String startedAt = Instant.now().toString();
         List<RunRecord> records = new SuiteRunner(store, ModelRegistry::get, data, out).run(runs);
+        double took = (System.nanoTime() - start) / 1e9;
+        SuiteInfo.Session session = new SuiteInfo.Session(startedAt, left, expected, took);
+        if (left > 0) {
+            store.writeSuiteInfo(info.withSession(session));
+        }
         out.println();
         // With no finished run the suite has nothing to compare; the generic table still marks the diverged runs.
         boolean noneFinished = records.stream().allMatch(RunRecord::diverged);
@@ -125,9 +140,10 @@ public final class RunCommand implements Callable<Integer> {
         table.print(report);
         table.flush();
         HtmlReport.forResults(store, report);
-        out.printf("%nSuite time %s. Results: %s (report.html, results.csv, results.jsonl, results.md, runs/, "
-                        + "plots/)%n",
-                SuiteRunner.duration((System.nanoTime() - start) / 1e9), store.dir());
+        out.printf("%nSuite time %s%s. Results: %s (report.html, results.csv, results.jsonl, results.md, runs/, "
+                        + "plots/)%n", SuiteRunner.duration((System.nanoTime() - start) / 1e9),
+                left == 0 ? "" : " (estimated " + SuiteRunner.duration(expected) + " beforehand: "
+                        + session.describeError() + ", kept in suite.json)", store.dir());
         out.flush();
         if (noneFinished) {
             throw new UserInputException(ResultsReport.allDiverged(store, records));
