@@ -23,11 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The lecture notes' worked examples (each written out as a test vector below): convolution and pooling computed by DL4J's own
- * layers with the notes' fixed weights, and the notes' parameter counts read off the profile of configurations
- * that are never initialised (16 billion weights would not fit in memory).
+ * The worked examples of docs/reference-facts.md §3 (each written out as a test vector below): convolution and
+ * pooling computed by DL4J's own layers with the examples' fixed weights, and the parameter counts read off the
+ * profile of configurations that are never initialised (16 billion weights would not fit in memory).
  */
-class LectureNotesExamplesTest {
+class WorkedExamplesTest {
 
     private static GraphBuilder graph(InputShape input) {
         return new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE).graphBuilder()
