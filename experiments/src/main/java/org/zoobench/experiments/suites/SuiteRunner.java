@@ -87,8 +87,9 @@ public final class SuiteRunner {
             return "All " + runs.size() + " runs already finished in " + store.dir() + "; rebuilding the report.";
         }
         double seconds = DurationEstimate.seconds(left, models, data);
-        return String.format(Locale.ROOT, "Expected duration: about %s for %d runs (calibrated on this machine)",
-                duration(seconds), left.size());
+        // The calibration steps are one worker's: data-parallel workers may be faster (on several GPUs) or not.
+        return String.format(Locale.ROOT, "Expected duration: about %s for %d runs (calibrated on this machine%s)",
+                duration(seconds), left.size(), left.get(0).config().workers() > 1 ? " with one worker" : "");
     }
 
     static String summary(RunRecord r) {
