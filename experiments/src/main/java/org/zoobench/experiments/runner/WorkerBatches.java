@@ -1,15 +1,11 @@
 package org.zoobench.experiments.runner;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.zoobench.zoo.parallel.ParallelTraining;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.Supplier;
@@ -34,7 +30,6 @@ final class WorkerBatches implements DataSetIterator {
     private long waitNanos;
     /** Examples of the batch whose parts are out; 0 before the first. */
     private int examples;
-    private boolean stopped;
 
     WorkerBatches(DataSetIterator source, int workers, int epoch, StepMeter meter, WorkerLosses losses) {
         this.source = source;
@@ -44,9 +39,10 @@ final class WorkerBatches implements DataSetIterator {
         this.losses = losses;
     }
 
+    /** False once a worker's loss is NaN or infinite: that step is the run's last. */
     @Override
     public boolean hasNext() {
-        if (stopped || losses.notFinite()) {
+        if (losses.notFinite()) {
             return false;
         }
         return !parts.isEmpty() || waitFor(source::hasNext);
@@ -58,7 +54,7 @@ final class WorkerBatches implements DataSetIterator {
             endStep(System.nanoTime());
             DataSet batch = waitFor(source::next);
             examples = batch.numExamples();
-            parts.addAll(split(batch, workers));
+            parts.addAll(ParallelTraining.split(batch, workers));
         }
         return parts.poll();
     }
@@ -68,13 +64,15 @@ final class WorkerBatches implements DataSetIterator {
         endStep(System.nanoTime());
     }
 
+    /**
+     * Reports the step of the batch whose parts are out. Its loss is finite here unless this is the last step:
+     * ParallelWrapper asks {@link #hasNext()} before every part.
+     */
     private void endStep(long now) {
         if (examples == 0) {
             return; // the first batch: its step starts with the first wait for data
         }
-        if (!meter.step(epoch, examples, waitNanos, now - stepStart, losses.takeStepLoss())) {
-            stopped = true;
-        }
+        meter.step(epoch, examples, waitNanos, now - stepStart, losses.takeStepLoss());
         examples = 0;
         waitNanos = 0;
         stepStart = now;
@@ -88,32 +86,6 @@ final class WorkerBatches implements DataSetIterator {
         T result = call.get();
         waitNanos += System.nanoTime() - start;
         return result;
-    }
-
-    /** {@code batch} cut along its examples into {@code workers} parts (fewer if it has fewer examples). */
-    static List<DataSet> split(DataSet batch, int workers) {
-        int n = batch.numExamples();
-        int count = Math.min(workers, n);
-        List<DataSet> split = new ArrayList<>(count);
-        int from = 0;
-        for (int i = 0; i < count; i++) {
-            int to = from + n / count + (i < n % count ? 1 : 0);
-            split.add(new DataSet(rows(batch.getFeatures(), from, to), rows(batch.getLabels(), from, to),
-                    rows(batch.getFeaturesMaskArray(), from, to), rows(batch.getLabelsMaskArray(), from, to)));
-            from = to;
-        }
-        return split;
-    }
-
-    /** Examples {@code from} to {@code to} (exclusive) of {@code x}, copied so that each worker owns its part. */
-    private static INDArray rows(INDArray x, int from, int to) {
-        if (x == null) {
-            return null;
-        }
-        INDArrayIndex[] index = new INDArrayIndex[x.rank()];
-        Arrays.fill(index, NDArrayIndex.all());
-        index[0] = NDArrayIndex.interval(from, to);
-        return x.get(index).dup(x.ordering());
     }
 
     @Override

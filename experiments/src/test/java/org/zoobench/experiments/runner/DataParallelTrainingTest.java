@@ -12,6 +12,7 @@ import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.zoo.ModelEntry;
+import org.zoobench.zoo.parallel.ParallelTraining;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,6 +111,16 @@ class DataParallelTrainingTest {
     }
 
     @Test
+    void aLossThatBlowsUpOnTheWorkersEndsTheRunAsDiverged(@TempDir Path tmp) {
+        RunConfig config = new RunConfig("tiny-cnn", "synthetic", TinyRuns.SHAPE.toString(), "bilinear", 10, 2, 32,
+                "sgd", 1e6, 1, 320, 200, 50, 1000, "fast").withDataParallel(new DataParallel(2, "averaging"));
+        RunRecord r = train(tmp, config);
+        assertTrue(r.diverged());
+        assertTrue(r.statusDetail().startsWith("loss became"), r.statusDetail());
+        assertNull(r.top1());
+    }
+
+    @Test
     void aRunOnOneWorkerKeepsItsRunId() throws Exception {
         // every committed run was recorded before --workers existed: its config must still hash to its folder's name
         try (Stream<Path> runs = Files.list(Path.of("results/alexnet-ablation-quick/runs"))) {
@@ -147,13 +158,13 @@ class DataParallelTrainingTest {
     void aBatchIsSplitAmongTheWorkersAlongItsExamples() {
         DataSet batch = new DataSet(Nd4j.arange(5 * 2 * 3).reshape(5, 2, 3), Nd4j.arange(5 * 4).reshape(5, 4),
                 Nd4j.ones(5, 3), null);
-        List<DataSet> parts = WorkerBatches.split(batch, 2);
+        List<DataSet> parts = ParallelTraining.split(batch, 2);
         assertEquals(List.of(3, 2), parts.stream().map(DataSet::numExamples).toList());
         assertEquals(batch.getFeatures().slice(3), parts.get(1).getFeatures().slice(0));
         assertEquals(batch.getLabels().getRow(2), parts.get(0).getLabels().getRow(2));
         assertEquals(3, parts.get(0).getFeaturesMaskArray().rows());
         assertNull(parts.get(0).getLabelsMaskArray());
         DataSet two = new DataSet(batch.getFeatures().get(NDArrayIndex.interval(0, 2)), batch.getLabels().get(NDArrayIndex.interval(0, 2)));
-        assertEquals(2, WorkerBatches.split(two, 4).size(), "never an empty part");
+        assertEquals(2, ParallelTraining.split(two, 4).size(), "never an empty part");
     }
 }
