@@ -5,6 +5,7 @@ import org.zoobench.experiments.report.HtmlReport;
 import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.data.Datasets;
 import org.zoobench.experiments.data.LoadedDataset;
+import org.zoobench.experiments.results.DataParallel;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.SuiteInfo;
@@ -62,6 +63,9 @@ public final class RunCommand implements Callable<Integer> {
     LayerImplOption implementation;
 
     @Mixin
+    WorkersOption workersOption;
+
+    @Mixin
     QuietOption quietOption;
 
     @Option(names = "--dataset", paramLabel = "NAME",
@@ -97,6 +101,8 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter table = spec.commandLine().getOut();
         PrintWriter out = quietOption.commentary(table);
         Suite suite = Suites.get(suiteName);
+        // the suite's batches are known once it is planned; until then, only the workers and the devices
+        workersOption.dataParallel(backend, List.of());
         OptionalInt elsewhere = BenchLauncher.fromLauncherRoot().onBackend(backend, null,
                 spec.root().commandLine().getParseResult().originalArgs(), spec.commandLine().getErr());
         if (elsewhere.isPresent()) {
@@ -107,8 +113,10 @@ public final class RunCommand implements Callable<Integer> {
         DataChoice choice = dataset == null ? suite.defaultData() : choose(dataset, chosenScale, data);
         SuitePlan plan = suite.plan(new SuiteOptions(quick, chosenScale, choice,
                 input == null ? null : InputShape.parse(input)));
-        List<RunSpec> runs = plan.runs().stream()
-                .map(run -> run.withConfig(run.config().withLayers(implementation.impl.id()))).toList();
+        DataParallel workers = workersOption.dataParallel(backend,
+                plan.runs().stream().map(run -> run.config().batchSize()).toList());
+        List<RunSpec> runs = plan.runs().stream().map(run -> run.withConfig(run.config()
+                .withLayers(implementation.impl.id()).withDataParallel(workers))).toList();
         Path dir = results != null ? results : Path.of("results", suite.name()
                 + (choice.equals(suite.defaultData()) ? "" : "-" + choice.name())
                 + (chosenScale == Scale.MINI ? "" : "-" + chosenScale) + (quick ? "-quick" : ""));
@@ -123,8 +131,9 @@ public final class RunCommand implements Callable<Integer> {
         double expected = SuiteRunner.expectedSeconds(store, runs, ModelRegistry::get, data);
         out.println(left == 0 ? "All " + runs.size() + " runs already finished in " + store.dir()
                 + "; rebuilding the report."
-                : String.format(Locale.ROOT, "Expected duration: about %s for %d runs (calibrated on this machine)",
-                SuiteRunner.duration(expected), left));
+                // The calibration steps are one worker's: data-parallel workers may be faster (on several GPUs) or not.
+                : String.format(Locale.ROOT, "Expected duration: about %s for %d runs (calibrated on this machine%s)",
+                SuiteRunner.duration(expected), left, runs.get(0).config().workers() > 1 ? " with one worker" : ""));
         long start = System.nanoTime();
         String startedAt = Instant.now().toString();
         List<RunRecord> records = new SuiteRunner(store, ModelRegistry::get, data, out).run(runs);
