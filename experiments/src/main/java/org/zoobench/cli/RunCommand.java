@@ -5,6 +5,7 @@ import org.zoobench.experiments.report.HtmlReport;
 import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.data.Datasets;
 import org.zoobench.experiments.data.LoadedDataset;
+import org.zoobench.experiments.results.DataParallel;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.SuiteInfo;
@@ -31,7 +32,9 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 
@@ -59,6 +62,9 @@ public final class RunCommand implements Callable<Integer> {
 
     @Mixin
     LayerImplOption implementation;
+
+    @Mixin
+    WorkersOption workersOption;
 
     @Mixin
     QuietOption quietOption;
@@ -100,6 +106,8 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter out = quietOption.commentary(table);
         Suite suite = Suites.get(suiteName);
         liveStats.check();
+        // the suite's batches are known once it is planned; until then, only the workers and the devices
+        workersOption.dataParallel(backend, List.of());
         OptionalInt elsewhere = BenchLauncher.fromLauncherRoot().onBackend(backend, null,
                 spec.root().commandLine().getParseResult().originalArgs(), spec.commandLine().getErr());
         if (elsewhere.isPresent()) {
@@ -110,8 +118,10 @@ public final class RunCommand implements Callable<Integer> {
         DataChoice choice = dataset == null ? suite.defaultData() : choose(dataset, chosenScale, data);
         SuitePlan plan = suite.plan(new SuiteOptions(quick, chosenScale, choice,
                 input == null ? null : InputShape.parse(input)));
-        List<RunSpec> runs = plan.runs().stream()
-                .map(run -> run.withConfig(run.config().withLayers(implementation.impl.id()))).toList();
+        DataParallel workers = workersOption.dataParallel(backend,
+                plan.runs().stream().map(run -> run.config().batchSize()).toList());
+        List<RunSpec> runs = plan.runs().stream().map(run -> run.withConfig(run.config()
+                .withLayers(implementation.impl.id()).withDataParallel(workers))).toList();
         Path dir = results != null ? results : Path.of("results", suite.name()
                 + (choice.equals(suite.defaultData()) ? "" : "-" + choice.name())
                 + (chosenScale == Scale.MINI ? "" : "-" + chosenScale) + (quick ? "-quick" : ""));
@@ -119,12 +129,26 @@ public final class RunCommand implements Callable<Integer> {
         out.println("== " + suite.name() + (quick ? " (quick)" : "") + ": " + suite.description());
         out.println("Recipe: " + plan.recipe());
         plan.notes().forEach(n -> out.println("Note: " + n));
-        store.writeSuiteInfo(new SuiteInfo(suite.name(), quick, plan.recipe(), plan.notes()));
-        out.println(SuiteRunner.expectedDuration(store, runs, ModelRegistry::get, data));
+        SuiteInfo info = new SuiteInfo(suite.name(), quick, plan.recipe(), plan.notes(),
+                SuiteInfo.earlierSessions(store.suiteInfo(), suite.name(), quick));
+        store.writeSuiteInfo(info);
+        int left = (int) runs.stream().filter(r -> !store.isFinished(r.runId())).count();
+        double expected = SuiteRunner.expectedSeconds(store, runs, ModelRegistry::get, data);
+        out.println(left == 0 ? "All " + runs.size() + " runs already finished in " + store.dir()
+                + "; rebuilding the report."
+                // The calibration steps are one worker's: data-parallel workers may be faster (on several GPUs) or not.
+                : String.format(Locale.ROOT, "Expected duration: about %s for %d runs (calibrated on this machine%s)",
+                SuiteRunner.duration(expected), left, runs.get(0).config().workers() > 1 ? " with one worker" : ""));
         long start = System.nanoTime();
+        String startedAt = Instant.now().toString();
         List<RunRecord> records;
         try (LiveStats live = liveStats.start(spec.commandLine().getErr())) {
             records = new SuiteRunner(store, ModelRegistry::get, data, out).run(runs);
+        }
+        double took = (System.nanoTime() - start) / 1e9;
+        SuiteInfo.Session session = new SuiteInfo.Session(startedAt, left, expected, took);
+        if (left > 0) {
+            store.writeSuiteInfo(info.withSession(session));
         }
         out.println();
         // With no finished run the suite has nothing to compare; the generic table still marks the diverged runs.
@@ -133,9 +157,10 @@ public final class RunCommand implements Callable<Integer> {
         table.print(report);
         table.flush();
         HtmlReport.forResults(store, report);
-        out.printf("%nSuite time %s. Results: %s (report.html, results.csv, results.jsonl, results.md, runs/, "
-                        + "plots/)%n",
-                SuiteRunner.duration((System.nanoTime() - start) / 1e9), store.dir());
+        out.printf("%nSuite time %s%s. Results: %s (report.html, results.csv, results.jsonl, results.md, runs/, "
+                        + "plots/)%n", SuiteRunner.duration((System.nanoTime() - start) / 1e9),
+                left == 0 ? "" : " (estimated " + SuiteRunner.duration(expected) + " beforehand: "
+                        + session.describeError() + ", kept in suite.json)", store.dir());
         out.flush();
         if (noneFinished) {
             throw new UserInputException(ResultsReport.allDiverged(store, records));

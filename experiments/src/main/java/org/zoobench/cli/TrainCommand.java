@@ -4,6 +4,7 @@ import org.zoobench.cli.BenchLauncher.Backend;
 import org.zoobench.experiments.report.HtmlReport;
 import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.results.Bootstrap;
+import org.zoobench.experiments.results.DataParallel;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
@@ -110,6 +111,9 @@ public final class TrainCommand implements Callable<Integer> {
     LayerImplOption implementation;
 
     @Mixin
+    WorkersOption workersOption;
+
+    @Mixin
     QuietOption quietOption;
 
     @Mixin
@@ -136,6 +140,7 @@ public final class TrainCommand implements Callable<Integer> {
             // the driver's verdict before the data set loads; the batch's memory is checked once the shape is known
             BenchLauncher.checkBackendUsable(backend, null);
         }
+        DataParallel workers = workersOption.dataParallel(backend, List.of(batch));
         DataProvider data = dataDir.provider();
         InputShape shape;
         int classes;
@@ -161,11 +166,12 @@ public final class TrainCommand implements Callable<Integer> {
         int count = seeds.count == null ? 1 : seeds.count;
         RunConfig base = new RunConfig(entry.name(), dataset, shape.toString(), resize.toLowerCase(Locale.ROOT),
                 classes, epochs, batch, Updaters.normalise(updater), lr, firstSeed, trainLimit,
-                usedTestLimit, target, bootstrap, implementation.impl.id(), 0, 0, Updaters.schedule(lrSchedule));
+                usedTestLimit, target, bootstrap, implementation.impl.id(), 0, 0, Updaters.schedule(lrSchedule),
+                workers);
         // Fail on a shape the model cannot take, or a batch that cannot fit, before anything is written.
         ModelProfile profile = ModelProfile.of(entry, Trainer.modelOptions(base));
         OptionalInt elsewhere = BenchLauncher.fromLauncherRoot().onBackend(backend,
-                GpuFacts.Demand.of(profile, batch, true), spec.root().commandLine().getParseResult().originalArgs(),
+                GpuFacts.Demand.of(profile, workers == null ? batch : workers.examplesPerWorker(batch), true), spec.root().commandLine().getParseResult().originalArgs(),
                 spec.commandLine().getErr());
         if (elsewhere.isPresent()) {
             return elsewhere.getAsInt();

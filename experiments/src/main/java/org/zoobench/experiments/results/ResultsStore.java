@@ -214,6 +214,11 @@ public final class ResultsStore {
         Set<String> listed = new HashSet<>();
         List<Integer> badLines = new ArrayList<>();
         String header = csv ? csvLine(ResultRow.COLUMNS) : null;
+        // Written by a version with other columns: every row is rebuilt under these ones.
+        boolean olderHeader = csv && !text.startsWith(header) && text.startsWith(ResultRow.COLUMNS.get(0) + ",");
+        if (olderHeader) {
+            text = "";
+        }
         if (csv) {
             kept.append(header);
         }
@@ -244,10 +249,14 @@ public final class ResultsStore {
                 restored++;
             }
         }
-        if (restored == 0 && badLines.isEmpty()) {
+        if (restored == 0 && badLines.isEmpty() && !olderHeader) {
             return;
         }
         AtomicFiles.writeString(file, kept.toString());
+        if (olderHeader) {
+            repairs.add("rewrote " + file + " with this version's columns (it had an older header); every row "
+                    + "rebuilt from the runs' " + RECORD);
+        }
         if (!badLines.isEmpty()) {
             repairs.add(String.format(Locale.ROOT, "repaired %s: line%s %s %s cut off or garbled (by a crash or"
                             + " a full disk?) and %s dropped; %d row%s rebuilt from the runs' %s", file,
