@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.deeplearning4j.ui.model.stats.StatsListener;
+import org.deeplearning4j.ui.model.storage.FileStatsStorage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -146,6 +148,30 @@ class TrainingUiTest {
         assertEquals("Serving " + stats + " (2 training sessions: " + String.join(", ", runIds) + ") at "
                 + "http://127.0.0.1:" + port + "/train/overview until Ctrl-C\n", run.out());
         assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close(), "the server stopped");
+    }
+
+    /** ParallelWrapper's workers get the run's StatsListener too: one session, a worker each, every step of each. */
+    @Test
+    void dataParallelWorkersEachRecordTheirSteps() {
+        Path stats = tmp.resolve("workers.bin");
+        CliRun train = CliRun.of("train", "lenet5", "--dataset", "synthetic", "--epochs", "1", "--limit", "128",
+                "--test-limit", "50", "--batch", "32", "--bootstrap", "1000", "--workers", "2", "--stats",
+                stats.toString(), "--results", tmp.resolve("results").toString());
+        assertEquals(0, train.exitCode(), train.err());
+        FileStatsStorage recorded = new FileStatsStorage(stats.toFile());
+        try {
+            List<String> sessions = recorded.listSessionIDs();
+            assertEquals(1, sessions.size(), sessions.toString());
+            String session = sessions.get(0);
+            List<String> workers = recorded.listWorkerIDsForSession(session);
+            assertEquals(2, workers.size(), workers.toString());
+            for (String worker : workers) {
+                assertEquals(4, recorded.getNumUpdateRecordsFor(session, StatsListener.TYPE_ID, worker),
+                        "a report per step (128 images, batch 32) from " + worker);
+            }
+        } finally {
+            recorded.close();
+        }
     }
 
     /** Blocks training at {@code step} until the test has looked at the page. */
