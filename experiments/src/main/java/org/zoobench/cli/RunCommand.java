@@ -19,6 +19,7 @@ import org.zoobench.experiments.suites.SuiteOptions.Scale;
 import org.zoobench.experiments.suites.SuitePlan;
 import org.zoobench.experiments.suites.SuiteRunner;
 import org.zoobench.experiments.suites.Suites;
+import org.zoobench.experiments.ui.LiveStats;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.UserInputException;
@@ -68,6 +69,9 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     QuietOption quietOption;
 
+    @Mixin
+    LiveStatsOptions liveStats;
+
     @Option(names = "--dataset", paramLabel = "NAME",
             description = "the data set to train on instead of the suite's own (fashion-mnist; birnn reads it row by "
                     + "row beside its future-context task), e.g. cifar10 or image-folder, with --data-dir")
@@ -101,6 +105,7 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter table = spec.commandLine().getOut();
         PrintWriter out = quietOption.commentary(table);
         Suite suite = Suites.get(suiteName);
+        liveStats.check();
         // the suite's batches are known once it is planned; until then, only the workers and the devices
         workersOption.dataParallel(backend, List.of());
         OptionalInt elsewhere = BenchLauncher.fromLauncherRoot().onBackend(backend, null,
@@ -136,7 +141,10 @@ public final class RunCommand implements Callable<Integer> {
                 SuiteRunner.duration(expected), left, runs.get(0).config().workers() > 1 ? " with one worker" : ""));
         long start = System.nanoTime();
         String startedAt = Instant.now().toString();
-        List<RunRecord> records = new SuiteRunner(store, ModelRegistry::get, data, out).run(runs);
+        List<RunRecord> records;
+        try (LiveStats live = liveStats.start(spec.commandLine().getErr())) {
+            records = new SuiteRunner(store, ModelRegistry::get, data, out).run(runs);
+        }
         double took = (System.nanoTime() - start) / 1e9;
         SuiteInfo.Session session = new SuiteInfo.Session(startedAt, left, expected, took);
         if (left > 0) {

@@ -13,6 +13,7 @@ import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.experiments.runner.Trainer;
 import org.zoobench.experiments.runner.Updaters;
 import org.zoobench.experiments.suites.SuiteRunner;
+import org.zoobench.experiments.ui.LiveStats;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
@@ -115,6 +116,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     QuietOption quietOption;
 
+    @Mixin
+    LiveStatsOptions liveStats;
+
     @Option(names = "--results", defaultValue = "results/train", paramLabel = "DIR",
             description = "results directory (default ${DEFAULT-VALUE})")
     Path results;
@@ -130,6 +134,7 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter table = spec.commandLine().getOut();
         PrintWriter out = quietOption.commentary(table);
         checkRanges();
+        liveStats.check();
         ModelEntry entry = ModelRegistry.get(model);
         if (backend != BenchLauncher.runningBackend()) {
             // the driver's verdict before the data set loads; the batch's memory is checked once the shape is known
@@ -178,7 +183,10 @@ public final class TrainCommand implements Callable<Integer> {
         for (int i = 0; i < count; i++) {
             runs.add(RunSpec.single(base.withSeed(firstSeed + i)));
         }
-        List<RunRecord> trained = new SuiteRunner(store, ModelRegistry::get, data, out).run(runs);
+        List<RunRecord> trained;
+        try (LiveStats live = liveStats.start(spec.commandLine().getErr())) {
+            trained = new SuiteRunner(store, ModelRegistry::get, data, out).run(runs);
+        }
         String report = ResultsReport.report(store, store.records());
         Path page = HtmlReport.forResults(store, report);
         out.println();

@@ -126,7 +126,7 @@ public final class ResultsStore {
      * Not writable by this process, or with no write permission bit at all: a file someone made read-only on
      * purpose (chmod a-w) is left alone even by a process that could override that, such as root's.
      */
-    private static boolean isReadOnly(Path p) {
+    public static boolean isReadOnly(Path p) {
         if (!Files.isWritable(p)) {
             return true;
         }

@@ -1,12 +1,16 @@
 package org.zoobench.experiments.runner;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.parallelism.ParallelWrapper;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.zoo.layers.LayerImpl;
 import org.zoobench.zoo.parallel.ParallelTraining;
 import org.zoobench.zoo.parallel.WorkerMode;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * An epoch trained by ParallelWrapper's workers, each step's batch split among them ({@link WorkerBatches}).
@@ -24,7 +28,11 @@ final class ParallelFitter implements EpochFitter {
         workers = config.workers();
         wrapper = ParallelTraining.wrap(net, workers, WorkerMode.parse(config.dataParallel().mode()),
                 LayerImpl.parse(config.layers()), config.seed());
-        wrapper.setListeners(losses);
+        // ParallelWrapper gives its workers its own listeners only, in place of the network's: the run's (--ui's
+        // statistics, one worker each in the same session) go with them
+        List<TrainingListener> listeners = new ArrayList<>(net.getListeners());
+        listeners.add(losses);
+        wrapper.setListeners(listeners);
     }
 
     @Override

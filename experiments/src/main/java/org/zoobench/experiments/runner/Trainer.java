@@ -155,6 +155,7 @@ public final class Trainer {
 
         Nd4j.getRandom().setSeed(config.seed());
         ComputationGraph net = network(entry, config);
+        net.addListeners(RunListeners.forRun(spec.runId()));
         Nd4j.getRandom().setSeed(config.seed());
         Plateau plateau = new Plateau(config.learningRate(), config.lrPatience());
         int batchesPerEpoch = (data.trainSize() + config.batchSize() - 1) / config.batchSize();
