@@ -12,6 +12,8 @@ import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.device.GpuFacts;
 import org.zoobench.zoo.device.GpuPreflight;
 import org.zoobench.zoo.device.GpuProbe;
+import org.zoobench.zoo.parallel.WorkerDevices;
+import org.zoobench.zoo.parallel.WorkerMode;
 import org.zoobench.zoo.profile.ModelProfile;
 
 import java.io.IOException;
@@ -30,7 +32,8 @@ import java.util.regex.Pattern;
 /**
  * The benchmark JVM behind {@code zoobench bench}: runs JMH (peak sgemm, models, layers) on whatever ND4J backend
  * is on its classpath, then writes JMH's JSON untouched, {@code results.json}, {@code models.csv},
- * {@code layers.csv} and {@code results.md} to the output folder and prints the table, CSV or JSON.
+ * {@code layers.csv}, {@code parallel.csv} (with {@code --workers}) and {@code results.md} to the output folder
+ * and prints the table, CSV or JSON.
  * {@code compare A B} joins two {@code results.json}. Exit 2: bad arguments; 3: the backend did not load.
  */
 public final class BenchMain {
@@ -136,6 +139,11 @@ public final class BenchMain {
                     + " (" + env.backendClass() + "); the benchmark classpath is for another backend");
             return BACKEND_UNAVAILABLE;
         }
+        boolean cuda = !Nd4j.getEnvironment().isCPU();
+        for (int workers : plan.workers()) {
+            WorkerDevices.check(workers, cuda, () -> cuda ? Nd4j.getAffinityManager().getNumberOfDevices()
+                    : WorkerDevices.processors());
+        }
         err.println("zoobench: " + env.summary());
 
         Path dir = plan.out().toAbsolutePath();
@@ -163,6 +171,17 @@ public final class BenchMain {
                     .param("model", models.toArray(String[]::new))
                     .param("batch", plan.batches().stream().map(String::valueOf).toArray(String[]::new)));
         }
+        List<JmhResult> parallelResults = List.of();
+        List<Integer> parallelWorkers = plan.workers().stream().filter(w -> w > 1).toList();
+        if (!models.isEmpty() && !parallelWorkers.isEmpty()) {
+            err.println("zoobench: data-parallel training on " + parallelWorkers + " workers; JMH log: "
+                    + dir.resolve("jmh-parallel.log"));
+            parallelResults = jmh(dir, "parallel", plan.modelTiming(), base(ParallelTrainingBenchmark.class,
+                    ParallelTrainingBenchmark.TRAINING, "-D" + ModelBenchmark.IMPL_PROPERTY + "=" + plan.impl().id())
+                    .param("model", models.toArray(String[]::new))
+                    .param("batch", plan.batches().stream().map(String::valueOf).toArray(String[]::new))
+                    .param("workers", parallelWorkers.stream().map(String::valueOf).toArray(String[]::new)));
+        }
         if (!plan.layerCases().isEmpty()) {
             String[] cases = plan.layerCases().toArray(String[]::new);
             String[] convCases = plan.layerCases().stream()
@@ -179,11 +198,14 @@ public final class BenchMain {
         }
 
         BenchResults.Peak peak = BenchReport.peak(peakResults);
+        List<BenchResults.ModelRow> modelRows = BenchReport.modelRows(models, plan.batches(), modelResults,
+                ModelRunFacts.readAll(facts), peak);
         BenchResults results = new BenchResults(plan.command(), startedAt, env, loadBefore, BenchResults.loadAverage(),
-                peak,
-                BenchReport.modelRows(models, plan.batches(), modelResults, ModelRunFacts.readAll(facts), peak),
+                peak, modelRows,
                 BenchReport.layerRows(layerResults, layerResults.isEmpty() ? "" : ConvPath.stockLayer(),
-                        ConvPath.nativeOp(env.buildInfo(), Nd4j.getEnvironment().helpersAllowed())));
+                        ConvPath.nativeOp(env.buildInfo(), Nd4j.getEnvironment().helpersAllowed())),
+                BenchReport.parallelRows(modelRows, parallelWorkers, WorkerMode.recommended(cuda).id(),
+                        parallelResults, peak));
         results.write(dir.resolve("results.json"));
         Files.writeString(dir.resolve("results.md"), BenchReport.markdown(results));
         if (!results.models().isEmpty()) {
@@ -191,6 +213,9 @@ public final class BenchMain {
         }
         if (!results.layers().isEmpty()) {
             Files.writeString(dir.resolve("layers.csv"), BenchReport.layerCsv(results));
+        }
+        if (!results.parallel().isEmpty()) {
+            Files.writeString(dir.resolve("parallel.csv"), BenchReport.parallelCsv(results));
         }
         switch (plan.format()) {
             case "csv" -> out.print(results.models().isEmpty() ? BenchReport.layerCsv(results)

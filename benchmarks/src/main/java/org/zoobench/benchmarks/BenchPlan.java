@@ -15,9 +15,12 @@ import java.util.Locale;
  *
  * @param layerCases layer micro-benchmark cases to run; empty: no layer benchmarks
  * @param timing     null: the defaults of each stage (full or quick); otherwise these, for every stage
+ * @param workers    data-parallel worker counts whose training steps are also measured (more than one each); empty:
+ *                   none
  */
 public record BenchPlan(List<String> models, List<Integer> batches, List<String> layerCases, boolean quick,
-                        String backend, LayerImpl impl, String format, Path out, String command, int peakN, Timing timing) {
+                        String backend, LayerImpl impl, String format, Path out, String command, int peakN, Timing timing,
+                        List<Integer> workers) {
 
     public static final List<Integer> DEFAULT_BATCHES = List.of(1, 8, 32, 64);
     public static final List<Integer> QUICK_BATCHES = List.of(1, 8);
@@ -48,6 +51,7 @@ public record BenchPlan(List<String> models, List<Integer> batches, List<String>
         List<String> models = new ArrayList<>();
         List<Integer> batches = null;
         List<String> layerCases = new ArrayList<>();
+        List<Integer> workers = List.of();
         boolean quick = false;
         String backend = "cpu";
         LayerImpl impl = LayerImpl.FAST;
@@ -72,6 +76,7 @@ public record BenchPlan(List<String> models, List<Integer> batches, List<String>
                     switch (a) {
                         case "--models" -> models.addAll(split(v));
                         case "--batches" -> batches = split(v).stream().map(Integer::parseInt).toList();
+                        case "--workers" -> workers = split(v).stream().map(Integer::parseInt).toList();
                         case "--layer-cases" -> layerCases.addAll(split(v));
                         case "--backend" -> backend = v;
                         case "--impl" -> impl = LayerImpl.parse(v);
@@ -97,7 +102,7 @@ public record BenchPlan(List<String> models, List<Integer> batches, List<String>
         layerCases.forEach(LayerCase::byId);
         Timing timing = forks == null ? null : Timing.of(forks, warmups, iterationMs, iterations, iterationMs);
         return new BenchPlan(List.copyOf(models), List.copyOf(batches), List.copyOf(layerCases.stream().distinct()
-                .toList()), quick, backend, impl, format, out, command, peakN, timing);
+                .toList()), quick, backend, impl, format, out, command, peakN, timing, List.copyOf(workers));
     }
 
     private static List<String> split(String csv) {

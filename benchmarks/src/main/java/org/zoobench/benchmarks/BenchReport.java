@@ -4,6 +4,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.zoobench.benchmarks.BenchResults.LayerRow;
 import org.zoobench.benchmarks.BenchResults.ModelRow;
+import org.zoobench.benchmarks.BenchResults.ParallelRow;
 import org.zoobench.benchmarks.BenchResults.Pass;
 import org.zoobench.benchmarks.BenchResults.Peak;
 
@@ -54,6 +55,33 @@ public final class BenchReport {
                         pass(find(results, ModelBenchmark.TRAINING, model, batch), trainFacts, batch, macs,
                                 BenchResults.TRAINING_FORWARD_EQUIVALENTS, peak),
                         any.map(ModelRunFacts::convPath).orElse("")));
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * One row per planned (model, batch, workers) of the data-parallel stage where the batch can be split among
+     * the workers, with its speed-up over the same model and batch trained on one worker ({@code models}: the
+     * single-worker rows of the same run).
+     */
+    public static List<ParallelRow> parallelRows(List<ModelRow> models, List<Integer> workers, String mode,
+                                                 List<JmhResult> results, Peak peak) {
+        List<ParallelRow> rows = new ArrayList<>();
+        for (ModelRow single : models) {
+            for (int count : workers.stream().filter(w -> w <= single.requestedBatch()).toList()) {
+                Optional<JmhResult> result = results.stream()
+                        .filter(r -> r.benchmarkClass().equals("ParallelTrainingBenchmark")
+                                && single.model().equals(r.param("model"))
+                                && String.valueOf(single.requestedBatch()).equals(r.param("batch"))
+                                && String.valueOf(count).equals(r.param("workers"))).findFirst();
+                Pass training = pass(result, Optional.empty(), single.requestedBatch(), single.forwardMacs(),
+                        BenchResults.TRAINING_FORWARD_EQUIVALENTS, peak);
+                // the single-worker pass may have stepped down to a smaller batch: then there is nothing to compare
+                boolean comparable = single.training().ok() && single.training().batch() == single.requestedBatch();
+                rows.add(new ParallelRow(single.model(), single.requestedBatch(), count, mode, training,
+                        comparable && training.ok()
+                                ? training.imagesPerSecond() / single.training().imagesPerSecond() : Double.NaN));
             }
         }
         return rows;
@@ -142,6 +170,24 @@ public final class BenchReport {
         return out.toString();
     }
 
+    static final String[] PARALLEL_COLUMNS = {"model", "batch_size", "workers", "worker_mode",
+            "train_samples_per_sec", "train_step_time", "train_p50_ms", "train_p90_ms", "train_p99_ms", "train_samples",
+            "train_gflops", "train_pct_peak", "speedup_over_one_worker", "train_status", "backend"};
+
+    public static String parallelCsv(BenchResults results) throws IOException {
+        StringWriter out = new StringWriter();
+        try (CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader(PARALLEL_COLUMNS).build())) {
+            for (ParallelRow r : results.parallel()) {
+                Pass t = r.training();
+                csv.printRecord(r.model(), r.batch(), r.workers(), r.mode(), num(t.imagesPerSecond(), 2),
+                        num(t.meanMs(), 3), num(t.p50Ms(), 3), num(t.p90Ms(), 3), num(t.p99Ms(), 3), t.samples(),
+                        num(t.gflops(), 2), num(t.percentOfPeak(), 1), num(r.speedup(), 2), t.status(),
+                        results.environment().backend());
+            }
+        }
+        return out.toString();
+    }
+
     static final String[] LAYER_COLUMNS = {"layer", "description", "shape", "impl", "pass", "ms", "ms_error_99_9",
             "gflops", "gflops_low", "gflops_high", "forks", "iterations", "backend", "conv_path"};
 
@@ -182,6 +228,13 @@ public final class BenchReport {
                     + "ms: mean step time, then P50 / P90 / P99 over all sampled steps. "
                     + "Peak RSS: the benchmark JVM's resident memory high-water mark.\n\n");
         }
+        if (!results.parallel().isEmpty()) {
+            md.append(parallelTable(results.parallel()));
+            md.append("\nData-parallel training (`--workers`): ParallelWrapper's workers, one per device (GPU), or "
+                    + "sharing the cores on the CPU; each step's batch split among them as in `train --workers`, "
+                    + "replicas brought back in step after every step (batches smaller than the workers are left out). "
+                    + "Speed-up: img/s over the same model and batch on one worker (the training column above).\n\n");
+        }
         if (!results.layers().isEmpty()) {
             md.append(layerTable(results.layers()));
             md.append(convPaths(results.layers()));
@@ -207,6 +260,19 @@ public final class BenchReport {
                     .append(String.format(Locale.ROOT, "%,d", r.params())).append(" | ")
                     .append(num(Math.max(r.inference().peakRssBytes(), r.training().peakRssBytes()) / MB, 0))
                     .append(" | ").append(r.convPath()).append(" |\n");
+        }
+        return md.toString();
+    }
+
+    static String parallelTable(List<ParallelRow> rows) {
+        StringBuilder md = new StringBuilder();
+        md.append("| model | batch | workers | mode | train img/s | train ms (P50 / P90 / P99) "
+                + "| train GFLOP/s (% peak) | speed-up over 1 worker |\n");
+        md.append("|---|---:|---:|---|---:|---|---:|---:|\n");
+        for (ParallelRow r : rows) {
+            md.append("| ").append(r.model()).append(" | ").append(r.batch()).append(" | ").append(r.workers())
+                    .append(" | ").append(r.mode()).append(" | ").append(passCells(r.training())).append(" | ")
+                    .append(Double.isNaN(r.speedup()) ? "—" : num(r.speedup(), 2) + "x").append(" |\n");
         }
         return md.toString();
     }

@@ -15,9 +15,15 @@ import java.util.List;
  * @param loadBefore the machine's 1, 5 and 15-minute load averages when the run started (other work competes)
  * @param loadAfter  the same when it ended
  * @param peak    the sgemm measured in the same run; null when the run had no model rows to relate to it
+ * @param parallel training steps on several data-parallel workers ({@code bench --workers}); empty without
  */
 public record BenchResults(String command, String startedAt, BenchEnvironment environment, String loadBefore,
-                           String loadAfter, Peak peak, List<ModelRow> models, List<LayerRow> layers) {
+                           String loadAfter, Peak peak, List<ModelRow> models, List<LayerRow> layers,
+                           List<ParallelRow> parallel) {
+
+    public BenchResults {
+        parallel = parallel == null ? List.of() : parallel; // results written before --workers
+    }
 
     /** Training steps are counted as this many forward passes (forward, input gradient, weight gradient). */
     public static final int TRAINING_FORWARD_EQUIVALENTS = 3;
@@ -32,6 +38,14 @@ public record BenchResults(String command, String startedAt, BenchEnvironment en
      */
     public record ModelRow(String model, String input, int requestedBatch, long params, long forwardMacs,
                            Pass inference, Pass training, String convPath) {
+    }
+
+    /**
+     * A training step of one model at one batch on {@code workers} data-parallel workers, each taking its part of
+     * the batch, in ParallelWrapper's {@code mode}; {@code speedup}: its img/s over the single-worker training
+     * pass of the same model and batch (NaN where either has no figure).
+     */
+    public record ParallelRow(String model, int batch, int workers, String mode, Pass training, double speedup) {
     }
 
     /**

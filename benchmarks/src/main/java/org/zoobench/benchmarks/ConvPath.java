@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.factory.Nd4j;
+import org.zoobench.zoo.layers.LayerImpl;
 
 import java.util.LinkedHashSet;
 import java.util.Locale;
@@ -32,18 +33,13 @@ final class ConvPath {
         Set<String> paths = new LinkedHashSet<>();
         for (Layer layer : net.getLayers()) {
             if (layer instanceof ConvolutionLayer conv) {
-                paths.add(isZooBenchHelper(conv.getHelper()) ? nativeOp(buildInfo, Nd4j.getEnvironment().helpersAllowed())
+                paths.add(LayerImpl.isFastHelper(conv.getHelper()) ? nativeOp(buildInfo, Nd4j.getEnvironment().helpersAllowed())
                         : ofHelper(conv.getHelper()));
             } else if (layer.getClass().getSimpleName().toLowerCase(Locale.ROOT).contains("conv")) {
                 paths.add(nativeOp(buildInfo, Nd4j.getEnvironment().helpersAllowed()));
             }
         }
         return paths.isEmpty() ? "none" : String.join(" + ", paths);
-    }
-
-    /** The fast layers plug libnd4j's conv2d into DL4J's layer as a helper (zoo's LayerImpl). */
-    private static boolean isZooBenchHelper(LayerHelper helper) {
-        return helper != null && helper.getClass().getPackageName().equals("org.zoobench.zoo.layers");
     }
 
     /** What a stock DL4J convolution layer runs on this backend: one is built to see which helper it picks. */

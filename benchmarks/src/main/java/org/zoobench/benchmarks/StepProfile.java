@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
 import org.zoobench.zoo.ModelRegistry;
@@ -31,7 +32,8 @@ import java.util.TreeMap;
  * milliseconds per step.
  * <p>
  * {@code java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath-cpu.txt)"
- * org.zoobench.benchmarks.StepProfile lenet5:64 alexnet-mini:32 resnet20:32 bilstm-max:64}
+ * org.zoobench.benchmarks.StepProfile lenet5:64 alexnet-mini:32 resnet20:32 bilstm-max:64 resnet18:64:1x32x32}
+ * (MODEL:BATCH, optionally :INPUT for another input than the model's default)
  */
 public final class StepProfile {
 
@@ -46,17 +48,18 @@ public final class StepProfile {
             String[] parts = spec.split(":");
             ModelEntry entry = ModelRegistry.get(parts[0]);
             int batch = Integer.parseInt(parts[1]);
+            InputShape input = parts.length > 2 ? InputShape.parse(parts[2]) : entry.defaultInput();
             Map<String, double[]> msPerStep = new TreeMap<>();
             double[] stepMs = new double[2];
             for (LayerImpl impl : LayerImpl.values()) {
                 int column = impl == LayerImpl.STOCK ? 0 : 1;
-                Profile p = profile(entry, batch, impl);
+                Profile p = profile(entry, input, batch, impl);
                 stepMs[column] = p.stepMs();
                 p.samplesByPlace().forEach((place, count) -> msPerStep.computeIfAbsent(place, k -> new double[2])
                         [column] = p.stepMs() * count / p.totalSamples());
             }
-            System.out.printf(Locale.ROOT, "%n### %s, batch %d: %.1f ms per training step stock, %.1f fast (%.1fx)%n%n",
-                    entry.name(), batch, stepMs[0], stepMs[1], stepMs[0] / stepMs[1]);
+            System.out.printf(Locale.ROOT, "%n### %s at %s, batch %d: %.1f ms per training step stock, %.1f fast (%.1fx)%n%n",
+                    entry.name(), input, batch, stepMs[0], stepMs[1], stepMs[0] / stepMs[1]);
             System.out.println("| where (layer type, pass) | stock ms/step | stock share | fast ms/step | fast share |");
             System.out.println("|---|---:|---:|---:|---:|");
             msPerStep.entrySet().stream()
@@ -71,8 +74,8 @@ public final class StepProfile {
     private record Profile(double stepMs, long totalSamples, Map<String, Long> samplesByPlace) {
     }
 
-    private static Profile profile(ModelEntry entry, int batch, LayerImpl impl) throws IOException {
-        ModelOptions options = entry.defaultOptions().withImpl(impl);
+    private static Profile profile(ModelEntry entry, InputShape shape, int batch, LayerImpl impl) throws IOException {
+        ModelOptions options = entry.defaultOptions().withInput(shape).withImpl(impl);
         ComputationGraph net = entry.build(options);
         Nd4j.getRandom().setSeed(1);
         INDArray[] input = {Nd4j.randn(DataType.FLOAT, options.input().batchShape(batch))};

@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The whole harness once, as small as it goes: LeNet-5 at batch 4 (inference and training), the peak sgemm and one
- * convolution through both implementations, in-process (no forks), one short iteration each. The memory budget is
+ * The whole harness once, as small as it goes: LeNet-5 at batch 4 (inference and training, and training on two
+ * data-parallel workers), the peak sgemm and one convolution through both implementations, in-process (no forks), one short iteration each. The memory budget is
  * set so that a training batch of 4 does not fit and 2 does: the step-down runs for real. Real figures come from
  * the documented command, not from here.
  */
@@ -44,13 +44,14 @@ class BenchHarnessSmokeTest {
 
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         int exit = BenchMain.run(List.of("run", "--models", "lenet5", "--batches", "4", "--layer-cases", "lenet5-c3",
-                "--forks", "0", "--warmup", "1", "--iterations", "1", "--iteration-ms", "200", "--peak-n", "256",
+                "--workers", "2", "--forks", "0", "--warmup", "1", "--iterations", "1", "--iteration-ms", "200",
+                "--peak-n", "256",
                 "--out", out.toString(), "--command", "smoke test"),
                 new PrintStream(stdout, true, StandardCharsets.UTF_8), System.err);
         assertEquals(0, exit);
 
-        for (String file : List.of("jmh-peak.json", "jmh-models.json", "jmh-layers-stock.json",
-                "jmh-layers-native.json", "results.json", "results.md", "models.csv", "layers.csv")) {
+        for (String file : List.of("jmh-peak.json", "jmh-models.json", "jmh-parallel.json", "jmh-layers-stock.json",
+                "jmh-layers-native.json", "results.json", "results.md", "models.csv", "layers.csv", "parallel.csv")) {
             assertTrue(Files.size(out.resolve(file)) > 0, file);
         }
 
@@ -81,6 +82,14 @@ class BenchHarnessSmokeTest {
         assertEquals("cpu-onednn", row.get("backend"));
         assertEquals("libnd4j conv2d (oneDNN)", row.get("conv_path"), "fast layers on the default (oneDNN) build");
 
+        List<CSVRecord> parallel = read(out.resolve("parallel.csv"));
+        assertEquals(1, parallel.size());
+        CSVRecord step = parallel.get(0);
+        assertEquals(List.of("lenet5", "4", "2", "averaging", "ok"), List.of(step.get("model"), step.get("batch_size"),
+                step.get("workers"), step.get("worker_mode"), step.get("train_status")));
+        assertTrue(number(step, "train_samples_per_sec") > 0);
+        assertEquals("", step.get("speedup_over_one_worker"), "one worker ran at a stepped-down batch: no speed-up");
+
         List<CSVRecord> layers = read(out.resolve("layers.csv"));
         assertEquals(4, layers.size(), "stock and native, forward and backward");
         for (CSVRecord r : layers) {
@@ -93,6 +102,7 @@ class BenchHarnessSmokeTest {
         String table = stdout.toString(StandardCharsets.UTF_8);
         assertTrue(table.contains("| lenet5 | 1x28x28 | 4 (train OOM, ran 2) |"), table);
         assertTrue(table.contains("Out of memory: lenet5 training at batch 4, ran at 2 (estimated working set"), table);
+        assertTrue(table.contains("| lenet5 | 4 | 2 | averaging | "), table);
 
         ByteArrayOutputStream compared = new ByteArrayOutputStream();
         assertEquals(0, BenchMain.run(List.of("compare", out.toString(), out.resolve("results.json").toString()),

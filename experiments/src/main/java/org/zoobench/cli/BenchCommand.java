@@ -4,6 +4,7 @@ import org.zoobench.cli.BenchLauncher.Backend;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.UserInputException;
+import org.zoobench.zoo.parallel.WorkerDevices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -52,6 +53,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "batch sizes, comma-separated (default 1,8,32,64; with --quick 1,8)")
     List<Integer> batches;
 
+    @Option(names = "--workers", split = ",", paramLabel = "N",
+            description = "also time training steps on N data-parallel workers (DL4J's ParallelWrapper), for each N "
+                    + "given, e.g. 2,4: the batch split among them as in `train --workers`, with the speed-up over "
+                    + "one worker; at most one per GPU, or per processor on the CPU")
+    List<Integer> workers;
+
     @Option(names = "--quick", description = "one fork, one short warm-up and two short measurements per row")
     boolean quick;
 
@@ -75,6 +82,12 @@ public final class BenchCommand implements Callable<Integer> {
             throw new UserInputException("batch sizes must be at least 1, got " + batches);
         }
         List<Backend> distinct = List.copyOf(new LinkedHashSet<>(backends));
+        if (workers != null) {
+            // processors are counted here, before anything starts; GPUs by the benchmark JVM once CUDA is loaded
+            boolean cpu = distinct.stream().anyMatch(b -> b != Backend.cuda);
+            workers.forEach(w -> WorkerDevices.check(w, !cpu, () -> cpu ? WorkerDevices.processors()
+                    : Integer.MAX_VALUE));
+        }
         BenchLauncher launcher = BenchLauncher.fromLauncherRoot();
         String name = distinct.stream().map(Backend::name).collect(Collectors.joining("-vs-"));
         Path folder = out != null ? out.toAbsolutePath() : launcher.root().resolve("results/bench")
@@ -108,7 +121,14 @@ public final class BenchCommand implements Callable<Integer> {
         if (layers) {
             args.add("--layers");
         }
+        if (workers != null) {
+            args.addAll(List.of("--workers", joined(workers)));
+        }
         return args;
+    }
+
+    private static String joined(List<Integer> numbers) {
+        return numbers.stream().map(String::valueOf).collect(Collectors.joining(","));
     }
 
     /** Every name or glob resolved through the registry now, so a typo fails in one line before anything starts. */
@@ -133,6 +153,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (layers) {
             cmd.append(" --layers");
+        }
+        if (workers != null) {
+            cmd.append(" --workers ").append(joined(workers));
         }
         return cmd.toString();
     }

@@ -5,6 +5,7 @@ import org.zoobench.experiments.report.HtmlReport;
 import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.data.Datasets;
 import org.zoobench.experiments.data.LoadedDataset;
+import org.zoobench.experiments.results.DataParallel;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.SuiteInfo;
@@ -21,6 +22,7 @@ import org.zoobench.experiments.suites.SuiteOptions.Scale;
 import org.zoobench.experiments.suites.SuitePlan;
 import org.zoobench.experiments.suites.SuiteRunner;
 import org.zoobench.experiments.suites.Suites;
+import org.zoobench.experiments.ui.LiveStats;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.UserInputException;
@@ -34,7 +36,9 @@ import picocli.CommandLine.Parameters;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
@@ -65,7 +69,13 @@ public final class RunCommand implements Callable<Integer> {
     LayerImplOption implementation;
 
     @Mixin
+    WorkersOption workersOption;
+
+    @Mixin
     QuietOption quietOption;
+
+    @Mixin
+    LiveStatsOptions liveStats;
 
     @Option(names = "--dataset", paramLabel = "NAME",
             description = "the data set to train on instead of the suite's own (fashion-mnist; birnn reads it row by "
@@ -116,6 +126,9 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter out = quietOption.commentary(table);
         Suite suite = Suites.get(suiteName);
         checkSparkOptions();
+        liveStats.check();
+        // the suite's batches are known once it is planned; until then, only the workers and the devices
+        workersOption.dataParallel(backend, List.of());
         OptionalInt elsewhere = BenchLauncher.fromLauncherRoot().onBackend(backend, null,
                 spec.root().commandLine().getParseResult().originalArgs(), spec.commandLine().getErr());
         if (elsewhere.isPresent()) {
@@ -126,8 +139,10 @@ public final class RunCommand implements Callable<Integer> {
         DataChoice choice = dataset == null ? suite.defaultData() : choose(dataset, chosenScale, data);
         SuitePlan plan = suite.plan(new SuiteOptions(quick, chosenScale, choice,
                 input == null ? null : InputShape.parse(input)));
-        List<RunSpec> runs = plan.runs().stream()
-                .map(run -> run.withConfig(run.config().withLayers(implementation.impl.id()))).toList();
+        DataParallel workers = workersOption.dataParallel(backend,
+                plan.runs().stream().map(run -> run.config().batchSize()).toList());
+        List<RunSpec> runs = plan.runs().stream().map(run -> run.withConfig(run.config()
+                .withLayers(implementation.impl.id()).withDataParallel(workers))).toList();
         Path dir = results != null ? results : Path.of("results", suite.name()
                 + (choice.equals(suite.defaultData()) ? "" : "-" + choice.name())
                 + (chosenScale == Scale.MINI ? "" : "-" + chosenScale) + (quick ? "-quick" : ""));
@@ -144,15 +159,33 @@ public final class RunCommand implements Callable<Integer> {
         out.println("== " + suite.name() + (quick ? " (quick)" : "") + ": " + suite.description());
         out.println("Recipe: " + plan.recipe());
         plan.notes().forEach(n -> out.println("Note: " + n));
-        store.writeSuiteInfo(new SuiteInfo(suite.name(), quick, plan.recipe(), plan.notes()));
-        out.println(sparkMaster == null ? SuiteRunner.expectedDuration(store, runs, ModelRegistry::get, data)
-                : onSpark(store, runs));
+        SuiteInfo info = new SuiteInfo(suite.name(), quick, plan.recipe(), plan.notes(),
+                SuiteInfo.earlierSessions(store.suiteInfo(), suite.name(), quick));
+        store.writeSuiteInfo(info);
+        int left = (int) runs.stream().filter(r -> !store.isFinished(r.runId())).count();
+        // The estimate calibrates steps in this JVM: it says nothing of a cluster's executors.
+        double expected = sparkMaster == null ? SuiteRunner.expectedSeconds(store, runs, ModelRegistry::get, data) : 0;
+        out.println(left == 0 ? "All " + runs.size() + " runs already finished in " + store.dir()
+                + "; rebuilding the report."
+                : sparkMaster != null ? "Training " + left + " runs on Spark (" + sparkMaster + "), one task each"
+                // The calibration steps are one worker's: data-parallel workers may be faster (on several GPUs) or not.
+                : String.format(Locale.ROOT, "Expected duration: about %s for %d runs (calibrated on this machine%s)",
+                SuiteRunner.duration(expected), left, runs.get(0).config().workers() > 1 ? " with one worker" : ""));
         long start = System.nanoTime();
+        String startedAt = Instant.now().toString();
         SuiteRunner runner = new SuiteRunner(store, executor, out);
-        List<RunRecord> records = runner.run(runs);
+        List<RunRecord> records;
+        try (LiveStats live = liveStats.start(spec.commandLine().getErr())) {
+            records = runner.run(runs);
+        }
         Map<String, String> failures = runner.failures();
         if (records.isEmpty() && !failures.isEmpty()) {
             throw new UserInputException(failedRuns(failures, runs.size()));
+        }
+        boolean estimated = left > 0 && sparkMaster == null;
+        SuiteInfo.Session session = new SuiteInfo.Session(startedAt, left, expected, (System.nanoTime() - start) / 1e9);
+        if (estimated) {
+            store.writeSuiteInfo(info.withSession(session));
         }
         out.println();
         // With no finished run the suite has nothing to compare; the generic table still marks the diverged runs.
@@ -161,9 +194,10 @@ public final class RunCommand implements Callable<Integer> {
         table.print(report);
         table.flush();
         HtmlReport.forResults(store, report);
-        out.printf("%nSuite time %s. Results: %s (report.html, results.csv, results.jsonl, results.md, runs/, "
-                        + "plots/)%n",
-                SuiteRunner.duration((System.nanoTime() - start) / 1e9), store.dir());
+        out.printf("%nSuite time %s%s. Results: %s (report.html, results.csv, results.jsonl, results.md, runs/, "
+                        + "plots/)%n", SuiteRunner.duration((System.nanoTime() - start) / 1e9),
+                !estimated ? "" : " (estimated " + SuiteRunner.duration(expected) + " beforehand: "
+                        + session.describeError() + ", kept in suite.json)", store.dir());
         out.flush();
         if (noneFinished) {
             throw new UserInputException(ResultsReport.allDiverged(store, records));
@@ -182,17 +216,14 @@ public final class RunCommand implements Callable<Integer> {
         if (taskCpus != null && taskCpus < 1) {
             throw new UserInputException("--task-cpus must be at least 1, got " + taskCpus);
         }
+        if (sparkMaster != null && liveStats.requested()) {
+            throw new UserInputException("--ui and --stats watch training in this JVM; with --spark the runs train on "
+                    + "the executors (Spark's own web UI shows their tasks): leave them out");
+        }
         if (sparkMaster != null && backend != Backend.cpu) {
             throw new UserInputException("--spark trains on the executors' backend, the cluster jar's cpu build: "
                     + "leave out --backend " + backend);
         }
-    }
-
-    /** What replaces the duration estimate on Spark, which is calibrated for training in this JVM. */
-    private String onSpark(ResultsStore store, List<RunSpec> runs) {
-        long left = runs.stream().filter(r -> !store.isFinished(r.runId())).count();
-        return left == 0 ? "All " + runs.size() + " runs already finished in " + store.dir() + "; rebuilding the report."
-                : "Training " + left + " runs on Spark (" + sparkMaster + "), one task each";
     }
 
     private static String failedRuns(Map<String, String> failures, int runs) {

@@ -4,6 +4,7 @@ import org.zoobench.cli.BenchLauncher.Backend;
 import org.zoobench.experiments.report.HtmlReport;
 import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.results.Bootstrap;
+import org.zoobench.experiments.results.DataParallel;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
@@ -12,6 +13,7 @@ import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.experiments.runner.Trainer;
 import org.zoobench.experiments.runner.Updaters;
 import org.zoobench.experiments.suites.SuiteRunner;
+import org.zoobench.experiments.ui.LiveStats;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
@@ -109,7 +111,13 @@ public final class TrainCommand implements Callable<Integer> {
     LayerImplOption implementation;
 
     @Mixin
+    WorkersOption workersOption;
+
+    @Mixin
     QuietOption quietOption;
+
+    @Mixin
+    LiveStatsOptions liveStats;
 
     @Option(names = "--results", defaultValue = "results/train", paramLabel = "DIR",
             description = "results directory (default ${DEFAULT-VALUE})")
@@ -126,11 +134,13 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter table = spec.commandLine().getOut();
         PrintWriter out = quietOption.commentary(table);
         checkRanges();
+        liveStats.check();
         ModelEntry entry = ModelRegistry.get(model);
         if (backend != BenchLauncher.runningBackend()) {
             // the driver's verdict before the data set loads; the batch's memory is checked once the shape is known
             BenchLauncher.checkBackendUsable(backend, null);
         }
+        DataParallel workers = workersOption.dataParallel(backend, List.of(batch));
         DataProvider data = dataDir.provider();
         InputShape shape;
         int classes;
@@ -156,11 +166,12 @@ public final class TrainCommand implements Callable<Integer> {
         int count = seeds.count == null ? 1 : seeds.count;
         RunConfig base = new RunConfig(entry.name(), dataset, shape.toString(), resize.toLowerCase(Locale.ROOT),
                 classes, epochs, batch, Updaters.normalise(updater), lr, firstSeed, trainLimit,
-                usedTestLimit, target, bootstrap, implementation.impl.id(), 0, 0, Updaters.schedule(lrSchedule));
+                usedTestLimit, target, bootstrap, implementation.impl.id(), 0, 0, Updaters.schedule(lrSchedule),
+                workers);
         // Fail on a shape the model cannot take, or a batch that cannot fit, before anything is written.
         ModelProfile profile = ModelProfile.of(entry, Trainer.modelOptions(base));
         OptionalInt elsewhere = BenchLauncher.fromLauncherRoot().onBackend(backend,
-                GpuFacts.Demand.of(profile, batch, true), spec.root().commandLine().getParseResult().originalArgs(),
+                GpuFacts.Demand.of(profile, workers == null ? batch : workers.examplesPerWorker(batch), true), spec.root().commandLine().getParseResult().originalArgs(),
                 spec.commandLine().getErr());
         if (elsewhere.isPresent()) {
             return elsewhere.getAsInt();
@@ -172,7 +183,10 @@ public final class TrainCommand implements Callable<Integer> {
         for (int i = 0; i < count; i++) {
             runs.add(RunSpec.single(base.withSeed(firstSeed + i)));
         }
-        List<RunRecord> trained = new SuiteRunner(store, ModelRegistry::get, data, out).run(runs);
+        List<RunRecord> trained;
+        try (LiveStats live = liveStats.start(spec.commandLine().getErr())) {
+            trained = new SuiteRunner(store, ModelRegistry::get, data, out).run(runs);
+        }
         String report = ResultsReport.report(store, store.records());
         Path page = HtmlReport.forResults(store, report);
         out.println();

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 RunCommand.class,
                 ReportCommand.class,
                 EvalCommand.class,
+                UiCommand.class,
                 GpuCheckCommand.class,
         })
 public final class ZooBenchCli {

@@ -1,6 +1,7 @@
 package org.zoobench.cli;
 
 import org.junit.jupiter.api.Test;
+import org.zoobench.zoo.parallel.WorkerDevices;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -53,6 +54,18 @@ class BenchCommandTest {
         Outcome o = execute("bench");
         assertEquals(ZooBenchCli.USER_ERROR, o.exit());
         assertTrue(o.err().contains("name at least one model"), o.err());
+    }
+
+    @Test
+    void workersBelowOneOrAboveTheProcessorsAreRefusedBeforeAnythingStarts() {
+        Outcome none = execute("bench", "lenet5", "--workers", "1,0");
+        assertEquals(ZooBenchCli.USER_ERROR, none.exit());
+        assertEquals("zoobench: --workers must be at least 1, got 0", none.err().strip());
+        int many = WorkerDevices.processors() + 1;
+        Outcome tooMany = execute("bench", "lenet5", "--workers", String.valueOf(many));
+        assertEquals(ZooBenchCli.USER_ERROR, tooMany.exit());
+        assertTrue(tooMany.err().startsWith("zoobench: --workers " + many + " is more than the "), tooMany.err());
+        assertEquals(1, tooMany.err().strip().lines().count(), tooMany.err());
     }
 
     @Test

@@ -3,7 +3,9 @@ package org.zoobench.cli;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.zoobench.experiments.data.ImageFolders;
 import org.zoobench.experiments.results.ResultsStore;
+import org.zoobench.experiments.results.SuiteInfo;
 import org.zoobench.experiments.results.RunRecord;
 
 import javax.imageio.ImageIO;
@@ -100,6 +102,28 @@ class ExperimentCommandsTest {
         RunRecord record = ResultsStore.openForReading(results).records().get(0);
         assertEquals("image-folder", record.config().dataset());
         assertEquals(2, record.config().classes());
+    }
+
+    @Test
+    void aSuiteKeepsItsEstimateBesideTheTimeItTook(@TempDir Path tmp) throws Exception {
+        Path images = ImageFolders.write(tmp.resolve("images"), 2, 4, 2, 20);
+        Path results = tmp.resolve("results");
+        String[] command = {"run", "alexnet-ablation", "--quick", "--dataset", "image-folder", "--data-dir",
+                images.toString(), "--results", results.toString()};
+        CliRun run = CliRun.of(command);
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("Expected duration: about "), run.out());
+        assertTrue(run.out().matches("(?s).*Suite time \\S+ \\(estimated \\S+ beforehand: \\d+% (over|under), kept in "
+                + "suite.json\\).*"), run.out());
+        SuiteInfo.Session session = ResultsStore.openForReading(results).suiteInfo().orElseThrow().sessions().get(0);
+        assertEquals(7, session.runs(), "the seven variants of Table 3, one quick seed");
+        assertTrue(session.estimatedSeconds() > 0 && session.actualSeconds() > 0, session.toString());
+
+        CliRun again = CliRun.of(command);
+        assertEquals(0, again.exitCode(), again.err());
+        assertTrue(again.out().contains("runs already finished"), again.out());
+        assertEquals(List.of(session), ResultsStore.openForReading(results).suiteInfo().orElseThrow().sessions(),
+                "a rerun with nothing left to train adds no session");
     }
 
     @Test

@@ -75,16 +75,18 @@ public final class ResultsReport {
 
     /**
      * Runs group by model and recipe (everything but the seed): the model's name where it was trained one way,
-     * the name plus what differs (e.g. "lenet5 e5 b64 adam lr0.001 n2000") where the directory holds several.
+     * the name plus what differs (e.g. "lenet5 e5 b64 adam lr0.001 n2000", and "2 workers averaging" where
+     * several trained it) where the directory holds several.
      */
     static Function<RunRecord, String> recipeLabels(List<RunRecord> records) {
         Map<String, java.util.Set<RunConfig>> recipes = new LinkedHashMap<>();
         records.forEach(r -> recipes.computeIfAbsent(r.model(), m -> new java.util.HashSet<>())
                 .add(r.config().withSeed(0)));
         return r -> recipes.get(r.model()).size() == 1 ? r.model()
-                : String.format(Locale.ROOT, "%s %s e%d b%d %s lr%s n%d", r.model(), r.config().dataset(),
+                : String.format(Locale.ROOT, "%s %s e%d b%d %s lr%s n%d%s", r.model(), r.config().dataset(),
                         r.config().epochs(), r.config().batchSize(), r.config().updater(), r.config().learningRate(),
-                        r.config().trainLimit());
+                        r.config().trainLimit(), r.config().dataParallel() == null ? ""
+                                : " " + r.config().workers() + " workers " + r.config().dataParallel().mode());
     }
 
     public static String legend(List<RunRecord> records) {

@@ -13,7 +13,7 @@ public final class ResultRow {
 
     public static final List<String> COLUMNS = List.of(
             "model", "param_count", "top1", "top1_low", "top1_high", "top5", "top5_low", "top5_high",
-            "train_samples_per_sec", "infer_samples_per_sec", "img_size", "batch_size",
+            "train_samples_per_sec", "infer_samples_per_sec", "img_size", "batch_size", "workers", "worker_mode",
             "run_id", "suite", "group", "status", "dataset", "seed", "epochs", "updater", "lr", "lr_schedule",
             "train_limit", "test_limit", "macs", "imagenet_param_count", "final_train_loss", "final_test_loss",
             "wall_time_sec", "train_time_sec", "target_top1", "time_to_target_sec", "data_loading_share",
@@ -39,6 +39,8 @@ public final class ResultRow {
         row.put("infer_samples_per_sec", round(r.inferSamplesPerSec()));
         row.put("img_size", c.input());
         row.put("batch_size", c.batchSize());
+        row.put("workers", c.workers());
+        row.put("worker_mode", c.dataParallel() == null ? null : c.dataParallel().mode());
         row.put("run_id", r.runId());
         row.put("suite", r.suite());
         row.put("group", r.group());

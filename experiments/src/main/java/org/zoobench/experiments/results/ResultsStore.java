@@ -128,7 +128,7 @@ public final class ResultsStore implements RunSink {
      * Not writable by this process, or with no write permission bit at all: a file someone made read-only on
      * purpose (chmod a-w) is left alone even by a process that could override that, such as root's.
      */
-    private static boolean isReadOnly(Path p) {
+    public static boolean isReadOnly(Path p) {
         if (!Files.isWritable(p)) {
             return true;
         }
@@ -227,6 +227,11 @@ public final class ResultsStore implements RunSink {
         Set<String> listed = new HashSet<>();
         List<Integer> badLines = new ArrayList<>();
         String header = csv ? csvLine(ResultRow.COLUMNS) : null;
+        // Written by a version with other columns: every row is rebuilt under these ones.
+        boolean olderHeader = csv && !text.startsWith(header) && text.startsWith(ResultRow.COLUMNS.get(0) + ",");
+        if (olderHeader) {
+            text = "";
+        }
         if (csv) {
             kept.append(header);
         }
@@ -257,10 +262,14 @@ public final class ResultsStore implements RunSink {
                 restored++;
             }
         }
-        if (restored == 0 && badLines.isEmpty()) {
+        if (restored == 0 && badLines.isEmpty() && !olderHeader) {
             return;
         }
         AtomicFiles.writeString(file, kept.toString());
+        if (olderHeader) {
+            repairs.add("rewrote " + file + " with this version's columns (it had an older header); every row "
+                    + "rebuilt from the runs' " + RECORD);
+        }
         if (!badLines.isEmpty()) {
             repairs.add(String.format(Locale.ROOT, "repaired %s: line%s %s %s cut off or garbled (by a crash or"
                             + " a full disk?) and %s dropped; %d row%s rebuilt from the runs' %s", file,

@@ -27,6 +27,7 @@ import java.util.Locale;
  * @param lrPatience  epochs without a better test top-1 after which the learning rate is divided by 10 (0: never)
  * @param lrSchedule  {@value #LINEAR_DECAY}: the rate falls linearly from {@code learningRate} at the first step to 0
  *                    after the last; null: the rate stays constant (or follows {@code lrPatience})
+ * @param dataParallel the workers that share each step, or null for one (the runner's own loop, no ParallelWrapper)
  */
 public record RunConfig(String model, String dataset, String input, String resize, int classes, int epochs, int batchSize,
                         String updater, double learningRate, long seed, int trainLimit, int testLimit,
@@ -34,7 +35,9 @@ public record RunConfig(String model, String dataset, String input, String resiz
                         // Left out of the JSON (and so of the run id) when unset: older runs keep their ids.
                         @JsonInclude(JsonInclude.Include.NON_DEFAULT) double weightDecay,
                         @JsonInclude(JsonInclude.Include.NON_DEFAULT) int lrPatience,
-                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) String lrSchedule) implements Serializable {
+                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) String lrSchedule,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) DataParallel dataParallel)
+        implements Serializable {
 
     public static final String LINEAR_DECAY = "linear";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,6 +52,15 @@ public record RunConfig(String model, String dataset, String input, String resiz
         if (lrSchedule != null && lrPatience > 0) {
             throw new IllegalArgumentException("a linear decay and a plateau schedule cannot both set the rate");
         }
+    }
+
+    /** A run on one worker. */
+    public RunConfig(String model, String dataset, String input, String resize, int classes, int epochs, int batchSize,
+                     String updater, double learningRate, long seed, int trainLimit, int testLimit,
+                     double targetAccuracy, int bootstrapSamples, String layers, double weightDecay, int lrPatience,
+                     String lrSchedule) {
+        this(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed, trainLimit,
+                testLimit, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience, lrSchedule, null);
     }
 
     /** A run whose rate is constant or follows {@code lrPatience}. */
@@ -69,19 +81,33 @@ public record RunConfig(String model, String dataset, String input, String resiz
 
     public RunConfig withSeed(long s) {
         return new RunConfig(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, s,
-                trainLimit, testLimit, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience, lrSchedule);
+                trainLimit, testLimit, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience, lrSchedule,
+                dataParallel);
     }
 
     public RunConfig withLayers(String l) {
         return new RunConfig(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed,
-                trainLimit, testLimit, targetAccuracy, bootstrapSamples, l, weightDecay, lrPatience, lrSchedule);
+                trainLimit, testLimit, targetAccuracy, bootstrapSamples, l, weightDecay, lrPatience, lrSchedule,
+                dataParallel);
+    }
+
+    /** The same run on these workers (null: on one). */
+    public RunConfig withDataParallel(DataParallel d) {
+        return new RunConfig(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed,
+                trainLimit, testLimit, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience, lrSchedule,
+                d);
+    }
+
+    /** How many workers share each step: 1 unless {@link #dataParallel()} says more. */
+    public int workers() {
+        return dataParallel == null ? 1 : dataParallel.workers();
     }
 
     /** The same run cut to {@code e} epochs and the given example limits (0 = all): the notebooks' CI caps. */
     public RunConfig withBudget(int e, int trainLimitNow, int testLimitNow) {
         return new RunConfig(model, dataset, input, resize, classes, e, batchSize, updater, learningRate, seed,
                 trainLimitNow, testLimitNow, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience,
-                lrSchedule);
+                lrSchedule, dataParallel);
     }
 
     /** The learning-rate schedule in words, e.g. "linear decay to 0". */

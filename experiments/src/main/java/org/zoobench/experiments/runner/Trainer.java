@@ -7,12 +7,12 @@ import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.CrashReportingUtil;
 import org.deeplearning4j.util.ModelSerializer;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.zoobench.experiments.results.Bootstrap;
+import org.zoobench.experiments.results.DataParallel;
 import org.zoobench.experiments.results.EpochStats;
 import org.zoobench.experiments.results.Estimate;
 import org.zoobench.experiments.results.MachineInfo;
@@ -64,26 +64,51 @@ public final class Trainer {
      * training set at most) would need more memory than this process can get.
      */
     public static void checkMemory(ModelProfile profile, RunConfig config, int trainSize) {
-        int batch = Math.min(config.batchSize(), trainSize);
-        long need = MemoryEstimate.bytes(profile, batch, true);
+        int batch = stepBatch(config, trainSize);
+        long need = stepBytes(profile, config, batch);
         long available = MemoryEstimate.availableBytes();
         if (need > available) {
             throw new UserInputException(String.format(Locale.ROOT, "batch %,d does not fit in memory: a training "
-                            + "step of %s at batch %,d%s needs about %s and %s is available; %s", config.batchSize(),
+                            + "step of %s at batch %,d%s%s needs about %s and %s is available; %s", config.batchSize(),
                     config.model(), batch, batch < config.batchSize() ? " (all training images)" : "",
-                    MemoryEstimate.gigabytes(need), MemoryEstimate.gigabytes(available), smallerBatch(profile, batch)));
+                    workersNote(config, batch), MemoryEstimate.gigabytes(need), MemoryEstimate.gigabytes(available),
+                    smallerBatch(profile, config, batch)));
         }
     }
 
+    /** A step's batch: the configured one, or the whole training set where that is smaller. */
+    private static int stepBatch(RunConfig config, int trainSize) {
+        return Math.min(config.batchSize(), trainSize);
+    }
+
+    /**
+     * The memory of a training step at {@code batch}; with several workers, that of every replica training its part
+     * of the batch, since all of them live in this process.
+     */
+    private static long stepBytes(ModelProfile profile, RunConfig config, int batch) {
+        DataParallel workers = config.dataParallel();
+        return workers == null ? MemoryEstimate.bytes(profile, batch, true)
+                : workers.workers() * MemoryEstimate.bytes(profile, workers.examplesPerWorker(batch), true);
+    }
+
+    private static String workersNote(RunConfig config, int batch) {
+        DataParallel workers = config.dataParallel();
+        return workers == null ? "" : String.format(Locale.ROOT, " on %d workers (up to %,d examples each)",
+                workers.workers(), workers.examplesPerWorker(batch));
+    }
+
     /** What to do about a batch that does not fit: the largest power of two below it whose estimate fits. */
-    private static String smallerBatch(ModelProfile profile, int batch) {
+    private static String smallerBatch(ModelProfile profile, RunConfig config, int batch) {
         long available = MemoryEstimate.availableBytes();
-        for (int b = Integer.highestOneBit(Math.max(1, batch - 1)); b >= 1; b /= 2) {
-            if (MemoryEstimate.bytes(profile, b, true) <= available) {
+        for (int b = Integer.highestOneBit(Math.max(1, batch - 1)); b >= config.workers(); b /= 2) {
+            if (stepBytes(profile, config, b) <= available) {
                 return "use a smaller --batch, e.g. " + b;
             }
         }
-        return "not even batch 1 fits: give the JVM more memory (-Xmx in ZOOBENCH_JAVA_OPTS) or use a smaller model";
+        return config.workers() == 1
+                ? "not even batch 1 fits: give the JVM more memory (-Xmx in ZOOBENCH_JAVA_OPTS) or use a smaller model"
+                : "not even one example per worker fits: use fewer --workers, give the JVM more memory (-Xmx in "
+                + "ZOOBENCH_JAVA_OPTS) or use a smaller model";
     }
 
     private static String oneLine(Throwable e) {
@@ -130,6 +155,7 @@ public final class Trainer {
 
         Nd4j.getRandom().setSeed(config.seed());
         ComputationGraph net = network(entry, config);
+        net.addListeners(RunListeners.forRun(spec.runId()));
         Nd4j.getRandom().setSeed(config.seed());
         Plateau plateau = new Plateau(config.learningRate(), config.lrPatience());
         int batchesPerEpoch = (data.trainSize() + config.batchSize() - 1) / config.batchSize();
@@ -143,52 +169,21 @@ public final class Trainer {
         long fallbacksBefore = Fallbacks.count();
         MemoryMonitor memory = new MemoryMonitor();
         List<EpochStats> epochs = new ArrayList<>();
-        long steps = 0;
-        long timedSamples = 0;
-        long timedNanos = 0;
-        long waitNanos = 0;
-        long stepNanos = 0;
         double trainSeconds = 0;
         Double timeToTarget = null;
         String divergence = null;
         Evaluation finalTest = null;
         ProgressBar bar = Progress.bar(progressLabel, (long) batchesPerEpoch * config.epochs(), "batch");
-        try {
-            for (int epoch = 1; epoch <= config.epochs() && divergence == null; epoch++) {
+        StepMeter meter = new StepMeter(bar, memory, config.epochs());
+        try (EpochFitter fitter = EpochFitter.of(net, config)) {
+            for (int epoch = 1; epoch <= config.epochs(); epoch++) {
                 DataSetIterator batches = data.trainBatches();
                 batches.reset();
-                double lossSum = 0;
-                int lossCount = 0;
+                meter.startEpoch();
                 long epochStart = System.nanoTime();
-                while (true) {
-                    long waitStart = System.nanoTime();
-                    if (!batches.hasNext()) {
-                        break;
-                    }
-                    DataSet batch = batches.next();
-                    long fitStart = System.nanoTime();
-                    net.fit(batch);
-                    double loss = net.score();
-                    long end = System.nanoTime();
-                    memory.sample();
-                    steps++;
-                    waitNanos += fitStart - waitStart;
-                    stepNanos += end - waitStart;
-                    if (steps > WARM_UP_STEPS) {
-                        timedSamples += batch.numExamples();
-                        timedNanos += end - waitStart;
-                    }
-                    if (!Double.isFinite(loss)) {
-                        divergence = String.format(Locale.ROOT, "loss became %s at epoch %d, step %d",
-                                loss, epoch, steps);
-                        break;
-                    }
-                    lossSum += loss;
-                    lossCount++;
-                    Progress.step(bar, String.format(Locale.ROOT, "epoch %d/%d loss %.3f", epoch,
-                            config.epochs(), lossSum / lossCount));
-                }
+                fitter.fit(batches, epoch, meter);
                 trainSeconds += (System.nanoTime() - epochStart) / 1e9;
+                divergence = meter.divergence();
                 if (divergence != null) {
                     break;
                 }
@@ -201,9 +196,9 @@ public final class Trainer {
                 }
                 finalTest = onTest; // the last epoch's test pass is the final evaluation
                 memory.sample();
-                epochs.add(new EpochStats(epoch, lossSum / lossCount, onTrain.loss(), 100 * onTrain.top1(),
+                epochs.add(new EpochStats(epoch, meter.epochLoss(), onTrain.loss(), 100 * onTrain.top1(),
                         onTest.loss(), 100 * onTest.top1(), trainSeconds,
-                        decay != null ? decay.valueAt((int) steps, epoch) : plateau.rate()));
+                        decay != null ? decay.valueAt((int) meter.steps(), epoch) : plateau.rate()));
                 if (plateau.afterEpoch(onTest.top1())) {
                     net.setLearningRate(plateau.rate());
                 }
@@ -215,21 +210,17 @@ public final class Trainer {
             if (!MemoryEstimate.isOutOfMemory(e)) {
                 throw e;
             }
-            int batch = Math.min(config.batchSize(), data.trainSize());
-            throw new UserInputException(String.format(Locale.ROOT, "%s ran out of memory at batch %,d (%s; the "
+            int batch = stepBatch(config, data.trainSize());
+            throw new UserInputException(String.format(Locale.ROOT, "%s ran out of memory at batch %,d%s (%s; the "
                             + "estimate was %s of %s available)%s; %s", config.model(), batch,
-                    oneLine(e), MemoryEstimate.gigabytes(MemoryEstimate.bytes(profile, batch, true)),
+                    workersNote(config, batch), oneLine(e), MemoryEstimate.gigabytes(stepBytes(profile, config, batch)),
                     MemoryEstimate.gigabytes(MemoryEstimate.availableBytes()), crashDump(runDir),
-                    smallerBatch(profile, batch)), e);
+                    smallerBatch(profile, config, batch)), e);
         } finally {
             Progress.close(bar);
         }
-        if (timedSamples == 0) {
-            timedNanos = stepNanos;
-            timedSamples = (long) Math.min(steps * config.batchSize(), data.trainSize() * (long) config.epochs());
-        }
-        double trainThroughput = timedNanos > 0 ? timedSamples / (timedNanos / 1e9) : Double.NaN;
-        double loadingShare = stepNanos > 0 ? (double) waitNanos / stepNanos : Double.NaN;
+        double trainThroughput = meter.samplesPerSec(config.batchSize(), data.trainSize() * (long) config.epochs());
+        double loadingShare = meter.loadingShare();
 
         if (divergence != null) {
             finalTest = null;

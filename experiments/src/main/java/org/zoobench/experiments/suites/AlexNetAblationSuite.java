@@ -10,6 +10,7 @@ import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.runner.DataProvider;
+import org.zoobench.experiments.runner.RunData;
 import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.experiments.suites.SuiteOptions.DataChoice;
 import org.zoobench.zoo.InputShape;
@@ -41,10 +42,11 @@ public final class AlexNetAblationSuite implements Suite {
     static final int MINI_MAX_SIDE = 32;
 
     /**
-     * One row of Table 3: registry suffix, what was changed, the paper's top-1 validation error (%) and what the
-     * lecture slides say about it (docs/reference-facts.md §2).
+     * One row of Table 3: registry suffix, what was changed, the paper's errors (%: top-1 train, top-1 validation,
+     * top-5 validation) and what the lecture slides say about it (docs/reference-facts.md §2).
      */
-    record Variant(String suffix, String label, double paperTop1Error, String slides) {
+    record Variant(String suffix, String label, double paperTrainTop1Error, double paperTop1Error,
+                   double paperTop5Error, String slides) {
         String miniModel() {
             return "alexnet-mini" + suffix;
         }
@@ -55,13 +57,13 @@ public final class AlexNetAblationSuite implements Suite {
     }
 
     static final List<Variant> VARIANTS = List.of(
-            new Variant("", "full network", 40.5, "8 layers, ~60M params"),
-            new Variant("-no-fc7", "remove fc7", 40.0, "-16M params, 1.1% drop"),
-            new Variant("-no-fc6-fc7", "remove fc6, fc7", 44.8, "-50M params, 5.7% drop"),
-            new Variant("-no-conv3-conv4", "remove conv3, conv4", 45.4, "-1M params, 3% drop"),
-            new Variant("-no-conv3-conv4-fc6-fc7", "remove conv3, conv4, fc6, fc7", 71.3, "33.5% drop"),
-            new Variant("-fc8192", "fc6, fc7 widened to 8192", 40.0, "—"),
-            new Variant("-fc2048", "fc6, fc7 narrowed to 2048", 41.7, "—"));
+            new Variant("", "full network", 35.1, 40.5, 18.1, "8 layers, ~60M params"),
+            new Variant("-no-fc7", "remove fc7", 27.4, 40.0, 18.4, "-16M params, 1.1% drop"),
+            new Variant("-no-fc6-fc7", "remove fc6, fc7", 27.4, 44.8, 22.4, "-50M params, 5.7% drop"),
+            new Variant("-no-conv3-conv4", "remove conv3, conv4", 41.8, 45.4, 22.1, "-1M params, 3% drop"),
+            new Variant("-no-conv3-conv4-fc6-fc7", "remove conv3, conv4, fc6, fc7", 71.1, 71.3, 50.1, "33.5% drop"),
+            new Variant("-fc8192", "fc6, fc7 widened to 8192", 26.8, 40.0, 18.1, "—"),
+            new Variant("-fc2048", "fc6, fc7 narrowed to 2048", 40.3, 41.7, 18.8, "—"));
 
     /**
      * The recipe at the mini scale, the same for every variant: all 60,000 training images, every variant tested on
@@ -153,6 +155,8 @@ public final class AlexNetAblationSuite implements Suite {
         MarkdownTable table = new MarkdownTable("variant", ">params (trained)", ">Δparams", ">params (ImageNet)",
                 ">Δparams (ImageNet)", ">runs", ">top-1 % (mean ± std)", ">pooled 95% CI", ">top-5 %",
                 ">Δtop-1 vs full [95% CI]", ">paper Δtop-1", "slides say");
+        MarkdownTable errors = new MarkdownTable("variant", ">train top-1", ">test top-1", ">test top-5",
+                ">paper train top-1", ">paper val top-1", ">paper val top-5");
         List<Measured> measured = new ArrayList<>();
         for (Variant v : VARIANTS) {
             SeedSummary g = byLabel.get(v.label());
@@ -160,6 +164,10 @@ public final class AlexNetAblationSuite implements Suite {
                 continue;
             }
             RunRecord r = g.first();
+            errors.row(v.label(), error(g.top1Pooled() == null ? Double.NaN : finalTrainTop1(g)),
+                    error(g.top1Pooled() == null ? Double.NaN : g.top1Mean()), error(g.top5Mean()),
+                    paperError(v.paperTrainTop1Error()), paperError(v.paperTop1Error()),
+                    paperError(v.paperTop5Error()));
             long fullParams = full.map(f -> f.first().paramCount()).orElse(r.paramCount());
             long fullImagenet = full.map(f -> f.first().imagenetParamCount()).orElse(r.imagenetParamCount());
             double paperDelta = VARIANTS.get(0).paperTop1Error() - v.paperTop1Error();
@@ -194,6 +202,11 @@ public final class AlexNetAblationSuite implements Suite {
                 trained == null ? "—" : trained.input(),
                 trained == null ? "—" : trained.classes() + " classes on " + trained.dataset(),
                 imagenet.defaultInput(), imagenet.defaultClasses(), VARIANTS.get(0).paperTop1Error()));
+        out.append("Errors (%) in the layout of Zeiler & Fergus Table 3, seed means:\n\n").append(errors)
+                .append(String.format(Locale.ROOT, "%ntrain top-1: after the last epoch, on the first %d training "
+                        + "images, evaluated like the test set; test: all test images of %s. paper: ImageNet 2012, "
+                        + "train top-1 / val top-1 / val top-5.%n%n", RunData.TRAIN_SAMPLE,
+                        trained == null ? "—" : trained.dataset()));
         out.append(verdict(measured));
         ResultsReport.writePlots(store, groups, trained == null ? "AlexNet ablation: "
                 : String.format(Locale.ROOT, "AlexNet ablation (%s, %s): ", trained.dataset(), trained.input()));
@@ -330,6 +343,20 @@ public final class AlexNetAblationSuite implements Suite {
             s += x;
         }
         return s / v.length;
+    }
+
+    /** Seed mean of the training-sample top-1 after the last epoch, over the runs that did not diverge. */
+    static double finalTrainTop1(SeedSummary g) {
+        return g.runs().stream().filter(r -> !r.diverged() && !r.epochs().isEmpty())
+                .mapToDouble(r -> r.epochs().get(r.epochs().size() - 1).trainAccuracy()).average().orElse(Double.NaN);
+    }
+
+    private static String error(double accuracyPercent) {
+        return Double.isNaN(accuracyPercent) ? "—" : String.format(Locale.ROOT, "%.1f", 100 - accuracyPercent);
+    }
+
+    private static String paperError(double errorPercent) {
+        return String.format(Locale.ROOT, "%.1f", errorPercent);
     }
 
     private static String count(long n) {

@@ -10,6 +10,7 @@ import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.experiments.runner.Trainer;
 import org.zoobench.zoo.ModelEntry;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +23,9 @@ import java.util.function.Function;
  */
 final class DurationEstimate {
 
-    private static final int WARM_UP_STEPS = 2;
-    private static final int TIMED_STEPS = 3;
+    /** The first steps run slower (JIT, workspaces sizing themselves); the median ignores a late GC pause. */
+    private static final int WARM_UP_STEPS = 3;
+    private static final int TIMED_STEPS = 5;
     /**
      * Inference costs 0.2-0.35 of a training step per image here with fast layers (the alexnet-mini variants'
      * records: 1,161 against 4,881 img/s for the full net, 2,761 against 8,315 with four layers removed).
@@ -60,10 +62,13 @@ final class DurationEstimate {
         for (int i = 0; i < WARM_UP_STEPS; i++) {
             net.fit(batch);
         }
-        long start = System.nanoTime();
+        double[] stepSeconds = new double[TIMED_STEPS];
         for (int i = 0; i < TIMED_STEPS; i++) {
+            long start = System.nanoTime();
             net.fit(batch);
+            stepSeconds[i] = (System.nanoTime() - start) / 1e9;
         }
-        return (System.nanoTime() - start) / 1e9 / (TIMED_STEPS * batch.numExamples());
+        Arrays.sort(stepSeconds);
+        return stepSeconds[TIMED_STEPS / 2] / batch.numExamples();
     }
 }

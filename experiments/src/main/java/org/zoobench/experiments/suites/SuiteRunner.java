@@ -124,16 +124,11 @@ public final class SuiteRunner {
         store.repairs().forEach(r -> log.println("note: " + r));
     }
 
-    /** One line for the user: the calibrated expected duration of the runs not yet finished in the store. */
-    public static String expectedDuration(ResultsStore store, List<RunSpec> runs, Function<String, ModelEntry> models,
-                                          DataProvider data) {
+    /** The calibrated expected duration (seconds) of the runs not yet finished in the store; 0 if none is left. */
+    public static double expectedSeconds(ResultsStore store, List<RunSpec> runs, Function<String, ModelEntry> models,
+                                         DataProvider data) {
         List<RunSpec> left = runs.stream().filter(r -> !store.isFinished(r.runId())).toList();
-        if (left.isEmpty()) {
-            return "All " + runs.size() + " runs already finished in " + store.dir() + "; rebuilding the report.";
-        }
-        double seconds = DurationEstimate.seconds(left, models, data);
-        return String.format(Locale.ROOT, "Expected duration: about %s for %d runs (calibrated on this machine)",
-                duration(seconds), left.size());
+        return left.isEmpty() ? 0 : DurationEstimate.seconds(left, models, data);
     }
 
     static String summary(RunRecord r) {

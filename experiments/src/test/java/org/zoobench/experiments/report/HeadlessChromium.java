@@ -1,17 +1,20 @@
 package org.zoobench.experiments.report;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Debian's {@code chromium} run headless on a local file, with a fresh profile and nothing that reaches the
- * network, so a test checks what a browser really built from a page: its DOM after scripts ran, or a screenshot.
+ * Debian's {@code chromium} run headless on a local file or a page served on this machine, with a fresh profile and
+ * nothing that reaches the network, so a test checks what a browser really built from a page: its DOM after scripts
+ * ran, or a screenshot.
  */
 public final class HeadlessChromium {
 
@@ -42,19 +45,28 @@ public final class HeadlessChromium {
 
     /** The DOM the browser built from {@code page} once it had loaded (load handlers have run), serialised. */
     public String dumpDom(Path page) throws IOException, InterruptedException {
-        return run(page, List.of("--dump-dom"));
+        return run(page.toAbsolutePath().toUri(), List.of("--dump-dom"));
+    }
+
+    /**
+     * The DOM the browser built from {@code page} after its scripts have had {@code scriptTime} of the page's own
+     * clock: timers fire and requests they make complete before the DOM is taken, as a page that polls its server
+     * for data draws it.
+     */
+    public String dumpDom(URI page, Duration scriptTime) throws IOException, InterruptedException {
+        return run(page, List.of("--virtual-time-budget=" + scriptTime.toMillis(), "--dump-dom"));
     }
 
     /** A PNG of the page as a window of width x height pixels shows it. */
     public void screenshot(Path page, Path png, int width, int height) throws IOException, InterruptedException {
-        run(page, List.of("--hide-scrollbars", "--window-size=" + width + "," + height,
+        run(page.toAbsolutePath().toUri(), List.of("--hide-scrollbars", "--window-size=" + width + "," + height,
                 "--screenshot=" + png.toAbsolutePath()));
         if (!Files.isRegularFile(png)) {
             throw new IOException("chromium wrote no screenshot to " + png);
         }
     }
 
-    private String run(Path page, List<String> action) throws IOException, InterruptedException {
+    private String run(URI page, List<String> action) throws IOException, InterruptedException {
         Path profile = Files.createTempDirectory("chromium-profile");
         Path stdout = Files.createTempFile("chromium", ".out");
         Path stderr = Files.createTempFile("chromium", ".err");
@@ -62,7 +74,7 @@ public final class HeadlessChromium {
                 "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile));
         command.addAll(action);
-        command.add(page.toAbsolutePath().toUri().toString());
+        command.add(page.toString());
         Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
                 .start();
         try {

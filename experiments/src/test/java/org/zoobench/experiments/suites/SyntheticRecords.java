@@ -1,5 +1,6 @@
 package org.zoobench.experiments.suites;
 
+import org.zoobench.experiments.results.EpochStats;
 import org.zoobench.experiments.results.Estimate;
 import org.zoobench.experiments.results.MachineInfo;
 import org.zoobench.experiments.results.Predictions;
@@ -11,6 +12,8 @@ import java.util.Map;
 
 /** Finished runs made up for report tests: saved records whose test answers are right on the first ones. */
 final class SyntheticRecords {
+
+    static final double TRAIN_MARGIN = 5;
 
     private SyntheticRecords() {
     }
@@ -25,7 +28,8 @@ final class SyntheticRecords {
 
     /**
      * The same, right on the {@code correct} examples from {@code offset} on (wrapping around): two runs with
-     * different offsets disagree on examples both ways, as real nets do, so their paired interval is wide.
+     * different offsets disagree on examples both ways, as real nets do, so their paired interval is wide. Its one
+     * epoch scores {@link #TRAIN_MARGIN} points more on the training sample than on the test set.
      */
     static RunRecord save(ResultsStore store, RunSpec spec, int correct, int n, int offset, long params) {
         int[] labels = new int[n];
@@ -40,7 +44,8 @@ final class SyntheticRecords {
         int saved = store.records().size();
         RunRecord r = new RunRecord(spec.runId(), spec.suite(), spec.group(), spec.config(), RunRecord.FINISHED,
                 null, params, spec.imagenetParamCount(), 1, new Estimate(acc, acc - 2, acc + 2),
-                new Estimate(100, 100, 100), java.util.List.of(), 1, 1, 0, 1, 1, null, 1, 1, 1,
+                new Estimate(100, 100, 100),
+                java.util.List.of(new EpochStats(1, 1, 1, Math.min(100, acc + TRAIN_MARGIN), 1, acc, 1, 1e-3)), 1, 1, 0, 1, 1, null, 1, 1, 1,
                 new MachineInfo("CPU", "CPU", "OPENBLAS", 2, 2, 2, "linux", "17", Map.of()), "abc",
                 "2026-01-01T00:00:00Z", "2026-01-01T00:00:0" + saved % 10 + "Z", 0);
         store.save(r, new Predictions(labels, top1, top5), null);

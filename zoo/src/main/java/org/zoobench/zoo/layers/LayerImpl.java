@@ -91,13 +91,17 @@ public enum LayerImpl {
         for (Layer layer : graph.getLayers()) {
             boolean handled = layer instanceof ConvolutionLayer && exactly(layer, ConvolutionLayer.class)
                     || layer instanceof BatchNormalization;
-            LayerHelper helper = layer.getHelper();
-            boolean nativeHelper = helper instanceof NativeConvolutionHelper || helper instanceof NativeBatchNormHelper;
-            if (handled && nativeHelper != (this == FAST)) {
+            if (handled && isFastHelper(layer.getHelper()) != (this == FAST)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Whether a layer's helper is one of the fast layers' (a native convolution, batch norm or LSTM). */
+    public static boolean isFastHelper(LayerHelper helper) {
+        return helper instanceof NativeConvolutionHelper || helper instanceof NativeBatchNormHelper
+                || helper instanceof OpenBlasLstmHelper;
     }
 
     /**

@@ -11,8 +11,8 @@ import org.zoobench.zoo.blocks.RecurrentBlocks.Merge;
 import org.zoobench.zoo.blocks.SequenceHeads;
 
 /**
- * A recurrent network over [batch, features, time] sequences (lecture notes, last pages; Schuster & Paliwal
- * 1997 for the bidirectional form): a stack of K recurrent layers, forward only or forward and backward with
+ * A recurrent network over [batch, features, time] sequences (docs/reference-facts.md §4; Schuster &
+ * Paliwal 1997 for the bidirectional form): a stack of K recurrent layers, forward only or forward and backward with
  * {@code Y_t = f(h_t^f, h_t^b)}, then a head. Every configuration has a causal twin with the same widths
  * ({@link #unidirectional()}), so the value of seeing the future can be measured.
  */

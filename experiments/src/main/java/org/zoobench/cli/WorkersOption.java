@@ -1,0 +1,74 @@
+package org.zoobench.cli;
+
+import org.zoobench.cli.BenchLauncher.Backend;
+import org.zoobench.experiments.results.DataParallel;
+import org.zoobench.zoo.UserInputException;
+import org.zoobench.zoo.device.GpuFacts;
+import org.zoobench.zoo.device.GpuProbe;
+import org.zoobench.zoo.parallel.WorkerDevices;
+import org.zoobench.zoo.parallel.WorkerMode;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+import java.util.List;
+
+/** {@code --workers N [--worker-mode MODE]}, for train and run: data-parallel training with DL4J's ParallelWrapper. */
+final class WorkersOption {
+
+    @Option(names = "--workers", defaultValue = "1", paramLabel = "N",
+            description = "data-parallel workers (DL4J's ParallelWrapper): N model replicas, one per GPU with "
+                    + "--backend cuda, sharing the cores on the CPU (at most one per processor); each step's batch is "
+                    + "split among them (default ${DEFAULT-VALUE}: no ParallelWrapper)")
+    int workers;
+
+    @Option(names = "--worker-mode", converter = ModeConverter.class, paramLabel = "MODE",
+            description = "how the replicas stay in step: averaging (parameters and updater state averaged after "
+                    + "every step) or shared-gradients (threshold-compressed updates shared between replicas) "
+                    + "(default: shared-gradients with --backend cuda, as DL4J recommends for GPUs; averaging on "
+                    + "the CPU)")
+    WorkerMode mode;
+
+    /**
+     * The workers asked for, checked against the backend's devices and the batches they split; null for one
+     * worker, which trains as the runner always has.
+     */
+    DataParallel dataParallel(Backend backend, List<Integer> batches) {
+        boolean cuda = backend == Backend.cuda;
+        WorkerDevices.check(workers, cuda, () -> devices(backend));
+        if (workers == 1) {
+            if (mode != null) {
+                throw new UserInputException("--worker-mode " + mode.id() + " needs --workers of at least 2");
+            }
+            return null;
+        }
+        int smallest = batches.stream().mapToInt(Integer::intValue).min().orElse(workers);
+        if (smallest < workers) {
+            throw new UserInputException(String.format("a batch of %d cannot be split among %d workers: use a "
+                    + "--batch of at least %d, or fewer --workers", smallest, workers, workers));
+        }
+        return new DataParallel(workers, (mode != null ? mode : WorkerMode.recommended(cuda)).id());
+    }
+
+    /** The devices workers can each have: GPUs CUDA can use (checked for a usable driver first), or processors. */
+    private static int devices(Backend backend) {
+        if (backend != Backend.cuda) {
+            return WorkerDevices.processors();
+        }
+        BenchLauncher.checkBackendUsable(backend, null);
+        List<GpuFacts.Device> listed = GpuProbe.driver().devices();
+        return WorkerDevices.visibleGpus(listed == null ? 0 : listed.size(), System.getenv("CUDA_VISIBLE_DEVICES"));
+    }
+
+    /** The zoo's own one-line error for a mode that is neither. */
+    static final class ModeConverter implements ITypeConverter<WorkerMode> {
+        @Override
+        public WorkerMode convert(String value) {
+            try {
+                return WorkerMode.parse(value);
+            } catch (UserInputException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package org.zoobench.experiments.runner;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.zoobench.experiments.results.DataParallel;
+import org.zoobench.experiments.results.EpochStats;
+import org.zoobench.experiments.results.ResultRow;
+import org.zoobench.experiments.results.ResultsStore;
+import org.zoobench.experiments.results.RunConfig;
+import org.zoobench.experiments.results.RunRecord;
+import org.zoobench.zoo.ModelEntry;
+import org.zoobench.zoo.parallel.ParallelTraining;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Training with ParallelWrapper's workers (--workers) on the CPU, against the same run on one worker. */
+class DataParallelTrainingTest {
+
+    private static final ModelEntry TINY = TinyRuns.tinyCnn("tiny-cnn");
+    /** Test top-1 points by which two averaging workers may differ from one worker on the same run. */
+    private static final double TOLERANCE = 5;
+
+    private static RunRecord train(Path dir, RunConfig config) {
+        ResultsStore store = ResultsStore.openForWriting(dir);
+        try (RunData batches = TinyRuns.syntheticData().forRun(config)) {
+            return new Trainer(store).run(RunSpec.single(config), TINY, batches, "test");
+        }
+    }
+
+    /**
+     * Plain SGD with a linear decay: averaging the parameters after every step of workers that each took half the
+     * batch is one step on the whole batch, so two workers should train as one does, up to rounding.
+     */
+    private static RunConfig sgd(int epochs, int trainLimit) {
+        return new RunConfig("tiny-cnn", "synthetic", TinyRuns.SHAPE.toString(), "bilinear", 10, epochs, 32, "sgd", 0.1,
+                1, trainLimit, 200, 50, 1000, "fast", 0, 0, RunConfig.LINEAR_DECAY);
+    }
+
+    private static List<List<Double>> curves(RunRecord r) {
+        return r.epochs().stream().map(e -> List.of(e.fitLoss(), e.trainLoss(), e.testLoss(), e.testAccuracy()))
+                .toList();
+    }
+
+    @Test
+    void twoAveragingWorkersLearnAsOneWorkerDoesAndTheRecordSaysSo(@TempDir Path tmp) throws Exception {
+        RunConfig one = sgd(2, 320);
+        RunRecord single = train(tmp.resolve("one"), one);
+        RunConfig config = one.withDataParallel(new DataParallel(2, "averaging"));
+        RunRecord two = train(tmp.resolve("two"), config);
+
+        assertEquals(RunRecord.FINISHED, two.status());
+        assertTrue(two.top1().value() > 40, "10 classes: chance is 10%, got " + two.top1());
+        assertEquals(single.top1().value(), two.top1().value(), TOLERANCE,
+                "one worker " + single.top1() + ", two " + two.top1());
+        for (int e = 0; e < one.epochs(); e++) {
+            EpochStats a = single.epochs().get(e);
+            EpochStats b = two.epochs().get(e);
+            assertEquals(a.fitLoss(), b.fitLoss(), 0.1 * a.fitLoss(), "epoch " + (e + 1) + " training loss");
+            assertEquals(a.learningRate(), b.learningRate(), 1e-12, "the same steps, so the same decay");
+        }
+        assertTrue(two.trainSamplesPerSec() > 0);
+        assertTrue(two.dataLoadingShare() >= 0 && two.dataLoadingShare() < 1, "share " + two.dataLoadingShare());
+
+        assertEquals(config, two.config());
+        assertNotEquals(single.runId(), two.runId(), "workers are part of what a run computes");
+        String json = Files.readString(tmp.resolve("two/runs").resolve(two.runId()).resolve(ResultsStore.RECORD));
+        assertTrue(json.contains("\"dataParallel\" : {\n      \"workers\" : 2,\n      \"mode\" : \"averaging\""), json);
+        assertEquals(List.of("2", "averaging"), columns(tmp.resolve("two"), "workers", "worker_mode"));
+        assertEquals(List.of("1", ""), columns(tmp.resolve("one"), "workers", "worker_mode"));
+        assertTrue(Files.readString(tmp.resolve("two").resolve(ResultsStore.JSONL))
+                .contains("\"workers\":2,\"worker_mode\":\"averaging\""));
+    }
+
+    /** The values of the named columns in the only row of a results folder's results.csv. */
+    private static List<String> columns(Path results, String... names) throws Exception {
+        List<String> lines = Files.readAllLines(results.resolve(ResultsStore.CSV));
+        List<String> header = List.of(lines.get(0).split(","));
+        List<String> row = List.of(lines.get(1).split(",", -1));
+        return Arrays.stream(names).map(n -> row.get(header.indexOf(n))).toList();
+    }
+
+    @Test
+    void averagingWorkersRepeatTheirRunUnderTheSameSeed(@TempDir Path tmp) {
+        RunConfig config = sgd(1, 160).withDataParallel(new DataParallel(2, "averaging"));
+        assertEquals(curves(train(tmp.resolve("a"), config)), curves(train(tmp.resolve("b"), config)));
+    }
+
+    @Test
+    void gradientSharingWorkersLearn(@TempDir Path tmp) {
+        // Sharing sends each step a thresholded fraction of every update (at most 1% of the parameters by DL4J's
+        // default), so it needs more steps than averaging: Adam on 1,280 images twice.
+        RunConfig config = new RunConfig("tiny-cnn", "synthetic", TinyRuns.SHAPE.toString(), "bilinear", 10, 2, 32,
+                "adam", 1e-2, 1, 1280, 200, 50, 1000, "fast").withDataParallel(new DataParallel(2, "shared-gradients"));
+        RunRecord r = train(tmp, config);
+        assertTrue(r.top1().value() > 20, "10 classes: chance is 10%, got " + r.top1());
+        assertEquals("shared-gradients", r.config().dataParallel().mode());
+    }
+
+    @Test
+    void aLossThatBlowsUpOnTheWorkersEndsTheRunAsDiverged(@TempDir Path tmp) {
+        RunConfig config = new RunConfig("tiny-cnn", "synthetic", TinyRuns.SHAPE.toString(), "bilinear", 10, 2, 32,
+                "sgd", 1e6, 1, 320, 200, 50, 1000, "fast").withDataParallel(new DataParallel(2, "averaging"));
+        RunRecord r = train(tmp, config);
+        assertTrue(r.diverged());
+        assertTrue(r.statusDetail().startsWith("loss became"), r.statusDetail());
+        assertNull(r.top1());
+    }
+
+    @Test
+    void aRunOnOneWorkerKeepsItsRunId() throws Exception {
+        // every committed run was recorded before --workers existed: its config must still hash to its folder's name
+        try (Stream<Path> runs = Files.list(Path.of("results/alexnet-ablation-quick/runs"))) {
+            for (Path run : runs.toList()) {
+                RunRecord r = ResultsStore.readRecord(run.resolve(ResultsStore.RECORD));
+                assertNull(r.config().dataParallel());
+                assertEquals(run.getFileName().toString(), r.config().runId());
+            }
+        }
+        assertFalse(ResultsStore.toJson(sgd(1, 160)).contains("dataParallel"));
+    }
+
+    @Test
+    void aResultsCsvWithAnOlderHeaderIsRewrittenWithTheWorkersColumns(@TempDir Path tmp) throws Exception {
+        train(tmp, sgd(1, 64));
+        Path csv = tmp.resolve(ResultsStore.CSV);
+        List<String> older = new ArrayList<>();
+        int dropFrom = ResultRow.COLUMNS.indexOf("workers");
+        for (String line : Files.readAllLines(csv)) {
+            List<String> cells = new ArrayList<>(List.of(line.split(",", -1)));
+            cells.subList(dropFrom, dropFrom + 2).clear();
+            older.add(String.join(",", cells));
+        }
+        Files.write(csv, older);
+        ResultsStore store = ResultsStore.openForWriting(tmp);
+        store.reconcile();
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(String.join(",", ResultRow.COLUMNS), lines.get(0));
+        assertEquals(2, lines.size(), "the run's row, rebuilt");
+        assertEquals(List.of("1", ""), columns(tmp, "workers", "worker_mode"));
+        assertEquals(1, store.repairs().size());
+    }
+
+    @Test
+    void aBatchIsSplitAmongTheWorkersAlongItsExamples() {
+        DataSet batch = new DataSet(Nd4j.arange(5 * 2 * 3).reshape(5, 2, 3), Nd4j.arange(5 * 4).reshape(5, 4),
+                Nd4j.ones(5, 3), null);
+        List<DataSet> parts = ParallelTraining.split(batch, 2);
+        assertEquals(List.of(3, 2), parts.stream().map(DataSet::numExamples).toList());
+        assertEquals(batch.getFeatures().slice(3), parts.get(1).getFeatures().slice(0));
+        assertEquals(batch.getLabels().getRow(2), parts.get(0).getLabels().getRow(2));
+        assertEquals(3, parts.get(0).getFeaturesMaskArray().rows());
+        assertNull(parts.get(0).getLabelsMaskArray());
+        DataSet two = new DataSet(batch.getFeatures().get(NDArrayIndex.interval(0, 2)), batch.getLabels().get(NDArrayIndex.interval(0, 2)));
+        assertEquals(2, ParallelTraining.split(two, 4).size(), "never an empty part");
+    }
+}
