@@ -27,6 +27,9 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.regex.Pattern;
 
 /**
@@ -118,7 +121,7 @@ public final class BenchMain {
         }
         String gpuReport = null;
         if (plan.backend().equals("cuda")) {
-            GpuProbe.Checked gpu = GpuProbe.check(largestDemand(models, plan.batches()), true);
+            GpuProbe.Checked gpu = offMainThread(() -> GpuProbe.check(largestDemand(models, plan.batches()), true));
             if (!gpu.verdict().ok()) {
                 err.println("zoobench: " + gpu.verdict().message());
                 return USER_ERROR;
@@ -128,7 +131,7 @@ public final class BenchMain {
         }
         BenchEnvironment env;
         try {
-            env = BenchEnvironment.capture(plan.impl());
+            env = offMainThread(() -> BenchEnvironment.capture(plan.impl()));
         } catch (Throwable t) {
             err.println("zoobench: the " + plan.backend() + " backend did not load on this machine: " + rootMessage(t));
             return BACKEND_UNAVAILABLE;
@@ -279,6 +282,30 @@ public final class BenchMain {
                 .output(dir.resolve("jmh-" + stage + ".log").toString())
                 .build()).run();
         return JmhResult.read(json);
+    }
+
+    /**
+     * Runs what loads ND4J on a thread of its own. Under {@code OMP_PROC_BIND} (the launcher sets it) libgomp pins the
+     * thread that loads it to one core, and a JVM started by JMH inherits the CPU mask of the thread that starts it:
+     * forks started from a pinned main thread would run every benchmark on one core.
+     */
+    private static <T> T offMainThread(Callable<T> task) {
+        FutureTask<T> future = new FutureTask<>(task);
+        new Thread(future, "nd4j-loader").start();
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String rootMessage(Throwable t) {
