@@ -182,6 +182,10 @@ class ExperimentCommandsTest {
         CliRun gpu = CliRun.of("run", "birnn", "--spark", "local[2]", "--backend", "cuda", "--results", dir);
         assertEquals(ZooBenchCli.USER_ERROR, gpu.exitCode());
         assertTrue(gpu.errIsOneLine() && gpu.err().contains("leave out --backend cuda"), gpu.err());
+
+        CliRun ui = CliRun.of("run", "birnn", "--spark", "local[2]", "--ui", "0", "--results", dir);
+        assertEquals(ZooBenchCli.USER_ERROR, ui.exitCode());
+        assertTrue(ui.errIsOneLine() && ui.err().contains("--ui and --stats watch training in this JVM"), ui.err());
         assertFalse(Files.exists(tmp.resolve("results")));
     }
 }
