@@ -1,5 +1,6 @@
 package org.zoobench.experiments.suites;
 
+import org.zoobench.experiments.report.Report;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
 
@@ -26,8 +27,8 @@ public interface Suite {
     }
 
     /**
-     * The suite's tables (Markdown) and figures (written under the store's directory) from its saved records;
+     * The suite's tables (Markdown) and figures from its saved records, for the caller to print and write;
      * `zoobench report` calls the same method, so it prints exactly what the run printed.
      */
-    String report(ResultsStore store, List<RunRecord> records);
+    Report report(ResultsStore store, List<RunRecord> records);
 }
