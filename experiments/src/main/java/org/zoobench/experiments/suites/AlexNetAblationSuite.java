@@ -34,7 +34,7 @@ import java.util.stream.Collectors;
  * small-image data set (Fashion-MNIST unless told otherwise), which two CPU cores can train; at
  * {@code --scale imagenet} as the ImageNet-sized nets on an ImageNet-style image folder with the paper's recipe.
  */
-public final class AlexNetAblationSuite implements Suite {
+public final class AlexNetAblationSuite extends Suite {
 
     public static final String NAME = "alexnet-ablation";
     public static final String IMAGE_FOLDER = "image-folder";
@@ -63,14 +63,8 @@ public final class AlexNetAblationSuite implements Suite {
     static final Recipe IMAGENET_QUICK = new Recipe(10_000, 2_000, 2, 128, 1, "nesterovs", 0.01, 59.5, 5e-4, 2);
     static final int BOOTSTRAP_SAMPLES = 2000;
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "AlexNet layer ablations of Zeiler & Fergus (2013) Table 3";
+    public AlexNetAblationSuite() {
+        super(NAME, "AlexNet layer ablations of Zeiler & Fergus (2013) Table 3");
     }
 
     @Override

@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  * nets (GoogLeNet, ResNet-18, DenseNet-121, which infer their first layer from the input) at 32x32, zero-padded
  * if smaller, the least DenseNet-121's five halvings allow; the BiLSTM reads each image as a sequence of its rows.
  */
-public final class ArchitecturesSuite implements Suite {
+public final class ArchitecturesSuite extends Suite {
 
     public static final String NAME = "architectures";
 
@@ -86,14 +86,8 @@ public final class ArchitecturesSuite implements Suite {
      */
     static final Recipe QUICK = new Recipe(4_000, 2_000, 2, 64, 1, "adam", 1e-3, 80);
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "LeNet-5, AlexNet, GoogLeNet, ResNet-18, DenseNet-121 and a BiLSTM on one data set, one budget";
+    public ArchitecturesSuite() {
+        super(NAME, "LeNet-5, AlexNet, GoogLeNet, ResNet-18, DenseNet-121 and a BiLSTM on one data set, one budget");
     }
 
     @Override

@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
  * net can do no better than {@link FutureContextTask#causalCeiling()}), scored per step; and on an image data set
  * (Fashion-MNIST unless told otherwise) read row by row, classified by max over time, scored top-1.
  */
-public final class BiRnnSuite implements Suite {
+public final class BiRnnSuite extends Suite {
 
     public static final String NAME = "birnn";
     static final int BOOTSTRAP_SAMPLES = Bootstrap.DEFAULT_SAMPLES;
@@ -76,14 +76,8 @@ public final class BiRnnSuite implements Suite {
 
     static final Pair ROWS = rows(DataChoice.FASHION_MNIST);
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "causal vs bidirectional LSTMs on the future-context task and on images read row by row";
+    public BiRnnSuite() {
+        super(NAME, "causal vs bidirectional LSTMs on the future-context task and on images read row by row");
     }
 
     @Override

@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * The data set (Fashion-MNIST unless told otherwise) reaches the nets at 32x32, zero-padded if smaller, in its own
  * channels (the nets infer their first layer's input channels).
  */
-public final class DepthSuite implements Suite {
+public final class DepthSuite extends Suite {
 
     public static final String NAME = "depth";
     /** The CIFAR-10 size the nets were designed for. */
@@ -48,14 +48,8 @@ public final class DepthSuite implements Suite {
      */
     static final Recipe QUICK = new Recipe(4_000, 2_000, 2, 64, 1, "adam", 1e-3, 80);
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "plain vs residual nets at 20 and 56 layers (He et al. 2015, CIFAR-style) at 32x32";
+    public DepthSuite() {
+        super(NAME, "plain vs residual nets at 20 and 56 layers (He et al. 2015, CIFAR-style) at 32x32");
     }
 
     @Override
