@@ -1,6 +1,7 @@
 package org.zoobench.cli;
 
 import org.zoobench.experiments.report.HtmlReport;
+import org.zoobench.experiments.report.Report;
 import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
@@ -39,12 +40,13 @@ public final class ReportCommand implements Callable<Integer> {
         }
         // With no finished run a suite has nothing to compare; the generic table still marks the diverged runs.
         boolean noneFinished = records.stream().allMatch(RunRecord::diverged);
-        String report = store.suiteInfo().filter(info -> !noneFinished)
+        Report report = store.suiteInfo().filter(info -> !noneFinished)
                 .map(info -> Suites.get(info.suite()).report(store, records))
                 .orElseGet(() -> ResultsReport.report(store, records));
-        out.print(report);
+        report.writeTo(store);
+        out.print(report.markdown());
         out.flush();
-        HtmlReport.forResults(store, report);
+        HtmlReport.forResults(store, report.markdown());
         if (noneFinished) {
             throw new UserInputException(ResultsReport.allDiverged(store, records));
         }

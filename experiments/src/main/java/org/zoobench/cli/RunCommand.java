@@ -2,6 +2,7 @@ package org.zoobench.cli;
 
 import org.zoobench.cli.BenchLauncher.Backend;
 import org.zoobench.experiments.report.HtmlReport;
+import org.zoobench.experiments.report.Report;
 import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.data.Datasets;
 import org.zoobench.experiments.data.LoadedDataset;
@@ -190,10 +191,11 @@ public final class RunCommand implements Callable<Integer> {
         out.println();
         // With no finished run the suite has nothing to compare; the generic table still marks the diverged runs.
         boolean noneFinished = records.stream().allMatch(RunRecord::diverged);
-        String report = noneFinished ? ResultsReport.report(store, records) : suite.report(store, store.records());
-        table.print(report);
+        Report report = noneFinished ? ResultsReport.report(store, records) : suite.report(store, store.records());
+        report.writeTo(store);
+        table.print(report.markdown());
         table.flush();
-        HtmlReport.forResults(store, report);
+        HtmlReport.forResults(store, report.markdown());
         out.printf("%nSuite time %s%s. Results: %s (report.html, results.csv, results.jsonl, results.md, runs/, "
                         + "plots/)%n", SuiteRunner.duration((System.nanoTime() - start) / 1e9),
                 !estimated ? "" : " (estimated " + SuiteRunner.duration(expected) + " beforehand: "

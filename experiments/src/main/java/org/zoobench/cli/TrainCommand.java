@@ -2,6 +2,7 @@ package org.zoobench.cli;
 
 import org.zoobench.cli.BenchLauncher.Backend;
 import org.zoobench.experiments.report.HtmlReport;
+import org.zoobench.experiments.report.Report;
 import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.DataParallel;
@@ -187,12 +188,13 @@ public final class TrainCommand implements Callable<Integer> {
         try (LiveStats live = liveStats.start(spec.commandLine().getErr())) {
             trained = new SuiteRunner(store, ModelRegistry::get, data, out).run(runs);
         }
-        String report = ResultsReport.report(store, store.records());
-        Path page = HtmlReport.forResults(store, report);
+        Report report = ResultsReport.report(store, store.records());
+        report.writeTo(store);
+        Path page = HtmlReport.forResults(store, report.markdown());
         out.println();
         out.println("Results in " + store.dir() + " (all runs there; " + page.getFileName() + " shows them):");
         out.flush();
-        table.print(report);
+        table.print(report.markdown());
         table.flush();
         if (trained.stream().allMatch(RunRecord::diverged)) {
             throw new UserInputException(ResultsReport.allDiverged(store, trained));

@@ -8,10 +8,23 @@ import java.util.function.Function;
 
 /**
  * One registered model or variant: its name, what it is, the input and class count it is published at,
- * and how to configure it for any other input and class count.
+ * how to configure it for any other input and class count, and its relations to other entries, which suites
+ * query rather than spell out names.
+ *
+ * @param family  the family's base name, shared by its variants (e.g. "alexnet-mini" for every mini AlexNet)
+ * @param variant what sets it apart within its family (e.g. "full network", "remove fc7"); empty for a family of one
+ * @param twin    the registered name of the net it is compared with layer for layer: a recurrent net's causal
+ *                (or, for a causal one, bidirectional) twin, a residual net's plain one and back; null if none
  */
 public record ModelEntry(String name, String description, InputShape defaultInput, int defaultClasses,
-                         Function<ModelOptions, ComputationGraphConfiguration> factory) {
+                         Function<ModelOptions, ComputationGraphConfiguration> factory, String family, String variant,
+                         String twin) {
+
+    /** A model of its own: its own family, no variant, no twin. */
+    public ModelEntry(String name, String description, InputShape defaultInput, int defaultClasses,
+                      Function<ModelOptions, ComputationGraphConfiguration> factory) {
+        this(name, description, defaultInput, defaultClasses, factory, name, "", null);
+    }
 
     public ModelOptions defaultOptions() {
         return ModelOptions.of(defaultClasses, defaultInput);

@@ -48,36 +48,52 @@ public final class ModelRegistry {
         addDl4jZoo();
     }
 
-    /** AlexNet and Zeiler & Fergus' layer-removal and width variants; each again as a mini net for 28x28 inputs. */
+    /**
+     * AlexNet, the paper's two-group original and Zeiler & Fergus' variants ({@link AlexNet#ABLATIONS}); each again
+     * as a mini net for 28x28 inputs.
+     */
     private static void addAlexNets() {
-        Map<String, AlexNet> variants = new LinkedHashMap<>();
-        variants.put("", AlexNet.singleTower());
-        variants.put("-grouped", AlexNet.twoGroups());
-        variants.put("-no-fc7", AlexNet.singleTower().without("fc7"));
-        variants.put("-no-fc6-fc7", AlexNet.singleTower().without("fc6", "fc7"));
-        variants.put("-no-conv3-conv4", AlexNet.singleTower().without("conv3", "conv4"));
-        variants.put("-no-conv3-conv4-fc6-fc7", AlexNet.singleTower().without("conv3", "conv4", "fc6", "fc7"));
-        variants.put("-fc2048", AlexNet.singleTower().withFcWidth(2048));
-        variants.put("-fc8192", AlexNet.singleTower().withFcWidth(8192));
-        variants.forEach((suffix, net) -> add("alexnet" + suffix, net.describe(), IMAGENET, 1000, net::configuration));
-        variants.forEach((suffix, net) -> add("alexnet-mini" + suffix, net.mini().describe(), MNIST, 10,
-                net.mini()::configuration));
+        record Variant(String suffix, String label, AlexNet net) {
+        }
+        List<Variant> variants = new ArrayList<>();
+        AlexNet.ABLATIONS.forEach(a -> variants.add(new Variant(a.suffix(), a.label(), a.net())));
+        variants.add(1, new Variant(AlexNet.TWO_GROUPS_SUFFIX, "two groups", AlexNet.twoGroups()));
+        // `zoobench models` lists the fc widths after the layer removals, narrowest first (Table 3 as reported
+        // puts 8192 first).
+        int paperWidth = AlexNet.singleTower().fcWidth();
+        variants.sort(Comparator.comparingInt(v -> v.net().fcWidth() == paperWidth ? 0 : v.net().fcWidth()));
+        for (Variant v : variants) {
+            add(new ModelEntry(AlexNet.FAMILY + v.suffix(), v.net().describe(), IMAGENET, 1000,
+                    v.net()::configuration, AlexNet.FAMILY, v.label(), null));
+        }
+        for (Variant v : variants) {
+            AlexNet mini = v.net().mini();
+            add(new ModelEntry(AlexNet.MINI_FAMILY + v.suffix(), mini.describe(), MNIST, 10, mini::configuration,
+                    AlexNet.MINI_FAMILY, v.label(), null));
+        }
     }
 
-    /** ResNets with their plain twins: ImageNet (projection shortcuts), CIFAR (option A, and option B as -b). */
+    /**
+     * ResNets with their plain twins: ImageNet (projection shortcuts), CIFAR (option A, and option B as -b, whose
+     * plain twin is option A's).
+     */
     private static void addResNets() {
         for (int depth : new int[]{18, 34, 50, 101, 152}) {
             ResNet net = ResNet.imageNet(depth);
-            add("resnet" + depth, net.describe(), IMAGENET, 1000, net::configuration);
-            add("plain" + depth, net.plain().describe(), IMAGENET, 1000, net.plain()::configuration);
+            add(resNet("resnet" + depth, net, IMAGENET, 1000, "plain" + depth));
+            add(resNet("plain" + depth, net.plain(), IMAGENET, 1000, "resnet" + depth));
         }
         for (int depth : new int[]{20, 32, 44, 56, 110}) {
             ResNet net = ResNet.cifar(depth);
-            ResNet projection = net.withShortcut(ResidualUnits.Shortcut.PROJECTION);
-            add("resnet" + depth, net.describe(), CIFAR, 10, net::configuration);
-            add("resnet" + depth + "-b", projection.describe(), CIFAR, 10, projection::configuration);
-            add("plain" + depth, net.plain().describe(), CIFAR, 10, net.plain()::configuration);
+            add(resNet("resnet" + depth, net, CIFAR, 10, "plain" + depth));
+            add(resNet("resnet" + depth + "-b", net.withShortcut(ResidualUnits.Shortcut.PROJECTION), CIFAR, 10,
+                    "plain" + depth));
+            add(resNet("plain" + depth, net.plain(), CIFAR, 10, "resnet" + depth));
         }
+    }
+
+    private static ModelEntry resNet(String name, ResNet net, InputShape input, int classes, String twin) {
+        return new ModelEntry(name, net.describe(), input, classes, net::configuration, name, "", twin);
     }
 
     private static void addDenseNets() {
@@ -93,26 +109,26 @@ public final class ModelRegistry {
     private static void addRecurrent() {
         // Fashion-MNIST rows: each 28x28 image read as 28 steps of 28 pixels.
         InputShape rows = InputShape.sequence(28, 28);
-        addTwins("bilstm-max", "lstm-max", "2x64 LSTM, max over time (Fashion-MNIST rows)", rows, 10,
-                RecurrentClassifier.bidirectional(Cell.LSTM, Merge.CONCAT, 2, 64, 0.2, Head.MAX));
-        addTwins("bilstm-mean", "lstm-mean", "2x64 LSTM, mean over time (Fashion-MNIST rows)", rows, 10,
-                RecurrentClassifier.bidirectional(Cell.LSTM, Merge.CONCAT, 2, 64, 0.2, Head.MEAN));
-        addTwins("bilstm-last", "lstm-last", "2x64 LSTM, last step (Fashion-MNIST rows)", rows, 10,
-                RecurrentClassifier.bidirectional(Cell.LSTM, Merge.CONCAT, 2, 64, 0.2, Head.LAST));
+        String rowsData = " (Fashion-MNIST rows)";
+        addTwins("bilstm-max", "lstm-max", RecurrentClassifier.classifier(Cell.LSTM, Merge.CONCAT, Head.MAX),
+                rowsData, rows, 10);
+        addTwins("bilstm-mean", "lstm-mean", RecurrentClassifier.classifier(Cell.LSTM, Merge.CONCAT, Head.MEAN),
+                rowsData, rows, 10);
+        addTwins("bilstm-last", "lstm-last", RecurrentClassifier.classifier(Cell.LSTM, Merge.CONCAT, Head.LAST),
+                rowsData, rows, 10);
         for (Merge merge : List.of(Merge.ADD, Merge.AVERAGE, Merge.MULTIPLY)) {
-            String mode = merge.name().toLowerCase(Locale.ROOT);
-            add("bilstm-max-" + mode, "bidirectional 2x64 LSTM, directions merged by " + mode
-                            + ", max over time (Fashion-MNIST rows); causal twin: lstm-max", rows, 10,
-                    RecurrentClassifier.bidirectional(Cell.LSTM, merge, 2, 64, 0.2, Head.MAX)::configuration);
+            String name = "bilstm-max-" + merge.name().toLowerCase(Locale.ROOT);
+            RecurrentClassifier net = RecurrentClassifier.classifier(Cell.LSTM, merge, Head.MAX);
+            add(new ModelEntry(name, net.describe() + rowsData + "; causal twin: lstm-max", rows, 10,
+                    net::configuration, name, "", "lstm-max"));
         }
-        addTwins("birnn-max", "rnn-max", "2x64 simple RNN, max over time (Fashion-MNIST rows)", rows, 10,
-                RecurrentClassifier.bidirectional(Cell.SIMPLE_RNN, Merge.CONCAT, 2, 64, 0.2, Head.MAX));
+        addTwins("birnn-max", "rnn-max", RecurrentClassifier.classifier(Cell.SIMPLE_RNN, Merge.CONCAT, Head.MAX),
+                rowsData, rows, 10);
         // Per-step labelling at the future-context task's default size: 4 symbols per step, 16 steps.
         InputShape symbols = InputShape.sequence(4, 16);
-        addTwins("bilstm-tagger", "lstm-tagger", "1x32 LSTM, one label per step (future-context)", symbols, 4,
-                RecurrentClassifier.bidirectional(Cell.LSTM, Merge.CONCAT, 1, 32, 0, Head.PER_STEP));
-        addTwins("birnn-tagger", "rnn-tagger", "1x32 simple RNN, one label per step (future-context)", symbols, 4,
-                RecurrentClassifier.bidirectional(Cell.SIMPLE_RNN, Merge.CONCAT, 1, 32, 0, Head.PER_STEP));
+        String symbolsData = " (future-context)";
+        addTwins("bilstm-tagger", "lstm-tagger", RecurrentClassifier.tagger(Cell.LSTM), symbolsData, symbols, 4);
+        addTwins("birnn-tagger", "rnn-tagger", RecurrentClassifier.tagger(Cell.SIMPLE_RNN), symbolsData, symbols, 4);
     }
 
     /** DL4J's own zoo, side by side with ours so its deviations from the papers show in the numbers. */
@@ -134,17 +150,26 @@ public final class ModelRegistry {
 
     private static void add(String name, String description, InputShape input, int classes,
                             Function<ModelOptions, ComputationGraphConfiguration> factory) {
-        if (ENTRIES.put(name, new ModelEntry(name, description, input, classes, factory)) != null) {
-            throw new IllegalStateException("model registered twice: " + name);
+        add(new ModelEntry(name, description, input, classes, factory));
+    }
+
+    private static void add(ModelEntry entry) {
+        if (ENTRIES.put(entry.name(), entry) != null) {
+            throw new IllegalStateException("model registered twice: " + entry.name());
         }
     }
 
-    /** A bidirectional recurrent model and, under {@code causalName}, its forward-only twin. */
-    private static void addTwins(String name, String causalName, String description, InputShape input, int classes,
-                                 RecurrentClassifier bidirectional) {
-        add(name, "bidirectional " + description, input, classes, bidirectional::configuration);
-        add(causalName, "causal " + description + "; twin of " + name, input, classes,
-                bidirectional.unidirectional()::configuration);
+    /**
+     * A bidirectional recurrent model and, under {@code causalName}, its forward-only twin; {@code data} names what
+     * their default input is read from.
+     */
+    private static void addTwins(String name, String causalName, RecurrentClassifier bidirectional, String data,
+                                 InputShape input, int classes) {
+        RecurrentClassifier causal = bidirectional.unidirectional();
+        add(new ModelEntry(name, bidirectional.describe() + data, input, classes, bidirectional::configuration, name,
+                "", causalName));
+        add(new ModelEntry(causalName, causal.describe() + data + "; twin of " + name, input, classes,
+                causal::configuration, causalName, "", name));
     }
 
     public static List<ModelEntry> all() {
@@ -163,6 +188,12 @@ public final class ModelRegistry {
                     + String.join(", ", closest(name, 3)) + " (see `zoobench models`)");
         }
         return entry;
+    }
+
+    /** The entry of {@code family} whose variant is {@code variant}, e.g. the mini AlexNet without fc7. */
+    public static ModelEntry variant(String family, String variant) {
+        return ENTRIES.values().stream().filter(e -> e.family().equals(family) && e.variant().equals(variant))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("no " + family + " '" + variant + "'"));
     }
 
     /** Registered names matching a glob such as {@code resnet*} or an exact name. */

@@ -34,8 +34,8 @@ public final class Plots {
     }
 
     /** Mean over seeds, per epoch, of one curve of each group; one line per group. */
-    public static void trainingCurves(List<SeedSummary> groups, String title, String yTitle,
-                                      ToDoubleFunction<EpochStats> value, Path file) {
+    public static Figure trainingCurves(List<SeedSummary> groups, String title, String yTitle,
+                                        ToDoubleFunction<EpochStats> value, String file) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .xAxisTitle("epoch").yAxisTitle(yTitle).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
@@ -57,11 +57,11 @@ public final class Plots {
             }
             chart.addSeries(g.group(), x, y).setMarker(SeriesMarkers.CIRCLE);
         }
-        save(chart, file);
+        return new Figure(file, chart);
     }
 
     /** Top-1 per group with the pooled 95% interval as error bars (asymmetric intervals drawn at their wider side). */
-    public static void accuracyBars(List<SeedSummary> groups, String title, Path file) {
+    public static Figure accuracyBars(List<SeedSummary> groups, String title, String file) {
         List<SeedSummary> measured = groups.stream().filter(g -> g.top1Pooled() != null).toList();
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT + 140).title(title)
                 .yAxisTitle("test top-1 (%), pooled 95% interval").build();
@@ -84,11 +84,11 @@ public final class Plots {
             chart.getStyler().setYAxisMin(Math.max(0, Math.floor(lowest / 5) * 5 - 5));
             chart.addSeries("top-1", names, values, errors);
         }
-        save(chart, file);
+        return new Figure(file, chart);
     }
 
     /** Trainable parameters (log scale) against top-1, one point per group with its interval. */
-    public static void paramsVsAccuracy(List<SeedSummary> groups, String title, Path file) {
+    public static Figure paramsVsAccuracy(List<SeedSummary> groups, String title, String file) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .xAxisTitle("trainable parameters").yAxisTitle("test top-1 (%)").build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
@@ -106,7 +106,7 @@ public final class Plots {
             chart.addSeries(g.group(), new double[]{params}, new double[]{g.top1Pooled().value()},
                     new double[]{error});
         }
-        save(chart, file);
+        return new Figure(file, chart);
     }
 
     /** Bars of how many times faster one run is than another, one series each (e.g. inference, training). */
@@ -120,7 +120,7 @@ public final class Plots {
         save(chart, file);
     }
 
-    private static void save(Chart<?, ?> chart, Path file) {
+    static void save(Chart<?, ?> chart, Path file) {
         AtomicFiles.write(file, tmp -> Files.write(tmp, BitmapEncoder.getBitmapBytes(chart,
                 BitmapEncoder.BitmapFormat.PNG)));
     }

@@ -1,14 +1,13 @@
 package org.zoobench.experiments.report;
 
-import org.zoobench.experiments.results.AtomicFiles;
 import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.EpochStats;
 import org.zoobench.experiments.results.Estimate;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
+import org.zoobench.experiments.results.Statistics;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,12 +64,9 @@ public final class ResultsReport {
     }
 
     /** The generic report (for `zoobench train` directories): table, curves, params vs accuracy. */
-    public static String report(ResultsStore store, List<RunRecord> records) {
+    public static Report report(ResultsStore store, List<RunRecord> records) {
         List<SeedSummary> groups = summarise(store, records, recipeLabels(records));
-        writePlots(store, groups, "");
-        String text = runsTable(groups) + "\n" + legend(records);
-        AtomicFiles.writeString(store.dir().resolve(MARKDOWN), text);
-        return text;
+        return new Report(runsTable(groups) + "\n" + legend(records), plots(groups, ""));
     }
 
     /**
@@ -98,17 +94,18 @@ public final class ResultsReport {
                 targets.isEmpty() ? "0%" : targets);
     }
 
-    public static void writePlots(ResultsStore store, List<SeedSummary> groups, String titlePrefix) {
+    /** Every report's figures: test top-1 and loss curves, top-1 bars, params vs top-1; none if no run finished. */
+    public static List<Figure> plots(List<SeedSummary> groups, String titlePrefix) {
         if (groups.stream().allMatch(g -> g.top1Pooled() == null)) {
-            return; // no run finished: nothing to draw (and XChart cannot draw a bar chart without bars)
+            return List.of(); // nothing to draw (and XChart cannot draw a bar chart without bars)
         }
-        Path plots = store.dir().resolve(PLOTS);
-        Plots.trainingCurves(groups, titlePrefix + "test top-1 per epoch (mean over seeds)", "test top-1 (%)",
-                EpochStats::testAccuracy, plots.resolve("curves_test_top1.png"));
-        Plots.trainingCurves(groups, titlePrefix + "training loss per epoch (mean over seeds)",
-                "training loss (cross-entropy)", EpochStats::trainLoss, plots.resolve("curves_train_loss.png"));
-        Plots.accuracyBars(groups, titlePrefix + "test top-1", plots.resolve("top1_bars.png"));
-        Plots.paramsVsAccuracy(groups, titlePrefix + "parameters vs test top-1", plots.resolve("params_vs_top1.png"));
+        return List.of(
+                Plots.trainingCurves(groups, titlePrefix + "test top-1 per epoch (mean over seeds)", "test top-1 (%)",
+                        EpochStats::testAccuracy, "curves_test_top1.png"),
+                Plots.trainingCurves(groups, titlePrefix + "training loss per epoch (mean over seeds)",
+                        "training loss (cross-entropy)", EpochStats::trainLoss, "curves_train_loss.png"),
+                Plots.accuracyBars(groups, titlePrefix + "test top-1", "top1_bars.png"),
+                Plots.paramsVsAccuracy(groups, titlePrefix + "parameters vs test top-1", "params_vs_top1.png"));
     }
 
     /** The bootstrap for {@link #pairedDelta}: as many resamples as the runs used, seeded so reports rebuild alike. */
@@ -126,7 +123,7 @@ public final class ResultsReport {
         if (a.perExampleTop1() == null || b.perExampleTop1() == null) {
             return null;
         }
-        double delta = SeedSummary.mean(a.perExampleTop1()) - SeedSummary.mean(b.perExampleTop1());
+        double delta = Statistics.mean(a.perExampleTop1()) - Statistics.mean(b.perExampleTop1());
         return Estimate.percent(delta, bootstrap.difference(a.perExampleTop1(), b.perExampleTop1()));
     }
 
@@ -181,7 +178,7 @@ public final class ResultsReport {
         if (reached.length == 0) {
             return "not reached";
         }
-        String time = String.format(Locale.ROOT, "%.0f s", SeedSummary.mean(reached));
+        String time = String.format(Locale.ROOT, "%.0f s", Statistics.mean(reached));
         return reached.length == runs.size() ? time : time + " (" + reached.length + "/" + runs.size() + ")";
     }
 

@@ -5,6 +5,7 @@ import org.zoobench.experiments.results.Estimate;
 import org.zoobench.experiments.results.Interval;
 import org.zoobench.experiments.results.Predictions;
 import org.zoobench.experiments.results.RunRecord;
+import org.zoobench.experiments.results.Statistics;
 
 import java.util.List;
 import java.util.function.Function;
@@ -42,9 +43,9 @@ public record SeedSummary(String group, List<RunRecord> runs, int diverged, doub
             }
         }
         Interval pooled = bootstrap.mean(perExample);
-        Estimate pooledTop1 = Estimate.percent(mean(perExample), pooled);
-        return new SeedSummary(group, runs, diverged, mean(top1), std(top1), pooledTop1, mean(top5), std(top5),
-                perExample);
+        Estimate pooledTop1 = Estimate.percent(Statistics.mean(perExample), pooled);
+        return new SeedSummary(group, runs, diverged, Statistics.mean(top1), Statistics.std(top1), pooledTop1,
+                Statistics.mean(top5), Statistics.std(top5), perExample);
     }
 
     public RunRecord first() {
@@ -53,30 +54,5 @@ public record SeedSummary(String group, List<RunRecord> runs, int diverged, doub
 
     public int finished() {
         return runs.size() - diverged;
-    }
-
-    /** The mean; NaN for no values (e.g. top-5 of a task with at most 5 classes). */
-    static double mean(double[] v) {
-        if (v.length == 0) {
-            return Double.NaN;
-        }
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return s / v.length;
-    }
-
-    /** Sample standard deviation (n - 1); 0 for a single value, NaN for none. */
-    static double std(double[] v) {
-        if (v.length < 2) {
-            return v.length == 0 ? Double.NaN : 0;
-        }
-        double m = mean(v);
-        double s = 0;
-        for (double x : v) {
-            s += (x - m) * (x - m);
-        }
-        return Math.sqrt(s / (v.length - 1));
     }
 }

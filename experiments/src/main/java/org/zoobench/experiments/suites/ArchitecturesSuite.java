@@ -1,20 +1,18 @@
 package org.zoobench.experiments.suites;
 
+import org.zoobench.experiments.report.Report;
 import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.report.SeedSummary;
-import org.zoobench.experiments.results.AtomicFiles;
 import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.Estimate;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.data.Datasets;
-import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.experiments.suites.SuiteOptions.DataChoice;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.profile.ModelProfile;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,7 +29,7 @@ import java.util.stream.Collectors;
  * nets (GoogLeNet, ResNet-18, DenseNet-121, which infer their first layer from the input) at 32x32, zero-padded
  * if smaller, the least DenseNet-121's five halvings allow; the BiLSTM reads each image as a sequence of its rows.
  */
-public final class ArchitecturesSuite implements Suite {
+public final class ArchitecturesSuite extends Suite {
 
     public static final String NAME = "architectures";
 
@@ -51,19 +49,24 @@ public final class ArchitecturesSuite implements Suite {
             return String.format(Locale.ROOT, "%s (%s, %s)", label, model, input);
         }
 
-        /** The run of this net on {@code data} with recipe {@code r} and seed number {@code s}. */
-        RunConfig config(Recipe r, DataChoice data, int s) {
+        /** This net on {@code data}, read the way its placement says. */
+        Recipe.Net net(DataChoice data, long publishedParams) {
             InputShape shape = data.shape();
             return switch (placement) {
-                case OWN_SIZE -> r.config(model, data.name(), AlexNetAblationSuite.miniInput(shape).toString(),
-                        "bilinear", data.classes(), s, Bootstrap.DEFAULT_SAMPLES);
-                case PADDED_32 -> r.config(model, data.name(), InputShape.image(shape.channels(), 32, 32).toString(),
-                        shape.height() <= 32 && shape.width() <= 32 ? "pad" : "bilinear", data.classes(), s,
-                        Bootstrap.DEFAULT_SAMPLES);
-                case ROWS -> r.config(model, data.name() + Datasets.ROWS_SUFFIX,
-                        InputShape.sequence(shape.channels() * shape.width(), shape.height()).toString(), "bilinear",
-                        data.classes(), s, Bootstrap.DEFAULT_SAMPLES);
+                case OWN_SIZE -> net(data, data.name(), AlexNetAblationSuite.miniInput(shape), "bilinear",
+                        publishedParams);
+                case PADDED_32 -> net(data, data.name(), InputShape.image(shape.channels(), 32, 32),
+                        shape.height() <= 32 && shape.width() <= 32 ? "pad" : "bilinear", publishedParams);
+                case ROWS -> net(data, data.name() + Datasets.ROWS_SUFFIX,
+                        InputShape.sequence(shape.channels() * shape.width(), shape.height()), "bilinear",
+                        publishedParams);
             };
+        }
+
+        private Recipe.Net net(DataChoice data, String dataset, InputShape input, String resize,
+                               long publishedParams) {
+            return new Recipe.Net(group(input.toString()), model, dataset, input, resize, data.classes(),
+                    publishedParams);
         }
     }
 
@@ -83,14 +86,8 @@ public final class ArchitecturesSuite implements Suite {
      */
     static final Recipe QUICK = new Recipe(4_000, 2_000, 2, 64, 1, "adam", 1e-3, 80);
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "LeNet-5, AlexNet, GoogLeNet, ResNet-18, DenseNet-121 and a BiLSTM on one data set, one budget";
+    public ArchitecturesSuite() {
+        super(NAME, "LeNet-5, AlexNet, GoogLeNet, ResNet-18, DenseNet-121 and a BiLSTM on one data set, one budget");
     }
 
     @Override
@@ -98,27 +95,23 @@ public final class ArchitecturesSuite implements Suite {
         options.requireMiniScaleOwnInput(NAME);
         Recipe r = options.quick() ? QUICK : FULL;
         DataChoice data = options.data();
-        // Params at the published config, for the nets whose default is not the class count trained here.
-        Map<String, Long> publishedParams = new LinkedHashMap<>();
+        List<Recipe.Net> nets = new ArrayList<>();
+        Map<Placement, String> inputs = new LinkedHashMap<>();
         for (Contender c : CONTENDERS) {
             ModelEntry entry = ModelRegistry.get(c.model());
-            publishedParams.put(c.model(), entry.defaultClasses() == data.classes() ? 0 : publishedParams(entry));
+            // Params at the published config, for the nets whose default is not the class count trained here.
+            Recipe.Net net = c.net(data, entry.defaultClasses() == data.classes() ? 0
+                    : Recipe.Net.publishedParams(entry));
+            nets.add(net);
+            inputs.put(c.placement(), net.input() + " (" + net.resize() + ")");
         }
-        List<RunSpec> runs = new ArrayList<>();
-        Map<Placement, String> inputs = new LinkedHashMap<>();
-        for (int s = 0; s < r.seeds(); s++) {
-            for (Contender c : CONTENDERS) {
-                RunConfig config = c.config(r, data, s);
-                inputs.put(c.placement(), config.input() + " (" + config.resize() + ")");
-                runs.add(new RunSpec(NAME, c.group(config.input()), config, publishedParams.get(c.model())));
-            }
-        }
-        List<String> published = publishedParams.entrySet().stream().filter(e -> e.getValue() > 0)
-                .map(e -> String.format(Locale.ROOT, "%s %,d", e.getKey(), e.getValue())).toList();
-        String recipe = String.format(Locale.ROOT, "%s (%d classes), %s; the same examples, epochs, batch, updater "
-                + "and seeds for every net. Images standardised by the training set's mean and std; the BiLSTM "
-                + "reads the same images row by row, pixels in [0, 1] (%s%s)", data.name(), data.classes(),
-                r.describe(), data.name(), Datasets.ROWS_SUFFIX);
+        List<RunSpec> runs = r.runs(NAME, nets, Bootstrap.DEFAULT_SAMPLES);
+        List<String> published = nets.stream().filter(n -> n.publishedParams() > 0)
+                .map(n -> String.format(Locale.ROOT, "%s %,d", n.model(), n.publishedParams())).toList();
+        String recipe = String.format(Locale.ROOT, "%s, %s; the same examples, epochs, batch, updater and seeds for "
+                + "every net. Images standardised by the training set's mean and std; the BiLSTM reads the same "
+                + "images row by row, pixels in [0, 1] (%s%s)", data.describe(), r.describe(), data.name(),
+                Datasets.ROWS_SUFFIX);
         List<String> notes = new ArrayList<>();
         notes.add(String.format(Locale.ROOT, "Deviation from the papers: %s (%s, %d classes) instead of ImageNet. "
                         + "GoogLeNet, ResNet-18 and DenseNet-121 are the published topologies (ImageNet stems) at input "
@@ -132,7 +125,7 @@ public final class ArchitecturesSuite implements Suite {
                     + "per net. What it can show: the ranking at an equal number of images seen, with intervals on "
                     + "%,d test images; what it cannot: the ranking at convergence (compare each net's test top-1 "
                     + "curve in plots/: one still rising between the epochs is not converged).", QUICK.cutsFrom(FULL),
-                    QUICK.target(), FULL.target(), QUICK.trainLimit() * QUICK.epochs(), QUICK.testLimit()));
+                    QUICK.target(), FULL.target(), QUICK.examplesSeen(), QUICK.testLimit()));
         }
         return new SuitePlan(runs, recipe, notes);
     }
@@ -159,21 +152,15 @@ public final class ArchitecturesSuite implements Suite {
                 clearly ? "" : ": no detectable difference");
     }
 
-    private static long publishedParams(ModelEntry entry) {
-        return ModelProfile.of(entry, entry.defaultOptions()).trainableParams();
-    }
-
     @Override
-    public String report(ResultsStore store, List<RunRecord> records) {
+    public Report report(ResultsStore store, List<RunRecord> records) {
         List<SeedSummary> groups = ResultsReport.summarise(store, records, RunRecord::group);
         StringBuilder out = new StringBuilder(ResultsReport.runsTable(groups)).append('\n');
         out.append(ResultsReport.legend(records));
         out.append("params and MACs at the trained input (per example; the BiLSTM's per sequence of 28 steps); "
                 + "img/s counts images (sequences for the BiLSTM).\n");
         out.append(ranking(groups));
-        ResultsReport.writePlots(store, groups, records.isEmpty() ? "architectures: "
-                : "architectures (" + records.get(0).config().dataset() + ", one budget): ");
-        AtomicFiles.writeString(store.dir().resolve(ResultsReport.MARKDOWN), out.toString());
-        return out.toString();
+        return new Report(out.toString(), ResultsReport.plots(groups, records.isEmpty() ? "architectures: "
+                : "architectures (" + records.get(0).config().dataset() + ", one budget): "));
     }
 }

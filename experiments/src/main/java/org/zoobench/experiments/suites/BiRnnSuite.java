@@ -3,9 +3,9 @@ package org.zoobench.experiments.suites;
 import org.zoobench.experiments.data.Datasets;
 import org.zoobench.experiments.data.FutureContextTask;
 import org.zoobench.experiments.report.MarkdownTable;
+import org.zoobench.experiments.report.Report;
 import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.report.SeedSummary;
-import org.zoobench.experiments.results.AtomicFiles;
 import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.Estimate;
 import org.zoobench.experiments.results.ResultsStore;
@@ -13,7 +13,6 @@ import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.experiments.suites.SuiteOptions.DataChoice;
 import org.zoobench.zoo.InputShape;
-import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
 
 import java.util.ArrayList;
@@ -29,14 +28,18 @@ import java.util.stream.Collectors;
  * net can do no better than {@link FutureContextTask#causalCeiling()}), scored per step; and on an image data set
  * (Fashion-MNIST unless told otherwise) read row by row, classified by max over time, scored top-1.
  */
-public final class BiRnnSuite implements Suite {
+public final class BiRnnSuite extends Suite {
 
     public static final String NAME = "birnn";
     static final int BOOTSTRAP_SAMPLES = Bootstrap.DEFAULT_SAMPLES;
 
-    /** One comparison: a task and its bidirectional and causal twins, trained with one recipe. */
-    record Pair(String task, String dataset, String input, int classes, String metric, String bidirectional,
-                String causal, Recipe full, Recipe quick) {
+    /** One comparison: a task, a bidirectional net and its registered causal twin, trained with one recipe. */
+    record Pair(String task, String dataset, InputShape input, int classes, String metric, String bidirectional,
+                Recipe full, Recipe quick) {
+        String causal() {
+            return ModelRegistry.get(bidirectional).twin();
+        }
+
         String group(String model) {
             return task + ": " + model;
         }
@@ -44,11 +47,20 @@ public final class BiRnnSuite implements Suite {
         Recipe recipe(boolean quick) {
             return quick ? this.quick : full;
         }
+
+        /** Per seed, the bidirectional net, then its causal twin. */
+        List<RunSpec> runs(Recipe r) {
+            return r.runs(NAME, List.of(net(bidirectional), net(causal())), BOOTSTRAP_SAMPLES);
+        }
+
+        private Recipe.Net net(String model) {
+            return new Recipe.Net(group(model), model, dataset, input, "bilinear", classes, 0);
+        }
     }
 
     static final Pair FUTURE_CONTEXT = new Pair("future context", "future-context",
-            FutureContextTask.DEFAULT.symbols() + "x" + FutureContextTask.DEFAULT.length(),
-            FutureContextTask.DEFAULT.symbols(), "per-step top-1", "bilstm-tagger", "lstm-tagger",
+            InputShape.sequence(FutureContextTask.DEFAULT.symbols(), FutureContextTask.DEFAULT.length()),
+            FutureContextTask.DEFAULT.symbols(), "per-step top-1", "bilstm-tagger",
             new Recipe(20_000, 5_000, 10, 32, 2, "adam", 1e-2, 90),
             new Recipe(4_000, 1_000, 3, 32, 1, "adam", 1e-2, 90));
     static final Recipe ROWS_FULL = new Recipe(0, 0, 10, 128, 2, "adam", 1e-3, 88);
@@ -58,20 +70,14 @@ public final class BiRnnSuite implements Suite {
     static Pair rows(DataChoice data) {
         InputShape shape = data.shape();
         return new Pair(data.name() + " rows", data.name() + Datasets.ROWS_SUFFIX,
-                InputShape.sequence(shape.channels() * shape.width(), shape.height()).toString(), data.classes(),
-                "top-1", "bilstm-max", "lstm-max", ROWS_FULL, ROWS_QUICK);
+                InputShape.sequence(shape.channels() * shape.width(), shape.height()), data.classes(), "top-1",
+                "bilstm-max", ROWS_FULL, ROWS_QUICK);
     }
 
     static final Pair ROWS = rows(DataChoice.FASHION_MNIST);
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "causal vs bidirectional LSTMs on the future-context task and on images read row by row";
+    public BiRnnSuite() {
+        super(NAME, "causal vs bidirectional LSTMs on the future-context task and on images read row by row");
     }
 
     @Override
@@ -83,7 +89,7 @@ public final class BiRnnSuite implements Suite {
         List<String> cuts = new ArrayList<>();
         for (Pair p : List.of(FUTURE_CONTEXT, rows(options.data()))) {
             Recipe r = p.recipe(quick);
-            runs.addAll(runs(p, r));
+            runs.addAll(p.runs(r));
             recipes.add(String.format(Locale.ROOT, "%s (%s vs %s, %s): %s, %s", p.task(), p.bidirectional(),
                     p.causal(), p.dataset(), p.metric(), r.describe()));
             cuts.add(p.task() + ": " + p.quick().cutsFrom(p.full()));
@@ -101,25 +107,12 @@ public final class BiRnnSuite implements Suite {
         return new SuitePlan(runs, recipe, notes);
     }
 
-    /** The runs of one twin pair with recipe {@code r}: per seed, the bidirectional net, then its causal twin. */
-    static List<RunSpec> runs(Pair p, Recipe r) {
-        List<RunSpec> runs = new ArrayList<>();
-        for (int s = 0; s < r.seeds(); s++) {
-            for (String model : List.of(p.bidirectional(), p.causal())) {
-                ModelEntry entry = ModelRegistry.get(model);
-                runs.add(new RunSpec(NAME, p.group(model), r.config(entry.name(), p.dataset(), p.input(),
-                        "bilinear", p.classes(), s, BOOTSTRAP_SAMPLES), 0));
-            }
-        }
-        return runs;
-    }
-
     /** A measured pair: the seed-pooled top-1 of each twin and their paired difference, in percent. */
     record Comparison(Pair pair, String task, Estimate bidirectional, Estimate causal, Estimate delta) {
     }
 
     @Override
-    public String report(ResultsStore store, List<RunRecord> records) {
+    public Report report(ResultsStore store, List<RunRecord> records) {
         List<SeedSummary> groups = ResultsReport.summarise(store, records, RunRecord::group);
         // Twins are found by model (each pair's are unique to it); the rows task is named after the data it ran on.
         Map<String, SeedSummary> byModel = groups.stream()
@@ -151,9 +144,7 @@ public final class BiRnnSuite implements Suite {
         out.append("All runs:\n").append(ResultsReport.runsTable(groups)).append('\n');
         out.append(ResultsReport.legend(records));
         out.append("img/s columns count sequences; top-5 is blank for the 4-class future-context task.\n");
-        ResultsReport.writePlots(store, groups, "causal vs bidirectional: ");
-        AtomicFiles.writeString(store.dir().resolve(ResultsReport.MARKDOWN), out.toString());
-        return out.toString();
+        return new Report(out.toString(), ResultsReport.plots(groups, "causal vs bidirectional: "));
     }
 
     /**

@@ -1,16 +1,16 @@
 package org.zoobench.experiments.suites;
 
+import org.zoobench.experiments.report.Figure;
 import org.zoobench.experiments.report.Plots;
+import org.zoobench.experiments.report.Report;
 import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.report.SeedSummary;
-import org.zoobench.experiments.results.AtomicFiles;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.runner.RunData;
 import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.experiments.suites.SuiteOptions.DataChoice;
 import org.zoobench.zoo.InputShape;
-import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
 
 import java.util.ArrayList;
@@ -26,12 +26,17 @@ import java.util.stream.Collectors;
  * The data set (Fashion-MNIST unless told otherwise) reaches the nets at 32x32, zero-padded if smaller, in its own
  * channels (the nets infer their first layer's input channels).
  */
-public final class DepthSuite implements Suite {
+public final class DepthSuite extends Suite {
 
     public static final String NAME = "depth";
     /** The CIFAR-10 size the nets were designed for. */
     static final int SIDE = 32;
-    static final List<String> MODELS = List.of("plain20", "plain56", "resnet20", "resnet56");
+    /** He et al.'s shallower and deeper residual nets; each is compared with its registered plain twin. */
+    static final String SHALLOW = "resnet20";
+    static final String DEEP = "resnet56";
+    static final String SHALLOW_PLAIN = ModelRegistry.get(SHALLOW).twin();
+    static final String DEEP_PLAIN = ModelRegistry.get(DEEP).twin();
+    static final List<String> MODELS = List.of(SHALLOW_PLAIN, DEEP_PLAIN, SHALLOW, DEEP);
 
     static final int BOOTSTRAP_SAMPLES = 1000;
 
@@ -43,14 +48,8 @@ public final class DepthSuite implements Suite {
      */
     static final Recipe QUICK = new Recipe(4_000, 2_000, 2, 64, 1, "adam", 1e-3, 80);
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "plain vs residual nets at 20 and 56 layers (He et al. 2015, CIFAR-style) at 32x32";
+    public DepthSuite() {
+        super(NAME, "plain vs residual nets at 20 and 56 layers (He et al. 2015, CIFAR-style) at 32x32");
     }
 
     @Override
@@ -60,29 +59,25 @@ public final class DepthSuite implements Suite {
         DataChoice data = options.data();
         InputShape input = InputShape.image(data.shape().channels(), SIDE, SIDE);
         boolean pad = data.shape().height() <= SIDE && data.shape().width() <= SIDE;
-        List<RunSpec> runs = new ArrayList<>();
-        for (int s = 0; s < r.seeds(); s++) {
-            for (String model : MODELS) {
-                ModelEntry entry = ModelRegistry.get(model);
-                runs.add(new RunSpec(NAME, entry.name(), r.config(entry.name(), data.name(), input.toString(),
-                        pad ? "pad" : "bilinear", data.classes(), s, BOOTSTRAP_SAMPLES), 0));
-            }
-        }
-        String recipe = String.format(Locale.ROOT, "%s (%d classes) %s to %s, %s; the same recipe for all four nets",
-                data.name(), data.classes(), pad ? "zero-padded" : "resized", input, r.describe());
+        String resize = pad ? "pad" : "bilinear";
+        List<Recipe.Net> nets = MODELS.stream()
+                .map(model -> new Recipe.Net(model, model, data.name(), input, resize, data.classes(), 0)).toList();
+        List<RunSpec> runs = r.runs(NAME, nets, BOOTSTRAP_SAMPLES);
+        String recipe = String.format(Locale.ROOT, "%s %s to %s, %s; the same recipe for all four nets",
+                data.describe(), pad ? "zero-padded" : "resized", input, r.describe());
         List<String> notes = new ArrayList<>();
         notes.add(PaperSetup.HE_CIFAR.note(runs.get(0).config()));
         if (options.quick()) {
             notes.add(String.format(Locale.ROOT, "--quick cuts: %s. What it can show: whether the deeper plain net "
                     + "trains worse than the shallower one early in training (%,d images seen per net) and whether "
                     + "the shortcuts remove that; what it cannot: the errors at convergence, which He et al. compare.",
-                    r.cutsFrom(FULL), r.trainLimit() * r.epochs()));
+                    r.cutsFrom(FULL), r.examplesSeen()));
         }
         return new SuitePlan(runs, recipe, notes);
     }
 
     @Override
-    public String report(ResultsStore store, List<RunRecord> records) {
+    public Report report(ResultsStore store, List<RunRecord> records) {
         List<SeedSummary> groups = ResultsReport.summarise(store, records, RunRecord::model);
         StringBuilder out = new StringBuilder(ResultsReport.runsTable(groups)).append('\n');
         out.append(ResultsReport.legend(records)).append('\n');
@@ -94,18 +89,17 @@ public final class DepthSuite implements Suite {
                         .collect(Collectors.joining(", "))).append('\n');
         if (trainError.keySet().containsAll(MODELS)) {
             int n = trainingSample(records.get(0));
-            out.append(claim("deeper plain net trains worse (plain56 > plain20)", trainError.get("plain56"),
-                    trainError.get("plain20"), n));
-            out.append(claim("shortcuts remove it (resnet56 < plain56)", trainError.get("plain56"),
-                    trainError.get("resnet56"), n));
+            out.append(claim(String.format(Locale.ROOT, "deeper plain net trains worse (%s > %s)", DEEP_PLAIN,
+                    SHALLOW_PLAIN), trainError.get(DEEP_PLAIN), trainError.get(SHALLOW_PLAIN), n));
+            out.append(claim(String.format(Locale.ROOT, "shortcuts remove it (%s < %s)", DEEP, DEEP_PLAIN),
+                    trainError.get(DEEP_PLAIN), trainError.get(DEEP), n));
         }
-        ResultsReport.writePlots(store, groups, records.isEmpty() ? "plain vs residual depth: "
-                : String.format(Locale.ROOT, "plain vs residual depth (%s, %s): ", records.get(0).config().dataset(),
-                records.get(0).config().input()));
-        Plots.trainingCurves(groups, "training error per epoch (He et al. 2015, Fig. 1 style)", "training error (%)",
-                e -> 100 - e.trainAccuracy(), store.dir().resolve(ResultsReport.PLOTS).resolve("curves_train_error.png"));
-        AtomicFiles.writeString(store.dir().resolve(ResultsReport.MARKDOWN), out.toString());
-        return out.toString();
+        List<Figure> figures = new ArrayList<>(ResultsReport.plots(groups, records.isEmpty()
+                ? "plain vs residual depth: " : String.format(Locale.ROOT, "plain vs residual depth (%s, %s): ",
+                records.get(0).config().dataset(), records.get(0).config().input())));
+        figures.add(Plots.trainingCurves(groups, "training error per epoch (He et al. 2015, Fig. 1 style)",
+                "training error (%)", e -> 100 - e.trainAccuracy(), "curves_train_error.png"));
+        return new Report(out.toString(), figures);
     }
 
     /** Training examples the curves were measured on. */

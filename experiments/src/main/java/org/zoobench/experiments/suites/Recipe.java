@@ -1,7 +1,11 @@
 package org.zoobench.experiments.suites;
 
 import org.zoobench.experiments.results.RunConfig;
+import org.zoobench.experiments.runner.RunSpec;
+import org.zoobench.zoo.InputShape;
+import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.layers.LayerImpl;
+import org.zoobench.zoo.profile.ModelProfile;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -35,11 +39,41 @@ record Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, S
                 RunConfig.LINEAR_DECAY);
     }
 
-    /** The run of {@code model} with this recipe and seed number {@code s} (0-based). */
-    RunConfig config(String model, String dataset, String input, String resize, int classes, int s,
-                     int bootstrapSamples) {
-        return new RunConfig(model, dataset, input, resize, classes, epochs, batch, updater, lr, FIRST_SEED + s,
-                trainLimit, testLimit, target, bootstrapSamples, LayerImpl.FAST.id(), weightDecay, lrPatience, lrSchedule);
+    /**
+     * One net a suite trains with a recipe: the group its runs are reported under, the registered model, the data
+     * set and how the net reads it (input, resize), the class count, and the trainable params of the same
+     * architecture at its published config (0 where the suite shows none).
+     */
+    record Net(String group, String model, String dataset, InputShape input, String resize, int classes,
+               long publishedParams) {
+
+        /** Trainable params of {@code entry} at its published input and class count. */
+        static long publishedParams(ModelEntry entry) {
+            return ModelProfile.of(entry, entry.defaultOptions()).trainableParams();
+        }
+    }
+
+    /** Per seed, a run of each net in the order given, each scored with {@code bootstrapSamples} resamples. */
+    List<RunSpec> runs(String suite, List<Net> nets, int bootstrapSamples) {
+        List<RunSpec> runs = new ArrayList<>();
+        for (int s = 0; s < seeds; s++) {
+            for (Net net : nets) {
+                runs.add(new RunSpec(suite, net.group(), config(net, FIRST_SEED + s, bootstrapSamples),
+                        net.publishedParams()));
+            }
+        }
+        return runs;
+    }
+
+    private RunConfig config(Net net, long seed, int bootstrapSamples) {
+        return new RunConfig(net.model(), net.dataset(), net.input().toString(), net.resize(), net.classes(), epochs,
+                batch, updater, lr, seed, trainLimit, testLimit, target, bootstrapSamples, LayerImpl.FAST.id(),
+                weightDecay, lrPatience, lrSchedule);
+    }
+
+    /** The training examples each net sees: the recipe's limit times its epochs. */
+    int examplesSeen() {
+        return trainLimit * epochs;
     }
 
     /** E.g. "1,600 train / 1,000 test examples, 2 epochs, batch 32, adam lr 0.001, seeds 1..2". */

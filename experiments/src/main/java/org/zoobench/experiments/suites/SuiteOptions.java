@@ -40,6 +40,11 @@ public record SuiteOptions(boolean quick, Scale scale, DataChoice data, InputSha
      */
     public record DataChoice(String name, InputShape shape, int classes) {
         public static final DataChoice FASHION_MNIST = new DataChoice("fashion-mnist", InputShape.image(1, 28, 28), 10);
+
+        /** E.g. "fashion-mnist (10 classes)". */
+        String describe() {
+            return String.format(Locale.ROOT, "%s (%d classes)", name, classes);
+        }
     }
 
     public static SuiteOptions of(boolean quick, DataChoice data) {

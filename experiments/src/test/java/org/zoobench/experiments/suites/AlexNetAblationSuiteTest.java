@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.zoobench.experiments.data.DataOptions;
 import org.zoobench.experiments.data.Datasets;
 import org.zoobench.experiments.data.ImageFolders;
+import org.zoobench.experiments.report.Report;
 import org.zoobench.experiments.results.Estimate;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
@@ -15,6 +16,7 @@ import org.zoobench.experiments.runner.Trainer;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.UserInputException;
+import org.zoobench.zoo.models.AlexNet;
 import org.zoobench.zoo.profile.ModelProfile;
 
 import java.io.PrintWriter;
@@ -39,7 +41,7 @@ class AlexNetAblationSuiteTest {
     @Test
     void quickPlanTrainsEveryTable3VariantWithOneRecipeAndSaysWhatItCut() {
         SuitePlan plan = suite.plan(true);
-        assertEquals(AlexNetAblationSuite.VARIANTS.size() * AlexNetAblationSuite.QUICK.seeds(), plan.runs().size());
+        assertEquals(AlexNet.ABLATIONS.size() * AlexNetAblationSuite.QUICK.seeds(), plan.runs().size());
         assertEquals(1, plan.runs().stream().map(r -> r.config().withSeed(0).toString()
                 .replaceAll("model=[^,]*", "")).distinct().count(), "one recipe for every variant");
         assertTrue(plan.runs().stream().allMatch(r -> r.config().model().startsWith("alexnet-mini")));
@@ -84,7 +86,9 @@ class AlexNetAblationSuiteTest {
         fabricate(store, Map.of("full network", 800, "remove fc7", 798, "remove fc6, fc7", 760,
                 "remove conv3, conv4", 750, "remove conv3, conv4, fc6, fc7", 500, "fc6, fc7 widened to 8192", 802,
                 "fc6, fc7 narrowed to 2048", 795));
-        String report = suite.report(store, store.records());
+        Report written = suite.report(store, store.records());
+        written.writeTo(store);
+        String report = written.markdown();
         assertTrue(report.contains("| remove fc7 (alexnet-mini-no-fc7)"), report);
         assertTrue(report.contains("-16,781,312"), "ImageNet Δparams of removing fc7 (REFERENCE §2)\n" + report);
         assertTrue(report.contains("-49,414,144"), "ImageNet Δparams of removing fc6+fc7\n" + report);
@@ -98,7 +102,7 @@ class AlexNetAblationSuiteTest {
                 + "+40\\.5 \\| +18\\.1 \\|"), fullErrors);
         assertEquals(report, Files.readString(dir.resolve("results.md")));
         assertTrue(Files.exists(dir.resolve("plots").resolve("top1_bars.png")));
-        assertEquals(report, suite.report(ResultsStore.openForReading(dir), store.records()),
+        assertEquals(report, suite.report(ResultsStore.openForReading(dir), store.records()).markdown(),
                 "the report is rebuilt identically");
     }
 
@@ -108,7 +112,7 @@ class AlexNetAblationSuiteTest {
         fabricate(store, Map.of("full network", 800, "remove fc7", 700, "remove fc6, fc7", 805,
                 "remove conv3, conv4", 800, "remove conv3, conv4, fc6, fc7", 790, "fc6, fc7 widened to 8192", 800,
                 "fc6, fc7 narrowed to 2048", 800));
-        String report = suite.report(store, store.records());
+        String report = suite.report(store, store.records()).markdown();
         assertTrue(report.contains("removing fc7 barely matters: does NOT hold"), report);
         assertTrue(report.contains("Verdict: the paper's ordering does not hold"), report);
     }
@@ -125,7 +129,7 @@ class AlexNetAblationSuiteTest {
             int[] a = answers.get(spec.group());
             SyntheticRecords.save(store, spec, a[0], 1000, a[1], 1000);
         }
-        String report = suite.report(store, store.records());
+        String report = suite.report(store, store.records()).markdown();
         assertTrue(report.contains("- removing fc6+fc7 costs accuracy (interval below 0): no detectable effect (Δ -1.0 ["),
                 report);
         assertTrue(report.contains("- removing conv3+conv4 costs accuracy (interval below 0): no detectable effect"),
@@ -146,13 +150,13 @@ class AlexNetAblationSuiteTest {
 
     @Test
     void anIntervalOnTheWrongSideContradictsThePaper() {
-        var variant = AlexNetAblationSuite.VARIANTS.get(2);
-        assertEquals(AlexNetAblationSuite.Finding.CONTRADICTED, AlexNetAblationSuite.costs(
-                new AlexNetAblationSuite.Measured(variant, new Estimate(2.1, 0.5, 3.7), -4.3)));
-        assertEquals(AlexNetAblationSuite.Finding.NOT_DETECTABLE, AlexNetAblationSuite.costs(
-                new AlexNetAblationSuite.Measured(variant, new Estimate(-1.6, -3.3, 0.1), -4.9)));
-        assertEquals(AlexNetAblationSuite.Finding.HOLDS, AlexNetAblationSuite.costs(
-                new AlexNetAblationSuite.Measured(variant, new Estimate(-4.0, -5.5, -2.5), -4.9)));
+        var variant = AlexNet.ABLATIONS.get(2);
+        assertEquals(AblationClaims.Finding.CONTRADICTED, AblationClaims.costs(
+                new AblationClaims.Measured(variant, new Estimate(2.1, 0.5, 3.7), -4.3)));
+        assertEquals(AblationClaims.Finding.NOT_DETECTABLE, AblationClaims.costs(
+                new AblationClaims.Measured(variant, new Estimate(-1.6, -3.3, 0.1), -4.9)));
+        assertEquals(AblationClaims.Finding.HOLDS, AblationClaims.costs(
+                new AblationClaims.Measured(variant, new Estimate(-4.0, -5.5, -2.5), -4.9)));
     }
 
     @Test
@@ -178,7 +182,7 @@ class AlexNetAblationSuiteTest {
     void imagenetScaleTrainsTheImagenetNetsWithThePapersRecipe() {
         SuitePlan plan = suite.plan(new SuiteOptions(false, SuiteOptions.Scale.IMAGENET,
                 new SuiteOptions.DataChoice("image-folder", InputShape.image(3, 375, 500), 1000), null));
-        assertEquals(AlexNetAblationSuite.VARIANTS.size(), plan.runs().size(), "one seed");
+        assertEquals(AlexNet.ABLATIONS.size(), plan.runs().size(), "one seed");
         for (RunSpec r : plan.runs()) {
             RunConfig c = r.config();
             assertFalse(c.model().startsWith("alexnet-mini"), c.model());
@@ -227,7 +231,7 @@ class AlexNetAblationSuiteTest {
             assertEquals(0.01, r.epochs().get(0).learningRate(), 1e-12);
             assertTrue(r.dataLoadingShare() >= 0 && r.dataLoadingShare() <= 1, "data-wait share " + r.dataLoadingShare());
         }
-        String report = suite.report(store, store.records());
+        String report = suite.report(store, store.records()).markdown();
         assertTrue(report.contains("| remove fc6, fc7 (alexnet-no-fc6-fc7) "), report);
         assertTrue(report.contains("| remove conv3, conv4, fc6, fc7 (alexnet-no-conv3-conv4-fc6-fc7) "), report);
         assertTrue(report.contains("params (trained): at 3x64x64, 6 classes on image-folder"), report);

@@ -2,6 +2,7 @@ package org.zoobench.experiments.suites;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.zoobench.experiments.report.Report;
 import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
@@ -85,7 +86,9 @@ class ArchitecturesSuiteTest {
         for (int i = 0; i < runs.size(); i++) {
             SyntheticRecords.save(store, runs.get(i), correct[i], 1000, 1000L * (i + 1));
         }
-        String report = suite.report(store, store.records());
+        Report written = suite.report(store, store.records());
+        written.writeTo(store);
+        String report = written.markdown();
         assertTrue(report.contains("| DenseNet-121 (densenet121, 1x32x32)"), report);
         assertTrue(report.contains("96.0 ± 0.0"), report);
         assertTrue(report.contains("Ranking by top-1: densenet121 > alexnet-mini > lenet5 > resnet18 > googlenet "

@@ -68,7 +68,7 @@ class BiRnnSuiteTest {
     void verdictHoldsWhenTheBidirectionalTaggerIsClearlyAheadAndPastTheCausalCeiling(@TempDir Path dir) {
         ResultsStore store = ResultsStore.openForWriting(dir);
         fabricate(store, Map.of("bilstm-tagger", 950, "lstm-tagger", 300, "bilstm-max", 800, "lstm-max", 800));
-        String report = suite.report(store, store.records());
+        String report = suite.report(store, store.records()).markdown();
         assertTrue(report.contains("| future context     | per-step top-1 | bilstm-tagger"), report);
         assertTrue(report.contains("+65.0 [+"), "Δ 95.0 - 30.0\n" + report);
         assertTrue(report.contains("bidirectional better with 95% confidence: HOLDS"), report);
@@ -76,7 +76,8 @@ class BiRnnSuiteTest {
         assertTrue(report.contains("- fashion-mnist rows, top-1: bidirectional 80.0 vs causal 80.0, Δ +0.0 [+0.0, "
                 + "+0.0], smallest detectable ±0.0: no detectable effect (interval contains 0)"), report);
         assertTrue(report.contains("Verdict: bidirectional clearly beats causal on future context."), report);
-        assertEquals(report, suite.report(ResultsStore.openForReading(dir), store.records()), "rebuilt identically");
+        assertEquals(report, suite.report(ResultsStore.openForReading(dir), store.records()).markdown(),
+                "rebuilt identically");
     }
 
     @Test
@@ -84,7 +85,7 @@ class BiRnnSuiteTest {
         ResultsStore store = ResultsStore.openForWriting(dir);
         // Ahead of its twin, but no further than a causal net could get: not evidence of reading the future.
         fabricate(store, Map.of("bilstm-tagger", 310, "lstm-tagger", 240, "bilstm-max", 700, "lstm-max", 800));
-        String report = suite.report(store, store.records());
+        String report = suite.report(store, store.records()).markdown();
         assertTrue(report.contains("bidirectional better with 95% confidence: HOLDS"), report);
         assertTrue(report.contains("interval entirely above it: does NOT hold"), report);
         assertTrue(report.contains("causal better"), report);
@@ -97,12 +98,12 @@ class BiRnnSuiteTest {
         Recipe small = new Recipe(800, 200, 3, 32, 1, "adam", 2e-2, 90);
         ResultsStore store = ResultsStore.openForWriting(dir);
         List<RunRecord> done = new SuiteRunner(store, ModelRegistry::get, DataProvider.standard(),
-                new PrintWriter(new StringWriter())).run(BiRnnSuite.runs(BiRnnSuite.FUTURE_CONTEXT, small));
+                new PrintWriter(new StringWriter())).run(BiRnnSuite.FUTURE_CONTEXT.runs(small));
         for (RunRecord r : done) {
             assertNull(r.top5(), "top-5 of 4 classes is not reported");
             assertEquals(200 * 16, store.predictions(r.runId()).size(), "one prediction per step");
         }
-        String report = suite.report(store, store.records());
+        String report = suite.report(store, store.records()).markdown();
         RunRecord bi = done.get(0);
         RunRecord causal = done.get(1);
         assertTrue(bi.top1().value() > 90, "bidirectional per-step accuracy " + bi.top1());
@@ -136,7 +137,7 @@ class BiRnnSuiteTest {
             int[] a = answers.get(spec.config().model());
             SyntheticRecords.save(store, spec, a[0], 1000, a[1], 1000);
         }
-        String report = suite.report(store, store.records());
+        String report = suite.report(store, store.records()).markdown();
         assertTrue(report.contains("bidirectional better with 95% confidence: no detectable effect"), report);
         assertTrue(report.matches("(?s).*- fashion-mnist rows, top-1: bidirectional 80\\.0 vs causal 79\\.5, Δ \\+0\\.5 "
                 + "\\[-[0-9.]+, \\+[0-9.]+\\], smallest detectable ±[0-9.]+: no detectable effect \\(interval contains 0\\).*"),
