@@ -1,0 +1,100 @@
+package org.zoobench.zoo.device;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * What Linux says about the machine and this process ({@code /proc}, cgroup v2), read in one place. Each fact is
+ * empty, or has a fallback, where the file is missing: not Linux, or no cgroup quota.
+ */
+public final class ThisMachine {
+
+    private static final Path MEMINFO = Path.of("/proc/meminfo");
+    private static final Path STATUS = Path.of("/proc/self/status");
+    private static final Path CPUINFO = Path.of("/proc/cpuinfo");
+    private static final Path LOADAVG = Path.of("/proc/loadavg");
+    private static final Path CGROUP_CPU_MAX = Path.of("/sys/fs/cgroup/cpu.max");
+
+    private ThisMachine() {
+    }
+
+    /**
+     * The processors this process may use: the CPUs of its affinity mask, as the kernel lists them for the process,
+     * and no more than its cgroup's CPU quota allows. Not the JVM's availableProcessors(), which reads the calling
+     * thread's own mask: once libnd4j has run an operation under OMP_PROC_BIND=true (as ./zoobench and the tests
+     * set it), OpenMP has bound that thread, and the threads it starts, to one CPU.
+     */
+    public static int processors() {
+        int cpus = readFirst(STATUS, "Cpus_allowed_list:").map(ThisMachine::countCpus)
+                .orElseGet(() -> Runtime.getRuntime().availableProcessors());
+        return readFirst(CGROUP_CPU_MAX, "").map(ThisMachine::quotaCpus).map(q -> Math.min(q, cpus)).orElse(cpus);
+    }
+
+    /** Physical memory (MemTotal). */
+    public static OptionalLong totalMemoryBytes() {
+        return kibibytes(MEMINFO, "MemTotal:");
+    }
+
+    /** Memory available to new work now (MemAvailable). */
+    public static OptionalLong availableMemoryBytes() {
+        return kibibytes(MEMINFO, "MemAvailable:");
+    }
+
+    /** Peak resident set size of this process so far (VmHWM): heap and ND4J's off-heap buffers. */
+    public static OptionalLong peakResidentBytes() {
+        return kibibytes(STATUS, "VmHWM:");
+    }
+
+    /** The 1, 5 and 15-minute load averages, e.g. {@code 0.52 / 0.60 / 0.71}, or "unknown". */
+    public static String loadAverage() {
+        return readFirst(LOADAVG, "").map(line -> line.split("\\s+")).filter(f -> f.length >= 3)
+                .map(f -> f[0] + " / " + f[1] + " / " + f[2]).orElse("unknown");
+    }
+
+    /** The CPU's model name, or the architecture's name where /proc/cpuinfo does not say. */
+    public static String cpuModel() {
+        return readFirst(CPUINFO, "model name").map(rest -> rest.substring(rest.indexOf(':') + 1).strip())
+                .orElseGet(() -> System.getProperty("os.arch"));
+    }
+
+    /** CPUs in a kernel CPU list such as {@code 0-3,8,10-11} (7). */
+    static int countCpus(String list) {
+        int count = 0;
+        for (String range : list.split(",")) {
+            String[] ends = range.strip().split("-");
+            count += ends.length == 1 ? 1 : Integer.parseInt(ends[1]) - Integer.parseInt(ends[0]) + 1;
+        }
+        return count;
+    }
+
+    /** The CPUs a cgroup v2 {@code cpu.max} ("QUOTA PERIOD", or "max PERIOD" for none) grants, rounded up. */
+    static int quotaCpus(String cpuMax) {
+        String[] fields = cpuMax.split("\\s+");
+        if (fields[0].equals("max")) {
+            return Integer.MAX_VALUE;
+        }
+        long quota = Long.parseLong(fields[0]);
+        long period = Long.parseLong(fields[1]);
+        return (int) Math.max(1, (quota + period - 1) / period);
+    }
+
+    /** A {@code Key:   1234 kB} line in bytes. */
+    private static OptionalLong kibibytes(Path file, String key) {
+        Optional<String> value = readFirst(file, key).map(v -> v.replaceAll("\\D", "")).filter(v -> !v.isEmpty());
+        return value.isPresent() ? OptionalLong.of(Long.parseLong(value.get()) * 1024) : OptionalLong.empty();
+    }
+
+    /** The rest of the first line of {@code file} that starts with {@code prefix}, if the file can be read. */
+    private static Optional<String> readFirst(Path file, String prefix) {
+        try {
+            return Files.readAllLines(file).stream().filter(l -> l.startsWith(prefix))
+                    .map(l -> l.substring(prefix.length()).strip()).findFirst();
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty();
+        }
+    }
+}
