@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.stream.Collectors;
 
 /** {@code zoobench bench}: JMH throughput and latency of registered models, and layer micro-benchmarks. */
@@ -91,11 +93,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new UserInputException("batch sizes must be at least 1, got " + batches);
         }
         if (input != null) {
-            // every model built at --input now, so a shape one of them cannot take fails before anything starts
-            for (String name : names) {
-                ModelEntry entry = ModelRegistry.get(name);
-                ModelProfile.of(entry, BenchPlan.options(entry, implementation.impl, input));
-            }
+            checkInput(names);
         }
         List<Backend> distinct = List.copyOf(new LinkedHashSet<>(backends));
         if (workers != null) {
@@ -118,6 +116,30 @@ public final class BenchCommand implements Callable<Integer> {
         }
         return BenchComparison.run(launcher, distinct, folder, b -> plan(b, folder.resolve(b.toString())),
                 format == OutputFormat.CSV ? "csv" : "table", spec.commandLine().getErr());
+    }
+
+    /**
+     * Builds every model at --input now, so that a shape one of them cannot take fails in one line before anything
+     * starts. On a thread of its own: building loads ND4J, whose OpenMP binds the thread that loads it to one CPU
+     * (OMP_PROC_BIND=true), and the benchmark JVM, started from this thread, would inherit that binding.
+     */
+    private void checkInput(List<String> names) {
+        FutureTask<Void> check = new FutureTask<>(() -> {
+            for (String name : names) {
+                ModelEntry entry = ModelRegistry.get(name);
+                ModelProfile.of(entry, BenchPlan.options(entry, implementation.impl, input));
+            }
+            return null;
+        });
+        new Thread(check, "zoobench bench --input check").start();
+        try {
+            check.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** What the benchmark JVM of one backend is asked to do, its results in {@code folder}. */

@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.BitSet;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 
 /**
  * What Linux says about the machine and this process ({@code /proc}, cgroup v2), read in one place. Each fact is
@@ -15,6 +18,7 @@ public final class ThisMachine {
 
     private static final Path MEMINFO = Path.of("/proc/meminfo");
     private static final Path STATUS = Path.of("/proc/self/status");
+    private static final Path THREADS = Path.of("/proc/self/task");
     private static final Path CPUINFO = Path.of("/proc/cpuinfo");
     private static final Path LOADAVG = Path.of("/proc/loadavg");
     private static final Path CGROUP_CPU_MAX = Path.of("/sys/fs/cgroup/cpu.max");
@@ -23,15 +27,27 @@ public final class ThisMachine {
     }
 
     /**
-     * The processors this process may use: the CPUs of its affinity mask, as the kernel lists them for the process,
-     * and no more than its cgroup's CPU quota allows. Not the JVM's availableProcessors(), which reads the calling
-     * thread's own mask: once libnd4j has run an operation under OMP_PROC_BIND=true (as ./zoobench and the tests
-     * set it), OpenMP has bound that thread, and the threads it starts, to one CPU.
+     * The processors this process may use: the CPUs in any of its threads' affinity masks, and no more than its
+     * cgroup's CPU quota allows. Not the JVM's availableProcessors(), which reads the calling thread's own mask,
+     * nor /proc/self/status, the main thread's: once libnd4j has run an operation under OMP_PROC_BIND=true (as
+     * ./zoobench and the tests set it), OpenMP has bound that thread, and each thread it starts, to one CPU; the
+     * JVM's own threads (garbage collector, compilers) keep the mask the process started with.
      */
     public static int processors() {
-        int cpus = readFirst(STATUS, "Cpus_allowed_list:").map(ThisMachine::countCpus)
-                .orElseGet(() -> Runtime.getRuntime().availableProcessors());
+        int cpus = threadCpus().orElseGet(() -> Runtime.getRuntime().availableProcessors());
         return readFirst(CGROUP_CPU_MAX, "").map(ThisMachine::quotaCpus).map(q -> Math.min(q, cpus)).orElse(cpus);
+    }
+
+    /** The union of this process's threads' affinity masks (a thread that ends meanwhile is left out). */
+    private static OptionalInt threadCpus() {
+        BitSet cpus = new BitSet();
+        try (Stream<Path> threads = Files.list(THREADS)) {
+            threads.forEach(t -> readFirst(t.resolve("status"), "Cpus_allowed_list:").map(ThisMachine::cpuList)
+                    .ifPresent(cpus::or));
+        } catch (IOException | UncheckedIOException e) {
+            return OptionalInt.empty();
+        }
+        return cpus.isEmpty() ? OptionalInt.empty() : OptionalInt.of(cpus.cardinality());
     }
 
     /** Physical memory (MemTotal). */
@@ -61,14 +77,15 @@ public final class ThisMachine {
                 .orElseGet(() -> System.getProperty("os.arch"));
     }
 
-    /** CPUs in a kernel CPU list such as {@code 0-3,8,10-11} (7). */
-    static int countCpus(String list) {
-        int count = 0;
+    /** The CPUs of a kernel CPU list such as {@code 0-3,8,10-11}. */
+    static BitSet cpuList(String list) {
+        BitSet cpus = new BitSet();
         for (String range : list.split(",")) {
             String[] ends = range.strip().split("-");
-            count += ends.length == 1 ? 1 : Integer.parseInt(ends[1]) - Integer.parseInt(ends[0]) + 1;
+            int first = Integer.parseInt(ends[0]);
+            cpus.set(first, (ends.length == 1 ? first : Integer.parseInt(ends[1])) + 1);
         }
-        return count;
+        return cpus;
     }
 
     /** The CPUs a cgroup v2 {@code cpu.max} ("QUOTA PERIOD", or "max PERIOD" for none) grants, rounded up. */
