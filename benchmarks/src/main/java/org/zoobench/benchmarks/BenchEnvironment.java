@@ -5,9 +5,9 @@ import org.zoobench.zoo.layers.LayerImpl;
 import org.nd4j.linalg.factory.Nd4j;
 import org.bytedeco.javacpp.Loader;
 import org.nd4j.nativeblas.NativeOpsHolder;
-import org.zoobench.zoo.device.ComputeDevice;
 import org.zoobench.zoo.device.GpuFacts.Device;
 import org.zoobench.zoo.device.GpuProbe;
+import org.zoobench.zoo.device.ThisMachine;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,8 +42,8 @@ public record BenchEnvironment(String backend, String layers, String backendClas
                 backendClass,
                 String.valueOf(info.getOrDefault("blas.vendor", Nd4j.factory().blas().getBlasVendor())),
                 Nd4j.getEnvironment().maxThreads(),
-                Runtime.getRuntime().availableProcessors(),
-                ComputeDevice.cpuModel(),
+                ThisMachine.processors(),
+                ThisMachine.cpuModel(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
                 readDl4jVersion(),
                 buildInfo,

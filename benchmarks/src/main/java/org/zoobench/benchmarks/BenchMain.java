@@ -6,12 +6,15 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.UserInputException;
+import org.zoobench.zoo.bench.BenchPlan;
 import org.zoobench.zoo.device.GpuFacts;
 import org.zoobench.zoo.device.GpuPreflight;
 import org.zoobench.zoo.device.GpuProbe;
+import org.zoobench.zoo.device.ThisMachine;
 import org.zoobench.zoo.parallel.WorkerDevices;
 import org.zoobench.zoo.parallel.WorkerMode;
 import org.zoobench.zoo.profile.ModelProfile;
@@ -24,24 +27,21 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.regex.Pattern;
 
 /**
  * The benchmark JVM behind {@code zoobench bench}: runs JMH (peak sgemm, models, layers) on whatever ND4J backend
  * is on its classpath, then writes JMH's JSON untouched, {@code results.json}, {@code models.csv},
- * {@code layers.csv}, {@code parallel.csv} (with {@code --workers}) and {@code results.md} to the output folder
- * and prints the table, CSV or JSON.
- * {@code compare A B} joins two {@code results.json}. Exit 2: bad arguments; 3: the backend did not load.
+ * {@code layers.csv}, {@code parallel.csv} (with workers) and {@code results.md} to the output folder and prints
+ * the table, CSV or JSON. Its arguments: {@code run PLAN.json} ({@link BenchPlan}) or {@code compare FILE.json}
+ * ({@link BenchPlan.Comparison}: two {@code results.json} joined), written by the CLI.
+ * Exit 2: a user mistake; 3: the backend did not load.
  */
 public final class BenchMain {
 
-    public static final int USER_ERROR = 2;
     public static final int BACKEND_UNAVAILABLE = 3;
 
     /** What {@code --backend} asks for, as {@link BenchEnvironment#backend()} reports it once loaded. */
@@ -50,90 +50,82 @@ public final class BenchMain {
     private BenchMain() {
     }
 
-    public static void main(String[] args) {
-        System.exit(run(Arrays.asList(args), System.out, System.err));
+    /** Only the CLI starts this JVM, with a file it has just written. */
+    public static void main(String[] args) throws IOException {
+        Path file = Path.of(args[1]);
+        System.exit(args[0].equals("compare") ? compare(BenchPlan.Comparison.read(file), System.out, System.err)
+                : run(BenchPlan.read(file), System.out, System.err));
     }
 
-    public static int run(List<String> args, PrintStream out, PrintStream err) {
-        if (args.isEmpty()) {
-            err.println("zoobench bench: expected 'run ...' or 'compare A.json B.json'");
-            return USER_ERROR;
-        }
+    /** Measures what the plan asks for; 0, or the exit code after a one-line message on {@code err}. */
+    public static int run(BenchPlan plan, PrintStream out, PrintStream err) {
+        return oneLineErrors(err, () -> runPlan(plan, out, err));
+    }
+
+    /** Prints the joined table, and writes it to the comparison's folder when it names one. */
+    public static int compare(BenchPlan.Comparison comparison, PrintStream out, PrintStream err) {
+        return oneLineErrors(err, () -> compareResults(comparison, out));
+    }
+
+    private interface Action {
+        int run() throws IOException, RunnerException;
+    }
+
+    private static int oneLineErrors(PrintStream err, Action action) {
         try {
-            if (args.get(0).equals("compare")) {
-                return compare(args.subList(1, args.size()), out);
-            }
-            if (args.get(0).equals("run")) {
-                return runPlan(BenchPlan.parse(args.subList(1, args.size())), out, err);
-            }
-            err.println("zoobench bench: unknown action '" + args.get(0) + "'");
-            return USER_ERROR;
+            return action.run();
         } catch (IllegalArgumentException | UserInputException e) {
             err.println("zoobench: " + e.getMessage());
-            return USER_ERROR;
+            return UserInputException.EXIT_CODE;
         } catch (IOException | RunnerException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** {@code compare A B [--format table|csv] [--out DIR]}: prints the joined table, and writes it to DIR. */
-    private static int compare(List<String> args, PrintStream print) throws IOException {
-        List<String> files = new ArrayList<>();
-        String format = "table";
-        Path out = null;
-        for (int i = 0; i < args.size(); i++) {
-            if (args.get(i).equals("--format") && i + 1 < args.size()) {
-                format = args.get(++i);
-            } else if (args.get(i).equals("--out") && i + 1 < args.size()) {
-                out = Path.of(args.get(++i));
-            } else {
-                files.add(args.get(i));
-            }
+    private static int compareResults(BenchPlan.Comparison comparison, PrintStream print) throws IOException {
+        BenchResults a = BenchResults.read(resultsFile(comparison.a()));
+        BenchResults b = BenchResults.read(resultsFile(comparison.b()));
+        if (comparison.out() != null) {
+            Files.createDirectories(comparison.out());
+            Files.writeString(comparison.out().resolve("compare.md"), BenchCompare.markdown(a, b));
+            Files.writeString(comparison.out().resolve("compare.csv"), BenchCompare.csv(a, b));
         }
-        if (files.size() != 2) {
-            throw new IllegalArgumentException("compare needs two result files (results.json or their folders)");
-        }
-        BenchResults a = BenchResults.read(resultsFile(files.get(0)));
-        BenchResults b = BenchResults.read(resultsFile(files.get(1)));
-        if (out != null) {
-            Files.createDirectories(out);
-            Files.writeString(out.resolve("compare.md"), BenchCompare.markdown(a, b));
-            Files.writeString(out.resolve("compare.csv"), BenchCompare.csv(a, b));
-        }
-        print.print(format.equals("csv") ? BenchCompare.csv(a, b) : BenchCompare.markdown(a, b));
+        print.print(comparison.format().equals("csv") ? BenchCompare.csv(a, b) : BenchCompare.markdown(a, b));
         return 0;
     }
 
-    private static Path resultsFile(String arg) {
-        Path p = Path.of(arg);
-        Path file = Files.isDirectory(p) ? p.resolve("results.json") : p;
+    private static Path resultsFile(Path given) {
+        Path file = Files.isDirectory(given) ? given.resolve("results.json") : given;
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("no results file at " + file
+            throw new UserInputException("no results file at " + file
                     + " (expected a results.json written by `zoobench bench`, or its folder)");
         }
         return file;
     }
 
     private static int runPlan(BenchPlan plan, PrintStream out, PrintStream err) throws IOException, RunnerException {
-        List<String> models = expandModels(plan.models());
-        if (models.isEmpty() && plan.layerCases().isEmpty()) {
-            throw new IllegalArgumentException("nothing to run: name at least one model, or --layers");
+        List<String> models = plan.models();
+        List<String> layerCases = layerCases(plan);
+        if (models.isEmpty() && layerCases.isEmpty()) {
+            throw new UserInputException("nothing to run: name at least one model, or --layers");
         }
         String gpuReport = null;
         if (plan.backend().equals("cuda")) {
-            GpuProbe.Checked gpu = offMainThread(() -> GpuProbe.check(largestDemand(models, plan.batches()), true));
+            // ND4J loads on a thread of its own, so that JMH's forks, started from this one, keep every CPU
+            GpuProbe.Checked gpu = ThisMachine.onOwnThread("nd4j-loader",
+                    () -> GpuProbe.check(largestDemand(plan), true));
             if (!gpu.verdict().ok()) {
-                err.println("zoobench: " + gpu.verdict().message());
-                return USER_ERROR;
+                throw new UserInputException(gpu.verdict().message());
             }
             gpuReport = GpuPreflight.report(gpu.facts());
             err.print(gpuReport);
         }
         BenchEnvironment env;
         try {
-            env = offMainThread(() -> BenchEnvironment.capture(plan.impl()));
+            env = ThisMachine.onOwnThread("nd4j-loader", () -> BenchEnvironment.capture(plan.impl()));
         } catch (Throwable t) {
-            err.println("zoobench: the " + plan.backend() + " backend did not load on this machine: " + rootMessage(t));
+            err.println("zoobench: the " + plan.backend() + " backend did not load on this machine: "
+                    + UserInputException.rootMessage(t));
             return BACKEND_UNAVAILABLE;
         }
         String expected = LOADED_NAME.getOrDefault(plan.backend(), plan.backend());
@@ -145,7 +137,7 @@ public final class BenchMain {
         boolean cuda = !Nd4j.getEnvironment().isCPU();
         for (int workers : plan.workers()) {
             WorkerDevices.check(workers, cuda, () -> cuda ? Nd4j.getAffinityManager().getNumberOfDevices()
-                    : WorkerDevices.processors());
+                    : ThisMachine.processors());
         }
         err.println("zoobench: " + env.summary());
 
@@ -155,9 +147,9 @@ public final class BenchMain {
             Files.writeString(dir.resolve("gpu-check.txt"), gpuReport);
         }
         Path facts = dir.resolve("facts");
-        System.setProperty(ModelRunFacts.DIRECTORY_PROPERTY, facts.toString());
+        String[] forkProperties = forkProperties(plan, facts);
         String startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        String loadBefore = BenchResults.loadAverage();
+        String loadBefore = ThisMachine.loadAverage();
 
         List<JmhResult> peakResults = List.of();
         List<JmhResult> modelResults = List.of();
@@ -169,8 +161,7 @@ public final class BenchMain {
             err.println("zoobench: " + models.size() + " model(s) x batches " + plan.batches()
                     + " x {inference, training}; JMH log: " + dir.resolve("jmh-models.log"));
             modelResults = jmh(dir, "models", plan.modelTiming(), base(ModelBenchmark.class, "(inference|training)",
-                    "-D" + ModelRunFacts.DIRECTORY_PROPERTY + "=" + facts,
-                    "-D" + ModelBenchmark.IMPL_PROPERTY + "=" + plan.impl().id())
+                    forkProperties)
                     .param("model", models.toArray(String[]::new))
                     .param("batch", plan.batches().stream().map(String::valueOf).toArray(String[]::new)));
         }
@@ -180,16 +171,16 @@ public final class BenchMain {
             err.println("zoobench: data-parallel training on " + parallelWorkers + " workers; JMH log: "
                     + dir.resolve("jmh-parallel.log"));
             parallelResults = jmh(dir, "parallel", plan.modelTiming(), base(ParallelTrainingBenchmark.class,
-                    ParallelTrainingBenchmark.TRAINING, "-D" + ModelBenchmark.IMPL_PROPERTY + "=" + plan.impl().id())
+                    ParallelTrainingBenchmark.TRAINING, forkProperties)
                     .param("model", models.toArray(String[]::new))
                     .param("batch", plan.batches().stream().map(String::valueOf).toArray(String[]::new))
                     .param("workers", parallelWorkers.stream().map(String::valueOf).toArray(String[]::new)));
         }
-        if (!plan.layerCases().isEmpty()) {
-            String[] cases = plan.layerCases().toArray(String[]::new);
-            String[] convCases = plan.layerCases().stream()
+        if (!layerCases.isEmpty()) {
+            String[] cases = layerCases.toArray(String[]::new);
+            String[] convCases = layerCases.stream()
                     .filter(c -> LayerCase.byId(c).shape().kind() == LayerCase.Kind.CONV).toArray(String[]::new);
-            err.println("zoobench: layer micro-benchmarks " + plan.layerCases() + "; JMH log: "
+            err.println("zoobench: layer micro-benchmarks " + layerCases + "; JMH log: "
                     + dir.resolve("jmh-layers-stock.log") + ", jmh-layers-native.log");
             ChainedOptionsBuilder layers = base(StockLayerBenchmark.class, "(forward|backward)")
                     .param("layerCase", cases);
@@ -203,7 +194,7 @@ public final class BenchMain {
         BenchResults.Peak peak = BenchReport.peak(peakResults);
         List<BenchResults.ModelRow> modelRows = BenchReport.modelRows(models, plan.batches(), modelResults,
                 ModelRunFacts.readAll(facts), peak);
-        BenchResults results = new BenchResults(plan.command(), startedAt, env, loadBefore, BenchResults.loadAverage(),
+        BenchResults results = new BenchResults(plan.command(), startedAt, env, loadBefore, ThisMachine.loadAverage(),
                 peak, modelRows,
                 BenchReport.layerRows(layerResults, layerResults.isEmpty() ? "" : ConvPath.stockLayer(),
                         ConvPath.nativeOp(env.buildInfo(), Nd4j.getEnvironment().helpersAllowed())),
@@ -230,30 +221,49 @@ public final class BenchMain {
         return 0;
     }
 
+    /** The layer cases the plan asks for, each known ({@link LayerCase#byId} fails in one line otherwise). */
+    private static List<String> layerCases(BenchPlan plan) {
+        if (!plan.layers()) {
+            return List.of();
+        }
+        if (plan.layerCases().isEmpty()) {
+            return Arrays.stream(LayerCase.values()).map(LayerCase::id).toList();
+        }
+        plan.layerCases().forEach(LayerCase::byId);
+        return plan.layerCases().stream().distinct().toList();
+    }
+
+    /**
+     * What the benchmark classes read from system properties: the facts folder, the layer implementation and the
+     * input. Set in this JVM too, for stages that run without forks; as JVM options for the forks.
+     */
+    private static String[] forkProperties(BenchPlan plan, Path facts) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put(ModelRunFacts.DIRECTORY_PROPERTY, facts.toString());
+        properties.put(ModelBenchmark.IMPL_PROPERTY, plan.impl().id());
+        System.clearProperty(ModelBenchmark.INPUT_PROPERTY);
+        if (plan.input() != null) {
+            properties.put(ModelBenchmark.INPUT_PROPERTY, plan.input());
+        }
+        properties.forEach(System::setProperty);
+        return properties.entrySet().stream().map(p -> "-D" + p.getKey() + "=" + p.getValue()).toArray(String[]::new);
+    }
+
     /**
      * The GPU memory the largest model needs for a training step at the smallest batch asked for (larger batches
      * step down on out-of-memory by themselves); null when there are no models.
      */
-    private static GpuFacts.Demand largestDemand(List<String> models, List<Integer> batches) {
-        int smallest = batches.stream().mapToInt(Integer::intValue).min().orElse(1);
+    private static GpuFacts.Demand largestDemand(BenchPlan plan) {
+        int smallest = plan.batches().stream().mapToInt(Integer::intValue).min().orElse(1);
         GpuFacts.Demand largest = null;
-        for (String name : models) {
+        for (String name : plan.models()) {
             ModelEntry entry = ModelRegistry.get(name);
-            GpuFacts.Demand d = GpuFacts.Demand.of(ModelProfile.of(entry, entry.defaultOptions()), smallest, true);
+            GpuFacts.Demand d = GpuFacts.Demand.of(ModelProfile.of(entry, plan.options(entry)), smallest, true);
             if (largest == null || d.bytes(smallest) > largest.bytes(smallest)) {
                 largest = d;
             }
         }
         return largest;
-    }
-
-    /** Names and globs to registered names, in the order given, each once. */
-    private static List<String> expandModels(List<String> patterns) {
-        LinkedHashSet<String> names = new LinkedHashSet<>();
-        for (String p : patterns) {
-            ModelRegistry.matching(p).stream().map(ModelEntry::name).forEach(names::add);
-        }
-        return List.copyOf(names);
     }
 
     /**
@@ -276,45 +286,12 @@ public final class BenchMain {
         Path json = dir.resolve("jmh-" + stage + ".json");
         new Runner(options
                 .forks(timing.forks())
-                .warmupIterations(timing.warmupIterations()).warmupTime(timing.warmupTime())
-                .measurementIterations(timing.iterations()).measurementTime(timing.iterationTime())
+                .warmupIterations(timing.warmupIterations()).warmupTime(TimeValue.milliseconds(timing.warmupMs()))
+                .measurementIterations(timing.iterations())
+                .measurementTime(TimeValue.milliseconds(timing.iterationMs()))
                 .resultFormat(ResultFormatType.JSON).result(json.toString())
                 .output(dir.resolve("jmh-" + stage + ".log").toString())
                 .build()).run();
         return JmhResult.read(json);
-    }
-
-    /**
-     * Runs what loads ND4J on a thread of its own. Under {@code OMP_PROC_BIND} (the launcher sets it) libgomp pins the
-     * thread that loads it to one core, and a JVM started by JMH inherits the CPU mask of the thread that starts it:
-     * forks started from a pinned main thread would run every benchmark on one core.
-     */
-    private static <T> T offMainThread(Callable<T> task) {
-        FutureTask<T> future = new FutureTask<>(task);
-        new Thread(future, "nd4j-loader").start();
-        try {
-            return future.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
     }
 }

@@ -7,6 +7,7 @@ import org.zoobench.benchmarks.BenchResults.ModelRow;
 import org.zoobench.benchmarks.BenchResults.ParallelRow;
 import org.zoobench.benchmarks.BenchResults.Pass;
 import org.zoobench.benchmarks.BenchResults.Peak;
+import org.zoobench.zoo.Numbers;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -257,7 +258,7 @@ public final class BenchReport {
                     .append(batchCell(r)).append(" | ")
                     .append(passCells(r.inference())).append(" | ")
                     .append(passCells(r.training())).append(" | ")
-                    .append(String.format(Locale.ROOT, "%,d", r.params())).append(" | ")
+                    .append(Numbers.grouped(r.params())).append(" | ")
                     .append(num(Math.max(r.inference().peakRssBytes(), r.training().peakRssBytes()) / MB, 0))
                     .append(" | ").append(r.convPath()).append(" |\n");
         }

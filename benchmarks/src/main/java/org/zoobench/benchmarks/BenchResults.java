@@ -76,16 +76,6 @@ public record BenchResults(String command, String startedAt, BenchEnvironment en
                            double gflopsHigh, int forks, int iterations, String convPath) {
     }
 
-    /** Linux's 1, 5 and 15-minute load averages, or "unknown" where /proc is not available. */
-    public static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " / " + f[1] + " / " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
-
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public void write(Path file) throws IOException {

@@ -22,6 +22,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
 import org.zoobench.zoo.ModelRegistry;
+import org.zoobench.zoo.bench.BenchPlan;
+import org.zoobench.zoo.device.ThisMachine;
 import org.zoobench.zoo.layers.LayerImpl;
 import org.zoobench.zoo.profile.ModelProfile;
 
@@ -31,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Whole-model inference (forward pass, no gradients) and training step (forward, backward, updater) of any
- * registered model at its published input size, on random data. Sample-time mode, so JMH keeps every step's
+ * registered model at its published input size, or the one the plan asks for, on random data. Sample-time mode, so JMH keeps every step's
  * time and reports percentiles. A batch that runs out of memory (on the CPU: whose estimated working set exceeds
  * the {@link MemoryBudget}) is halved until it fits, and the facts file says so.
  */
@@ -47,6 +49,8 @@ public class ModelBenchmark {
     public static final String TRAINING = "training";
     /** The layer implementation the forks build models with (set by the bench JVM from --impl). */
     public static final String IMPL_PROPERTY = "zoobench.impl";
+    /** The input shape the forks build models for (set by the bench JVM from --input); unset: each model's own. */
+    public static final String INPUT_PROPERTY = "zoobench.bench.input";
 
     @Param({"lenet5"})
     public String model;
@@ -63,8 +67,7 @@ public class ModelBenchmark {
     public void setUp(BenchmarkParams params) throws Exception {
         String pass = params.getBenchmark().endsWith(TRAINING) ? TRAINING : INFERENCE;
         ModelEntry entry = ModelRegistry.get(model);
-        ModelOptions options = entry.defaultOptions()
-                .withImpl(LayerImpl.parse(System.getProperty(IMPL_PROPERTY, LayerImpl.FAST.id())));
+        ModelOptions options = options(entry);
         net = entry.build(options);
         ModelProfile profile = ModelProfile.of(entry, options);
 
@@ -90,6 +93,12 @@ public class ModelBenchmark {
         if (!outcome.fits()) {
             throw new IllegalStateException(model + " runs out of memory even at batch size 1 (" + pass + ")");
         }
+    }
+
+    /** The options the bench JVM asked for in system properties ({@link BenchPlan#options}). */
+    static ModelOptions options(ModelEntry entry) {
+        return BenchPlan.options(entry, LayerImpl.parse(System.getProperty(IMPL_PROPERTY, LayerImpl.FAST.id())),
+                System.getProperty(INPUT_PROPERTY));
     }
 
     /** Standard-normal inputs (never all zeros) and one-hot labels of random classes, shaped like the output. */
@@ -137,7 +146,7 @@ public class ModelBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         if (facts != null) {
-            facts = facts.withPeakRss(ModelRunFacts.peakRssOfThisProcess());
+            facts = facts.withPeakRss(ThisMachine.peakResidentBytes().orElse(0));
             writeFacts();
         }
     }

@@ -66,18 +66,4 @@ public record ModelRunFacts(String pass, String model, String input, int request
         }
         return facts;
     }
-
-    /** Peak resident set size of this process so far (Linux VmHWM), or 0 where /proc is not available. */
-    public static long peakRssOfThisProcess() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // not Linux
-        }
-        return 0;
-    }
 }

@@ -24,7 +24,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.layers.LayerImpl;
 import org.zoobench.zoo.parallel.ParallelTraining;
 import org.zoobench.zoo.parallel.WorkerMode;
 
@@ -70,8 +69,7 @@ public class ParallelTrainingBenchmark {
             throw new IllegalStateException("a batch of " + batch + " cannot be split among " + workers + " workers");
         }
         ModelEntry entry = ModelRegistry.get(model);
-        LayerImpl impl = LayerImpl.parse(System.getProperty(ModelBenchmark.IMPL_PROPERTY, LayerImpl.FAST.id()));
-        ModelOptions options = entry.defaultOptions().withImpl(impl);
+        ModelOptions options = ModelBenchmark.options(entry);
         ComputationGraph net = entry.build(options);
         // the single-worker training benchmark's data: standard-normal inputs, one-hot labels of random classes
         Nd4j.getRandom().setSeed(options.seed());
@@ -79,8 +77,8 @@ public class ParallelTrainingBenchmark {
         long[] outputShape = net.output(false, features)[0].shape();
         DataSet data = new DataSet(features, ModelBenchmark.randomOneHot(outputShape, new Random(options.seed())));
         feed = new StepFeed(ParallelTraining.split(data, workers));
-        wrapper = ParallelTraining.wrap(net, workers, WorkerMode.recommended(!Nd4j.getEnvironment().isCPU()), impl,
-                options.seed());
+        wrapper = ParallelTraining.wrap(net, workers, WorkerMode.recommended(!Nd4j.getEnvironment().isCPU()),
+                options.impl(), options.seed());
         fitting = new Thread(() -> {
             try {
                 wrapper.fit(feed);

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
+import org.zoobench.zoo.bench.BenchPlan;
+import org.zoobench.zoo.layers.LayerImpl;
 import org.zoobench.zoo.profile.ModelProfile;
 
 import java.io.ByteArrayOutputStream;
@@ -28,6 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BenchHarnessSmokeTest {
 
+    /** No forks, one short iteration of each stage. */
+    static final BenchPlan.Timing IN_PROCESS = new BenchPlan.Timing(0, 1, 200, 1, 200);
+
     @TempDir
     Path out;
 
@@ -43,11 +48,9 @@ class BenchHarnessSmokeTest {
         System.setProperty(MemoryBudget.PROPERTY, String.valueOf(MemoryBudget.estimate(profile, 2, true)));
 
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        int exit = BenchMain.run(List.of("run", "--models", "lenet5", "--batches", "4", "--layer-cases", "lenet5-c3",
-                "--workers", "2", "--forks", "0", "--warmup", "1", "--iterations", "1", "--iteration-ms", "200",
-                "--peak-n", "256",
-                "--out", out.toString(), "--command", "smoke test"),
-                new PrintStream(stdout, true, StandardCharsets.UTF_8), System.err);
+        BenchPlan plan = new BenchPlan(List.of("lenet5"), List.of(4), null, List.of(2), true, List.of("lenet5-c3"),
+                false, "cpu", LayerImpl.FAST, "table", out, "smoke test", 256, IN_PROCESS);
+        int exit = BenchMain.run(plan, new PrintStream(stdout, true, StandardCharsets.UTF_8), System.err);
         assertEquals(0, exit);
 
         for (String file : List.of("jmh-peak.json", "jmh-models.json", "jmh-parallel.json", "jmh-layers-stock.json",
@@ -105,7 +108,7 @@ class BenchHarnessSmokeTest {
         assertTrue(table.contains("| lenet5 | 4 | 2 | averaging | "), table);
 
         ByteArrayOutputStream compared = new ByteArrayOutputStream();
-        assertEquals(0, BenchMain.run(List.of("compare", out.toString(), out.resolve("results.json").toString()),
+        assertEquals(0, BenchMain.compare(new BenchPlan.Comparison(out, out.resolve("results.json"), "table", null),
                 new PrintStream(compared, true, StandardCharsets.UTF_8), System.err));
         assertTrue(compared.toString(StandardCharsets.UTF_8).contains("| lenet5 | 4 |"));
         assertTrue(compared.toString(StandardCharsets.UTF_8).contains("1.00x"));

@@ -1,10 +1,14 @@
 package org.zoobench.cli;
 
 import org.zoobench.cli.BenchLauncher.Backend;
+import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.UserInputException;
+import org.zoobench.zoo.bench.BenchPlan;
+import org.zoobench.zoo.device.ThisMachine;
 import org.zoobench.zoo.parallel.WorkerDevices;
+import org.zoobench.zoo.profile.ModelProfile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -53,6 +57,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "batch sizes, comma-separated (default 1,8,32,64; with --quick 1,8)")
     List<Integer> batches;
 
+    @Option(names = "--input", paramLabel = "CxHxW",
+            description = "measure every model at this input instead of its published one: CxHxW for images, FxT "
+                    + "for sequences, e.g. 3x64x64")
+    String input;
+
     @Option(names = "--workers", split = ",", paramLabel = "N",
             description = "also time training steps on N data-parallel workers (DL4J's ParallelWrapper), for each N "
                     + "given, e.g. 2,4: the batch split among them as in `train --workers`, with the speed-up over "
@@ -74,89 +83,66 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<String> names = registeredNames(models);
+        List<String> names = ModelRegistry.names(models);
         if (names.isEmpty() && !layers) {
             throw new UserInputException("name at least one model to benchmark (see `zoobench models`), or --layers");
         }
         if (batches != null && batches.stream().anyMatch(b -> b < 1)) {
             throw new UserInputException("batch sizes must be at least 1, got " + batches);
         }
+        if (input != null) {
+            checkInput(names);
+        }
         List<Backend> distinct = List.copyOf(new LinkedHashSet<>(backends));
         if (workers != null) {
             // processors are counted here, before anything starts; GPUs by the benchmark JVM once CUDA is loaded
-            boolean cpu = distinct.stream().anyMatch(b -> b != Backend.cuda);
-            workers.forEach(w -> WorkerDevices.check(w, !cpu, () -> cpu ? WorkerDevices.processors()
+            boolean cpu = distinct.stream().anyMatch(b -> b != Backend.CUDA);
+            workers.forEach(w -> WorkerDevices.check(w, !cpu, () -> cpu ? ThisMachine.processors()
                     : Integer.MAX_VALUE));
         }
         BenchLauncher launcher = BenchLauncher.fromLauncherRoot();
-        String name = distinct.stream().map(Backend::name).collect(Collectors.joining("-vs-"));
+        String name = distinct.stream().map(Backend::toString).collect(Collectors.joining("-vs-"));
         Path folder = out != null ? out.toAbsolutePath() : launcher.root().resolve("results/bench")
                 .resolve(name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         if (distinct.size() == 1) {
             BenchLauncher.checkBackendUsable(distinct.get(0), null);
-            int exit = launcher.runBenchmarks(distinct.get(0), runArgs(distinct.get(0), names, folder));
+            int exit = launcher.run(distinct.get(0), plan(distinct.get(0), folder));
             if (exit == 0) {
                 BenchComparison.htmlReport(folder, spec.commandLine().getErr());
             }
             return exit;
         }
-        return BenchComparison.run(launcher::runBenchmarks, distinct, folder,
-                b -> runArgs(b, names, folder.resolve(b.name())), format == OutputFormat.csv ? "csv" : "table",
-                spec.commandLine().getErr());
+        return BenchComparison.run(launcher, distinct, folder, b -> plan(b, folder.resolve(b.toString())),
+                format == OutputFormat.CSV ? "csv" : "table", spec.commandLine().getErr());
     }
 
-    private List<String> runArgs(Backend backend, List<String> names, Path folder) {
-        List<String> args = new ArrayList<>(List.of("run", "--backend", backend.name(), "--impl", implementation.impl.id(),
-                "--format", format.name(),
-                "--out", folder.toString(), "--command", commandLine(names)));
-        if (!names.isEmpty()) {
-            args.addAll(List.of("--models", String.join(",", names)));
-        }
-        if (batches != null) {
-            args.addAll(List.of("--batches", batches.stream().map(String::valueOf).collect(Collectors.joining(","))));
-        }
-        if (quick) {
-            args.add("--quick");
-        }
-        if (layers) {
-            args.add("--layers");
-        }
-        if (workers != null) {
-            args.addAll(List.of("--workers", joined(workers)));
-        }
-        return args;
+    /**
+     * Builds every model at --input now, so that a shape one of them cannot take fails in one line before anything
+     * starts. On a thread of its own: building loads ND4J, whose OpenMP binds the thread that loads it to one CPU
+     * (OMP_PROC_BIND=true), and the benchmark JVM, started from this thread, would inherit that binding.
+     */
+    private void checkInput(List<String> names) {
+        ThisMachine.onOwnThread("zoobench bench --input check", () -> {
+            for (String name : names) {
+                ModelEntry entry = ModelRegistry.get(name);
+                ModelProfile.of(entry, BenchPlan.options(entry, implementation.impl, input));
+            }
+            return null;
+        });
     }
 
-    private static String joined(List<Integer> numbers) {
-        return numbers.stream().map(String::valueOf).collect(Collectors.joining(","));
+    /** What the benchmark JVM of one backend is asked to do, its results in {@code folder}. */
+    BenchPlan plan(Backend backend, Path folder) {
+        return new BenchPlan(ModelRegistry.names(models), batches,
+                input == null ? null : InputShape.parse(input).toString(), workers, layers, List.of(), quick,
+                backend.toString(), implementation.impl, format.toString(), folder, commandLine(),
+                BenchPlan.DEFAULT_PEAK_N, null);
     }
 
-    /** Every name or glob resolved through the registry now, so a typo fails in one line before anything starts. */
-    static List<String> registeredNames(List<String> patterns) {
-        LinkedHashSet<String> names = new LinkedHashSet<>();
-        for (String p : patterns) {
-            ModelRegistry.matching(p).stream().map(ModelEntry::name).forEach(names::add);
-        }
-        return List.copyOf(names);
-    }
-
-    private String commandLine(List<String> names) {
-        StringBuilder cmd = new StringBuilder("./zoobench bench");
-        names.forEach(n -> cmd.append(' ').append(n));
-        cmd.append(" --backend ").append(backends.stream().map(Backend::name).collect(Collectors.joining(",")))
-                .append(" --impl ").append(implementation.impl.id());
-        if (batches != null) {
-            cmd.append(" --batch ").append(batches.stream().map(String::valueOf).collect(Collectors.joining(",")));
-        }
-        if (quick) {
-            cmd.append(" --quick");
-        }
-        if (layers) {
-            cmd.append(" --layers");
-        }
-        if (workers != null) {
-            cmd.append(" --workers ").append(joined(workers));
-        }
-        return cmd.toString();
+    /** The command as typed, quoted where a shell would need it, for the results to record. */
+    private String commandLine() {
+        return "./zoobench " + spec.root().commandLine().getParseResult().originalArgs().stream()
+                .map(a -> a.matches("[\\w@%+=:,./-]+") ? a : "'" + a.replace("'", "'\\''") + "'")
+                .collect(Collectors.joining(" "));
     }
 }

@@ -1,13 +1,13 @@
 package org.zoobench.cli;
 
-import org.zoobench.cli.BenchLauncher.Backend;
+import org.zoobench.zoo.bench.BenchPlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code zoobench bench compare A B}: two benchmark runs side by side with the speed-up of B over A. */
@@ -16,7 +16,15 @@ import java.util.concurrent.Callable;
                 + "and B's speed-up over A per model and batch, ms per layer micro-benchmark.")
 public final class BenchCompareCommand implements Callable<Integer> {
 
-    enum Format { table, csv }
+    enum Format {
+        TABLE, CSV;
+
+        /** As the command line and the benchmark JVM spell it. */
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     @Parameters(arity = "2", paramLabel = "RESULTS", description = "A and B: results.json files or their folders")
     List<Path> results;
@@ -26,10 +34,7 @@ public final class BenchCompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<String> args = new ArrayList<>(List.of("compare"));
-        results.forEach(p -> args.add(p.toAbsolutePath().toString()));
-        args.addAll(List.of("--format", format.name()));
-        // Comparing reads two JSON files: any backend's classpath will do, and the default one is always built.
-        return BenchLauncher.fromLauncherRoot().runBenchmarks(Backend.cpu, args);
+        return BenchLauncher.fromLauncherRoot().compare(new BenchPlan.Comparison(results.get(0).toAbsolutePath(),
+                results.get(1).toAbsolutePath(), format.toString(), null));
     }
 }

@@ -7,6 +7,7 @@ import org.zoobench.experiments.report.HtmlReport;
 import org.zoobench.experiments.report.Plots;
 import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.zoo.UserInputException;
+import org.zoobench.zoo.bench.BenchPlan;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,13 +31,21 @@ final class BenchComparison {
     private BenchComparison() {
     }
 
-    /** Runs BenchMain with arguments on a backend's classpath; its exit code ({@link BenchLauncher#runBenchmarks}). */
-    interface BenchRunner {
-        int run(Backend backend, List<String> args);
+    /** The benchmark JVM ({@link BenchLauncher}): what it is asked to do, and its exit code. */
+    interface BenchJvm {
+        /** Measures a plan on a backend's classpath. */
+        int run(Backend backend, BenchPlan plan);
+
+        /** Joins two results. */
+        int compare(BenchPlan.Comparison comparison);
     }
 
-    static int run(BenchRunner launcher, List<Backend> backends, Path folder,
-                   Function<Backend, List<String>> runArgs, String format, PrintWriter err) {
+    /**
+     * @param plans  each backend's plan, results in FOLDER/BACKEND
+     * @param format how to print the joined table: table or csv
+     */
+    static int run(BenchJvm jvm, List<Backend> backends, Path folder, Function<Backend, BenchPlan> plans,
+                   String format, PrintWriter err) {
         Map<Backend, String> failed = new LinkedHashMap<>();
         for (Backend b : backends) {
             try {
@@ -52,18 +61,17 @@ final class BenchComparison {
             if (failed.containsKey(b)) {
                 continue;
             }
-            int exit = launcher.run(b, runArgs.apply(b));
+            int exit = jvm.run(b, plans.apply(b));
             if (exit == 0) {
                 ran.add(b);
-                htmlReport(folder.resolve(b.name()), err);
+                htmlReport(folder.resolve(b.toString()), err);
             } else {
                 failed.put(b, "the " + b + " benchmarks failed (exit " + exit + "; their message is above)");
             }
         }
         if (ran.size() >= 2) {
-            int exit = launcher.run(Backend.cpu, List.of("compare", folder.resolve(ran.get(0).name())
-                    .toString(), folder.resolve(ran.get(1).name()).toString(), "--format", format, "--out",
-                    folder.toString()));
+            int exit = jvm.compare(new BenchPlan.Comparison(folder.resolve(ran.get(0).toString()),
+                    folder.resolve(ran.get(1).toString()), format, folder));
             if (exit != 0) {
                 throw new UserInputException("joining the " + ran.get(0) + " and " + ran.get(1) + " results failed "
                         + "(exit " + exit + "); each is in " + folder);

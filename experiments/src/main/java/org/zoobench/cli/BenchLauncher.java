@@ -1,9 +1,11 @@
 package org.zoobench.cli;
 
 import org.zoobench.zoo.UserInputException;
+import org.zoobench.zoo.bench.BenchPlan;
 import org.zoobench.zoo.device.GpuFacts;
 import org.zoobench.zoo.device.GpuPreflight;
 import org.zoobench.zoo.device.GpuProbe;
+import org.zoobench.zoo.device.ThisMachine;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.OptionalInt;
 
 /**
@@ -21,18 +24,24 @@ import java.util.OptionalInt;
  * compile-time dependency on the benchmarks: each backend is a different set of native jars, so each gets its own
  * classpath file, written by Maven with that backend's profile.
  */
-final class BenchLauncher {
+final class BenchLauncher implements BenchComparison.BenchJvm {
 
     static final String MAIN_CLASS = "org.zoobench.benchmarks.BenchMain";
 
     /** The backends `--backend` accepts, with the Maven profile that selects each. */
     enum Backend {
-        cpu(null), avx2("avx2"), cuda("cuda");
+        CPU(null), AVX2("avx2"), CUDA("cuda");
 
         final String mavenProfile;
 
         Backend(String mavenProfile) {
             this.mavenProfile = mavenProfile;
+        }
+
+        /** As --backend, folder names, classpath files and the benchmark results spell it. */
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -54,7 +63,7 @@ final class BenchLauncher {
     static final String RUNNING_BACKEND = "zoobench.backend";
 
     static Backend runningBackend() {
-        return Backend.valueOf(System.getProperty(RUNNING_BACKEND, Backend.cpu.name()));
+        return Backend.valueOf(System.getProperty(RUNNING_BACKEND, Backend.CPU.name()));
     }
 
     /**
@@ -64,7 +73,7 @@ final class BenchLauncher {
      * @param demand GPU memory the work needs, or null
      */
     static void checkBackendUsable(Backend backend, GpuFacts.Demand demand) {
-        if (backend == Backend.cuda) {
+        if (backend == Backend.CUDA) {
             GpuPreflight.Verdict verdict = GpuProbe.check(demand, false).verdict();
             if (!verdict.ok()) {
                 throw new UserInputException(verdict.message());
@@ -82,7 +91,7 @@ final class BenchLauncher {
             checkBackendUsable(backend, demand);
             return OptionalInt.of(runCli(backend, originalArgs));
         }
-        if (backend == Backend.cuda) {
+        if (backend == Backend.CUDA) {
             GpuProbe.Checked gpu = GpuProbe.check(demand, true);
             if (!gpu.verdict().ok()) {
                 throw new UserInputException(gpu.verdict().message());
@@ -110,7 +119,7 @@ final class BenchLauncher {
     /** A module's classpath for a backend, building it with that backend's Maven profile the first time. */
     String classpath(String module, Backend backend) {
         Path classes = root.resolve(module + "/target/classes");
-        Path list = root.resolve(module + "/target/classpath-" + backend.name() + ".txt");
+        Path list = root.resolve(module + "/target/classpath-" + backend + ".txt");
         if (!Files.isRegularFile(list) || !Files.isDirectory(classes)) {
             build(module, backend);
         }
@@ -126,7 +135,7 @@ final class BenchLauncher {
         // Both modules at once: the CLI and the benchmarks each keep a classpath file per backend.
         String mvn = "mvn -q -B -DskipTests" + profile + " -pl experiments,benchmarks -am compile";
         System.err.println("zoobench: building for the " + backend + " backend (" + mvn + ")"
-                + (backend == Backend.cuda ? "; the first time it downloads about 2.4 GB of CUDA jars..." : "..."));
+                + (backend == Backend.CUDA ? "; the first time it downloads about 2.4 GB of CUDA jars..." : "..."));
         // Maven's stdout goes to stderr so that --format csv/json output stays clean.
         int exit = run(List.of("bash", "-c", mvn + " 1>&2"), false, root);
         if (exit != 0) {
@@ -135,8 +144,24 @@ final class BenchLauncher {
         }
     }
 
-    /** Runs {@code BenchMain} with these arguments on the backend's classpath, output passed through; its exit code. */
-    int runBenchmarks(Backend backend, List<String> args) {
+    @Override
+    public int run(Backend backend, BenchPlan plan) {
+        return benchMain(backend, "run", plan::write);
+    }
+
+    /** Comparing reads two JSON files: any backend's classpath will do, and the default one is always built. */
+    @Override
+    public int compare(BenchPlan.Comparison comparison) {
+        return benchMain(Backend.CPU, "compare", comparison::write);
+    }
+
+    /** What {@code BenchMain} is handed: a JSON file written here, read there. */
+    private interface Request {
+        void write(Path file) throws IOException;
+    }
+
+    /** Runs {@code BenchMain ACTION FILE} on the backend's classpath, output passed through; its exit code. */
+    private int benchMain(Backend backend, String action, Request request) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(javaOptions());
@@ -146,8 +171,20 @@ final class BenchLauncher {
         command.add("-cp");
         command.add(classpath("benchmarks", backend));
         command.add(MAIN_CLASS);
-        command.addAll(args);
-        return run(command, true, root);
+        command.add(action);
+        Path file = null;
+        try {
+            file = Files.createTempFile("zoobench-bench-" + action + "-", ".json");
+            request.write(file);
+            command.add(file.toString());
+            return run(command, true, root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (file != null) {
+                file.toFile().delete();
+            }
+        }
     }
 
     /**
@@ -160,25 +197,13 @@ final class BenchLauncher {
         if (custom != null && !custom.isBlank()) {
             return List.of(custom.trim().split("\\s+"));
         }
-        long total = physicalMemoryBytes();
+        // not Linux: assume a small machine
+        long total = ThisMachine.totalMemoryBytes().orElse(8L << 30);
         long gib = 1L << 30;
         long offHeap = Math.max(2 * gib, total * 5 / 10);
         long physical = Math.max(3 * gib, total * 6 / 10);
         return List.of("-Xmx2g", "-Dorg.bytedeco.javacpp.maxbytes=" + offHeap,
                 "-Dorg.bytedeco.javacpp.maxphysicalbytes=" + physical);
-    }
-
-    private static long physicalMemoryBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemTotal:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // not Linux: assume a small machine
-        }
-        return 8L << 30;
     }
 
     private static int run(List<String> command, boolean passStdout, Path directory) {

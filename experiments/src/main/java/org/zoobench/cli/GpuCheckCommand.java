@@ -46,9 +46,9 @@ public final class GpuCheckCommand implements Callable<Integer> {
             demand = GpuFacts.Demand.of(ModelProfile.of(entry, entry.defaultOptions()), batch, true);
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (BenchLauncher.runningBackend() != Backend.cuda) {
-            BenchLauncher.checkBackendUsable(Backend.cuda, demand);
-            return BenchLauncher.fromLauncherRoot().runCli(Backend.cuda,
+        if (BenchLauncher.runningBackend() != Backend.CUDA) {
+            BenchLauncher.checkBackendUsable(Backend.CUDA, demand);
+            return BenchLauncher.fromLauncherRoot().runCli(Backend.CUDA,
                     spec.root().commandLine().getParseResult().originalArgs());
         }
         GpuProbe.Checked gpu = GpuProbe.check(demand, true);

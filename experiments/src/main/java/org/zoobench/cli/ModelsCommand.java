@@ -6,6 +6,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
+import org.zoobench.zoo.Numbers;
 import org.zoobench.zoo.profile.ModelProfile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,9 +47,9 @@ public final class ModelsCommand implements Callable<Integer> {
         List<Row> rows = ModelRegistry.all().stream().map(Row::of).toList();
         PrintWriter out = spec.commandLine().getOut();
         switch (format) {
-            case table -> table(rows).print(out);
-            case csv -> csv(rows, out);
-            case json -> out.println(json(rows));
+            case TABLE -> table(rows).print(out);
+            case CSV -> csv(rows, out);
+            case JSON -> out.println(json(rows));
         }
         out.flush();
         return 0;

@@ -222,7 +222,7 @@ public final class RunCommand implements Callable<Integer> {
             throw new UserInputException("--ui and --stats watch training in this JVM; with --spark the runs train on "
                     + "the executors (Spark's own web UI shows their tasks): leave them out");
         }
-        if (sparkMaster != null && backend != Backend.cpu) {
+        if (sparkMaster != null && backend != Backend.CPU) {
             throw new UserInputException("--spark trains on the executors' backend, the cluster jar's cpu build: "
                     + "leave out --backend " + backend);
         }

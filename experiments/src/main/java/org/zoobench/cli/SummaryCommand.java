@@ -6,6 +6,7 @@ import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
 import org.zoobench.zoo.ModelRegistry;
+import org.zoobench.zoo.Numbers;
 import org.zoobench.zoo.layers.LayerImpl;
 import org.zoobench.zoo.profile.LayerProfile;
 import org.zoobench.zoo.profile.ModelProfile;
@@ -80,9 +81,9 @@ public final class SummaryCommand implements Callable<Integer> {
         List<LayerRow> layers = profile.layers().stream().map(LayerRow::of).toList();
         PrintWriter out = spec.commandLine().getOut();
         switch (format) {
-            case table -> table(profile, options, implementation.impl, layers, out);
-            case csv -> csv(layers, out);
-            case json -> out.println(ModelsCommand.json(new Summary(profile.model(), profile.input().toString(),
+            case TABLE -> table(profile, options, implementation.impl, layers, out);
+            case CSV -> csv(layers, out);
+            case JSON -> out.println(ModelsCommand.json(new Summary(profile.model(), profile.input().toString(),
                     options.numClasses(), profile.dataType().name(), profile.trainableParams(), profile.macs(),
                     profile.activationBytes(), profile.outputShape(), layers)));
         }

@@ -18,6 +18,7 @@ import org.zoobench.experiments.ui.LiveStats;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
+import org.zoobench.zoo.Numbers;
 import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.device.GpuFacts;
 import org.zoobench.zoo.profile.ModelProfile;
@@ -215,8 +216,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (asked == null || asked <= available) {
             return orAll(asked);
         }
-        out.printf(Locale.ROOT, "note: %s %d is more than the %,d %s images of %s; using and recording all %,d%n",
-                option, asked, available, part, dataset, available);
+        out.printf(Locale.ROOT, "note: %s %d is more than the %s %s images of %s; using and recording all %s%n",
+                option, asked, Numbers.grouped(available), part, dataset, Numbers.grouped(available));
         return available;
     }
 

@@ -7,6 +7,7 @@ import org.zoobench.zoo.device.GpuFacts;
 import org.zoobench.zoo.device.GpuProbe;
 import org.zoobench.zoo.parallel.WorkerDevices;
 import org.zoobench.zoo.parallel.WorkerMode;
+import org.zoobench.zoo.device.ThisMachine;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
@@ -34,7 +35,7 @@ final class WorkersOption {
      * worker, which trains as the runner always has.
      */
     DataParallel dataParallel(Backend backend, List<Integer> batches) {
-        boolean cuda = backend == Backend.cuda;
+        boolean cuda = backend == Backend.CUDA;
         WorkerDevices.check(workers, cuda, () -> devices(backend));
         if (workers == 1) {
             if (mode != null) {
@@ -52,8 +53,8 @@ final class WorkersOption {
 
     /** The devices workers can each have: GPUs CUDA can use (checked for a usable driver first), or processors. */
     private static int devices(Backend backend) {
-        if (backend != Backend.cuda) {
-            return WorkerDevices.processors();
+        if (backend != Backend.CUDA) {
+            return ThisMachine.processors();
         }
         BenchLauncher.checkBackendUsable(backend, null);
         List<GpuFacts.Device> listed = GpuProbe.driver().devices();

@@ -21,14 +21,16 @@ import picocli.CommandLine.Command;
         })
 public final class ZooBenchCli {
 
-    public static final int USER_ERROR = 2;
+    /** The exit code after a user mistake, the benchmark JVM's too. */
+    public static final int USER_ERROR = UserInputException.EXIT_CODE;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
 
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new ZooBenchCli());
+        // enum constants are upper case in the code and lower case on the command line
+        CommandLine cli = new CommandLine(new ZooBenchCli()).setCaseInsensitiveEnumValuesAllowed(true);
         // A bad option is a user mistake like any other: one line naming it, not the usage after it.
         cli.setParameterExceptionHandler((ex, args) -> {
             CommandLine failed = ex.getCommandLine();

@@ -1,13 +1,18 @@
 package org.zoobench.cli;
 
 import org.junit.jupiter.api.Test;
-import org.zoobench.zoo.parallel.WorkerDevices;
+import org.junit.jupiter.api.io.TempDir;
+import org.zoobench.cli.BenchLauncher.Backend;
+import org.zoobench.zoo.bench.BenchPlan;
+import org.zoobench.zoo.device.ThisMachine;
+import org.zoobench.zoo.layers.LayerImpl;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -61,11 +66,45 @@ class BenchCommandTest {
         Outcome none = execute("bench", "lenet5", "--workers", "1,0");
         assertEquals(ZooBenchCli.USER_ERROR, none.exit());
         assertEquals("zoobench: --workers must be at least 1, got 0", none.err().strip());
-        int many = WorkerDevices.processors() + 1;
+        int many = ThisMachine.processors() + 1;
         Outcome tooMany = execute("bench", "lenet5", "--workers", String.valueOf(many));
         assertEquals(ZooBenchCli.USER_ERROR, tooMany.exit());
         assertTrue(tooMany.err().startsWith("zoobench: --workers " + many + " is more than the "), tooMany.err());
         assertEquals(1, tooMany.err().strip().lines().count(), tooMany.err());
+    }
+
+    @Test
+    void anInputAModelCannotTakeIsOneLineBeforeAnythingStarts() {
+        Outcome small = execute("bench", "resnet20", "alexnet", "--input", "3x8x8");
+        assertEquals(ZooBenchCli.USER_ERROR, small.exit());
+        assertEquals("zoobench: input 3x8x8 is too small for 'alexnet': spatial size reaches zero at layer 'pool1' "
+                + "(kernel 3x3 on 1x1)", small.err().strip());
+        Outcome unreadable = execute("bench", "lenet5", "--input", "3by64");
+        assertEquals(ZooBenchCli.USER_ERROR, unreadable.exit());
+        assertEquals(1, unreadable.err().strip().lines().count(), unreadable.err());
+        assertTrue(unreadable.err().startsWith("zoobench: cannot read input shape '3by64'"), unreadable.err());
+    }
+
+    @Test
+    void thePlanCarriesWhatWasAskedAndTheCommandAsTyped(@TempDir Path tmp) throws Exception {
+        CommandLine cli = ZooBenchCli.commandLine();
+        cli.parseArgs("bench", "lenet5", "alexnet-mini*", "--input", "1X32X32", "--batch", "1,32", "--backend",
+                "cpu,avx2", "--format", "csv");
+        BenchCommand bench = cli.getSubcommands().get("bench").getCommand();
+        BenchPlan plan = bench.plan(Backend.AVX2, tmp);
+        assertEquals("lenet5", plan.models().get(0));
+        assertEquals(9, plan.models().size(), "lenet5 and alexnet-mini with its eight variants: " + plan.models());
+        assertEquals("1x32x32", plan.input());
+        assertEquals(List.of(1, 32), plan.batches());
+        assertEquals("avx2", plan.backend());
+        assertEquals("csv", plan.format());
+        assertEquals(LayerImpl.FAST, plan.impl());
+        assertEquals(tmp, plan.out());
+        assertEquals("./zoobench bench lenet5 'alexnet-mini*' --input 1X32X32 --batch 1,32 --backend cpu,avx2 "
+                + "--format csv", plan.command());
+        Path file = tmp.resolve("plan.json");
+        plan.write(file);
+        assertEquals(plan, BenchPlan.read(file));
     }
 
     @Test

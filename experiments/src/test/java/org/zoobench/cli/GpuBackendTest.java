@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.zoobench.cli.BenchLauncher.Backend;
 import org.zoobench.zoo.UserInputException;
+import org.zoobench.zoo.bench.BenchPlan;
+import org.zoobench.zoo.layers.LayerImpl;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -12,10 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** --backend cuda and gpu-check on a machine without an NVIDIA driver, and the CPU-vs-GPU comparison's folder. */
@@ -72,18 +77,45 @@ class GpuBackendTest {
         assertTrue(Files.notExists(tmp.resolve("r")), "nothing written");
     }
 
+    /** Records what each benchmark JVM is asked, and answers with an exit code per backend. */
+    private static final class RecordingJvm implements BenchComparison.BenchJvm {
+        final List<String> calls = new ArrayList<>();
+        private final ToIntFunction<Backend> exits;
+        private final Consumer<BenchPlan.Comparison> onCompare;
+
+        RecordingJvm(ToIntFunction<Backend> exits, Consumer<BenchPlan.Comparison> onCompare) {
+            this.exits = exits;
+            this.onCompare = onCompare;
+        }
+
+        @Override
+        public int run(Backend backend, BenchPlan plan) {
+            calls.add(backend + " run " + plan.out());
+            return exits.applyAsInt(backend);
+        }
+
+        @Override
+        public int compare(BenchPlan.Comparison comparison) {
+            calls.add("compare");
+            onCompare.accept(comparison);
+            return 0;
+        }
+    }
+
+    private static BenchPlan plan(Path out) {
+        return new BenchPlan(List.of("lenet5"), null, null, null, false, null, true, "cpu", LayerImpl.FAST, "table",
+                out, "./zoobench bench lenet5", BenchPlan.DEFAULT_PEAK_N, null);
+    }
+
     @Test
     void cpuHalfRunsAndKeepsItsResultsWhenTheCudaHalfCannot(@TempDir Path tmp) {
         assumeTrue(BenchCommandTest.noDriver(), "this machine has an NVIDIA driver");
-        List<String> calls = new ArrayList<>();
+        RecordingJvm jvm = new RecordingJvm(b -> 0, c -> fail("nothing to join"));
         StringWriter err = new StringWriter();
-        UserInputException e = assertThrows(UserInputException.class, () -> BenchComparison.run(
-                (backend, args) -> {
-                    calls.add(backend + " " + String.join(" ", args));
-                    return 0;
-                }, List.of(Backend.cpu, Backend.cuda), tmp, b -> List.of("run", "--out", tmp.resolve(b.name())
-                        .toString()), "table", new PrintWriter(err, true)));
-        assertEquals(List.of("cpu run --out " + tmp.resolve("cpu")), calls, "only the cpu half ran, no compare");
+        UserInputException e = assertThrows(UserInputException.class, () -> BenchComparison.run(jvm,
+                List.of(Backend.CPU, Backend.CUDA), tmp, b -> plan(tmp.resolve(b.toString())), "table",
+                new PrintWriter(err, true)));
+        assertEquals(List.of("cpu run " + tmp.resolve("cpu")), jvm.calls, "only the cpu half ran, no compare");
         assertEquals(1, e.getMessage().lines().count());
         assertTrue(e.getMessage().startsWith("cuda: no NVIDIA driver on this machine"), e.getMessage());
         assertTrue(e.getMessage().endsWith("the [cpu] results are in " + tmp), e.getMessage());
@@ -92,25 +124,21 @@ class GpuBackendTest {
 
     @Test
     void bothHalvesJoinIntoOneFolderWithTheSpeedUpChart(@TempDir Path tmp) throws Exception {
-        List<String> calls = new ArrayList<>();
-        int exit = BenchComparison.run((backend, args) -> {
-            calls.add(backend + " " + args.get(0));
-            if (args.get(0).equals("compare")) {
-                // what BenchMain's compare --out writes
-                write(tmp.resolve("compare.csv"), """
-                        kind,name,batch_or_impl,pass,a_backend,b_backend,a_value,b_value,unit,speedup
-                        model,lenet5,8,inference,cpu-onednn,cpu,1000.00,1500.00,img/s,1.500
-                        model,lenet5,8,training,cpu-onednn,cpu,300.00,330.00,img/s,1.100
-                        model,resnet18,8,inference,cpu-onednn,cpu,10.00,,img/s,
-                        """);
-                assertEquals(List.of("compare", tmp.resolve("cpu").toString(), tmp.resolve("avx2").toString(),
-                        "--format", "table", "--out", tmp.toString()), args);
-            }
-            return 0;
-        }, List.of(Backend.cpu, Backend.avx2), tmp, b -> List.of("run"), "table",
-                new PrintWriter(new StringWriter()));
+        RecordingJvm jvm = new RecordingJvm(b -> 0, comparison -> {
+            assertEquals(new BenchPlan.Comparison(tmp.resolve("cpu"), tmp.resolve("avx2"), "table", tmp), comparison);
+            // what BenchMain's compare writes to the comparison's folder
+            write(tmp.resolve("compare.csv"), """
+                    kind,name,batch_or_impl,pass,a_backend,b_backend,a_value,b_value,unit,speedup
+                    model,lenet5,8,inference,cpu-onednn,cpu,1000.00,1500.00,img/s,1.500
+                    model,lenet5,8,training,cpu-onednn,cpu,300.00,330.00,img/s,1.100
+                    model,resnet18,8,inference,cpu-onednn,cpu,10.00,,img/s,
+                    """);
+        });
+        int exit = BenchComparison.run(jvm, List.of(Backend.CPU, Backend.AVX2), tmp,
+                b -> plan(tmp.resolve(b.toString())), "table", new PrintWriter(new StringWriter()));
         assertEquals(0, exit);
-        assertEquals(List.of("cpu run", "avx2 run", "cpu compare"), calls);
+        assertEquals(List.of("cpu run " + tmp.resolve("cpu"), "avx2 run " + tmp.resolve("avx2"), "compare"),
+                jvm.calls);
         assertTrue(Files.size(tmp.resolve("speedup.png")) > 1000);
     }
 
@@ -124,9 +152,10 @@ class GpuBackendTest {
 
     @Test
     void aHalfThatFailsIsNamedAndTheOtherKept(@TempDir Path tmp) {
-        UserInputException e = assertThrows(UserInputException.class, () -> BenchComparison.run(
-                (backend, args) -> backend == Backend.avx2 ? 3 : 0, List.of(Backend.cpu, Backend.avx2), tmp,
-                b -> List.of("run"), "table", new PrintWriter(new StringWriter())));
+        RecordingJvm jvm = new RecordingJvm(b -> b == Backend.AVX2 ? 3 : 0, c -> fail("nothing to join"));
+        UserInputException e = assertThrows(UserInputException.class, () -> BenchComparison.run(jvm,
+                List.of(Backend.CPU, Backend.AVX2), tmp, b -> plan(tmp.resolve(b.toString())), "table",
+                new PrintWriter(new StringWriter())));
         assertTrue(e.getMessage().startsWith("avx2: the avx2 benchmarks failed (exit 3"), e.getMessage());
         assertTrue(e.getMessage().endsWith("the [cpu] results are in " + tmp), e.getMessage());
     }

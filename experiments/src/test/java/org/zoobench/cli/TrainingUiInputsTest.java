@@ -156,17 +156,22 @@ class TrainingUiInputsTest {
     @Test
     void uiWithoutAPortTakesTheDefaultAndLeavesTheNextArgumentAlone() {
         TrainCommand train = new TrainCommand();
-        new CommandLine(train).parseArgs("lenet5", "--dataset", "synthetic", "--ui");
+        parse(train, "lenet5", "--dataset", "synthetic", "--ui");
         assertEquals(9000, train.liveStats.uiPort);
         RunCommand run = new RunCommand();
-        new CommandLine(run).parseArgs("--ui", "alexnet-ablation", "--quick");
+        parse(run, "--ui", "alexnet-ablation", "--quick");
         assertEquals(9000, run.liveStats.uiPort);
         assertEquals("alexnet-ablation", run.suiteName);
-        new CommandLine(run = new RunCommand()).parseArgs("alexnet-ablation", "--ui", "9100");
+        parse(run = new RunCommand(), "alexnet-ablation", "--ui", "9100");
         assertEquals(9100, run.liveStats.uiPort);
-        new CommandLine(run = new RunCommand()).parseArgs("alexnet-ablation", "--ui=0");
+        parse(run = new RunCommand(), "alexnet-ablation", "--ui=0");
         assertEquals(0, run.liveStats.uiPort);
-        new CommandLine(run = new RunCommand()).parseArgs("alexnet-ablation");
+        parse(run = new RunCommand(), "alexnet-ablation");
         assertNull(run.liveStats.uiPort, "no UI unless asked for");
+    }
+
+    /** As the CLI parses (its enum options in lower case), without running anything. */
+    private static void parse(Object command, String... args) {
+        new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args);
     }
 }

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.zoobench.experiments.results.DataParallel;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
-import org.zoobench.zoo.parallel.WorkerDevices;
+import org.zoobench.zoo.device.ThisMachine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +46,7 @@ class WorkersOptionTest {
 
     @Test
     void badWorkersAreRefusedBeforeAnythingIsWritten() {
-        int processors = WorkerDevices.processors();
+        int processors = ThisMachine.processors();
         assertRefused(train("--workers", "0"), "--workers must be at least 1, got 0");
         assertRefused(train("--workers", "-3"), "--workers must be at least 1, got -3");
         assertRefused(train("--workers", String.valueOf(processors + 1)), "--workers " + (processors + 1)
@@ -65,7 +65,7 @@ class WorkersOptionTest {
 
     @Test
     void aBatchSmallerThanTheWorkersIsRefused() {
-        assumeTrue(WorkerDevices.processors() >= 2, "needs two processors for two workers");
+        assumeTrue(ThisMachine.processors() >= 2, "needs two processors for two workers");
         CliRun run = CliRun.of("train", "lenet5", "--dataset", "synthetic", "--batch", "1", "--workers", "2",
                 "--results", tmp.resolve("results").toString());
         assertRefused(run, "a batch of 1 cannot be split among 2 workers: use a --batch of at least 2, or fewer "
@@ -74,7 +74,7 @@ class WorkersOptionTest {
 
     @Test
     void twoWorkersTrainAndTheRecordSaysHow() {
-        assumeTrue(WorkerDevices.processors() >= 2, "needs two processors for two workers");
+        assumeTrue(ThisMachine.processors() >= 2, "needs two processors for two workers");
         CliRun run = train("--workers", "2");
         assertEquals(0, run.exitCode(), run.err() + run.out());
         RunRecord r = ResultsStore.openForReading(tmp.resolve("results")).records().get(0);

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -207,6 +208,15 @@ public final class ModelRegistry {
             throw new UserInputException("no registered model matches '" + pattern + "' (see `zoobench models`)");
         }
         return found;
+    }
+
+    /** Names and globs to registered names, in the order given, each once; an unknown name fails in one line. */
+    public static List<String> names(List<String> patterns) {
+        LinkedHashSet<String> names = new LinkedHashSet<>();
+        for (String p : patterns) {
+            matching(p).stream().map(ModelEntry::name).forEach(names::add);
+        }
+        return List.copyOf(names);
     }
 
     static List<String> closest(String name, int count) {

@@ -60,7 +60,7 @@ final class ShapeErrors {
         }
         return collapse.map(c -> tooSmall(entry.name(), options.input(), c))
                 .orElseGet(() -> new UserInputException("model '" + entry.name() + "' cannot take input "
-                        + options.input() + ": " + firstLine(rootMessage(e)), e));
+                        + options.input() + ": " + UserInputException.rootMessage(e), e));
     }
 
     /** Where in the graph an input of this shape reaches (or would reach) a spatial size of zero. */
@@ -200,18 +200,5 @@ final class ShapeErrors {
             }
             return null;
         }
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    }
-
-    private static String firstLine(String s) {
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }

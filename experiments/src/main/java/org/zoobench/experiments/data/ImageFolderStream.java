@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.UserInputException;
+import org.zoobench.zoo.device.ThisMachine;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ public final class ImageFolderStream {
     private static final int PREFETCH = 4;
     private static final Set<String> IMAGE_EXTENSIONS = Set.copyOf(Arrays.asList(NativeImageLoader.ALLOWED_FORMATS));
     /** One pool for all streams: decoding uses every core, and OpenCV's own threads would only oversubscribe. */
-    private static final ForkJoinPool DECODERS = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+    private static final ForkJoinPool DECODERS = new ForkJoinPool(ThisMachine.processors());
 
     static {
         opencv_core.setNumThreads(1);

@@ -2,6 +2,7 @@ package org.zoobench.experiments.results;
 
 import org.nd4j.linalg.factory.Nd4j;
 import org.zoobench.zoo.device.ComputeDevice;
+import org.zoobench.zoo.device.ThisMachine;
 
 import java.io.Serializable;
 import java.util.List;
@@ -32,7 +33,7 @@ public record MachineInfo(String backend, String device, String blasVendor, int 
         String backend = all.getOrDefault("backend", Nd4j.getBackend().getClass().getSimpleName());
         return new MachineInfo(backend, ComputeDevice.current(), all.getOrDefault("blas.vendor", "unknown"),
                 intOf(all.get("blas.threads")), intOf(all.get("omp.threads")),
-                Runtime.getRuntime().availableProcessors(),
+                ThisMachine.processors(),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 System.getProperty("java.version"), all);
     }

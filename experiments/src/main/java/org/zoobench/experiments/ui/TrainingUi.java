@@ -145,16 +145,7 @@ public final class TrainingUi implements AutoCloseable {
 
     private static UserInputException unavailable(int port, String portOption, Exception e) {
         return new UserInputException(String.format("cannot serve the training UI on %s:%d: %s; choose another port "
-                + "with %s (0 picks a free one)", LOOPBACK, port, rootMessage(e), portOption), e);
-    }
-
-    /** The innermost cause's message, e.g. "Address already in use" under Vert.x's and DL4J's wrappers. */
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+                + "with %s (0 picks a free one)", LOOPBACK, port, UserInputException.rootMessage(e), portOption), e);
     }
 
     /**

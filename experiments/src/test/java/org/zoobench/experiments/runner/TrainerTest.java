@@ -17,7 +17,7 @@ import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.suites.SuiteRunner;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.UserInputException;
-import org.zoobench.zoo.device.ComputeDevice;
+import org.zoobench.zoo.device.ThisMachine;
 import org.zoobench.zoo.layers.LayerImpl;
 
 import java.io.PrintWriter;
@@ -91,7 +91,7 @@ class TrainerTest {
         assertTrue(r.peakHeapBytes() > 0 && r.peakPhysicalBytes() > 0);
         assertTrue(r.wallTimeSec() >= r.trainTimeSec());
         assertNotNull(r.machine().backend());
-        assertEquals(ComputeDevice.cpuModel(), r.machine().device(), "the CPU trained it");
+        assertEquals(ThisMachine.cpuModel(), r.machine().device(), "the CPU trained it");
         assertTrue(r.machine().cores() > 0);
         assertNotNull(r.gitCommit());
         assertEquals(config, r.config());

@@ -3,6 +3,7 @@ package org.zoobench.zoo.device;
 import org.bytedeco.javacpp.Loader;
 import org.nd4j.linalg.api.environment.Nd4jEnvironment;
 import org.nd4j.linalg.factory.Nd4j;
+import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.device.GpuFacts.Device;
 
 import java.io.File;
@@ -84,7 +85,7 @@ public final class GpuProbe {
             return facts.withBackend(null, Map.of(), "JavaCPP's CUDA presets (" + e.getMessage() + ") are not on "
                     + "this JVM's classpath (mvn -Pcuda)");
         } catch (Throwable t) {
-            return facts.withBackend(null, Map.of(), rootMessage(t));
+            return facts.withBackend(null, Map.of(), UserInputException.rootMessage(t));
         }
     }
 
@@ -226,15 +227,5 @@ public final class GpuProbe {
             Thread.currentThread().interrupt();
             return null;
         }
-    }
-
-    static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
     }
 }

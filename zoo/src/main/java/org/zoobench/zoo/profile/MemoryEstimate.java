@@ -1,10 +1,8 @@
 package org.zoobench.zoo.profile;
 
 import org.bytedeco.javacpp.Pointer;
+import org.zoobench.zoo.device.ThisMachine;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -52,16 +50,7 @@ public final class MemoryEstimate {
 
     /** What Linux says is available now (MemAvailable); the JVM's heap limit elsewhere. */
     public static long machineAvailableBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemAvailable:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // not Linux
-        }
-        return Runtime.getRuntime().maxMemory();
+        return ThisMachine.availableMemoryBytes().orElseGet(() -> Runtime.getRuntime().maxMemory());
     }
 
     /** Out of heap, out of JavaCPP's off-heap budget, or the CUDA allocator's failure, possibly wrapped by DL4J. */

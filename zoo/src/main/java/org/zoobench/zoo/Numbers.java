@@ -1,20 +1,20 @@
-package org.zoobench.cli;
+package org.zoobench.zoo;
 
 import java.util.Locale;
 
-/** Number formats shared by the listing commands. */
-final class Numbers {
+/** Number formats shared by the listing commands and the benchmark reports. */
+public final class Numbers {
 
     private Numbers() {
     }
 
     /** {@code 61,100,840}. */
-    static String grouped(long n) {
+    public static String grouped(long n) {
         return String.format(Locale.ROOT, "%,d", n);
     }
 
     /** Byte counts in binary units: {@code 512 B}, {@code 3.1 KiB}, {@code 57.5 MiB}. */
-    static String bytes(long n) {
+    public static String bytes(long n) {
         String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
         double value = n;
         int unit = 0;
@@ -26,7 +26,7 @@ final class Numbers {
     }
 
     /** Operation counts with an SI prefix: {@code 714.19 M}, {@code 4.09 G}. */
-    static String si(long n) {
+    public static String si(long n) {
         String[] prefixes = {"", " k", " M", " G", " T", " P"};
         double value = n;
         int p = 0;
