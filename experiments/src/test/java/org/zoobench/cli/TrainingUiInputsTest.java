@@ -157,16 +157,16 @@ class TrainingUiInputsTest {
     void uiWithoutAPortTakesTheDefaultAndLeavesTheNextArgumentAlone() {
         TrainCommand train = new TrainCommand();
         new CommandLine(train).parseArgs("lenet5", "--dataset", "synthetic", "--ui");
-        assertEquals(9000, train.liveStats.uiPort);
+        assertEquals(9000, train.training.liveStats.uiPort);
         RunCommand run = new RunCommand();
         new CommandLine(run).parseArgs("--ui", "alexnet-ablation", "--quick");
-        assertEquals(9000, run.liveStats.uiPort);
+        assertEquals(9000, run.training.liveStats.uiPort);
         assertEquals("alexnet-ablation", run.suiteName);
         new CommandLine(run = new RunCommand()).parseArgs("alexnet-ablation", "--ui", "9100");
-        assertEquals(9100, run.liveStats.uiPort);
+        assertEquals(9100, run.training.liveStats.uiPort);
         new CommandLine(run = new RunCommand()).parseArgs("alexnet-ablation", "--ui=0");
-        assertEquals(0, run.liveStats.uiPort);
+        assertEquals(0, run.training.liveStats.uiPort);
         new CommandLine(run = new RunCommand()).parseArgs("alexnet-ablation");
-        assertNull(run.liveStats.uiPort, "no UI unless asked for");
+        assertNull(run.training.liveStats.uiPort, "no UI unless asked for");
     }
 }

@@ -5,15 +5,18 @@ import org.zoobench.experiments.report.SeedSummary;
 import org.zoobench.experiments.results.AtomicFiles;
 import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.Estimate;
+import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.data.Datasets;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
+import org.zoobench.experiments.results.Updater;
 import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.experiments.suites.SuiteOptions.DataChoice;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
+import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.profile.ModelProfile;
 
 import java.util.ArrayList;
@@ -47,21 +50,23 @@ public final class ArchitecturesSuite implements Suite {
 
     /** One net of the comparison: registry name and how it reads the images. */
     record Contender(String label, String model, Placement placement) {
-        String group(String input) {
+        String group(InputShape input) {
             return String.format(Locale.ROOT, "%s (%s, %s)", label, model, input);
         }
 
         /** The run of this net on {@code data} with recipe {@code r} and seed number {@code s}. */
         RunConfig config(Recipe r, DataChoice data, int s) {
-            InputShape shape = data.shape();
+            if (!(data.shape() instanceof InputShape.Image shape)) {
+                throw new UserInputException(NAME + " trains on images, not sequences (" + data.shape() + ")");
+            }
             return switch (placement) {
-                case OWN_SIZE -> r.config(model, data.name(), AlexNetAblationSuite.miniInput(shape).toString(),
-                        "bilinear", data.classes(), s, Bootstrap.DEFAULT_SAMPLES);
-                case PADDED_32 -> r.config(model, data.name(), InputShape.image(shape.channels(), 32, 32).toString(),
-                        shape.height() <= 32 && shape.width() <= 32 ? "pad" : "bilinear", data.classes(), s,
-                        Bootstrap.DEFAULT_SAMPLES);
+                case OWN_SIZE -> r.config(model, data.name(), AlexNetAblationSuite.miniInput(shape),
+                        ResizeMode.BILINEAR, data.classes(), s, Bootstrap.DEFAULT_SAMPLES);
+                case PADDED_32 -> r.config(model, data.name(), InputShape.image(shape.channels(), 32, 32),
+                        shape.height() <= 32 && shape.width() <= 32 ? ResizeMode.PAD : ResizeMode.BILINEAR,
+                        data.classes(), s, Bootstrap.DEFAULT_SAMPLES);
                 case ROWS -> r.config(model, data.name() + Datasets.ROWS_SUFFIX,
-                        InputShape.sequence(shape.channels() * shape.width(), shape.height()).toString(), "bilinear",
+                        InputShape.sequence(shape.channels() * shape.width(), shape.height()), ResizeMode.BILINEAR,
                         data.classes(), s, Bootstrap.DEFAULT_SAMPLES);
             };
         }
@@ -75,13 +80,13 @@ public final class ArchitecturesSuite implements Suite {
             new Contender("DenseNet-121", "densenet121", Placement.PADDED_32),
             new Contender("BiLSTM", "bilstm-max", Placement.ROWS));
 
-    static final Recipe FULL = new Recipe(0, 0, 10, 128, 2, "adam", 1e-3, 88);
+    static final Recipe FULL = new Recipe(0, 0, 10, 128, 2, Updater.ADAM, 1e-3, 88);
     /**
      * With fast layers DenseNet-121 trains at about 32 img/s here, ResNet-18 41, the BiLSTM 77, GoogLeNet 106 and the
      * small nets over 1,000 (docs/suite-budgets.md): --quick gives every net the same 8,000 images (4,000 twice),
      * enough to rank the small nets near convergence, while the ImageNet nets are still learning.
      */
-    static final Recipe QUICK = new Recipe(4_000, 2_000, 2, 64, 1, "adam", 1e-3, 80);
+    static final Recipe QUICK = new Recipe(4_000, 2_000, 2, 64, 1, Updater.ADAM, 1e-3, 80);
 
     @Override
     public String name() {

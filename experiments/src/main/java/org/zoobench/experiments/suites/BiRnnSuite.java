@@ -8,8 +8,10 @@ import org.zoobench.experiments.report.SeedSummary;
 import org.zoobench.experiments.results.AtomicFiles;
 import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.Estimate;
+import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
+import org.zoobench.experiments.results.Updater;
 import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.experiments.suites.SuiteOptions.DataChoice;
 import org.zoobench.zoo.InputShape;
@@ -22,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.zoobench.zoo.UserInputException;
 
 /**
  * Causal against bidirectional recurrent nets (Schuster & Paliwal 1997), each pair the same cell, widths and
@@ -35,7 +38,7 @@ public final class BiRnnSuite implements Suite {
     static final int BOOTSTRAP_SAMPLES = Bootstrap.DEFAULT_SAMPLES;
 
     /** One comparison: a task and its bidirectional and causal twins, trained with one recipe. */
-    record Pair(String task, String dataset, String input, int classes, String metric, String bidirectional,
+    record Pair(String task, String dataset, InputShape input, int classes, String metric, String bidirectional,
                 String causal, Recipe full, Recipe quick) {
         String group(String model) {
             return task + ": " + model;
@@ -47,18 +50,20 @@ public final class BiRnnSuite implements Suite {
     }
 
     static final Pair FUTURE_CONTEXT = new Pair("future context", "future-context",
-            FutureContextTask.DEFAULT.symbols() + "x" + FutureContextTask.DEFAULT.length(),
+            InputShape.sequence(FutureContextTask.DEFAULT.symbols(), FutureContextTask.DEFAULT.length()),
             FutureContextTask.DEFAULT.symbols(), "per-step top-1", "bilstm-tagger", "lstm-tagger",
-            new Recipe(20_000, 5_000, 10, 32, 2, "adam", 1e-2, 90),
-            new Recipe(4_000, 1_000, 3, 32, 1, "adam", 1e-2, 90));
-    static final Recipe ROWS_FULL = new Recipe(0, 0, 10, 128, 2, "adam", 1e-3, 88);
-    static final Recipe ROWS_QUICK = new Recipe(2_000, 1_000, 2, 32, 1, "adam", 1e-3, 75);
+            new Recipe(20_000, 5_000, 10, 32, 2, Updater.ADAM, 1e-2, 90),
+            new Recipe(4_000, 1_000, 3, 32, 1, Updater.ADAM, 1e-2, 90));
+    static final Recipe ROWS_FULL = new Recipe(0, 0, 10, 128, 2, Updater.ADAM, 1e-3, 88);
+    static final Recipe ROWS_QUICK = new Recipe(2_000, 1_000, 2, 32, 1, Updater.ADAM, 1e-3, 75);
 
     /** The image task on {@code data}: each image read as one step per row, classified by max over time. */
     static Pair rows(DataChoice data) {
-        InputShape shape = data.shape();
+        if (!(data.shape() instanceof InputShape.Image shape)) {
+            throw new UserInputException(NAME + " reads images row by row, not sequences (" + data.shape() + ")");
+        }
         return new Pair(data.name() + " rows", data.name() + Datasets.ROWS_SUFFIX,
-                InputShape.sequence(shape.channels() * shape.width(), shape.height()).toString(), data.classes(),
+                InputShape.sequence(shape.channels() * shape.width(), shape.height()), data.classes(),
                 "top-1", "bilstm-max", "lstm-max", ROWS_FULL, ROWS_QUICK);
     }
 
@@ -108,7 +113,7 @@ public final class BiRnnSuite implements Suite {
             for (String model : List.of(p.bidirectional(), p.causal())) {
                 ModelEntry entry = ModelRegistry.get(model);
                 runs.add(new RunSpec(NAME, p.group(model), r.config(entry.name(), p.dataset(), p.input(),
-                        "bilinear", p.classes(), s, BOOTSTRAP_SAMPLES), 0));
+                        ResizeMode.BILINEAR, p.classes(), s, BOOTSTRAP_SAMPLES), 0));
             }
         }
         return runs;

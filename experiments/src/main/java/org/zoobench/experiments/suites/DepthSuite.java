@@ -4,8 +4,10 @@ import org.zoobench.experiments.report.Plots;
 import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.report.SeedSummary;
 import org.zoobench.experiments.results.AtomicFiles;
+import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
+import org.zoobench.experiments.results.Updater;
 import org.zoobench.experiments.runner.RunData;
 import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.experiments.suites.SuiteOptions.DataChoice;
@@ -19,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.zoobench.zoo.UserInputException;
 
 /**
  * He et al. (2015), section 4.2: plain and residual CIFAR-style nets at 20 and 56 layers. The observation to
@@ -35,13 +38,13 @@ public final class DepthSuite implements Suite {
 
     static final int BOOTSTRAP_SAMPLES = 1000;
 
-    static final Recipe FULL = new Recipe(0, 0, 12, 128, 2, "adam", 1e-3, 80);
+    static final Recipe FULL = new Recipe(0, 0, 12, 128, 2, Updater.ADAM, 1e-3, 80);
     /**
      * With fast layers the 20-layer nets train at about 120 img/s here and the 56-layer ones at about 40
      * (docs/suite-budgets.md): --quick gives each net 8,000 images (4,000 twice), early in training, where He et
      * al.'s plain nets already show their degradation in training error.
      */
-    static final Recipe QUICK = new Recipe(4_000, 2_000, 2, 64, 1, "adam", 1e-3, 80);
+    static final Recipe QUICK = new Recipe(4_000, 2_000, 2, 64, 1, Updater.ADAM, 1e-3, 80);
 
     @Override
     public String name() {
@@ -58,14 +61,17 @@ public final class DepthSuite implements Suite {
         options.requireMiniScaleOwnInput(NAME);
         Recipe r = options.quick() ? QUICK : FULL;
         DataChoice data = options.data();
-        InputShape input = InputShape.image(data.shape().channels(), SIDE, SIDE);
-        boolean pad = data.shape().height() <= SIDE && data.shape().width() <= SIDE;
+        if (!(data.shape() instanceof InputShape.Image shape)) {
+            throw new UserInputException(NAME + " trains on images, not sequences (" + data.shape() + ")");
+        }
+        InputShape input = InputShape.image(shape.channels(), SIDE, SIDE);
+        boolean pad = shape.height() <= SIDE && shape.width() <= SIDE;
         List<RunSpec> runs = new ArrayList<>();
         for (int s = 0; s < r.seeds(); s++) {
             for (String model : MODELS) {
                 ModelEntry entry = ModelRegistry.get(model);
-                runs.add(new RunSpec(NAME, entry.name(), r.config(entry.name(), data.name(), input.toString(),
-                        pad ? "pad" : "bilinear", data.classes(), s, BOOTSTRAP_SAMPLES), 0));
+                runs.add(new RunSpec(NAME, entry.name(), r.config(entry.name(), data.name(), input,
+                        pad ? ResizeMode.PAD : ResizeMode.BILINEAR, data.classes(), s, BOOTSTRAP_SAMPLES), 0));
             }
         }
         String recipe = String.format(Locale.ROOT, "%s (%d classes) %s to %s, %s; the same recipe for all four nets",

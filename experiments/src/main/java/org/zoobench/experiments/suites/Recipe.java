@@ -1,6 +1,9 @@
 package org.zoobench.experiments.suites;
 
+import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.RunConfig;
+import org.zoobench.experiments.results.Updater;
+import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.layers.LayerImpl;
 
 import java.util.ArrayList;
@@ -13,18 +16,18 @@ import java.util.Locale;
  * (0 = none), the epochs without a better test top-1 after which the rate is divided by 10 (0 = never) and the
  * rate's schedule otherwise (null: constant; {@link RunConfig#LINEAR_DECAY}).
  */
-record Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, String updater, double lr,
+record Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, Updater updater, double lr,
               double target, double weightDecay, int lrPatience, String lrSchedule) {
 
     static final long FIRST_SEED = 1;
 
     /** A recipe with a constant learning rate and no weight decay. */
-    Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, String updater, double lr, double target) {
+    Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, Updater updater, double lr, double target) {
         this(trainLimit, testLimit, epochs, batch, seeds, updater, lr, target, 0, 0, null);
     }
 
     /** A recipe with weight decay and a plateau schedule. */
-    Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, String updater, double lr, double target,
+    Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, Updater updater, double lr, double target,
            double weightDecay, int lrPatience) {
         this(trainLimit, testLimit, epochs, batch, seeds, updater, lr, target, weightDecay, lrPatience, null);
     }
@@ -36,7 +39,7 @@ record Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, S
     }
 
     /** The run of {@code model} with this recipe and seed number {@code s} (0-based). */
-    RunConfig config(String model, String dataset, String input, String resize, int classes, int s,
+    RunConfig config(String model, String dataset, InputShape input, ResizeMode resize, int classes, int s,
                      int bootstrapSamples) {
         return new RunConfig(model, dataset, input, resize, classes, epochs, batch, updater, lr, FIRST_SEED + s,
                 trainLimit, testLimit, target, bootstrapSamples, LayerImpl.FAST.id(), weightDecay, lrPatience, lrSchedule);

@@ -6,14 +6,15 @@ import org.deeplearning4j.parallelism.ParallelWrapper;
 import org.deeplearning4j.parallelism.trainer.DefaultTrainer;
 import org.nd4j.linalg.dataset.api.DataSet;
 
+import java.util.function.Consumer;
+
 /** DL4J's trainer for {@link WorkerMode#AVERAGING}, set up as DL4J's own context does, on a prepared replica. */
 final class AveragingReplica extends DefaultTrainer {
 
-    private final ReplicaContext context;
-    private final long replicaSeed;
+    private final Consumer<Model> prepare;
 
     AveragingReplica(Model original, String wrapperId, int threadId, WorkspaceMode workspaceMode,
-                     ParallelWrapper wrapper, int averagingFrequency, ReplicaContext context, long replicaSeed) {
+                     ParallelWrapper wrapper, int averagingFrequency, Consumer<Model> prepare) {
         this.originalModel = original;
         this.replicatedModel = original;
         this.threadId = threadId;
@@ -21,14 +22,13 @@ final class AveragingReplica extends DefaultTrainer {
         this.workspaceMode = workspaceMode;
         this.uuid = wrapperId + "_thread_" + threadId;
         this.averagingFrequency = averagingFrequency;
-        this.context = context;
-        this.replicaSeed = replicaSeed;
+        this.prepare = prepare;
     }
 
     @Override
     protected void postInit() {
         super.postInit();
-        context.prepare(replicatedModel, replicaSeed);
+        prepare.accept(replicatedModel);
     }
 
     @Override

@@ -6,23 +6,23 @@ import org.deeplearning4j.parallelism.ParallelWrapper;
 import org.deeplearning4j.parallelism.trainer.SymmetricTrainer;
 import org.nd4j.linalg.dataset.api.DataSet;
 
+import java.util.function.Consumer;
+
 /** DL4J's trainer for {@link WorkerMode#SHARED_GRADIENTS}, on a prepared replica. */
 final class SharingReplica extends SymmetricTrainer {
 
-    private final ReplicaContext context;
-    private final long replicaSeed;
+    private final Consumer<Model> prepare;
 
     SharingReplica(Model original, String wrapperId, int threadId, WorkspaceMode workspaceMode,
-                   ParallelWrapper wrapper, ReplicaContext context, long replicaSeed) {
+                   ParallelWrapper wrapper, Consumer<Model> prepare) {
         super(original, wrapperId, threadId, workspaceMode, wrapper, false);
-        this.context = context;
-        this.replicaSeed = replicaSeed;
+        this.prepare = prepare;
     }
 
     @Override
     protected void postInit() {
         super.postInit();
-        context.prepare(replicatedModel, replicaSeed);
+        prepare.accept(replicatedModel);
     }
 
     @Override
