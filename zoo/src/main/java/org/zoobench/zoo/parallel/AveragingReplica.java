@@ -6,15 +6,13 @@ import org.deeplearning4j.parallelism.ParallelWrapper;
 import org.deeplearning4j.parallelism.trainer.DefaultTrainer;
 import org.nd4j.linalg.dataset.api.DataSet;
 
-import java.util.function.Consumer;
-
 /** DL4J's trainer for {@link WorkerMode#AVERAGING}, set up as DL4J's own context does, on a prepared replica. */
 final class AveragingReplica extends DefaultTrainer {
 
-    private final Consumer<Model> prepare;
+    private final ReplicaSteps steps;
 
     AveragingReplica(Model original, String wrapperId, int threadId, WorkspaceMode workspaceMode,
-                     ParallelWrapper wrapper, int averagingFrequency, Consumer<Model> prepare) {
+                     ParallelWrapper wrapper, int averagingFrequency, ReplicaSteps steps) {
         this.originalModel = original;
         this.replicatedModel = original;
         this.threadId = threadId;
@@ -22,17 +20,11 @@ final class AveragingReplica extends DefaultTrainer {
         this.workspaceMode = workspaceMode;
         this.uuid = wrapperId + "_thread_" + threadId;
         this.averagingFrequency = averagingFrequency;
-        this.prepare = prepare;
-    }
-
-    @Override
-    protected void postInit() {
-        super.postInit();
-        prepare.accept(replicatedModel);
+        this.steps = steps;
     }
 
     @Override
     protected void fit(DataSet dataSet) {
-        ReplicaContext.step(() -> super.fit(dataSet));
+        steps.step(replicatedModel, () -> super.fit(dataSet));
     }
 }

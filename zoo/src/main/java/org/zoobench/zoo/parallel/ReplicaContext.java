@@ -9,8 +9,6 @@ import org.deeplearning4j.parallelism.trainer.Trainer;
 import org.nd4j.linalg.factory.Nd4j;
 import org.zoobench.zoo.layers.LayerImpl;
 
-import java.util.function.Consumer;
-
 /**
  * Creates ParallelWrapper's worker threads (DL4J's own trainers for the mode) so that every replica trains like the
  * model it copies. DL4J rebuilds replicas from the configuration's JSON, which does not carry what is plugged in
@@ -40,26 +38,13 @@ final class ReplicaContext implements TrainerContext {
     public Trainer create(String uuid, int threadId, Model model, int rootDevice, boolean useMDS,
                           ParallelWrapper wrapper, WorkspaceMode workspaceMode, int averagingFrequency) {
         long replicaSeed = seed + 0x9E3779B97F4A7C15L * ++created;
-        // Run by the replica on the worker's thread once it exists, before its first step.
-        Consumer<Model> prepare = replica -> {
+        ReplicaSteps steps = new ReplicaSteps(replica -> {
             impl.apply((ComputationGraph) replica);
             Nd4j.getRandom().setSeed(replicaSeed);
-        };
+        });
         return mode == WorkerMode.AVERAGING
-                ? new AveragingReplica(model, uuid, threadId, workspaceMode, wrapper, averagingFrequency, prepare)
-                : new SharingReplica(model, uuid, threadId, workspaceMode, wrapper, prepare);
-    }
-
-    /**
-     * A worker's step. DL4J's trainer thread records only Exceptions for ParallelWrapper to rethrow; an Error (an
-     * OutOfMemoryError above all) would end the thread unseen and leave ParallelWrapper waiting for it forever.
-     */
-    static void step(Runnable fit) {
-        try {
-            fit.run();
-        } catch (Error e) {
-            throw new IllegalStateException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
-        }
+                ? new AveragingReplica(model, uuid, threadId, workspaceMode, wrapper, averagingFrequency, steps)
+                : new SharingReplica(model, uuid, threadId, workspaceMode, wrapper, steps);
     }
 
     @Override
