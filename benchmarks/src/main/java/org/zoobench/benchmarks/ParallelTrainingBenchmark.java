@@ -5,8 +5,6 @@ import org.deeplearning4j.parallelism.ParallelWrapper;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -24,6 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
 import org.zoobench.zoo.ModelRegistry;
+import org.zoobench.zoo.PreparedBatches;
 import org.zoobench.zoo.parallel.ParallelTraining;
 import org.zoobench.zoo.parallel.WorkerMode;
 
@@ -114,7 +113,7 @@ public class ParallelTrainingBenchmark {
      * for the next step's first part only once every worker has finished and the replicas are back in step, which
      * is when {@link #step} returns.
      */
-    static final class StepFeed implements DataSetIterator {
+    static final class StepFeed extends PreparedBatches {
 
         private final List<DataSet> parts;
         private final Semaphore released = new Semaphore(0);
@@ -124,6 +123,7 @@ public class ParallelTrainingBenchmark {
         private volatile boolean stopping;
 
         StepFeed(List<DataSet> parts) {
+            super("the parts are ready");
             this.parts = parts;
         }
 
@@ -161,11 +161,6 @@ public class ParallelTrainingBenchmark {
         }
 
         @Override
-        public DataSet next(int num) {
-            throw new UnsupportedOperationException("ParallelWrapper takes the parts one at a time");
-        }
-
-        @Override
         public int inputColumns() {
             return (int) parts.get(0).getFeatures().size(1);
         }
@@ -193,16 +188,6 @@ public class ParallelTrainingBenchmark {
         @Override
         public int batch() {
             return (int) parts.get(0).getFeatures().size(0);
-        }
-
-        @Override
-        public void setPreProcessor(DataSetPreProcessor preProcessor) {
-            throw new UnsupportedOperationException("the parts are ready");
-        }
-
-        @Override
-        public DataSetPreProcessor getPreProcessor() {
-            return null;
         }
 
         @Override

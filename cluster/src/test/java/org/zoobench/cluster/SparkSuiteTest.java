@@ -3,15 +3,18 @@ package org.zoobench.cluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.zoobench.experiments.results.EpochStats;
+import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
+import org.zoobench.experiments.results.Updater;
 import org.zoobench.experiments.runner.DataProvider;
 import org.zoobench.experiments.runner.Progress;
 import org.zoobench.experiments.runner.RunExecutor;
 import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.experiments.runner.SparkRunExecutors.Options;
 import org.zoobench.experiments.suites.SuiteRunner;
+import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelRegistry;
 
 import java.io.PrintWriter;
@@ -35,8 +38,8 @@ class SparkSuiteTest {
 
     /** LeNet-5 on 320 synthetic images, two epochs: a second or two. */
     private static RunSpec tiny(String model, long seed) {
-        return new RunSpec("spark-test", model, new RunConfig(model, "synthetic", "1x28x28", "bilinear", 10, 2, 32,
-                "adam", 1e-3, seed, 320, 200, 50, 1000, "fast"), 0);
+        return new RunSpec("spark-test", model, new RunConfig(model, "synthetic", InputShape.image(1, 28, 28),
+                ResizeMode.BILINEAR, 10, 2, 32, Updater.ADAM, 1e-3, seed, 320, 200, 50, 1000, "fast"), 0);
     }
 
     private static final List<RunSpec> TWO_SEEDS = List.of(tiny("lenet5", 1), tiny("lenet5", 2));

@@ -58,25 +58,13 @@ public final class RunCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    DataDirOption dataDir;
+    TrainingOptions training;
 
     @Parameters(index = "0", paramLabel = "SUITE", description = "suite name, e.g. alexnet-ablation")
     String suiteName;
 
     @Option(names = "--quick", description = "the cut-down recipe: under 10 minutes on 2 CPU cores")
     boolean quick;
-
-    @Mixin
-    LayerImplOption implementation;
-
-    @Mixin
-    WorkersOption workersOption;
-
-    @Mixin
-    QuietOption quietOption;
-
-    @Mixin
-    LiveStatsOptions liveStats;
 
     @Option(names = "--dataset", paramLabel = "NAME",
             description = "the data set to train on instead of the suite's own (fashion-mnist; birnn reads it row by "
@@ -115,42 +103,36 @@ public final class RunCommand implements Callable<Integer> {
                     + "with local[N] the --results directory, elsewhere none: only records and predictions come back")
     URI sparkResults;
 
-    @Option(names = "--backend", defaultValue = "cpu",
-            description = "cpu (ND4J's CPU build with oneDNN), avx2 (its plain AVX2 build) or cuda (CUDA 11.6 + "
-                    + "cuDNN, after `zoobench gpu-check`'s "
-                    + "checks; reruns on the CUDA classpath); default cpu")
-    Backend backend;
-
     @Override
     public Integer call() {
         PrintWriter table = spec.commandLine().getOut();
-        PrintWriter out = quietOption.commentary(table);
+        PrintWriter out = training.quiet.commentary(table);
         Suite suite = Suites.get(suiteName);
         checkSparkOptions();
-        liveStats.check();
+        training.liveStats.check();
         // the suite's batches are known once it is planned; until then, only the workers and the devices
-        workersOption.dataParallel(backend, List.of());
-        OptionalInt elsewhere = BenchLauncher.fromLauncherRoot().onBackend(backend, null,
+        training.workers.dataParallel(training.backend, List.of());
+        OptionalInt elsewhere = BenchLauncher.fromLauncherRoot().onBackend(training.backend, null,
                 spec.root().commandLine().getParseResult().originalArgs(), spec.commandLine().getErr());
         if (elsewhere.isPresent()) {
             return elsewhere.getAsInt();
         }
-        DataProvider data = dataDir.provider();
+        DataProvider data = training.dataDir.provider();
         Scale chosenScale = Scale.parse(scale);
         DataChoice choice = dataset == null ? suite.defaultData() : choose(dataset, chosenScale, data);
         SuitePlan plan = suite.plan(new SuiteOptions(quick, chosenScale, choice,
                 input == null ? null : InputShape.parse(input)));
-        DataParallel workers = workersOption.dataParallel(backend,
+        DataParallel workers = training.workers.dataParallel(training.backend,
                 plan.runs().stream().map(run -> run.config().batchSize()).toList());
         List<RunSpec> runs = plan.runs().stream().map(run -> run.withConfig(run.config()
-                .withLayers(implementation.impl.id()).withDataParallel(workers))).toList();
+                .withLayers(training.implementation.impl.id()).withDataParallel(workers))).toList();
         Path dir = results != null ? results : Path.of("results", suite.name()
                 + (choice.equals(suite.defaultData()) ? "" : "-" + choice.name())
                 + (chosenScale == Scale.MINI ? "" : "-" + chosenScale) + (quick ? "-quick" : ""));
         // Spark starts, and its executors show they can write, before the results directory is touched.
         try (RunExecutor executor = sparkMaster == null ? new LocalRunExecutor(ModelRegistry::get, data)
                 : SparkRunExecutors.load(new SparkRunExecutors.Options(sparkMaster, taskCpus, sparkResults,
-                dataDir.dataDir, dir.toAbsolutePath().normalize()))) {
+                training.dataDir.dataDir, dir.toAbsolutePath().normalize()))) {
             return runSuite(suite, plan, runs, data, ResultsStore.openForWriting(dir), executor, out, table);
         }
     }
@@ -176,7 +158,7 @@ public final class RunCommand implements Callable<Integer> {
         String startedAt = Instant.now().toString();
         SuiteRunner runner = new SuiteRunner(store, executor, out);
         List<RunRecord> records;
-        try (LiveStats live = liveStats.start(spec.commandLine().getErr())) {
+        try (LiveStats live = training.liveStats.start(spec.commandLine().getErr())) {
             records = runner.run(runs);
         }
         Map<String, String> failures = runner.failures();
@@ -218,13 +200,13 @@ public final class RunCommand implements Callable<Integer> {
         if (taskCpus != null && taskCpus < 1) {
             throw new UserInputException("--task-cpus must be at least 1, got " + taskCpus);
         }
-        if (sparkMaster != null && liveStats.requested()) {
+        if (sparkMaster != null && training.liveStats.requested()) {
             throw new UserInputException("--ui and --stats watch training in this JVM; with --spark the runs train on "
                     + "the executors (Spark's own web UI shows their tasks): leave them out");
         }
-        if (sparkMaster != null && backend != Backend.CPU) {
+        if (sparkMaster != null && training.backend != Backend.CPU) {
             throw new UserInputException("--spark trains on the executors' backend, the cluster jar's cpu build: "
-                    + "leave out --backend " + backend);
+                    + "leave out --backend " + training.backend);
         }
     }
 

@@ -1,18 +1,18 @@
 package org.zoobench.cli;
 
-import org.zoobench.cli.BenchLauncher.Backend;
 import org.zoobench.experiments.report.HtmlReport;
 import org.zoobench.experiments.report.Report;
 import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.DataParallel;
+import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
+import org.zoobench.experiments.results.Updater;
 import org.zoobench.experiments.runner.DataProvider;
 import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.experiments.runner.Trainer;
-import org.zoobench.experiments.runner.Updaters;
 import org.zoobench.experiments.suites.SuiteRunner;
 import org.zoobench.experiments.ui.LiveStats;
 import org.zoobench.zoo.InputShape;
@@ -48,7 +48,7 @@ public final class TrainCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    DataDirOption dataDir;
+    TrainingOptions training;
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "registered model name (see `zoobench models`)")
     String model;
@@ -109,47 +109,32 @@ public final class TrainCommand implements Callable<Integer> {
             description = "bootstrap resamples, at least 1000 (default ${DEFAULT-VALUE})")
     int bootstrap;
 
-    @Mixin
-    LayerImplOption implementation;
-
-    @Mixin
-    WorkersOption workersOption;
-
-    @Mixin
-    QuietOption quietOption;
-
-    @Mixin
-    LiveStatsOptions liveStats;
-
     @Option(names = "--results", defaultValue = "results/train", paramLabel = "DIR",
             description = "results directory (default ${DEFAULT-VALUE})")
     Path results;
 
-    @Option(names = "--backend", defaultValue = "cpu",
-            description = "cpu (ND4J's CPU build with oneDNN), avx2 (its plain AVX2 build) or cuda (CUDA 11.6 + "
-                    + "cuDNN, after `zoobench gpu-check`'s "
-                    + "checks; reruns on the CUDA classpath); default cpu")
-    Backend backend;
-
     @Override
     public Integer call() {
         PrintWriter table = spec.commandLine().getOut();
-        PrintWriter out = quietOption.commentary(table);
+        PrintWriter out = training.quiet.commentary(table);
         checkRanges();
-        liveStats.check();
+        training.liveStats.check();
         ModelEntry entry = ModelRegistry.get(model);
-        if (backend != BenchLauncher.runningBackend()) {
+        ResizeMode resizeMode = ResizeMode.parse(resize);
+        Updater rule = Updater.parse(updater);
+        String schedule = RunConfig.parseSchedule(lrSchedule);
+        if (training.backend != BenchLauncher.runningBackend()) {
             // the driver's verdict before the data set loads; the batch's memory is checked once the shape is known
-            BenchLauncher.checkBackendUsable(backend, null);
+            BenchLauncher.checkBackendUsable(training.backend, null);
         }
-        DataParallel workers = workersOption.dataParallel(backend, List.of(batch));
-        DataProvider data = dataDir.provider();
+        DataParallel workers = training.workers.dataParallel(training.backend, List.of(batch));
+        DataProvider data = training.dataDir.provider();
         InputShape shape;
         int classes;
         int trainLimit = orAll(limit);
         int usedTestLimit = orAll(testLimit);
         int trainExamples;
-        if (resize.equalsIgnoreCase(DataProvider.CROP)) {
+        if (resizeMode == ResizeMode.CROP) {
             // Crops stream an image folder from disk: it is listed, never loaded whole.
             DataProvider.requireImageFolder(dataset);
             classes = data.imageFolder(trainLimit, usedTestLimit).classes().size();
@@ -163,16 +148,15 @@ public final class TrainCommand implements Callable<Integer> {
             shape = input == null ? loaded.shape() : InputShape.parse(input);
             trainExamples = loaded.train().numExamples();
         }
-        double lr = learningRate == null ? Updaters.defaultLearningRate(updater) : learningRate;
+        double lr = learningRate == null ? rule.defaultLearningRate() : learningRate;
         long firstSeed = seeds.seed == null ? 1 : seeds.seed;
         int count = seeds.count == null ? 1 : seeds.count;
-        RunConfig base = new RunConfig(entry.name(), dataset, shape.toString(), resize.toLowerCase(Locale.ROOT),
-                classes, epochs, batch, Updaters.normalise(updater), lr, firstSeed, trainLimit,
-                usedTestLimit, target, bootstrap, implementation.impl.id(), 0, 0, Updaters.schedule(lrSchedule),
-                workers);
+        RunConfig base = new RunConfig(entry.name(), dataset, shape, resizeMode, classes, epochs, batch, rule, lr,
+                firstSeed, trainLimit, usedTestLimit, target, bootstrap, training.implementation.impl.id(), 0, 0,
+                schedule, workers);
         // Fail on a shape the model cannot take, or a batch that cannot fit, before anything is written.
         ModelProfile profile = ModelProfile.of(entry, Trainer.modelOptions(base));
-        OptionalInt elsewhere = BenchLauncher.fromLauncherRoot().onBackend(backend,
+        OptionalInt elsewhere = BenchLauncher.fromLauncherRoot().onBackend(training.backend,
                 GpuFacts.Demand.of(profile, workers == null ? batch : workers.examplesPerWorker(batch), true), spec.root().commandLine().getParseResult().originalArgs(),
                 spec.commandLine().getErr());
         if (elsewhere.isPresent()) {
@@ -186,7 +170,7 @@ public final class TrainCommand implements Callable<Integer> {
             runs.add(RunSpec.single(base.withSeed(firstSeed + i)));
         }
         List<RunRecord> trained;
-        try (LiveStats live = liveStats.start(spec.commandLine().getErr())) {
+        try (LiveStats live = training.liveStats.start(spec.commandLine().getErr())) {
             trained = new SuiteRunner(store, ModelRegistry::get, data, out).run(runs);
         }
         Report report = ResultsReport.report(store, store.records());

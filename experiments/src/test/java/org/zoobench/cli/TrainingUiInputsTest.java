@@ -157,17 +157,17 @@ class TrainingUiInputsTest {
     void uiWithoutAPortTakesTheDefaultAndLeavesTheNextArgumentAlone() {
         TrainCommand train = new TrainCommand();
         parse(train, "lenet5", "--dataset", "synthetic", "--ui");
-        assertEquals(9000, train.liveStats.uiPort);
+        assertEquals(9000, train.training.liveStats.uiPort);
         RunCommand run = new RunCommand();
         parse(run, "--ui", "alexnet-ablation", "--quick");
-        assertEquals(9000, run.liveStats.uiPort);
+        assertEquals(9000, run.training.liveStats.uiPort);
         assertEquals("alexnet-ablation", run.suiteName);
         parse(run = new RunCommand(), "alexnet-ablation", "--ui", "9100");
-        assertEquals(9100, run.liveStats.uiPort);
+        assertEquals(9100, run.training.liveStats.uiPort);
         parse(run = new RunCommand(), "alexnet-ablation", "--ui=0");
-        assertEquals(0, run.liveStats.uiPort);
+        assertEquals(0, run.training.liveStats.uiPort);
         parse(run = new RunCommand(), "alexnet-ablation");
-        assertNull(run.liveStats.uiPort, "no UI unless asked for");
+        assertNull(run.training.liveStats.uiPort, "no UI unless asked for");
     }
 
     /** As the CLI parses (its enum options in lower case), without running anything. */

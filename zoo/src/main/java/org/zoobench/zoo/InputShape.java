@@ -2,45 +2,91 @@ package org.zoobench.zoo;
 
 import org.deeplearning4j.nn.conf.inputs.InputType;
 
+import java.io.Serializable;
+import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * What one example looks like: an image (channels x height x width, NCHW) or a sequence
- * (features per step x number of steps, DL4J's [batch, features, time] layout).
+ * What one example looks like: an {@link Image} (channels x height x width, NCHW) or a {@link Sequence} (features
+ * per step x number of steps, DL4J's [batch, features, time] layout). Serializable: run configs holding one travel
+ * to Spark executors.
  */
-public record InputShape(Kind kind, int channels, int height, int width) {
+public sealed interface InputShape extends Serializable permits InputShape.Image, InputShape.Sequence {
 
-    public enum Kind { IMAGE, SEQUENCE }
+    record Image(int channels, int height, int width) implements InputShape {
 
-    private static final Pattern IMAGE_SPEC = Pattern.compile("(\\d+)x(\\d+)x(\\d+)");
-    private static final Pattern SEQUENCE_SPEC = Pattern.compile("(\\d+)x(\\d+)(?:seq)?");
+        public Image {
+            requirePositive(channels, height, width);
+        }
 
-    public InputShape {
-        if (channels <= 0 || height <= 0 || width <= 0) {
-            throw new UserInputException("input shape must have positive sizes, got "
-                    + channels + "x" + height + "x" + width);
+        @Override
+        public InputType toInputType() {
+            return InputType.convolutional(height, width, channels);
+        }
+
+        @Override
+        public long[] batchShape(long batchSize) {
+            return new long[]{batchSize, channels, height, width};
+        }
+
+        @Override
+        public long size() {
+            return (long) channels * height * width;
+        }
+
+        @Override
+        public String toString() {
+            return channels + "x" + height + "x" + width;
         }
     }
 
-    public static InputShape image(int channels, int height, int width) {
-        return new InputShape(Kind.IMAGE, channels, height, width);
+    /** A sequence of {@code length} steps with {@code features} values each. */
+    record Sequence(int features, int length) implements InputShape {
+
+        public Sequence {
+            requirePositive(features, length);
+        }
+
+        @Override
+        public InputType toInputType() {
+            return InputType.recurrent(features, length);
+        }
+
+        @Override
+        public long[] batchShape(long batchSize) {
+            return new long[]{batchSize, features, length};
+        }
+
+        @Override
+        public long size() {
+            return (long) features * length;
+        }
+
+        @Override
+        public String toString() {
+            return features + "x" + length;
+        }
     }
 
-    /** A sequence of {@code length} steps with {@code features} values each. */
-    public static InputShape sequence(int features, int length) {
-        return new InputShape(Kind.SEQUENCE, features, 1, length);
+    static Image image(int channels, int height, int width) {
+        return new Image(channels, height, width);
+    }
+
+    static Sequence sequence(int features, int length) {
+        return new Sequence(features, length);
     }
 
     /** Parses {@code CxHxW} (image) or {@code FxT} (sequence: features x steps). */
-    public static InputShape parse(String spec) {
+    static InputShape parse(String spec) {
         String s = spec.trim().toLowerCase();
-        Matcher image = IMAGE_SPEC.matcher(s);
+        Matcher image = Pattern.compile("(\\d+)x(\\d+)x(\\d+)").matcher(s);
         if (image.matches()) {
             return image(Integer.parseInt(image.group(1)), Integer.parseInt(image.group(2)),
                     Integer.parseInt(image.group(3)));
         }
-        Matcher seq = SEQUENCE_SPEC.matcher(s);
+        Matcher seq = Pattern.compile("(\\d+)x(\\d+)(?:seq)?").matcher(s);
         if (seq.matches()) {
             return sequence(Integer.parseInt(seq.group(1)), Integer.parseInt(seq.group(2)));
         }
@@ -48,38 +94,31 @@ public record InputShape(Kind kind, int channels, int height, int width) {
                 + "': expected CxHxW for images (e.g. 3x224x224) or FxT for sequences (e.g. 28x28)");
     }
 
-    public boolean isSequence() {
-        return kind == Kind.SEQUENCE;
+    /**
+     * This shape as an image, for a model that reads images: a sequence is refused as DL4J refuses a shape it cannot
+     * build for (an IllegalArgumentException, which {@link ShapeErrors} words for the user with the model's name).
+     */
+    default Image image() {
+        if (this instanceof Image image) {
+            return image;
+        }
+        throw new IllegalArgumentException("this model reads images given as CxHxW (e.g. 3x224x224), not sequences");
     }
 
-    /** Features per time step of a sequence input. */
-    public int features() {
-        return channels;
-    }
-
-    /** Time steps of a sequence input. */
-    public int length() {
-        return width;
-    }
-
-    public InputType toInputType() {
-        return isSequence() ? InputType.recurrent(features(), length())
-                : InputType.convolutional(height, width, channels);
-    }
+    InputType toInputType();
 
     /** Shape of a batch of these examples as DL4J expects it. */
-    public long[] batchShape(long batchSize) {
-        return isSequence() ? new long[]{batchSize, features(), length()}
-                : new long[]{batchSize, channels, height, width};
-    }
+    long[] batchShape(long batchSize);
 
     /** Values per example. */
-    public long size() {
-        return (long) channels * height * width;
-    }
+    long size();
 
-    @Override
-    public String toString() {
-        return isSequence() ? features() + "x" + length() : channels + "x" + height + "x" + width;
+    private static void requirePositive(int... sizes) {
+        for (int size : sizes) {
+            if (size <= 0) {
+                throw new UserInputException("input shape must have positive sizes, got "
+                        + Arrays.stream(sizes).mapToObj(String::valueOf).collect(Collectors.joining("x")));
+            }
+        }
     }
 }

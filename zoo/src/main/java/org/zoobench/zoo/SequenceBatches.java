@@ -19,7 +19,7 @@ public final class SequenceBatches {
      * @param features [batch, features, time]
      * @param mask     null, or [batch, time] with 1 for real steps and 0 for padding
      */
-    public static void check(InputShape model, INDArray features, INDArray mask) {
+    public static void check(InputShape.Sequence model, INDArray features, INDArray mask) {
         long[] shape = features.shape();
         if (shape.length != 3) {
             throw new UserInputException("a sequence batch must be [batch, features, time], got shape "

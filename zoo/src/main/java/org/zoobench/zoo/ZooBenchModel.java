@@ -29,9 +29,13 @@ public final class ZooBenchModel extends ZooModel<ZooBenchModel> {
 
     @Override
     public ModelMetaData metaData() {
-        InputShape in = options.input();
-        int[] shape = in.isSequence() ? new int[]{in.features(), in.length()}
-                : new int[]{in.channels(), in.height(), in.width()};
+        int[] shape;
+        if (options.input() instanceof InputShape.Sequence s) {
+            shape = new int[]{s.features(), s.length()};
+        } else {
+            InputShape.Image i = options.input().image();
+            shape = new int[]{i.channels(), i.height(), i.width()};
+        }
         return new ModelMetaData(new int[][]{shape}, 1, ZooType.CNN);
     }
 

@@ -65,7 +65,8 @@ class EveryRegisteredModelTest {
      */
     static InputShape smallestLegalInput(ModelEntry entry) {
         InputShape def = entry.defaultInput();
-        int hi = def.isSequence() ? def.length() : Math.min(def.height(), def.width());
+        int hi = def instanceof InputShape.Sequence s ? s.length()
+                : Math.min(((InputShape.Image) def).height(), ((InputShape.Image) def).width());
         int lo = 0; // sizes <= lo are illegal (0 always is), sizes >= hi legal
         while (hi - lo > 1) {
             int mid = (lo + hi) >>> 1;
@@ -96,6 +97,7 @@ class EveryRegisteredModelTest {
 
     /** The default input with its spatial size (or sequence length) set to {@code size}, aspect kept square. */
     private static InputShape shrunk(InputShape def, int size) {
-        return def.isSequence() ? InputShape.sequence(def.features(), size) : InputShape.image(def.channels(), size, size);
+        return def instanceof InputShape.Sequence s ? InputShape.sequence(s.features(), size)
+                : InputShape.image(((InputShape.Image) def).channels(), size, size);
     }
 }

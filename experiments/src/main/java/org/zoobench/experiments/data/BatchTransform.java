@@ -22,33 +22,41 @@ final class BatchTransform {
 
     static final float[] LUMA = {0.299f, 0.587f, 0.114f};
 
-    private final InputShape from;
-    private final InputShape to;
+    /** The model's image shape; null for sequences, whose batches are the examples as they are. */
+    private final InputShape.Image to;
     private final Resize resize;
     private final Normalization normalization;
     private final DataType dataType;
 
     BatchTransform(InputShape from, InputShape to, Resize resize, Normalization normalization, DataType dataType) {
-        check(from, to, resize);
-        this.from = from;
-        this.to = to;
+        this.to = checkedImage(from, to, resize);
         this.resize = resize;
         this.normalization = normalization;
         this.dataType = dataType;
     }
 
-    private static void check(InputShape from, InputShape to, Resize resize) {
-        if (from.isSequence() != to.isSequence()) {
-            throw new UserInputException("the model takes " + (to.isSequence() ? "sequences" : "images") + " ("
-                    + to + ") but the data set holds " + (from.isSequence() ? "sequences" : "images") + " (" + from + ")");
-        }
-        if (from.isSequence()) {
-            if (from.features() != to.features()) {
-                throw new UserInputException("the model takes sequences of " + to.features()
-                        + " features per step but the data set has " + from.features());
+    /** Fails with one line where the data cannot become the model's input; the model's image shape, or null. */
+    private static InputShape.Image checkedImage(InputShape from, InputShape to, Resize resize) {
+        if (from instanceof InputShape.Sequence f && to instanceof InputShape.Sequence t) {
+            if (f.features() != t.features()) {
+                throw new UserInputException("the model takes sequences of " + t.features()
+                        + " features per step but the data set has " + f.features());
             }
-            return;
+            return null;
         }
+        if (!(from instanceof InputShape.Image f && to instanceof InputShape.Image t)) {
+            throw new UserInputException("the model takes " + kind(to) + " (" + to + ") but the data set holds "
+                    + kind(from) + " (" + from + ")");
+        }
+        check(f, t, resize);
+        return t;
+    }
+
+    private static String kind(InputShape shape) {
+        return shape instanceof InputShape.Sequence ? "sequences" : "images";
+    }
+
+    private static void check(InputShape.Image from, InputShape.Image to, Resize resize) {
         boolean channelsOk = from.channels() == to.channels()
                 || (from.channels() == 1 && to.channels() == 3) || (from.channels() == 3 && to.channels() == 1);
         if (!channelsOk) {
@@ -68,7 +76,7 @@ final class BatchTransform {
 
     /** The batch of examples {@code rows} of {@code source} (a contiguous float array from {@link #floats}). */
     INDArray apply(FloatBuffer source, long[] sourceShape, int[] rows) {
-        if (from.isSequence()) {
+        if (to == null) {
             return Gather.rows(source, sourceShape, rows).castTo(dataType);
         }
         return gather(source, sourceShape, rows, normalization).castTo(dataType);

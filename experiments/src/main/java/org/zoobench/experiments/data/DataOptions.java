@@ -5,6 +5,7 @@ import org.zoobench.zoo.UserInputException;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * How to load a data set. Every field has a default ({@link #defaults()}); change one with the {@code with...}
@@ -49,38 +50,71 @@ public record DataOptions(Path path, int limit, int testLimit, long seed, Path c
     }
 
     public DataOptions withPath(Path path) {
-        return new DataOptions(path, limit, testLimit, seed, cacheDir, mirror, download, shape, testFraction);
+        return with(o -> o.path = path);
     }
 
     public DataOptions withLimit(int limit) {
-        return new DataOptions(path, limit, testLimit, seed, cacheDir, mirror, download, shape, testFraction);
+        return with(o -> o.limit = limit);
     }
 
     public DataOptions withTestLimit(int testLimit) {
-        return new DataOptions(path, limit, testLimit, seed, cacheDir, mirror, download, shape, testFraction);
+        return with(o -> o.testLimit = testLimit);
     }
 
     public DataOptions withSeed(long seed) {
-        return new DataOptions(path, limit, testLimit, seed, cacheDir, mirror, download, shape, testFraction);
+        return with(o -> o.seed = seed);
     }
 
     public DataOptions withCacheDir(Path cacheDir) {
-        return new DataOptions(path, limit, testLimit, seed, cacheDir, mirror, download, shape, testFraction);
+        return with(o -> o.cacheDir = cacheDir);
     }
 
     public DataOptions withMirror(URI mirror) {
-        return new DataOptions(path, limit, testLimit, seed, cacheDir, mirror, download, shape, testFraction);
+        return with(o -> o.mirror = mirror);
     }
 
     public DataOptions withDownload(boolean download) {
-        return new DataOptions(path, limit, testLimit, seed, cacheDir, mirror, download, shape, testFraction);
+        return with(o -> o.download = download);
     }
 
     public DataOptions withShape(InputShape shape) {
-        return new DataOptions(path, limit, testLimit, seed, cacheDir, mirror, download, shape, testFraction);
+        return with(o -> o.shape = shape);
     }
 
     public DataOptions withTestFraction(double testFraction) {
-        return new DataOptions(path, limit, testLimit, seed, cacheDir, mirror, download, shape, testFraction);
+        return with(o -> o.testFraction = testFraction);
+    }
+
+    /** These options with {@code change} made to a copy of their fields (and the result checked as ever). */
+    private DataOptions with(Consumer<Fields> change) {
+        Fields f = new Fields(this);
+        change.accept(f);
+        return new DataOptions(f.path, f.limit, f.testLimit, f.seed, f.cacheDir, f.mirror, f.download, f.shape,
+                f.testFraction);
+    }
+
+    /** The record's fields, open to change: the one place besides the record that lists them. */
+    private static final class Fields {
+        Path path;
+        int limit;
+        int testLimit;
+        long seed;
+        Path cacheDir;
+        URI mirror;
+        boolean download;
+        InputShape shape;
+        double testFraction;
+
+        Fields(DataOptions o) {
+            path = o.path;
+            limit = o.limit;
+            testLimit = o.testLimit;
+            seed = o.seed;
+            cacheDir = o.cacheDir;
+            mirror = o.mirror;
+            download = o.download;
+            shape = o.shape;
+            testFraction = o.testFraction;
+        }
     }
 }

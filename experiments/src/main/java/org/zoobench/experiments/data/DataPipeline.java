@@ -30,6 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class DataPipeline {
 
+    /** Why its iterators take no pre-processor. */
+    static final String PREPARED = "DataPipeline already normalises; add transforms there";
+
     /** How images reach the model's height and width. */
     public enum Resize {
         /** Bilinear interpolation, half-pixel centres; up or down. */
@@ -62,16 +65,18 @@ public final class DataPipeline {
             this.train = b.data.train();
             this.validation = null;
         }
-        this.normalization = b.normalize && !data.shape().isSequence() ? measure(b) : null;
+        // Only images are normalised; a sequence model given images is refused by the transform below.
+        this.normalization = b.normalize && data.shape() instanceof InputShape.Image from
+                && input instanceof InputShape.Image to ? measure(b, from, to) : null;
         this.transform = new BatchTransform(data.shape(), input, b.resize, normalization, b.dataType);
     }
 
     /** Channel statistics of the training split as the model sees it (grey copied to colour shares one). */
-    private Normalization measure(Builder b) {
-        if (data.shape().channels() == 1 && input.channels() == 3) {
+    private Normalization measure(Builder b, InputShape.Image from, InputShape.Image to) {
+        if (from.channels() == 1 && to.channels() == 3) {
             return Normalization.measure(train.getFeatures()).replicate(3);
         }
-        if (data.shape().channels() == input.channels()) {
+        if (from.channels() == to.channels()) {
             return Normalization.measure(train.getFeatures());
         }
         BatchTransform channelsOnly = new BatchTransform(data.shape(), input, b.resize, null, b.dataType);

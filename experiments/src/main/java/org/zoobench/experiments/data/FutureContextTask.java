@@ -49,11 +49,10 @@ public record FutureContextTask(int symbols, int length, int offset) {
      */
     public static LoadedDataset load(DataOptions options) {
         FutureContextTask task = DEFAULT;
-        InputShape shape = options.shape();
-        if (shape != null) {
-            if (!shape.isSequence()) {
+        if (options.shape() != null) {
+            if (!(options.shape() instanceof InputShape.Sequence shape)) {
                 throw new UserInputException("future-context generates sequences: give the shape as FxT "
-                        + "(symbols x steps, e.g. 4x16), not " + shape);
+                        + "(symbols x steps, e.g. 4x16), not " + options.shape());
             }
             task = new FutureContextTask(shape.features(), shape.length(), Math.min(DEFAULT.offset, shape.length() - 1));
         }

@@ -80,9 +80,9 @@ final class ImageFolderDataset {
         // Before any native decoder reads them: see PngCheck.
         Stream.concat(trainFiles.stream(), testFiles.stream()).filter(PngCheck::isPng)
                 .forEach(ImageFolderDataset::checkPng);
-        InputShape shape = options.shape() != null ? options.shape() : shapeOf(trainFiles.get(0));
-        if (shape.isSequence()) {
-            throw new UserInputException("image-folder reads images; give an image shape CxHxW, not " + shape);
+        InputShape given = options.shape() != null ? options.shape() : shapeOf(trainFiles.get(0));
+        if (!(given instanceof InputShape.Image shape)) {
+            throw new UserInputException("image-folder reads images; give an image shape CxHxW, not " + given);
         }
         if (shape.channels() != 1 && shape.channels() != 3) {
             throw new UserInputException("image-folder reads grey (1) or colour (3) images, not " + shape.channels()
@@ -193,7 +193,7 @@ final class ImageFolderDataset {
     }
 
     /** The first image's size, and 1 channel if it is grey, else 3. */
-    private static InputShape shapeOf(Path image) {
+    private static InputShape.Image shapeOf(Path image) {
         try {
             BufferedImage img = ImageIO.read(image.toFile());
             if (img != null) {
@@ -207,7 +207,7 @@ final class ImageFolderDataset {
         }
     }
 
-    private static DataSet read(List<Path> files, List<String> classes, InputShape shape) {
+    private static DataSet read(List<Path> files, List<String> classes, InputShape.Image shape) {
         // Leptonica, DataVec's fallback decoder, prints "Error in pixReadMem ..." to the process's stderr for a file
         // it cannot decode; the one-line message below says that instead.
         lept.setMsgSeverity(lept.L_SEVERITY_NONE);

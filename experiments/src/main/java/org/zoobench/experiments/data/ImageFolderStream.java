@@ -66,7 +66,7 @@ public final class ImageFolderStream {
     private final List<Item> train;
     private final List<Item> val;
     private final long seed;
-    private final ConcurrentHashMap<InputShape, float[]> means = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InputShape.Image, float[]> means = new ConcurrentHashMap<>();
 
     private ImageFolderStream(Path root, List<String> classes, List<Item> train, List<Item> val, long seed) {
         this.root = root;
@@ -172,11 +172,11 @@ public final class ImageFolderStream {
     }
 
     /** The per-channel mean (RGB, [0, 1] scale) of the centre crops of a seeded sample of training images. */
-    public float[] mean(InputShape input) {
+    public float[] mean(InputShape.Image input) {
         return means.computeIfAbsent(input, this::measureMean);
     }
 
-    private float[] measureMean(InputShape input) {
+    private float[] measureMean(InputShape.Image input) {
         int[] pick = Subsets.pick(train.size(), MEAN_SAMPLE, seed);
         int plane = input.height() * input.width();
         double[][] sums = new double[pick.length][3];
@@ -202,12 +202,12 @@ public final class ImageFolderStream {
     }
 
     private PipelineIterator iterator(List<Item> items, InputShape input, int batchSize, long runSeed, boolean train) {
-        if (input.isSequence() || input.channels() != 3) {
+        if (!(input instanceof InputShape.Image image) || image.channels() != 3) {
             throw new UserInputException("image-folder crops are colour images: the model must take 3xHxW, not "
                     + input);
         }
         AtomicLong produced = new AtomicLong();
-        DecodedBatches batches = new DecodedBatches(this, items, input, batchSize, runSeed, train, mean(input),
+        DecodedBatches batches = new DecodedBatches(this, items, image, batchSize, runSeed, train, mean(image),
                 produced);
         return new PipelineIterator(batches, PREFETCH, produced, items.size());
     }
@@ -237,7 +237,7 @@ public final class ImageFolderStream {
      * {@code crop.y} place it, 0 to 1, within the free margin), mirrors it if asked, and writes it as RGB planes
      * minus {@code mean} into {@code out} at {@code offset}.
      */
-    static void decode(Path file, InputShape input, float[] mean, float[] out, int offset, Crop crop) {
+    static void decode(Path file, InputShape.Image input, float[] mean, float[] out, int offset, Crop crop) {
         int h = input.height();
         int w = input.width();
         byte[] pixels;

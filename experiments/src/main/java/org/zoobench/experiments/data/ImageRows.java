@@ -22,10 +22,9 @@ public final class ImageRows {
 
     /** The same examples, labels and classes, with features [n, C, H, W] turned into [n, C*W, H]. */
     public static LoadedDataset asSequences(LoadedDataset images, String name) {
-        InputShape shape = images.shape();
-        if (shape.isSequence()) {
-            throw new UserInputException(images.name() + " already holds sequences (" + shape + "); only images can "
-                    + "be read row by row");
+        if (!(images.shape() instanceof InputShape.Image shape)) {
+            throw new UserInputException(images.name() + " already holds sequences (" + images.shape()
+                    + "); only images can be read row by row");
         }
         return new LoadedDataset(name, rows(images.train()), rows(images.test()),
                 InputShape.sequence(shape.channels() * shape.width(), shape.height()), images.classNames());

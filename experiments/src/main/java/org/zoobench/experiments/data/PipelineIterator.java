@@ -1,10 +1,8 @@
 package org.zoobench.experiments.data;
 
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -14,9 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * next epoch (with a new shuffle for training data). Call {@link #close()} when done to stop the prefetch thread.
  * Reports {@code asyncSupported() == false} so DL4J does not wrap it in its own prefetcher.
  */
-public final class PipelineIterator implements DataSetIterator, AutoCloseable {
+public final class PipelineIterator extends ForwardingBatches implements AutoCloseable {
 
-    private final DataSetIterator source;
     private final AtomicLong producedNanos;
     private final int size;
     private long batches;
@@ -27,7 +24,7 @@ public final class PipelineIterator implements DataSetIterator, AutoCloseable {
     private long lastCall;
 
     PipelineIterator(DataSetIterator batches, int prefetch, AtomicLong producedNanos, int size) {
-        this.source = prefetch > 0 ? new Prefetcher(batches, prefetch) : batches;
+        super(prefetch > 0 ? new Prefetcher(batches, prefetch) : batches, DataPipeline.PREPARED);
         this.producedNanos = producedNanos;
         this.size = size;
     }
@@ -77,11 +74,6 @@ public final class PipelineIterator implements DataSetIterator, AutoCloseable {
         return batch;
     }
 
-    @Override
-    public DataSet next(int num) {
-        throw new UnsupportedOperationException("batch size is fixed by DataPipeline.batchSize");
-    }
-
     private void endPass() {
         elapsedNanos += lastCall - passStart;
         passStart = -1;
@@ -103,45 +95,5 @@ public final class PipelineIterator implements DataSetIterator, AutoCloseable {
         if (source instanceof Prefetcher prefetcher) {
             prefetcher.stop();
         }
-    }
-
-    @Override
-    public int inputColumns() {
-        return source.inputColumns();
-    }
-
-    @Override
-    public int totalOutcomes() {
-        return source.totalOutcomes();
-    }
-
-    @Override
-    public boolean resetSupported() {
-        return true;
-    }
-
-    @Override
-    public boolean asyncSupported() {
-        return false;
-    }
-
-    @Override
-    public int batch() {
-        return source.batch();
-    }
-
-    @Override
-    public void setPreProcessor(DataSetPreProcessor preProcessor) {
-        throw new UnsupportedOperationException("DataPipeline already normalises; add transforms there");
-    }
-
-    @Override
-    public DataSetPreProcessor getPreProcessor() {
-        return null;
-    }
-
-    @Override
-    public List<String> getLabels() {
-        return source.getLabels();
     }
 }

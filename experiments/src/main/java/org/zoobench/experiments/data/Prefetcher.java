@@ -1,10 +1,8 @@
 package org.zoobench.experiments.data;
 
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
-import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -14,21 +12,20 @@ import java.util.concurrent.BlockingQueue;
  * AsyncDataSetIterator, a failure while producing a batch is rethrown to the consumer as it was (so a
  * {@code UserInputException} stays one), and never mistaken for the end of the data.
  */
-final class Prefetcher implements DataSetIterator {
+final class Prefetcher extends ForwardingBatches {
 
     private static final Object END = new Object();
 
     private record Failure(Throwable error) {
     }
 
-    private final DataSetIterator source;
     private final int capacity;
     private BlockingQueue<Object> queue;
     private Thread thread;
     private Object pending;
 
     Prefetcher(DataSetIterator source, int capacity) {
-        this.source = source;
+        super(source, DataPipeline.PREPARED);
         this.capacity = capacity;
         start();
     }
@@ -102,54 +99,9 @@ final class Prefetcher implements DataSetIterator {
     }
 
     @Override
-    public DataSet next(int num) {
-        throw new UnsupportedOperationException("batch size is fixed by DataPipeline.batchSize");
-    }
-
-    @Override
     public void reset() {
         stop();
         source.reset();
         start();
-    }
-
-    @Override
-    public int inputColumns() {
-        return source.inputColumns();
-    }
-
-    @Override
-    public int totalOutcomes() {
-        return source.totalOutcomes();
-    }
-
-    @Override
-    public boolean resetSupported() {
-        return true;
-    }
-
-    @Override
-    public boolean asyncSupported() {
-        return false;
-    }
-
-    @Override
-    public int batch() {
-        return source.batch();
-    }
-
-    @Override
-    public void setPreProcessor(DataSetPreProcessor preProcessor) {
-        throw new UnsupportedOperationException("DataPipeline already normalises; add transforms there");
-    }
-
-    @Override
-    public DataSetPreProcessor getPreProcessor() {
-        return null;
-    }
-
-    @Override
-    public List<String> getLabels() {
-        return source.getLabels();
     }
 }

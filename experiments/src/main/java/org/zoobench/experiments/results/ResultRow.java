@@ -37,7 +37,7 @@ public final class ResultRow {
         row.put("top5_high", r.top5() == null ? null : round(r.top5().high()));
         row.put("train_samples_per_sec", round(r.trainSamplesPerSec()));
         row.put("infer_samples_per_sec", round(r.inferSamplesPerSec()));
-        row.put("img_size", c.input());
+        row.put("img_size", c.input().toString());
         row.put("batch_size", c.batchSize());
         row.put("workers", c.workers());
         row.put("worker_mode", c.dataParallel() == null ? null : c.dataParallel().mode());
@@ -48,13 +48,13 @@ public final class ResultRow {
         row.put("dataset", c.dataset());
         row.put("seed", c.seed());
         row.put("epochs", c.epochs());
-        row.put("updater", c.updater());
+        row.put("updater", c.updater().id());
         row.put("lr", c.learningRate());
         row.put("lr_schedule", c.scheduleInWords());
         row.put("train_limit", c.trainLimit());
         row.put("test_limit", c.testLimit());
         row.put("macs", r.macs());
-        row.put("imagenet_param_count", r.imagenetParamCount());
+        row.put("imagenet_param_count", r.publishedParamCount());
         row.put("final_train_loss", last == null ? null : round(last.trainLoss()));
         row.put("final_test_loss", last == null ? null : round(last.testLoss()));
         row.put("wall_time_sec", round(r.wallTimeSec()));

@@ -3,6 +3,12 @@ package org.zoobench.experiments.results;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import com.fasterxml.jackson.databind.util.StdConverter;
+import org.zoobench.zoo.InputShape;
+import org.zoobench.zoo.UserInputException;
 
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +21,8 @@ import java.util.Locale;
  * Everything that decides what a run computes. Two runs with equal configs are the same experiment, which is
  * what lets a rerun of a suite skip finished runs.
  *
- * @param input       CxHxW (or FxT) the model is built for and the data resized to
- * @param resize      how images reach the input size: "bilinear" (scale) or "pad" (zero border, never shrinks)
+ * @param input       the image or sequence shape the model is built for and the data resized to
+ * @param resize      how images reach the input size
  * @param trainLimit  number of training examples used (a seeded subset), or 0 for all
  * @param testLimit   number of test examples used (the first ones), or 0 for all
  * @param learningRate the updater's learning rate
@@ -29,9 +35,13 @@ import java.util.Locale;
  *                    after the last; null: the rate stays constant (or follows {@code lrPatience})
  * @param dataParallel the workers that share each step, or null for one (the runner's own loop, no ParallelWrapper)
  */
-public record RunConfig(String model, String dataset, String input, String resize, int classes, int epochs, int batchSize,
-                        String updater, double learningRate, long seed, int trainLimit, int testLimit,
-                        double targetAccuracy, int bootstrapSamples, String layers,
+public record RunConfig(String model, String dataset,
+                        // As "CxHxW" or "FxT", as records have always held it: the run id hashes this JSON.
+                        @JsonSerialize(using = ToStringSerializer.class)
+                        @JsonDeserialize(converter = ParsedInputShape.class) InputShape input,
+                        ResizeMode resize, int classes, int epochs, int batchSize, Updater updater,
+                        double learningRate, long seed, int trainLimit, int testLimit, double targetAccuracy,
+                        int bootstrapSamples, String layers,
                         // Left out of the JSON (and so of the run id) when unset: older runs keep their ids.
                         @JsonInclude(JsonInclude.Include.NON_DEFAULT) double weightDecay,
                         @JsonInclude(JsonInclude.Include.NON_DEFAULT) int lrPatience,
@@ -55,8 +65,8 @@ public record RunConfig(String model, String dataset, String input, String resiz
     }
 
     /** A run on one worker. */
-    public RunConfig(String model, String dataset, String input, String resize, int classes, int epochs, int batchSize,
-                     String updater, double learningRate, long seed, int trainLimit, int testLimit,
+    public RunConfig(String model, String dataset, InputShape input, ResizeMode resize, int classes, int epochs,
+                     int batchSize, Updater updater, double learningRate, long seed, int trainLimit, int testLimit,
                      double targetAccuracy, int bootstrapSamples, String layers, double weightDecay, int lrPatience,
                      String lrSchedule) {
         this(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed, trainLimit,
@@ -64,16 +74,16 @@ public record RunConfig(String model, String dataset, String input, String resiz
     }
 
     /** A run whose rate is constant or follows {@code lrPatience}. */
-    public RunConfig(String model, String dataset, String input, String resize, int classes, int epochs, int batchSize,
-                     String updater, double learningRate, long seed, int trainLimit, int testLimit,
+    public RunConfig(String model, String dataset, InputShape input, ResizeMode resize, int classes, int epochs,
+                     int batchSize, Updater updater, double learningRate, long seed, int trainLimit, int testLimit,
                      double targetAccuracy, int bootstrapSamples, String layers, double weightDecay, int lrPatience) {
         this(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed, trainLimit,
                 testLimit, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience, null);
     }
 
     /** A run with a constant learning rate and no weight decay. */
-    public RunConfig(String model, String dataset, String input, String resize, int classes, int epochs, int batchSize,
-                     String updater, double learningRate, long seed, int trainLimit, int testLimit,
+    public RunConfig(String model, String dataset, InputShape input, ResizeMode resize, int classes, int epochs,
+                     int batchSize, Updater updater, double learningRate, long seed, int trainLimit, int testLimit,
                      double targetAccuracy, int bootstrapSamples, String layers) {
         this(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed, trainLimit,
                 testLimit, targetAccuracy, bootstrapSamples, layers, 0, 0);
@@ -115,6 +125,16 @@ public record RunConfig(String model, String dataset, String input, String resiz
         return scheduleInWords(lrPatience, lrSchedule);
     }
 
+    /** A --lr-schedule value as a run config holds it: null for constant, {@link #LINEAR_DECAY}. */
+    public static String parseSchedule(String name) {
+        return switch (name.trim().toLowerCase(Locale.ROOT)) {
+            case "constant" -> null;
+            case LINEAR_DECAY -> LINEAR_DECAY;
+            default -> throw new UserInputException("unknown learning-rate schedule '" + name
+                    + "'; choose constant or linear");
+        };
+    }
+
     public static String scheduleInWords(int lrPatience, String lrSchedule) {
         if (LINEAR_DECAY.equals(lrSchedule)) {
             return "linear decay to 0";
@@ -135,6 +155,13 @@ public record RunConfig(String model, String dataset, String input, String resiz
             return HexFormat.of().formatHex(digest, 0, 4);
         } catch (NoSuchAlgorithmException | JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    static final class ParsedInputShape extends StdConverter<String, InputShape> {
+        @Override
+        public InputShape convert(String spec) {
+            return InputShape.parse(spec);
         }
     }
 }

@@ -1,5 +1,7 @@
 package org.zoobench.experiments.results;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import java.io.Serializable;
 import java.util.List;
 
@@ -10,8 +12,10 @@ import java.util.List;
  * @param status            {@link #FINISHED} or {@link #DIVERGED} (loss became NaN or infinite; training stopped)
  * @param top1              test top-1 with its bootstrap interval; null for a diverged run
  * @param top5              test top-5 likewise; also null where the task has at most 5 classes (meaningless)
- * @param imagenetParamCount trainable params of the same architecture at its published (ImageNet) config,
- *                          where the suite defines one, else 0
+ * @param publishedParamCount trainable params of the same architecture at its published config (ImageNet for the
+ *                          AlexNet ablation, the paper's for the architectures suite), where the suite defines one,
+ *                          else 0; named "imagenetParamCount" in record.json and "imagenet_param_count" in
+ *                          results.csv, as records have always named it
  * @param trainSamplesPerSec training throughput, warm-up steps excluded
  * @param inferSamplesPerSec inference throughput on the test set, warm-up batch excluded
  * @param dataLoadingShare  fraction of training step time spent waiting for the next batch
@@ -23,7 +27,7 @@ import java.util.List;
  *                          call ran natively, and always 0 for stock layers)
  */
 public record RunRecord(String runId, String suite, String group, RunConfig config, String status, String statusDetail,
-                        long paramCount, long imagenetParamCount, long macs,
+                        long paramCount, @JsonProperty("imagenetParamCount") long publishedParamCount, long macs,
                         Estimate top1, Estimate top5, List<EpochStats> epochs,
                         double trainSamplesPerSec, double inferSamplesPerSec, double dataLoadingShare,
                         double wallTimeSec, double trainTimeSec, Double timeToTargetSec,

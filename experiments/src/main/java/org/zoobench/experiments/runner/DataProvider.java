@@ -5,6 +5,7 @@ import org.zoobench.experiments.data.DataPipeline;
 import org.zoobench.experiments.data.Datasets;
 import org.zoobench.experiments.data.ImageFolderStream;
 import org.zoobench.experiments.data.LoadedDataset;
+import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.UserInputException;
@@ -20,11 +21,6 @@ import java.util.function.BiFunction;
  */
 public final class DataProvider {
 
-    /**
-     * The resize mode of ImageNet-style training: {@code --data-dir}'s train/ and val/ folders streamed from disk,
-     * shorter side to 256/224 of the input, random crops and flips for training, centre crops for evaluation.
-     */
-    public static final String CROP = "crop";
     /** The crop the papers train ImageNet nets on. */
     public static final InputShape CROP_INPUT = InputShape.image(3, 224, 224);
     static final String IMAGE_FOLDER = "image-folder";
@@ -62,20 +58,19 @@ public final class DataProvider {
 
     /** The batches of one run; close them when the run ends. */
     public RunData forRun(RunConfig config) {
-        if (config.resize().equals(CROP)) {
-            return new StreamRunData(stream(config), InputShape.parse(config.input()), config.batchSize(),
-                    config.seed());
+        if (config.resize() == ResizeMode.CROP) {
+            return new StreamRunData(stream(config), config.input(), config.batchSize(), config.seed());
         }
         LoadedDataset dataset = dataset(config.dataset(), config.trainLimit(), config.testLimit());
         if (config.classes() != dataset.numClasses()) {
             throw new UserInputException("model built for " + config.classes() + " classes but "
                     + dataset.name() + " has " + dataset.numClasses());
         }
-        return new PipelineRunData(dataset, InputShape.parse(config.input()), resizeMode(config.resize()),
-                config.batchSize(), config.seed());
+        return new PipelineRunData(dataset, config.input(), inMemory(config.resize()), config.batchSize(),
+                config.seed());
     }
 
-    /** The image folder of a run with resize mode {@link #CROP}. */
+    /** The image folder of a run with resize mode {@link ResizeMode#CROP}. */
     private ImageFolderStream stream(RunConfig config) {
         requireImageFolder(config.dataset());
         ImageFolderStream stream = imageFolder(config.trainLimit(), config.testLimit());
@@ -89,8 +84,8 @@ public final class DataProvider {
     /** Crops are taken from image folders only: any other data set is a user mistake. */
     public static void requireImageFolder(String dataset) {
         if (!Datasets.get(dataset).name().equals(IMAGE_FOLDER)) {
-            throw new UserInputException("random crops and flips (resize mode '" + CROP + "') read image folders "
-                    + "only: use --dataset " + IMAGE_FOLDER + ", not " + dataset);
+            throw new UserInputException("random crops and flips (resize mode '" + ResizeMode.CROP
+                    + "') read image folders only: use --dataset " + IMAGE_FOLDER + ", not " + dataset);
         }
     }
 
@@ -100,12 +95,12 @@ public final class DataProvider {
                 k -> ImageFolderStream.open(baseOptions.path(), trainLimit, valLimit, baseOptions.seed()));
     }
 
-    static DataPipeline.Resize resizeMode(String name) {
-        try {
-            return DataPipeline.Resize.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new UserInputException("unknown resize mode '" + name + "'; choose bilinear or pad (or " + CROP
-                    + " for ImageNet-style crops of an image folder)");
-        }
+    /** The pipeline's resize of a run whose data set is held in memory (crops are streamed instead). */
+    private static DataPipeline.Resize inMemory(ResizeMode mode) {
+        return switch (mode) {
+            case BILINEAR -> DataPipeline.Resize.BILINEAR;
+            case PAD -> DataPipeline.Resize.PAD;
+            case CROP -> throw new IllegalArgumentException("crops are taken from image folders read from disk");
+        };
     }
 }

@@ -9,14 +9,14 @@ import java.io.Serializable;
  * parameter count of the same architecture at its published config (0 where that is not meaningful).
  * Serializable, as is all it holds: it travels from a Spark driver to the executor that trains it.
  */
-public record RunSpec(String suite, String group, RunConfig config, long imagenetParamCount) implements Serializable {
+public record RunSpec(String suite, String group, RunConfig config, long publishedParamCount) implements Serializable {
 
     public static RunSpec single(RunConfig config) {
         return new RunSpec("train", config.model(), config, 0);
     }
 
     public RunSpec withConfig(RunConfig c) {
-        return new RunSpec(suite, group, c, imagenetParamCount);
+        return new RunSpec(suite, group, c, publishedParamCount);
     }
 
     public String runId() {

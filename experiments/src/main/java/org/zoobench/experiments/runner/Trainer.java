@@ -13,13 +13,11 @@ import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.DataParallel;
-import org.zoobench.experiments.results.EpochStats;
 import org.zoobench.experiments.results.Estimate;
 import org.zoobench.experiments.results.MachineInfo;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.RunSink;
-import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
 import org.zoobench.zoo.UserInputException;
@@ -32,7 +30,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -53,9 +50,9 @@ public final class Trainer {
     }
 
     public static ModelOptions modelOptions(RunConfig config) {
-        return ModelOptions.of(config.classes(), InputShape.parse(config.input()))
+        return ModelOptions.of(config.classes(), config.input())
                 .withSeed(config.seed())
-                .withUpdater(Updaters.create(config.updater(), config.learningRate()))
+                .withUpdater(config.updater().create(config.learningRate()))
                 .withImpl(LayerImpl.parse(config.layers()));
     }
 
@@ -168,11 +165,7 @@ public final class Trainer {
 
         long fallbacksBefore = Fallbacks.count();
         MemoryMonitor memory = new MemoryMonitor();
-        List<EpochStats> epochs = new ArrayList<>();
-        double trainSeconds = 0;
-        Double timeToTarget = null;
-        String divergence = null;
-        Evaluation finalTest = null;
+        RunTally tally = new RunTally(config.targetAccuracy());
         ProgressBar bar = Progress.bar(progressLabel, (long) batchesPerEpoch * config.epochs(), "batch");
         StepMeter meter = new StepMeter(bar, memory, config.epochs());
         try (EpochFitter fitter = EpochFitter.of(net, config)) {
@@ -182,28 +175,23 @@ public final class Trainer {
                 meter.startEpoch();
                 long epochStart = System.nanoTime();
                 fitter.fit(batches, epoch, meter);
-                trainSeconds += (System.nanoTime() - epochStart) / 1e9;
-                divergence = meter.divergence();
-                if (divergence != null) {
+                tally.trained(System.nanoTime() - epochStart);
+                if (meter.divergence() != null) {
+                    tally.diverged(meter.divergence());
                     break;
                 }
                 Evaluation onTrain = Evaluation.of(net, data.trainSample());
                 Evaluation onTest = Evaluation.of(net, data.test());
                 if (!Double.isFinite(onTest.loss())) {
                     // The training loss can stay finite (clipped) while the weights have overflowed to NaN.
-                    divergence = String.format(Locale.ROOT, "test loss became %s at epoch %d", onTest.loss(), epoch);
+                    tally.diverged(String.format(Locale.ROOT, "test loss became %s at epoch %d", onTest.loss(), epoch));
                     break;
                 }
-                finalTest = onTest; // the last epoch's test pass is the final evaluation
                 memory.sample();
-                epochs.add(new EpochStats(epoch, meter.epochLoss(), onTrain.loss(), 100 * onTrain.top1(),
-                        onTest.loss(), 100 * onTest.top1(), trainSeconds,
-                        decay != null ? decay.valueAt((int) meter.steps(), epoch) : plateau.rate()));
+                tally.epoch(epoch, meter.epochLoss(), onTrain, onTest,
+                        decay != null ? decay.valueAt((int) meter.steps(), epoch) : plateau.rate());
                 if (plateau.afterEpoch(onTest.top1())) {
                     net.setLearningRate(plateau.rate());
-                }
-                if (timeToTarget == null && 100 * onTest.top1() >= config.targetAccuracy()) {
-                    timeToTarget = trainSeconds;
                 }
             }
         } catch (RuntimeException | OutOfMemoryError e) {
@@ -220,11 +208,7 @@ public final class Trainer {
             Progress.close(bar);
         }
         double trainThroughput = meter.samplesPerSec(config.batchSize(), data.trainSize() * (long) config.epochs());
-        double loadingShare = meter.loadingShare();
-
-        if (divergence != null) {
-            finalTest = null;
-        }
+        Evaluation finalTest = tally.finalTest();
         Estimate top1 = null;
         Estimate top5 = null;
         if (finalTest != null) {
@@ -234,11 +218,11 @@ public final class Trainer {
         }
         double wall = (System.nanoTime() - wallStart) / 1e9;
         RunRecord record = new RunRecord(spec.runId(), spec.suite(), spec.group(), config,
-                divergence == null ? RunRecord.FINISHED : RunRecord.DIVERGED, divergence,
-                profile.trainableParams(), spec.imagenetParamCount(), profile.macs(), top1, top5, List.copyOf(epochs),
-                trainThroughput, finalTest == null ? Double.NaN : finalTest.samplesPerSec(), loadingShare,
-                wall, trainSeconds, timeToTarget, memory.peakHeap(), memory.peakOffHeap(), memory.peakPhysical(),
-                MachineInfo.current(), GitCommit.current(), startedAt, Instant.now().toString(),
+                tally.hasDiverged() ? RunRecord.DIVERGED : RunRecord.FINISHED, tally.divergence(),
+                profile.trainableParams(), spec.publishedParamCount(), profile.macs(), top1, top5, tally.epochs(),
+                trainThroughput, finalTest == null ? Double.NaN : finalTest.samplesPerSec(), meter.loadingShare(),
+                wall, tally.trainSeconds(), tally.timeToTarget(), memory.peakHeap(), memory.peakOffHeap(),
+                memory.peakPhysical(), MachineInfo.current(), GitCommit.current(), startedAt, Instant.now().toString(),
                 Fallbacks.count() - fallbacksBefore);
         store.save(record, finalTest == null ? null : finalTest.predictions(),
                 finalTest == null ? null : file -> ModelSerializer.writeModel(net, file.toFile(), false));

@@ -1,13 +1,12 @@
 package org.zoobench.experiments.runner;
 
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.zoobench.experiments.data.ForwardingBatches;
 import org.zoobench.zoo.parallel.ParallelTraining;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -17,9 +16,8 @@ import java.util.function.Supplier;
  * asks for a new batch marks the end of the previous step, which is reported to the {@link StepMeter} with the
  * time spent waiting for the source's batches.
  */
-final class WorkerBatches implements DataSetIterator {
+final class WorkerBatches extends ForwardingBatches {
 
-    private final DataSetIterator source;
     private final int workers;
     private final int epoch;
     private final StepMeter meter;
@@ -32,7 +30,7 @@ final class WorkerBatches implements DataSetIterator {
     private int examples;
 
     WorkerBatches(DataSetIterator source, int workers, int epoch, StepMeter meter, WorkerLosses losses) {
-        this.source = source;
+        super(source, "the source's batches come prepared");
         this.workers = workers;
         this.epoch = epoch;
         this.meter = meter;
@@ -89,53 +87,12 @@ final class WorkerBatches implements DataSetIterator {
     }
 
     @Override
-    public DataSet next(int num) {
-        throw new UnsupportedOperationException("ParallelWrapper takes the parts one at a time");
-    }
-
-    @Override
-    public int inputColumns() {
-        return source.inputColumns();
-    }
-
-    @Override
-    public int totalOutcomes() {
-        return source.totalOutcomes();
-    }
-
-    @Override
     public boolean resetSupported() {
         return false; // one epoch; the runner resets the source for the next
-    }
-
-    /** The source prefetches on its own thread already: ParallelWrapper need not wrap this in another. */
-    @Override
-    public boolean asyncSupported() {
-        return false;
     }
 
     @Override
     public void reset() {
         throw new UnsupportedOperationException("one epoch of batches; reset the source instead");
-    }
-
-    @Override
-    public int batch() {
-        return source.batch();
-    }
-
-    @Override
-    public void setPreProcessor(DataSetPreProcessor preProcessor) {
-        throw new UnsupportedOperationException("the source's batches come prepared");
-    }
-
-    @Override
-    public DataSetPreProcessor getPreProcessor() {
-        return null;
-    }
-
-    @Override
-    public List<String> getLabels() {
-        return source.getLabels();
     }
 }

@@ -6,9 +6,11 @@ import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.report.SeedSummary;
 import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.Estimate;
+import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
+import org.zoobench.experiments.results.Updater;
 import org.zoobench.experiments.runner.DataProvider;
 import org.zoobench.experiments.runner.RunData;
 import org.zoobench.experiments.runner.RunSpec;
@@ -50,17 +52,17 @@ public final class AlexNetAblationSuite extends Suite {
      * this way, against 88.1% with a constant rate; docs/ablation-recipe.md). The quick recipe is the full one cut
      * to 2 epochs and one seed: more images and epochs buy more credibility than more seeds.
      */
-    static final Recipe FULL = new Recipe(0, 0, 8, 128, 3, "adam", 2e-3, 88).withLinearDecay();
-    static final Recipe QUICK = new Recipe(0, 0, 2, 128, 1, "adam", 2e-3, 88).withLinearDecay();
+    static final Recipe FULL = new Recipe(0, 0, 8, 128, 3, Updater.ADAM, 2e-3, 88).withLinearDecay();
+    static final Recipe QUICK = new Recipe(0, 0, 2, 128, 1, Updater.ADAM, 2e-3, 88).withLinearDecay();
     /**
      * The paper's recipe at ImageNet scale (Krizhevsky et al. 2012, kept by Zeiler and Fergus): momentum 0.9
      * (DL4J's momentum updater is Nesterov's), lr 0.01 divided by 10 after 2 epochs without a better validation
      * top-1, weight decay 5e-4, batch 128, 70 epochs, one seed (each variant is a GPU-day or more); the target is
      * the paper's full-network top-1. Dropout 0.5 on fc6 and fc7 is part of the nets.
      */
-    static final Recipe IMAGENET = new Recipe(0, 0, 70, 128, 1, "nesterovs", 0.01, 59.5, 5e-4, 2);
+    static final Recipe IMAGENET = new Recipe(0, 0, 70, 128, 1, Updater.NESTEROVS, 0.01, 59.5, 5e-4, 2);
     /** A check of the whole set-up before days of training: 2 epochs on 10,000 training, 2,000 validation images. */
-    static final Recipe IMAGENET_QUICK = new Recipe(10_000, 2_000, 2, 128, 1, "nesterovs", 0.01, 59.5, 5e-4, 2);
+    static final Recipe IMAGENET_QUICK = new Recipe(10_000, 2_000, 2, 128, 1, Updater.NESTEROVS, 0.01, 59.5, 5e-4, 2);
     static final int BOOTSTRAP_SAMPLES = 2000;
 
     public AlexNetAblationSuite() {
@@ -80,7 +82,7 @@ public final class AlexNetAblationSuite extends Suite {
         Recipe full = imagenet ? IMAGENET : FULL;
         InputShape input = options.input() != null ? options.input()
                 : imagenet ? DataProvider.CROP_INPUT : miniInput(data.shape());
-        String resize = imagenet ? DataProvider.CROP : "bilinear";
+        ResizeMode resize = imagenet ? ResizeMode.CROP : ResizeMode.BILINEAR;
         String family = imagenet ? AlexNet.FAMILY : AlexNet.MINI_FAMILY;
         List<Recipe.Net> nets = new ArrayList<>();
         for (Ablation a : AlexNet.ABLATIONS) {
@@ -104,9 +106,9 @@ public final class AlexNetAblationSuite extends Suite {
     }
 
     /** The data's own shape if the mini stem takes it, else its channels at 32x32. */
-    static InputShape miniInput(InputShape data) {
-        if (data.isSequence()) {
-            throw new UserInputException("alexnet-ablation trains on images, not sequences (" + data + ")");
+    static InputShape.Image miniInput(InputShape shape) {
+        if (!(shape instanceof InputShape.Image data)) {
+            throw new UserInputException("alexnet-ablation trains on images, not sequences (" + shape + ")");
         }
         return data.height() <= MINI_MAX_SIDE && data.width() <= MINI_MAX_SIDE ? data
                 : InputShape.image(data.channels(), MINI_MAX_SIDE, MINI_MAX_SIDE);
@@ -137,14 +139,14 @@ public final class AlexNetAblationSuite extends Suite {
                     paperError(v.paperTrainTop1Error()), paperError(v.paperTop1Error()),
                     paperError(v.paperTop5Error()));
             long fullParams = full.map(f -> f.first().paramCount()).orElse(r.paramCount());
-            long fullImagenet = full.map(f -> f.first().imagenetParamCount()).orElse(r.imagenetParamCount());
+            long fullImagenet = full.map(f -> f.first().publishedParamCount()).orElse(r.publishedParamCount());
             double paperDelta = FULL_NETWORK.paperTop1Error() - v.paperTop1Error();
             Estimate vsFull = full.isPresent() && g != full.get() ? ResultsReport.pairedDelta(g, full.get(), paired)
                     : null;
             table.row(v.label() + " (" + r.model() + ")", count(r.paramCount()),
                     g == full.orElse(null) ? "—" : signedCount(r.paramCount() - fullParams),
-                    count(r.imagenetParamCount()),
-                    g == full.orElse(null) ? "—" : signedCount(r.imagenetParamCount() - fullImagenet),
+                    count(r.publishedParamCount()),
+                    g == full.orElse(null) ? "—" : signedCount(r.publishedParamCount() - fullImagenet),
                     g.finished() + (g.diverged() > 0 ? " (+" + g.diverged() + " diverged)" : ""),
                     g.top1Pooled() == null ? "diverged" : String.format(Locale.ROOT, "%.1f ± %.1f", g.top1Mean(),
                             g.top1Std()),

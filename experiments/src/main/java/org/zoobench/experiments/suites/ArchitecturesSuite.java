@@ -5,14 +5,17 @@ import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.report.SeedSummary;
 import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.Estimate;
+import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.data.Datasets;
 import org.zoobench.experiments.results.RunRecord;
+import org.zoobench.experiments.results.Updater;
 import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.experiments.suites.SuiteOptions.DataChoice;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
+import org.zoobench.zoo.UserInputException;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -45,27 +48,30 @@ public final class ArchitecturesSuite extends Suite {
 
     /** One net of the comparison: registry name and how it reads the images. */
     record Contender(String label, String model, Placement placement) {
-        String group(String input) {
+        String group(InputShape input) {
             return String.format(Locale.ROOT, "%s (%s, %s)", label, model, input);
         }
 
         /** This net on {@code data}, read the way its placement says. */
         Recipe.Net net(DataChoice data, long publishedParams) {
-            InputShape shape = data.shape();
+            if (!(data.shape() instanceof InputShape.Image shape)) {
+                throw new UserInputException(NAME + " trains on images, not sequences (" + data.shape() + ")");
+            }
             return switch (placement) {
-                case OWN_SIZE -> net(data, data.name(), AlexNetAblationSuite.miniInput(shape), "bilinear",
+                case OWN_SIZE -> net(data, data.name(), AlexNetAblationSuite.miniInput(shape), ResizeMode.BILINEAR,
                         publishedParams);
                 case PADDED_32 -> net(data, data.name(), InputShape.image(shape.channels(), 32, 32),
-                        shape.height() <= 32 && shape.width() <= 32 ? "pad" : "bilinear", publishedParams);
+                        shape.height() <= 32 && shape.width() <= 32 ? ResizeMode.PAD : ResizeMode.BILINEAR,
+                        publishedParams);
                 case ROWS -> net(data, data.name() + Datasets.ROWS_SUFFIX,
-                        InputShape.sequence(shape.channels() * shape.width(), shape.height()), "bilinear",
+                        InputShape.sequence(shape.channels() * shape.width(), shape.height()), ResizeMode.BILINEAR,
                         publishedParams);
             };
         }
 
-        private Recipe.Net net(DataChoice data, String dataset, InputShape input, String resize,
+        private Recipe.Net net(DataChoice data, String dataset, InputShape input, ResizeMode resize,
                                long publishedParams) {
-            return new Recipe.Net(group(input.toString()), model, dataset, input, resize, data.classes(),
+            return new Recipe.Net(group(input), model, dataset, input, resize, data.classes(),
                     publishedParams);
         }
     }
@@ -78,13 +84,13 @@ public final class ArchitecturesSuite extends Suite {
             new Contender("DenseNet-121", "densenet121", Placement.PADDED_32),
             new Contender("BiLSTM", "bilstm-max", Placement.ROWS));
 
-    static final Recipe FULL = new Recipe(0, 0, 10, 128, 2, "adam", 1e-3, 88);
+    static final Recipe FULL = new Recipe(0, 0, 10, 128, 2, Updater.ADAM, 1e-3, 88);
     /**
      * With fast layers DenseNet-121 trains at about 32 img/s here, ResNet-18 41, the BiLSTM 77, GoogLeNet 106 and the
      * small nets over 1,000 (docs/suite-budgets.md): --quick gives every net the same 8,000 images (4,000 twice),
      * enough to rank the small nets near convergence, while the ImageNet nets are still learning.
      */
-    static final Recipe QUICK = new Recipe(4_000, 2_000, 2, 64, 1, "adam", 1e-3, 80);
+    static final Recipe QUICK = new Recipe(4_000, 2_000, 2, 64, 1, Updater.ADAM, 1e-3, 80);
 
     public ArchitecturesSuite() {
         super(NAME, "LeNet-5, AlexNet, GoogLeNet, ResNet-18, DenseNet-121 and a BiLSTM on one data set, one budget");

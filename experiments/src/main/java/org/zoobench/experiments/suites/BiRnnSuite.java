@@ -8,8 +8,10 @@ import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.report.SeedSummary;
 import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.Estimate;
+import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
+import org.zoobench.experiments.results.Updater;
 import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.experiments.suites.SuiteOptions.DataChoice;
 import org.zoobench.zoo.InputShape;
@@ -21,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.zoobench.zoo.UserInputException;
 
 /**
  * Causal against bidirectional recurrent nets (Schuster & Paliwal 1997), each pair the same cell, widths and
@@ -54,21 +57,23 @@ public final class BiRnnSuite extends Suite {
         }
 
         private Recipe.Net net(String model) {
-            return new Recipe.Net(group(model), model, dataset, input, "bilinear", classes, 0);
+            return new Recipe.Net(group(model), model, dataset, input, ResizeMode.BILINEAR, classes, 0);
         }
     }
 
     static final Pair FUTURE_CONTEXT = new Pair("future context", "future-context",
             InputShape.sequence(FutureContextTask.DEFAULT.symbols(), FutureContextTask.DEFAULT.length()),
             FutureContextTask.DEFAULT.symbols(), "per-step top-1", "bilstm-tagger",
-            new Recipe(20_000, 5_000, 10, 32, 2, "adam", 1e-2, 90),
-            new Recipe(4_000, 1_000, 3, 32, 1, "adam", 1e-2, 90));
-    static final Recipe ROWS_FULL = new Recipe(0, 0, 10, 128, 2, "adam", 1e-3, 88);
-    static final Recipe ROWS_QUICK = new Recipe(2_000, 1_000, 2, 32, 1, "adam", 1e-3, 75);
+            new Recipe(20_000, 5_000, 10, 32, 2, Updater.ADAM, 1e-2, 90),
+            new Recipe(4_000, 1_000, 3, 32, 1, Updater.ADAM, 1e-2, 90));
+    static final Recipe ROWS_FULL = new Recipe(0, 0, 10, 128, 2, Updater.ADAM, 1e-3, 88);
+    static final Recipe ROWS_QUICK = new Recipe(2_000, 1_000, 2, 32, 1, Updater.ADAM, 1e-3, 75);
 
     /** The image task on {@code data}: each image read as one step per row, classified by max over time. */
     static Pair rows(DataChoice data) {
-        InputShape shape = data.shape();
+        if (!(data.shape() instanceof InputShape.Image shape)) {
+            throw new UserInputException(NAME + " reads images row by row, not sequences (" + data.shape() + ")");
+        }
         return new Pair(data.name() + " rows", data.name() + Datasets.ROWS_SUFFIX,
                 InputShape.sequence(shape.channels() * shape.width(), shape.height()), data.classes(), "top-1",
                 "bilstm-max", ROWS_FULL, ROWS_QUICK);

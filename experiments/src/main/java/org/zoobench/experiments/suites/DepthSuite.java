@@ -5,8 +5,10 @@ import org.zoobench.experiments.report.Plots;
 import org.zoobench.experiments.report.Report;
 import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.report.SeedSummary;
+import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
+import org.zoobench.experiments.results.Updater;
 import org.zoobench.experiments.runner.RunData;
 import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.experiments.suites.SuiteOptions.DataChoice;
@@ -19,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.zoobench.zoo.UserInputException;
 
 /**
  * He et al. (2015), section 4.2: plain and residual CIFAR-style nets at 20 and 56 layers. The observation to
@@ -40,13 +43,13 @@ public final class DepthSuite extends Suite {
 
     static final int BOOTSTRAP_SAMPLES = 1000;
 
-    static final Recipe FULL = new Recipe(0, 0, 12, 128, 2, "adam", 1e-3, 80);
+    static final Recipe FULL = new Recipe(0, 0, 12, 128, 2, Updater.ADAM, 1e-3, 80);
     /**
      * With fast layers the 20-layer nets train at about 120 img/s here and the 56-layer ones at about 40
      * (docs/suite-budgets.md): --quick gives each net 8,000 images (4,000 twice), early in training, where He et
      * al.'s plain nets already show their degradation in training error.
      */
-    static final Recipe QUICK = new Recipe(4_000, 2_000, 2, 64, 1, "adam", 1e-3, 80);
+    static final Recipe QUICK = new Recipe(4_000, 2_000, 2, 64, 1, Updater.ADAM, 1e-3, 80);
 
     public DepthSuite() {
         super(NAME, "plain vs residual nets at 20 and 56 layers (He et al. 2015, CIFAR-style) at 32x32");
@@ -57,9 +60,12 @@ public final class DepthSuite extends Suite {
         options.requireMiniScaleOwnInput(NAME);
         Recipe r = options.quick() ? QUICK : FULL;
         DataChoice data = options.data();
-        InputShape input = InputShape.image(data.shape().channels(), SIDE, SIDE);
-        boolean pad = data.shape().height() <= SIDE && data.shape().width() <= SIDE;
-        String resize = pad ? "pad" : "bilinear";
+        if (!(data.shape() instanceof InputShape.Image shape)) {
+            throw new UserInputException(NAME + " trains on images, not sequences (" + data.shape() + ")");
+        }
+        InputShape input = InputShape.image(shape.channels(), SIDE, SIDE);
+        boolean pad = shape.height() <= SIDE && shape.width() <= SIDE;
+        ResizeMode resize = pad ? ResizeMode.PAD : ResizeMode.BILINEAR;
         List<Recipe.Net> nets = MODELS.stream()
                 .map(model -> new Recipe.Net(model, model, data.name(), input, resize, data.classes(), 0)).toList();
         List<RunSpec> runs = r.runs(NAME, nets, BOOTSTRAP_SAMPLES);

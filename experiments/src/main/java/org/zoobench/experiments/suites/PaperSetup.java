@@ -1,8 +1,8 @@
 package org.zoobench.experiments.suites;
 
+import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.RunConfig;
-import org.zoobench.experiments.runner.DataProvider;
-import org.zoobench.experiments.runner.Updaters;
+import org.zoobench.experiments.results.Updater;
 import org.zoobench.zoo.ModelRegistry;
 
 import java.util.ArrayList;
@@ -20,7 +20,7 @@ import java.util.Locale;
  * @param classes       its class count
  * @param input         the input its net read, CxHxW
  * @param cropsAndFlips whether it trained on random crops and horizontal flips
- * @param updater       its update rule, in words (compared with the run's, described by {@link #updater(String)})
+ * @param updater       its update rule, in words (compared with the run's, described by {@link #updater(Updater)})
  * @param schedule      its learning-rate schedule, in words
  * @param plateau       whether that schedule divides the rate when validation error stops improving
  */
@@ -53,10 +53,10 @@ record PaperSetup(String paper, String model, String dataset, String data, int c
             out.add(String.format(Locale.ROOT, "data %s (%d classes) instead of %s (%d classes)", runData,
                     run.classes(), data, classes));
         }
-        if (!run.input().equals(input)) {
+        if (!run.input().toString().equals(input)) {
             out.add("input " + run.input() + " instead of " + input);
         }
-        boolean runCrops = run.resize().equals(DataProvider.CROP);
+        boolean runCrops = run.resize() == ResizeMode.CROP;
         if (runCrops != cropsAndFlips) {
             out.add(runCrops ? "random crops and flips, which the paper did not use"
                     : "whole images (" + run.resize() + " to the input), no random crops or flips");
@@ -91,12 +91,11 @@ record PaperSetup(String paper, String model, String dataset, String data, int c
     }
 
     /** An update rule in the words the papers use. */
-    static String updater(String name) {
-        return switch (name) {
-            case "sgd" -> "plain SGD";
-            case "nesterovs" -> "SGD with Nesterov momentum " + Updaters.NESTEROV_MOMENTUM;
-            case "adam" -> "Adam";
-            default -> name;
+    static String updater(Updater rule) {
+        return switch (rule) {
+            case SGD -> "plain SGD";
+            case NESTEROVS -> "SGD with Nesterov momentum " + Updater.NESTEROV_MOMENTUM;
+            case ADAM -> "Adam";
         };
     }
 }

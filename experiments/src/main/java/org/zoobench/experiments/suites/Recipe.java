@@ -1,6 +1,8 @@
 package org.zoobench.experiments.suites;
 
+import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.RunConfig;
+import org.zoobench.experiments.results.Updater;
 import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
@@ -17,18 +19,18 @@ import java.util.Locale;
  * (0 = none), the epochs without a better test top-1 after which the rate is divided by 10 (0 = never) and the
  * rate's schedule otherwise (null: constant; {@link RunConfig#LINEAR_DECAY}).
  */
-record Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, String updater, double lr,
+record Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, Updater updater, double lr,
               double target, double weightDecay, int lrPatience, String lrSchedule) {
 
     static final long FIRST_SEED = 1;
 
     /** A recipe with a constant learning rate and no weight decay. */
-    Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, String updater, double lr, double target) {
+    Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, Updater updater, double lr, double target) {
         this(trainLimit, testLimit, epochs, batch, seeds, updater, lr, target, 0, 0, null);
     }
 
     /** A recipe with weight decay and a plateau schedule. */
-    Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, String updater, double lr, double target,
+    Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, Updater updater, double lr, double target,
            double weightDecay, int lrPatience) {
         this(trainLimit, testLimit, epochs, batch, seeds, updater, lr, target, weightDecay, lrPatience, null);
     }
@@ -44,7 +46,7 @@ record Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, S
      * set and how the net reads it (input, resize), the class count, and the trainable params of the same
      * architecture at its published config (0 where the suite shows none).
      */
-    record Net(String group, String model, String dataset, InputShape input, String resize, int classes,
+    record Net(String group, String model, String dataset, InputShape input, ResizeMode resize, int classes,
                long publishedParams) {
 
         /** Trainable params of {@code entry} at its published input and class count. */
@@ -66,7 +68,7 @@ record Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, S
     }
 
     private RunConfig config(Net net, long seed, int bootstrapSamples) {
-        return new RunConfig(net.model(), net.dataset(), net.input().toString(), net.resize(), net.classes(), epochs,
+        return new RunConfig(net.model(), net.dataset(), net.input(), net.resize(), net.classes(), epochs,
                 batch, updater, lr, seed, trainLimit, testLimit, target, bootstrapSamples, LayerImpl.FAST.id(),
                 weightDecay, lrPatience, lrSchedule);
     }

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ImageFolderStreamTest {
 
-    private static final InputShape CROP = InputShape.image(3, 16, 16);
+    private static final InputShape.Image CROP = InputShape.image(3, 16, 16);
 
     @Test
     void listsTrainAndValWithSeededSubsets(@TempDir Path dir) throws Exception {

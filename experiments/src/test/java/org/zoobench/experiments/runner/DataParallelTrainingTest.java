@@ -7,10 +7,12 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.zoobench.experiments.results.DataParallel;
 import org.zoobench.experiments.results.EpochStats;
+import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.ResultRow;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
+import org.zoobench.experiments.results.Updater;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.parallel.ParallelTraining;
 
@@ -46,8 +48,8 @@ class DataParallelTrainingTest {
      * batch is one step on the whole batch, so two workers should train as one does, up to rounding.
      */
     private static RunConfig sgd(int epochs, int trainLimit) {
-        return new RunConfig("tiny-cnn", "synthetic", TinyRuns.SHAPE.toString(), "bilinear", 10, epochs, 32, "sgd", 0.1,
-                1, trainLimit, 200, 50, 1000, "fast", 0, 0, RunConfig.LINEAR_DECAY);
+        return new RunConfig("tiny-cnn", "synthetic", TinyRuns.SHAPE, ResizeMode.BILINEAR, 10, epochs, 32, Updater.SGD,
+                0.1, 1, trainLimit, 200, 50, 1000, "fast", 0, 0, RunConfig.LINEAR_DECAY);
     }
 
     private static List<List<Double>> curves(RunRecord r) {
@@ -103,8 +105,9 @@ class DataParallelTrainingTest {
     void gradientSharingWorkersLearn(@TempDir Path tmp) {
         // Sharing sends each step a thresholded fraction of every update (at most 1% of the parameters by DL4J's
         // default), so it needs more steps than averaging: Adam on 1,280 images twice.
-        RunConfig config = new RunConfig("tiny-cnn", "synthetic", TinyRuns.SHAPE.toString(), "bilinear", 10, 2, 32,
-                "adam", 1e-2, 1, 1280, 200, 50, 1000, "fast").withDataParallel(new DataParallel(2, "shared-gradients"));
+        RunConfig config = new RunConfig("tiny-cnn", "synthetic", TinyRuns.SHAPE, ResizeMode.BILINEAR, 10, 2, 32,
+                Updater.ADAM, 1e-2, 1, 1280, 200, 50, 1000, "fast")
+                .withDataParallel(new DataParallel(2, "shared-gradients"));
         RunRecord r = train(tmp, config);
         assertTrue(r.top1().value() > 20, "10 classes: chance is 10%, got " + r.top1());
         assertEquals("shared-gradients", r.config().dataParallel().mode());
@@ -112,8 +115,8 @@ class DataParallelTrainingTest {
 
     @Test
     void aLossThatBlowsUpOnTheWorkersEndsTheRunAsDiverged(@TempDir Path tmp) {
-        RunConfig config = new RunConfig("tiny-cnn", "synthetic", TinyRuns.SHAPE.toString(), "bilinear", 10, 2, 32,
-                "sgd", 1e6, 1, 320, 200, 50, 1000, "fast").withDataParallel(new DataParallel(2, "averaging"));
+        RunConfig config = new RunConfig("tiny-cnn", "synthetic", TinyRuns.SHAPE, ResizeMode.BILINEAR, 10, 2, 32,
+                Updater.SGD, 1e6, 1, 320, 200, 50, 1000, "fast").withDataParallel(new DataParallel(2, "averaging"));
         RunRecord r = train(tmp, config);
         assertTrue(r.diverged());
         assertTrue(r.statusDetail().startsWith("loss became"), r.statusDetail());

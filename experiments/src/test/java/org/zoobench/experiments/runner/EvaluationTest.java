@@ -78,7 +78,7 @@ class EvaluationTest {
         // DL4J's graph keeps the last fit's labels and takes its batch size from them; the max-over-time head
         // unfolds [batch*time, classes] with that size, which broke evaluation after training on batch 3.
         ModelEntry entry = ModelRegistry.get("lstm-max");
-        InputShape rows = InputShape.sequence(28, 6);
+        InputShape.Sequence rows = InputShape.sequence(28, 6);
         ComputationGraph net = entry.build(entry.defaultOptions().withInput(rows));
         net.fit(sequences(3, rows, 1));
         Evaluation eval = Evaluation.of(net, new ListDataSetIterator<>(sequences(5, rows, 2).asList(), 5));
@@ -87,7 +87,7 @@ class EvaluationTest {
         assertNotNull(eval.top5Estimate(Bootstrap.standard(1)));
     }
 
-    private static DataSet sequences(int n, InputShape shape, long seed) {
+    private static DataSet sequences(int n, InputShape.Sequence shape, long seed) {
         Nd4j.getRandom().setSeed(seed);
         INDArray features = Nd4j.rand(DataType.FLOAT, n, shape.features(), shape.length());
         INDArray labels = Nd4j.zeros(DataType.FLOAT, n, 10);

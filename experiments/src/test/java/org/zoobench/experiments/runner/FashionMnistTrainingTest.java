@@ -2,9 +2,12 @@ package org.zoobench.experiments.runner;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
+import org.zoobench.experiments.results.Updater;
+import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelRegistry;
 
 import java.nio.file.Path;
@@ -20,8 +23,8 @@ class FashionMnistTrainingTest {
 
     @Test
     void leNet5OnASubsetClearlyBeatsChance(@TempDir Path tmp) {
-        RunConfig config = new RunConfig("lenet5", "fashion-mnist", "1x28x28", "bilinear", 10, 2, 32, "adam", 1e-3, 1, 1500,
-                500, 70, 1000, "fast");
+        RunConfig config = new RunConfig("lenet5", "fashion-mnist", InputShape.image(1, 28, 28), ResizeMode.BILINEAR,
+                10, 2, 32, Updater.ADAM, 1e-3, 1, 1500, 500, 70, 1000, "fast");
         RunRecord r;
         try (RunData data = DataProvider.standard().forRun(config)) {
             r = new Trainer(ResultsStore.openForWriting(tmp)).run(RunSpec.single(config),

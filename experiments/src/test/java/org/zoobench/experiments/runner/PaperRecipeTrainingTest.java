@@ -14,6 +14,7 @@ import org.zoobench.experiments.results.RunRecord;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.zoobench.experiments.results.Updater;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,8 +26,8 @@ class PaperRecipeTrainingTest {
 
     private static RunConfig withRecipe(RunConfig c, double weightDecay, int patience) {
         return new RunConfig(c.model(), c.dataset(), c.input(), c.resize(), c.classes(), c.epochs(), c.batchSize(),
-                "nesterovs", 0.01, c.seed(), c.trainLimit(), c.testLimit(), c.targetAccuracy(), c.bootstrapSamples(),
-                c.layers(), weightDecay, patience);
+                Updater.NESTEROVS, 0.01, c.seed(), c.trainLimit(), c.testLimit(), c.targetAccuracy(),
+                c.bootstrapSamples(), c.layers(), weightDecay, patience);
     }
 
     @Test
@@ -83,8 +84,8 @@ class PaperRecipeTrainingTest {
         RunConfig c = TinyRuns.config("tiny-cnn", 1);
         // Patience 1 and three epochs: at least one epoch fails to beat the best unless every epoch improves.
         RunConfig config = new RunConfig(c.model(), c.dataset(), c.input(), c.resize(), c.classes(), 3, c.batchSize(),
-                "nesterovs", 0.01, c.seed(), c.trainLimit(), c.testLimit(), c.targetAccuracy(), c.bootstrapSamples(),
-                c.layers(), 5e-4, 1);
+                Updater.NESTEROVS, 0.01, c.seed(), c.trainLimit(), c.testLimit(), c.targetAccuracy(),
+                c.bootstrapSamples(), c.layers(), 5e-4, 1);
         RunRecord r;
         try (RunData data = TinyRuns.syntheticData().forRun(config)) {
             r = new Trainer(ResultsStore.openForWriting(dir)).run(RunSpec.single(config), TinyRuns.tinyCnn("tiny-cnn"),

@@ -4,7 +4,9 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.nd4j.linalg.activations.Activation;
 import org.zoobench.experiments.data.DataOptions;
 import org.zoobench.experiments.data.Datasets;
+import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.RunConfig;
+import org.zoobench.experiments.results.Updater;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.blocks.ConvBlocks;
@@ -37,7 +39,7 @@ public final class TinyRuns {
     }
 
     public static RunConfig config(String model, long seed) {
-        return new RunConfig(model, "synthetic", SHAPE.toString(), "bilinear", 10, 2, 32, "adam", 1e-2, seed, 320, 200, 50,
-                1000, "fast");
+        return new RunConfig(model, "synthetic", SHAPE, ResizeMode.BILINEAR, 10, 2, 32, Updater.ADAM, 1e-2, seed, 320,
+                200, 50, 1000, "fast");
     }
 }

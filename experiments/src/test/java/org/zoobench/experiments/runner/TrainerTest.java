@@ -11,10 +11,13 @@ import org.zoobench.experiments.data.DataOptions;
 import org.zoobench.experiments.data.Datasets;
 import org.zoobench.experiments.data.LoadedDataset;
 import org.zoobench.experiments.results.EpochStats;
+import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
+import org.zoobench.experiments.results.Updater;
 import org.zoobench.experiments.suites.SuiteRunner;
+import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.device.ThisMachine;
@@ -54,8 +57,8 @@ class TrainerTest {
     @Test
     void theNetworkRunsTheRecordedLayerImplementation() {
         for (LayerImpl impl : LayerImpl.values()) {
-            RunConfig config = new RunConfig("tiny-cnn", "synthetic", "1x8x8", "bilinear", 10, 1, 32, "adam", 1e-2, 1,
-                    320, 200, 50, 1000, impl.id(), 5e-4, 0);
+            RunConfig config = new RunConfig("tiny-cnn", "synthetic", InputShape.image(1, 8, 8), ResizeMode.BILINEAR,
+                    10, 1, 32, Updater.ADAM, 1e-2, 1, 320, 200, 50, 1000, impl.id(), 5e-4, 0);
             ComputationGraph net = Trainer.network(TINY, config);
             assertTrue(impl.runs(net), impl + " recorded, but the network's layers run another implementation");
         }
@@ -123,8 +126,8 @@ class TrainerTest {
             return new LoadedDataset("poisoned", train, clean.test(), clean.shape(), clean.classNames());
         }, DataOptions.defaults().withShape(TinyRuns.SHAPE));
         RunConfig good = TinyRuns.config("tiny-cnn", 1);
-        RunConfig bad = new RunConfig("tiny-cnn", "poisoned", good.input(), "bilinear", 10, 2, 32, "adam", 1e-2, 1, 320, 200,
-                50, 1000, "fast");
+        RunConfig bad = new RunConfig("tiny-cnn", "poisoned", good.input(), ResizeMode.BILINEAR, 10, 2, 32,
+                Updater.ADAM, 1e-2, 1, 320, 200, 50, 1000, "fast");
         ResultsStore store = ResultsStore.openForWriting(tmp);
         StringWriter log = new StringWriter();
         List<RunRecord> records = new SuiteRunner(store, name -> TINY, data, new PrintWriter(log, true))

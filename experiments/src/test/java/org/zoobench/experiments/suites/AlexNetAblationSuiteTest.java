@@ -7,9 +7,11 @@ import org.zoobench.experiments.data.Datasets;
 import org.zoobench.experiments.data.ImageFolders;
 import org.zoobench.experiments.report.Report;
 import org.zoobench.experiments.results.Estimate;
+import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
+import org.zoobench.experiments.results.Updater;
 import org.zoobench.experiments.runner.DataProvider;
 import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.experiments.runner.Trainer;
@@ -50,7 +52,7 @@ class AlexNetAblationSuiteTest {
         assertTrue(plan.notes().stream().anyMatch(n -> n.startsWith("--quick cuts")));
         // Params at the ImageNet config are the torchvision totals of docs/reference-facts.md.
         Map<String, Long> imagenet = new java.util.HashMap<>();
-        plan.runs().forEach(r -> imagenet.put(r.group(), r.imagenetParamCount()));
+        plan.runs().forEach(r -> imagenet.put(r.group(), r.publishedParamCount()));
         assertEquals(61_100_840L, imagenet.get("full network"));
         assertEquals(44_319_528L, imagenet.get("remove fc7"));
         assertEquals(11_686_696L, imagenet.get("remove fc6, fc7"));
@@ -164,7 +166,8 @@ class AlexNetAblationSuiteTest {
         SuitePlan plan = suite.plan(SuiteOptions.of(false, new SuiteOptions.DataChoice("cifar10",
                 InputShape.image(3, 32, 32), 10)));
         assertTrue(plan.runs().stream().allMatch(r -> r.config().dataset().equals("cifar10")
-                && r.config().input().equals("3x32x32") && r.config().model().startsWith("alexnet-mini")));
+                && r.config().input().equals(InputShape.image(3, 32, 32))
+                && r.config().model().startsWith("alexnet-mini")));
         assertTrue(plan.recipe().startsWith("cifar10 (10 classes), input 3x32x32"), plan.recipe());
         String note = plan.notes().get(0);
         assertTrue(note.startsWith("Differences from Zeiler & Fergus: net alexnet-mini ("), note);
@@ -186,11 +189,11 @@ class AlexNetAblationSuiteTest {
         for (RunSpec r : plan.runs()) {
             RunConfig c = r.config();
             assertFalse(c.model().startsWith("alexnet-mini"), c.model());
-            assertEquals("3x224x224", c.input());
-            assertEquals(DataProvider.CROP, c.resize());
-            assertEquals(List.of("nesterovs", 0.01, 5e-4, 2, 128, 70, 1000), List.of(c.updater(), c.learningRate(),
-                    c.weightDecay(), c.lrPatience(), c.batchSize(), c.epochs(), c.classes()));
-            assertEquals(r.imagenetParamCount(), ModelProfile.of(ModelRegistry.get(c.model()),
+            assertEquals(InputShape.image(3, 224, 224), c.input());
+            assertEquals(ResizeMode.CROP, c.resize());
+            assertEquals(List.of(Updater.NESTEROVS, 0.01, 5e-4, 2, 128, 70, 1000), List.of(c.updater(),
+                    c.learningRate(), c.weightDecay(), c.lrPatience(), c.batchSize(), c.epochs(), c.classes()));
+            assertEquals(r.publishedParamCount(), ModelProfile.of(ModelRegistry.get(c.model()),
                     Trainer.modelOptions(c)).trainableParams(), "trained at the ImageNet config itself");
         }
         assertEquals(List.of("Differences from Zeiler & Fergus: SGD with Nesterov momentum 0.9 at lr 0.01 instead of "

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.zoobench.experiments.report.Report;
 import org.zoobench.experiments.report.ResultsReport;
+import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.RunConfig;
@@ -33,7 +34,7 @@ class ArchitecturesSuiteTest {
     /** Everything of a run's config that makes up the budget: all but model, data set, input and resize. */
     private static RunConfig budget(RunSpec r) {
         RunConfig c = r.config();
-        return new RunConfig("", "", "", "", c.classes(), c.epochs(), c.batchSize(), c.updater(), c.learningRate(),
+        return new RunConfig("", "", null, null, c.classes(), c.epochs(), c.batchSize(), c.updater(), c.learningRate(),
                 c.seed(), c.trainLimit(), c.testLimit(), c.targetAccuracy(), c.bootstrapSamples(), c.layers());
     }
 
@@ -54,7 +55,7 @@ class ArchitecturesSuiteTest {
         assertTrue(plan.recipe().contains("4,000 train / 2,000 test examples, 2 epochs, batch 64, adam"), plan.recipe());
         // The ImageNet nets' published sizes (docs/reference-facts.md §1), quoted beside the trained ones.
         Map<String, Long> published = plan.runs().stream()
-                .collect(Collectors.toMap(r -> r.config().model(), RunSpec::imagenetParamCount));
+                .collect(Collectors.toMap(r -> r.config().model(), RunSpec::publishedParamCount));
         assertEquals(6_998_552L, published.get("googlenet"));
         assertEquals(11_689_512L, published.get("resnet18"));
         assertEquals(7_978_856L, published.get("densenet121"));
@@ -115,11 +116,12 @@ class ArchitecturesSuiteTest {
                 InputShape.image(3, 32, 32), 10)));
         Map<String, RunConfig> byModel = plan.runs().stream()
                 .collect(Collectors.toMap(r -> r.config().model(), RunSpec::config));
-        assertEquals(List.of("cifar10", "3x32x32", "bilinear"), List.of(byModel.get("lenet5").dataset(),
-                byModel.get("lenet5").input(), byModel.get("lenet5").resize()));
-        assertEquals(List.of("3x32x32", "pad"), List.of(byModel.get("densenet121").input(),
+        assertEquals(List.of("cifar10", InputShape.image(3, 32, 32), ResizeMode.BILINEAR),
+                List.of(byModel.get("lenet5").dataset(), byModel.get("lenet5").input(),
+                        byModel.get("lenet5").resize()));
+        assertEquals(List.of(InputShape.image(3, 32, 32), ResizeMode.PAD), List.of(byModel.get("densenet121").input(),
                 byModel.get("densenet121").resize()));
-        assertEquals(List.of("cifar10-rows", InputShape.sequence(96, 32).toString()),
+        assertEquals(List.of("cifar10-rows", InputShape.sequence(96, 32)),
                 List.of(byModel.get("bilstm-max").dataset(), byModel.get("bilstm-max").input()));
         assertTrue(plan.notes().get(0).startsWith("Deviation from the papers: cifar10 (3x32x32, 10 classes) instead of "
                 + "ImageNet. GoogLeNet, ResNet-18 and DenseNet-121 are the published topologies (ImageNet stems) at "

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
+import org.zoobench.experiments.results.Updater;
 import org.zoobench.experiments.runner.DataProvider;
 import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.zoo.InputShape;
@@ -49,7 +50,7 @@ class BiRnnSuiteTest {
                     causal.trainLimit(), causal.testLimit(), causal.targetAccuracy(), causal.bootstrapSamples(),
                     causal.layers()), bi,
                     "twins differ only in the model");
-            assertEquals(ModelRegistry.get(bi.model()).defaultInput().toString(), bi.input());
+            assertEquals(ModelRegistry.get(bi.model()).defaultInput(), bi.input());
         }
         assertTrue(plan.notes().stream().anyMatch(n -> n.startsWith("--quick cuts: future context: 4,000 instead "
                 + "of 20,000 training")), plan.notes().toString());
@@ -95,7 +96,7 @@ class BiRnnSuiteTest {
     /** The suite's path for real, on a small future-context task: per-step scoring, no top-5, the verdict. */
     @Test
     void aSmallRealFutureContextRunShowsTheBidirectionalAdvantage(@TempDir Path dir) {
-        Recipe small = new Recipe(800, 200, 3, 32, 1, "adam", 2e-2, 90);
+        Recipe small = new Recipe(800, 200, 3, 32, 1, Updater.ADAM, 2e-2, 90);
         ResultsStore store = ResultsStore.openForWriting(dir);
         List<RunRecord> done = new SuiteRunner(store, ModelRegistry::get, DataProvider.standard(),
                 new PrintWriter(new StringWriter())).run(BiRnnSuite.FUTURE_CONTEXT.runs(small));
@@ -122,7 +123,7 @@ class BiRnnSuiteTest {
                 .filter(c -> !c.dataset().equals("future-context")).toList();
         assertEquals(List.of("bilstm-max", "lstm-max"), rows.stream().map(RunConfig::model).toList());
         assertTrue(rows.stream().allMatch(c -> c.dataset().equals("cifar10-rows")
-                && c.input().equals(InputShape.sequence(96, 32).toString()) && c.classes() == 10));
+                && c.input().equals(InputShape.sequence(96, 32)) && c.classes() == 10));
         assertTrue(plan.runs().stream().anyMatch(r -> r.group().equals("cifar10 rows: bilstm-max")));
         assertThrows(UserInputException.class, () -> suite.plan(new SuiteOptions(true, SuiteOptions.Scale.IMAGENET,
                 SuiteOptions.DataChoice.FASHION_MNIST, null)));

@@ -1,6 +1,7 @@
 package org.zoobench.experiments.suites;
 
 import org.junit.jupiter.api.Test;
+import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.UserInputException;
@@ -22,7 +23,8 @@ class DepthSuiteTest {
     void fashionMnistIsPaddedTo32AndTheNoteSaysEveryDifferenceFromThePaper() {
         SuitePlan plan = suite.plan(true);
         RunConfig c = plan.runs().get(0).config();
-        assertEquals(List.of("fashion-mnist", "1x32x32", "pad"), List.of(c.dataset(), c.input(), c.resize()));
+        assertEquals(List.of("fashion-mnist", InputShape.image(1, 32, 32), ResizeMode.PAD),
+                List.of(c.dataset(), c.input(), c.resize()));
         assertEquals("Differences from He et al.: data fashion-mnist (10 classes) instead of CIFAR-10 (10 classes); "
                 + "input 1x32x32 instead of 3x32x32; whole images (pad to the input), no random crops or flips; Adam "
                 + "at lr 0.001 instead of SGD with momentum 0.9 at lr 0.1; learning rate constant instead of ÷10 at "
@@ -35,7 +37,7 @@ class DepthSuiteTest {
     void onCifar10TheDataIsThePapersAndTheNoteDropsIt() {
         SuitePlan plan = suite.plan(SuiteOptions.of(false, CIFAR));
         assertTrue(plan.runs().stream().allMatch(r -> r.config().dataset().equals("cifar10")
-                && r.config().input().equals("3x32x32") && r.config().resize().equals("pad")));
+                && r.config().input().equals(InputShape.image(3, 32, 32)) && r.config().resize() == ResizeMode.PAD));
         String note = plan.notes().get(0);
         assertFalse(note.contains("data ") || note.contains("input "), note);
         assertTrue(plan.recipe().startsWith("cifar10 (10 classes) zero-padded to 3x32x32"), plan.recipe());

@@ -43,7 +43,7 @@ final class SyntheticRecords {
         double acc = 100.0 * correct / n;
         int saved = store.records().size();
         RunRecord r = new RunRecord(spec.runId(), spec.suite(), spec.group(), spec.config(), RunRecord.FINISHED,
-                null, params, spec.imagenetParamCount(), 1, new Estimate(acc, acc - 2, acc + 2),
+                null, params, spec.publishedParamCount(), 1, new Estimate(acc, acc - 2, acc + 2),
                 new Estimate(100, 100, 100),
                 java.util.List.of(new EpochStats(1, 1, 1, Math.min(100, acc + TRAIN_MARGIN), 1, acc, 1, 1e-3)), 1, 1, 0, 1, 1, null, 1, 1, 1,
                 new MachineInfo("CPU", "CPU", "OPENBLAS", 2, 2, 2, "linux", "17", Map.of()), "abc",

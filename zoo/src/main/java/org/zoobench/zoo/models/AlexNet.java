@@ -134,7 +134,7 @@ public record AlexNet(Layout layout, Set<String> removed, int fcWidth, boolean i
         GraphBuilder graph = Graphs.start(options);
         int divisor = widthDivisor();
         String x = Graphs.INPUT;
-        int channels = options.input().channels();
+        int channels = options.input().image().channels();
         for (Conv conv : CONVOLUTIONS) {
             if (removed.contains(conv.name())) {
                 continue;

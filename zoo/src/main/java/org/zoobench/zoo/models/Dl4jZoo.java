@@ -85,17 +85,16 @@ public final class Dl4jZoo {
 
     /** A character model: it reads one-hot characters and predicts the next, so classes and features coincide. */
     public static ComputationGraphConfiguration textGenerationLstm(ModelOptions o) {
-        InputShape in = o.input();
-        if (!in.isSequence() || in.features() != o.numClasses()) {
+        if (!(o.input() instanceof InputShape.Sequence in) || in.features() != o.numClasses()) {
             throw new UserInputException("dl4j-textgenlstm reads and predicts characters: its input must be a"
-                    + " sequence FxT with F equal to the number of classes (" + o.numClasses() + "), got " + in);
+                    + " sequence FxT with F equal to the number of classes (" + o.numClasses() + "), got " + o.input());
         }
         return asGraph(TextGenerationLSTM.builder().totalUniqueCharacters(in.features()).maxLength(in.length())
                 .inputShape(new int[]{in.length(), in.features()}).seed(o.seed()).updater(o.updater()).build().conf(), o);
     }
 
     private static int[] chw(ModelOptions o) {
-        InputShape in = o.input();
+        InputShape.Image in = o.input().image();
         return new int[]{in.channels(), in.height(), in.width()};
     }
 

@@ -2,6 +2,7 @@ package org.zoobench.zoo.models;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelOptions;
 import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.blocks.Graphs;
@@ -80,7 +81,7 @@ public record RecurrentClassifier(RecurrentBlocks.Stack stack, Head head) {
     }
 
     public ComputationGraphConfiguration configuration(ModelOptions options) {
-        if (!options.input().isSequence()) {
+        if (!(options.input() instanceof InputShape.Sequence)) {
             throw new UserInputException("recurrent models read sequences given as FxT (features x steps, e.g. "
                     + "28x28), not the image shape " + options.input());
         }

@@ -9,11 +9,10 @@ import org.nd4j.linalg.dataset.api.DataSet;
 /** DL4J's trainer for {@link WorkerMode#AVERAGING}, set up as DL4J's own context does, on a prepared replica. */
 final class AveragingReplica extends DefaultTrainer {
 
-    private final ReplicaContext context;
-    private final long replicaSeed;
+    private final ReplicaSteps steps;
 
     AveragingReplica(Model original, String wrapperId, int threadId, WorkspaceMode workspaceMode,
-                     ParallelWrapper wrapper, int averagingFrequency, ReplicaContext context, long replicaSeed) {
+                     ParallelWrapper wrapper, int averagingFrequency, ReplicaSteps steps) {
         this.originalModel = original;
         this.replicatedModel = original;
         this.threadId = threadId;
@@ -21,18 +20,11 @@ final class AveragingReplica extends DefaultTrainer {
         this.workspaceMode = workspaceMode;
         this.uuid = wrapperId + "_thread_" + threadId;
         this.averagingFrequency = averagingFrequency;
-        this.context = context;
-        this.replicaSeed = replicaSeed;
-    }
-
-    @Override
-    protected void postInit() {
-        super.postInit();
-        context.prepare(replicatedModel, replicaSeed);
+        this.steps = steps;
     }
 
     @Override
     protected void fit(DataSet dataSet) {
-        ReplicaContext.step(() -> super.fit(dataSet));
+        steps.step(replicatedModel, () -> super.fit(dataSet));
     }
 }

@@ -38,28 +38,13 @@ final class ReplicaContext implements TrainerContext {
     public Trainer create(String uuid, int threadId, Model model, int rootDevice, boolean useMDS,
                           ParallelWrapper wrapper, WorkspaceMode workspaceMode, int averagingFrequency) {
         long replicaSeed = seed + 0x9E3779B97F4A7C15L * ++created;
+        ReplicaSteps steps = new ReplicaSteps(replica -> {
+            impl.apply((ComputationGraph) replica);
+            Nd4j.getRandom().setSeed(replicaSeed);
+        });
         return mode == WorkerMode.AVERAGING
-                ? new AveragingReplica(model, uuid, threadId, workspaceMode, wrapper, averagingFrequency,
-                this, replicaSeed)
-                : new SharingReplica(model, uuid, threadId, workspaceMode, wrapper, this, replicaSeed);
-    }
-
-    /** Called on the worker's thread once its replica exists, before its first step. */
-    void prepare(Model replica, long replicaSeed) {
-        impl.apply((ComputationGraph) replica);
-        Nd4j.getRandom().setSeed(replicaSeed);
-    }
-
-    /**
-     * A worker's step. DL4J's trainer thread records only Exceptions for ParallelWrapper to rethrow; an Error (an
-     * OutOfMemoryError above all) would end the thread unseen and leave ParallelWrapper waiting for it forever.
-     */
-    static void step(Runnable fit) {
-        try {
-            fit.run();
-        } catch (Error e) {
-            throw new IllegalStateException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
-        }
+                ? new AveragingReplica(model, uuid, threadId, workspaceMode, wrapper, averagingFrequency, steps)
+                : new SharingReplica(model, uuid, threadId, workspaceMode, wrapper, steps);
     }
 
     @Override

@@ -9,24 +9,16 @@ import org.nd4j.linalg.dataset.api.DataSet;
 /** DL4J's trainer for {@link WorkerMode#SHARED_GRADIENTS}, on a prepared replica. */
 final class SharingReplica extends SymmetricTrainer {
 
-    private final ReplicaContext context;
-    private final long replicaSeed;
+    private final ReplicaSteps steps;
 
     SharingReplica(Model original, String wrapperId, int threadId, WorkspaceMode workspaceMode,
-                   ParallelWrapper wrapper, ReplicaContext context, long replicaSeed) {
+                   ParallelWrapper wrapper, ReplicaSteps steps) {
         super(original, wrapperId, threadId, workspaceMode, wrapper, false);
-        this.context = context;
-        this.replicaSeed = replicaSeed;
-    }
-
-    @Override
-    protected void postInit() {
-        super.postInit();
-        context.prepare(replicatedModel, replicaSeed);
+        this.steps = steps;
     }
 
     @Override
     protected void fit(DataSet dataSet) {
-        ReplicaContext.step(() -> super.fit(dataSet));
+        steps.step(replicatedModel, () -> super.fit(dataSet));
     }
 }

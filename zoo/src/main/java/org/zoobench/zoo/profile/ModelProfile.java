@@ -66,9 +66,10 @@ public final class ModelProfile {
             List<String> inputs = conf.getVertexInputs().get(name);
             InputType raw = repaired.get(inputs.get(0));
             InputType out = Shapes.repair(vertex, raw, e.getValue());
-            if (out instanceof InputType.InputTypeRecurrent r && r.getTimeSeriesLength() <= 0 && input.isSequence()) {
+            if (out instanceof InputType.InputTypeRecurrent r && r.getTimeSeriesLength() <= 0
+                    && input instanceof InputShape.Sequence sequence) {
                 // A sequence re-formed from per-step values (FeedForwardToRnnPreProcessor) has the input's length.
-                out = InputType.recurrent(r.getSize(), input.length(), r.getFormat());
+                out = InputType.recurrent(r.getSize(), sequence.length(), r.getFormat());
             }
             repaired.put(name, out);
             long params = vertex.numParams(false);

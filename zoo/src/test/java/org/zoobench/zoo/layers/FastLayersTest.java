@@ -109,8 +109,7 @@ class FastLayersTest {
 
     /** ImageNet models at 64x64 and 10 classes where their layers allow it, the rest at their defaults. */
     private static ModelOptions smallOptions(ModelEntry entry) {
-        InputShape def = entry.defaultInput();
-        if (def.isSequence() || def.height() <= 64) {
+        if (!(entry.defaultInput() instanceof InputShape.Image def) || def.height() <= 64) {
             return entry.defaultOptions();
         }
         ModelOptions small = entry.defaultOptions().withClasses(10).withInput(InputShape.image(def.channels(), 64, 64));

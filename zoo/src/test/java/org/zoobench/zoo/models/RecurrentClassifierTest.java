@@ -112,8 +112,9 @@ class RecurrentClassifierTest {
     private static void assertClosedForm(String name, Cell cell, boolean bidirectional, Merge merge, int depth,
                                          int width, Head head) {
         ModelEntry entry = ModelRegistry.get(name);
-        long f = entry.defaultInput().features();
-        long steps = entry.defaultInput().length();
+        InputShape.Sequence input = (InputShape.Sequence) entry.defaultInput();
+        long f = input.features();
+        long steps = input.length();
         long classes = entry.defaultClasses();
         long directions = bidirectional ? 2 : 1;
         long outWidth = bidirectional && merge == Merge.CONCAT ? 2L * width : width;
@@ -180,7 +181,8 @@ class RecurrentClassifierTest {
     @Test
     void featureMismatchIsOneClearError() {
         UserInputException e = assertThrows(UserInputException.class, () -> SequenceBatches.check(
-                ModelRegistry.get("bilstm-max").defaultInput(), Nd4j.zeros(DataType.FLOAT, 2, 32, 28), null));
+                (InputShape.Sequence) ModelRegistry.get("bilstm-max").defaultInput(),
+                Nd4j.zeros(DataType.FLOAT, 2, 32, 28), null));
         assertEquals("the data has 32 features per step but the model reads 28 (input 28x28)", e.getMessage());
     }
 

@@ -1,0 +1,82 @@
+package org.zoobench.experiments.results;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.zoobench.zoo.InputShape;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A run's id hashes its config's JSON: the typed fields must write exactly the strings records have always held,
+ * or committed results would no longer resume.
+ */
+class RunConfigJsonTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Configs as committed records under experiments/results/ hold them, with the run ids of their folders. */
+    private static final String PLAIN20 = "{\"model\":\"plain20\",\"dataset\":\"fashion-mnist\",\"input\":\"1x32x32\","
+            + "\"resize\":\"pad\",\"classes\":10,\"epochs\":2,\"batchSize\":64,\"updater\":\"adam\","
+            + "\"learningRate\":0.001,\"seed\":1,\"trainLimit\":4000,\"testLimit\":2000,\"targetAccuracy\":80.0,"
+            + "\"bootstrapSamples\":1000,\"layers\":\"fast\"}";
+    private static final String BILSTM = "{\"model\":\"bilstm-max\",\"dataset\":\"fashion-mnist-rows\","
+            + "\"input\":\"28x28\",\"resize\":\"bilinear\",\"classes\":10,\"epochs\":2,\"batchSize\":64,"
+            + "\"updater\":\"adam\",\"learningRate\":0.001,\"seed\":1,\"trainLimit\":4000,\"testLimit\":2000,"
+            + "\"targetAccuracy\":80.0,\"bootstrapSamples\":2000,\"layers\":\"fast\"}";
+    private static final String ALEXNET_FC2048 = "{\"model\":\"alexnet-mini-fc2048\",\"dataset\":\"fashion-mnist\","
+            + "\"input\":\"1x28x28\",\"resize\":\"bilinear\",\"classes\":10,\"epochs\":8,\"batchSize\":128,"
+            + "\"updater\":\"adam\",\"learningRate\":0.002,\"seed\":1,\"trainLimit\":0,\"testLimit\":0,"
+            + "\"targetAccuracy\":88.0,\"bootstrapSamples\":2000,\"layers\":\"fast\",\"lrSchedule\":\"linear\"}";
+    /** The ImageNet recipe: crops, Nesterov momentum, weight decay and a plateau schedule. */
+    private static final String IMAGENET = "{\"model\":\"alexnet\",\"dataset\":\"image-folder\","
+            + "\"input\":\"3x224x224\",\"resize\":\"crop\",\"classes\":1000,\"epochs\":70,\"batchSize\":128,"
+            + "\"updater\":\"nesterovs\",\"learningRate\":0.01,\"seed\":1,\"trainLimit\":0,\"testLimit\":0,"
+            + "\"targetAccuracy\":59.5,\"bootstrapSamples\":1000,\"layers\":\"fast\",\"weightDecay\":5.0E-4,"
+            + "\"lrPatience\":2}";
+
+    @Test
+    void committedConfigsReadBackToTheSameJsonAndRunIds() throws IOException {
+        assertEquals("plain20_seed1_ac531380", roundTrip(PLAIN20).runId());
+        assertEquals("bilstm-max_seed1_227f8802", roundTrip(BILSTM).runId());
+        assertEquals("alexnet-mini-fc2048_seed1_3c685ae2", roundTrip(ALEXNET_FC2048).runId());
+        RunConfig imagenet = roundTrip(IMAGENET);
+        assertEquals(InputShape.image(3, 224, 224), imagenet.input());
+        assertEquals(ResizeMode.CROP, imagenet.resize());
+        assertEquals(Updater.NESTEROVS, imagenet.updater());
+        assertEquals(InputShape.sequence(28, 28), roundTrip(BILSTM).input());
+    }
+
+    @Test
+    void aConfigTravelsToSparkExecutorsWhole() throws IOException, ClassNotFoundException {
+        RunConfig config = JSON.readValue(IMAGENET, RunConfig.class).withDataParallel(new DataParallel(2, "averaging"));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(config);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            assertEquals(config, in.readObject());
+        }
+    }
+
+    @Test
+    void publishedParamsKeepTheirRecordedName() throws IOException {
+        String json = JSON.writeValueAsString(new RunRecord("r", "s", "g", JSON.readValue(PLAIN20, RunConfig.class),
+                RunRecord.FINISHED, null, 1, 61_100_840, 0, null, null, List.of(), 0, 0, 0, 0, 0, null, 0, 0,
+                0, null, null, null, null, 0));
+        assertEquals(61_100_840, JSON.readTree(json).get("imagenetParamCount").asLong());
+        assertEquals(61_100_840, JSON.readValue(json, RunRecord.class).publishedParamCount());
+    }
+
+    private static RunConfig roundTrip(String json) throws IOException {
+        RunConfig config = JSON.readValue(json, RunConfig.class);
+        assertEquals(json, JSON.writeValueAsString(config));
+        return config;
+    }
+}
