@@ -4,23 +4,16 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * The JMH settings of the whole-model step benchmarks: sample-time mode, so JMH keeps every step's time and reports
- * percentiles, in one fork with iterations long enough for a large model's steps. JMH reads these annotations from
- * a benchmark's superclasses (its samples' JMHSample_24_Inheritance); the bench plan's timing overrides the counts.
+ * percentiles, in one fork with iterations long enough for a large model's steps. The bench plan's timing overrides
+ * the counts.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(1)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
-public abstract class SampledStepBenchmark {
+public abstract class SampledStepBenchmark extends ZooBenchmark {
 }
