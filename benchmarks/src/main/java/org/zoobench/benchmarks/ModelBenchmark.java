@@ -6,18 +6,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
@@ -29,7 +21,6 @@ import org.zoobench.zoo.profile.ModelProfile;
 
 import java.nio.file.Path;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Whole-model inference (forward pass, no gradients) and training step (forward, backward, updater) of any
@@ -37,13 +28,7 @@ import java.util.concurrent.TimeUnit;
  * time and reports percentiles. A batch that runs out of memory (on the CPU: whose estimated working set exceeds
  * the {@link MemoryBudget}) is halved until it fits, and the facts file says so.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.SampleTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(1)
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 3)
-public class ModelBenchmark {
+public class ModelBenchmark extends SampledStepBenchmark {
 
     public static final String INFERENCE = "inference";
     public static final String TRAINING = "training";

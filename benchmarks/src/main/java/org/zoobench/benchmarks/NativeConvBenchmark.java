@@ -8,32 +8,17 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.concurrent.TimeUnit;
 
 /**
  * The same convolutions as {@link StockLayerBenchmark} through libnd4j's own {@code conv2d} and {@code conv2d_bp}
  * ops (oneDNN's kernels in the onednn build), with DL4J's weight layout [out, in, kH, kW] and a bias, so the two
  * differ only in the implementation.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(2)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 4, time = 1)
-public class NativeConvBenchmark {
+public class NativeConvBenchmark extends LayerBenchmark {
 
     @Param({"lenet5-c3", "alexnet-conv1", "alexnet-conv3", "resnet20-stage1", "resnet18-stage1", "resnet18-stage4"})
     public String layerCase;

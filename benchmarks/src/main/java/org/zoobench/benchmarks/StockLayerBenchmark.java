@@ -10,20 +10,13 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One stock DL4J layer (the implementation the zoo's networks run through) timed alone: forward in training mode,
@@ -31,13 +24,7 @@ import java.util.concurrent.TimeUnit;
  * pass cached). A convolution's backpropGradient also recomputes the forward im2col product, as DL4J does in
  * every training step.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(2)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 4, time = 1)
-public class StockLayerBenchmark {
+public class StockLayerBenchmark extends LayerBenchmark {
 
     @Param({"lenet5-c3", "alexnet-conv1", "alexnet-conv3", "resnet20-stage1", "resnet18-stage1", "resnet18-stage4",
             "alexnet-fc7", "resnet18-stage1-bn", "lstm-fashion-rows"})

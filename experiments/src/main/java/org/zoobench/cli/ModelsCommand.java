@@ -9,9 +9,7 @@ import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.Numbers;
 import org.zoobench.zoo.profile.ModelProfile;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -36,17 +34,14 @@ public final class ModelsCommand implements Callable<Integer> {
 
     static final String[] CSV_HEADER = {"name", "params", "macs", "input", "classes", "description"};
 
-    @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE})")
-    OutputFormat format;
-
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    ListingOutput output;
 
     @Override
     public Integer call() {
         List<Row> rows = ModelRegistry.all().stream().map(Row::of).toList();
-        PrintWriter out = spec.commandLine().getOut();
-        switch (format) {
+        PrintWriter out = output.out();
+        switch (output.format) {
             case TABLE -> table(rows).print(out);
             case CSV -> csv(rows, out);
             case JSON -> out.println(json(rows));

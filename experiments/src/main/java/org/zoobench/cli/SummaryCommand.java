@@ -11,11 +11,9 @@ import org.zoobench.zoo.layers.LayerImpl;
 import org.zoobench.zoo.profile.LayerProfile;
 import org.zoobench.zoo.profile.ModelProfile;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -61,11 +59,8 @@ public final class SummaryCommand implements Callable<Integer> {
     @Mixin
     LayerImplOption implementation;
 
-    @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE})")
-    OutputFormat format;
-
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    ListingOutput output;
 
     @Override
     public Integer call() {
@@ -79,8 +74,8 @@ public final class SummaryCommand implements Callable<Integer> {
         }
         ModelProfile profile = ModelProfile.of(entry, options);
         List<LayerRow> layers = profile.layers().stream().map(LayerRow::of).toList();
-        PrintWriter out = spec.commandLine().getOut();
-        switch (format) {
+        PrintWriter out = output.out();
+        switch (output.format) {
             case TABLE -> table(profile, options, implementation.impl, layers, out);
             case CSV -> csv(layers, out);
             case JSON -> out.println(ModelsCommand.json(new Summary(profile.model(), profile.input().toString(),

@@ -67,9 +67,7 @@ class ExperimentCommandsTest {
     @Test
     void quietTrainPrintsOnlyTheFinalTable(@TempDir Path tmp) throws Exception {
         Path results = tmp.resolve("results");
-        CliRun train = CliRun.of("train", "lenet5", "--dataset", "synthetic", "--epochs", "1", "--limit", "64",
-                "--test-limit", "50", "--batch", "32", "--bootstrap", "1000", "--quiet", "--results",
-                results.toString());
+        CliRun train = CliRun.train(results, "--quiet");
         assertEquals(0, train.exitCode(), train.err());
         assertEquals(Files.readString(results.resolve("results.md")), train.out());
     }

@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.zoobench.cli.CliRun.train;
 
 /** report.html as train and report write it, checked in its source and as headless Chromium renders it. */
 class HtmlReportTest {
@@ -41,20 +42,12 @@ class HtmlReportTest {
     static void trainRuns() {
         System.setProperty("zoobench.progress", "false");
         results = tmp.resolve("results");
-        CliRun finished = train("--seeds", "2");
+        CliRun finished = train(results, "--seeds", "2");
         assertEquals(0, finished.exitCode(), finished.err());
         assertTrue(finished.out().contains("Results in " + results + " (all runs there; report.html shows them)"),
                 finished.out());
-        CliRun diverged = train("--seed", "3", "--lr", "1e6", "--updater", "sgd");
+        CliRun diverged = train(results, "--seed", "3", "--lr", "1e6", "--updater", "sgd");
         assertEquals(2, diverged.exitCode(), "the lone diverged run ends in one line and exit 2: " + diverged.err());
-    }
-
-    private static CliRun train(String... extra) {
-        List<String> args = new ArrayList<>(List.of("train", "lenet5", "--dataset", "synthetic", "--epochs", "1",
-                "--limit", "64", "--test-limit", "50", "--batch", "32", "--bootstrap", "1000", "--results",
-                results.toString()));
-        args.addAll(List.of(extra));
-        return CliRun.of(args.toArray(String[]::new));
     }
 
     @Test

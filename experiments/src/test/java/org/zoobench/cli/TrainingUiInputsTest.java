@@ -11,14 +11,13 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.zoobench.cli.CliRun.train;
 
 /**
  * --ui, --stats and `zoobench ui` given what they cannot use: one line naming the problem, exit 2, before anything
@@ -38,14 +37,6 @@ class TrainingUiInputsTest {
         stats = tmp.resolve("stats.bin");
         CliRun run = train(tmp.resolve("recorded"), "--stats", stats.toString());
         assertEquals(0, run.exitCode(), run.err());
-    }
-
-    private static CliRun train(Path results, String... extra) {
-        List<String> args = new ArrayList<>(List.of("train", "lenet5", "--dataset", "synthetic", "--epochs", "1",
-                "--limit", "64", "--test-limit", "50", "--batch", "32", "--bootstrap", "1000", "--results",
-                results.toString()));
-        args.addAll(List.of(extra));
-        return CliRun.of(args.toArray(String[]::new));
     }
 
     private static void assertUserError(CliRun run, String message) {

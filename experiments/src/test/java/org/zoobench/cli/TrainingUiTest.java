@@ -118,9 +118,7 @@ class TrainingUiTest {
     @Test
     void statsFileRecordsEachRunAndUiServesItUntilInterrupted() throws Exception {
         Path stats = tmp.resolve("stats.bin");
-        CliRun train = CliRun.of("train", "lenet5", "--dataset", "synthetic", "--epochs", "1", "--limit", "64",
-                "--test-limit", "50", "--batch", "32", "--bootstrap", "1000", "--seeds", "2", "--stats",
-                stats.toString(), "--results", tmp.resolve("results").toString());
+        CliRun train = CliRun.train(tmp.resolve("results"), "--seeds", "2", "--stats", stats.toString());
         assertEquals(0, train.exitCode(), train.err());
         assertTrue(train.err().contains("Training statistics go to " + stats + " (`zoobench ui " + stats + "` serves "
                 + "them later)"), train.err());

@@ -15,8 +15,7 @@ public sealed interface CellOutput {
     record Stream(String name, String text) implements CellOutput {
         @Override
         public ObjectNode toJson(ObjectMapper json, int executionCount) {
-            ObjectNode node = json.createObjectNode();
-            node.put("output_type", "stream");
+            ObjectNode node = output(json, "stream");
             node.put("name", name);
             node.set("text", lines(json, text));
             return node;
@@ -27,11 +26,7 @@ public sealed interface CellOutput {
     record Display(Map<String, String> data) implements CellOutput {
         @Override
         public ObjectNode toJson(ObjectMapper json, int executionCount) {
-            ObjectNode node = json.createObjectNode();
-            node.put("output_type", "display_data");
-            node.set("data", mimeBundle(json, data));
-            node.putObject("metadata");
-            return node;
+            return withData(output(json, "display_data"), json, data);
         }
     }
 
@@ -39,13 +34,24 @@ public sealed interface CellOutput {
     record Result(Map<String, String> data) implements CellOutput {
         @Override
         public ObjectNode toJson(ObjectMapper json, int executionCount) {
-            ObjectNode node = json.createObjectNode();
-            node.put("output_type", "execute_result");
+            ObjectNode node = output(json, "execute_result");
             node.put("execution_count", executionCount);
-            node.set("data", mimeBundle(json, data));
-            node.putObject("metadata");
-            return node;
+            return withData(node, json, data);
         }
+    }
+
+    /** A new output of one of nbformat's {@code output_type}s, which comes first in each. */
+    private static ObjectNode output(ObjectMapper json, String outputType) {
+        ObjectNode node = json.createObjectNode();
+        node.put("output_type", outputType);
+        return node;
+    }
+
+    /** What displayed data and results both end with: the MIME bundle and its (empty) metadata. */
+    private static ObjectNode withData(ObjectNode output, ObjectMapper json, Map<String, String> data) {
+        output.set("data", mimeBundle(json, data));
+        output.putObject("metadata");
+        return output;
     }
 
     private static ObjectNode mimeBundle(ObjectMapper json, Map<String, String> data) {

@@ -23,15 +23,13 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
+import static org.zoobench.experiments.data.ImageFiles.classOf;
 
 /**
  * Any folder tree with one sub-folder of images per class ({@code ROOT/<class>/<image>}), read with DataVec's
@@ -41,8 +39,6 @@ import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
  * or at the size and colour (grey or RGB) of the first image.
  */
 final class ImageFolderDataset {
-
-    private static final Set<String> IMAGE_EXTENSIONS = Set.copyOf(Arrays.asList(NativeImageLoader.ALLOWED_FORMATS));
 
     private ImageFolderDataset() {
     }
@@ -63,12 +59,12 @@ final class ImageFolderDataset {
         List<Path> trainFiles;
         List<Path> testFiles;
         if (presplit) {
-            trainFiles = images(trainRoot);
-            testFiles = images(testRoot);
+            trainFiles = ImageFiles.in(trainRoot);
+            testFiles = ImageFiles.in(testRoot);
             checkNoEmptyClass(trainRoot, trainFiles);
             checkNoEmptyClass(testRoot, testFiles);
         } else {
-            List<Path> all = images(root);
+            List<Path> all = ImageFiles.in(root);
             checkNoEmptyClass(root, all);
             trainFiles = new ArrayList<>();
             testFiles = new ArrayList<>();
@@ -93,18 +89,6 @@ final class ImageFolderDataset {
                 classes);
     }
 
-    /** Image files at depth two below {@code dir} ({@code dir/<class>/<image>}), sorted for a stable order. */
-    private static List<Path> images(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir, 2)) {
-            return walk.filter(p -> p.getNameCount() == dir.getNameCount() + 2 && Files.isRegularFile(p))
-                    .filter(ImageFolderDataset::isImage)
-                    .sorted(Comparator.comparing(Path::toString))
-                    .toList();
-        } catch (IOException e) {
-            throw new UserInputException("cannot list image folder " + dir + ": " + e.getMessage());
-        }
-    }
-
     /**
      * A class sub-folder without images would silently make a model with one class fewer; with none at all
      * {@link #classes} says the folder has no images.
@@ -118,7 +102,7 @@ final class ImageFolderDataset {
                     .filter(f -> images.stream().noneMatch(p -> p.getParent().equals(f)))
                     .sorted().findFirst().ifPresent(f -> {
                         throw new UserInputException("image folder " + dir + ": class folder '" + f.getFileName()
-                                + "' has no images (" + extensions() + "); add images to it or remove it");
+                                + "' has no images (" + ImageFiles.extensions() + "); add images to it or remove it");
                     });
         } catch (IOException e) {
             throw new UserInputException("cannot list image folder " + dir + ": " + e.getMessage());
@@ -138,25 +122,10 @@ final class ImageFolderDataset {
         }
     }
 
-    private static String extensions() {
-        return String.join(", ", IMAGE_EXTENSIONS.stream().map(e -> e.toLowerCase(Locale.ROOT)).distinct().sorted()
-                .toList());
-    }
-
-    private static boolean isImage(Path p) {
-        String file = p.getFileName().toString();
-        int dot = file.lastIndexOf('.');
-        return dot > 0 && IMAGE_EXTENSIONS.contains(file.substring(dot + 1).toLowerCase(Locale.ROOT));
-    }
-
-    private static String classOf(Path image) {
-        return image.getParent().getFileName().toString();
-    }
-
     private static List<String> classes(Path root, List<Path> trainFiles, List<Path> testFiles) {
         if (trainFiles.isEmpty()) {
             throw new UserInputException("image folder " + root + " has no images: expected " + root
-                    + "/<class>/<image> with one of " + extensions());
+                    + "/<class>/<image> with one of " + ImageFiles.extensions());
         }
         if (testFiles.isEmpty()) {
             throw new UserInputException("image folder " + root + " has no test images: its test/ part is empty"

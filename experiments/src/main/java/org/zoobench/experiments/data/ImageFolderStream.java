@@ -3,33 +3,28 @@ package org.zoobench.experiments.data;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
-import org.datavec.image.loader.NativeImageLoader;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.device.ThisMachine;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+import static org.zoobench.experiments.data.ImageFiles.classOf;
 
 /**
  * An ImageNet-style folder tree, {@code ROOT/train/<class>/<image>} and {@code ROOT/val/<class>/<image>}, read
@@ -49,7 +44,6 @@ public final class ImageFolderStream {
     /** Training images whose centre crops give the channel means (a seeded sample: enough for three means). */
     static final int MEAN_SAMPLE = 1000;
     private static final int PREFETCH = 4;
-    private static final Set<String> IMAGE_EXTENSIONS = Set.copyOf(Arrays.asList(NativeImageLoader.ALLOWED_FORMATS));
     /** One pool for all streams: decoding uses every core, and OpenCV's own threads would only oversubscribe. */
     private static final ForkJoinPool DECODERS = new ForkJoinPool(ThisMachine.processors());
 
@@ -91,8 +85,8 @@ public final class ImageFolderStream {
                         + root + "/train/<class>/<image> and " + root + "/val/<class>/<image>");
             }
         }
-        List<Path> trainFiles = images(root.resolve("train"));
-        List<Path> valFiles = images(root.resolve("val"));
+        List<Path> trainFiles = ImageFiles.in(root.resolve("train"));
+        List<Path> valFiles = ImageFiles.in(root.resolve("val"));
         TreeSet<String> names = new TreeSet<>();
         trainFiles.forEach(p -> names.add(classOf(p)));
         if (names.size() < 2) {
@@ -111,27 +105,6 @@ public final class ImageFolderStream {
         }
         return new ImageFolderStream(root, classes, items(trainFiles, classes, trainLimit, seed),
                 items(valFiles, classes, valLimit, seed), seed);
-    }
-
-    private static List<Path> images(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir, 2)) {
-            return walk.filter(p -> p.getNameCount() == dir.getNameCount() + 2 && Files.isRegularFile(p))
-                    .filter(ImageFolderStream::isImage)
-                    .sorted(Comparator.comparing(Path::toString))
-                    .toList();
-        } catch (IOException e) {
-            throw new UserInputException("cannot list image folder " + dir + ": " + e.getMessage());
-        }
-    }
-
-    private static boolean isImage(Path p) {
-        String file = p.getFileName().toString();
-        int dot = file.lastIndexOf('.');
-        return dot > 0 && IMAGE_EXTENSIONS.contains(file.substring(dot + 1).toLowerCase(Locale.ROOT));
-    }
-
-    private static String classOf(Path image) {
-        return image.getParent().getFileName().toString();
     }
 
     private static List<Item> items(List<Path> files, List<String> classes, int limit, long seed) {

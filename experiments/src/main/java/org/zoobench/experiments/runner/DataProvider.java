@@ -59,14 +59,14 @@ public final class DataProvider {
     /** The batches of one run; close them when the run ends. */
     public RunData forRun(RunConfig config) {
         if (config.resize() == ResizeMode.CROP) {
-            return new StreamRunData(stream(config), config.input(), config.batchSize(), config.seed());
+            return StreamRunData.open(stream(config), config.input(), config.batchSize(), config.seed());
         }
         LoadedDataset dataset = dataset(config.dataset(), config.trainLimit(), config.testLimit());
         if (config.classes() != dataset.numClasses()) {
             throw new UserInputException("model built for " + config.classes() + " classes but "
                     + dataset.name() + " has " + dataset.numClasses());
         }
-        return new PipelineRunData(dataset, config.input(), inMemory(config.resize()), config.batchSize(),
+        return PipelineRunData.open(dataset, config.input(), inMemory(config.resize()), config.batchSize(),
                 config.seed());
     }
 

@@ -18,12 +18,7 @@ public final class ConvBlocks {
     /** A square convolution with bias followed by ReLU (the pre-BatchNorm style of LeNet, AlexNet, GoogLeNet v1). */
     public static String convRelu(GraphBuilder graph, String name, String input, int outChannels,
                                   int kernel, int stride, int padding) {
-        graph.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel)
-                .stride(stride, stride)
-                .padding(padding, padding)
-                .nOut(outChannels)
-                .activation(Activation.RELU)
-                .build(), input);
+        graph.addLayer(name, square(outChannels, kernel, stride, padding).activation(Activation.RELU).build(), input);
         return name;
     }
 
@@ -45,14 +40,15 @@ public final class ConvBlocks {
     /** A square convolution without bias or activation: the linear part of every BatchNorm block. */
     public static String conv(GraphBuilder graph, String name, String input, int outChannels,
                               int kernel, int stride, int padding) {
-        graph.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel)
-                .stride(stride, stride)
-                .padding(padding, padding)
-                .nOut(outChannels)
-                .hasBias(false)
-                .activation(Activation.IDENTITY)
-                .build(), input);
+        graph.addLayer(name, square(outChannels, kernel, stride, padding).hasBias(false)
+                .activation(Activation.IDENTITY).build(), input);
         return name;
+    }
+
+    /** The square kernel, stride and padding every convolution here has; bias and activation are the caller's. */
+    private static ConvolutionLayer.Builder square(int outChannels, int kernel, int stride, int padding) {
+        return new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).padding(padding, padding)
+                .nOut(outChannels);
     }
 
     /** BatchNorm over channels (nIn inferred). */

@@ -100,8 +100,7 @@ public enum LayerImpl {
 
     /** Whether a layer's helper is one of the fast layers' (a native convolution, batch norm or LSTM). */
     public static boolean isFastHelper(LayerHelper helper) {
-        return helper instanceof NativeConvolutionHelper || helper instanceof NativeBatchNormHelper
-                || helper instanceof OpenBlasLstmHelper;
+        return helper instanceof FastLayerHelper;
     }
 
     /**

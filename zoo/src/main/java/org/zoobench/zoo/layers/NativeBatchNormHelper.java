@@ -1,7 +1,5 @@
 package org.zoobench.zoo.layers;
 
-import java.util.Collections;
-import java.util.Map;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -25,7 +23,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * running mean and variance updates, inference statistics, parameter layout), from the batch statistics this
  * helper computes. Every floating-point type is accepted; failures go through {@link Fallbacks}.
  */
-final class NativeBatchNormHelper implements BatchNormalizationHelper {
+final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormalizationHelper {
 
     private final String layerName;
     private INDArray batchMean;
@@ -134,15 +132,5 @@ final class NativeBatchNormHelper implements BatchNormalizationHelper {
     @Override
     public boolean checkSupported(double eps, boolean fixedGammaBeta) {
         return true;
-    }
-
-    @Override
-    public boolean checkSupported() {
-        return true;
-    }
-
-    @Override
-    public Map<String, Long> helperMemoryUse() {
-        return Collections.emptyMap();
     }
 }

@@ -1,7 +1,5 @@
 package org.zoobench.zoo.layers;
 
-import java.util.Collections;
-import java.util.Map;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.AlgoMode;
@@ -29,7 +27,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * change. Unlike DL4J's MKLDNNConvHelper it accepts every floating-point type (double for gradient checks), and a
  * failure goes through {@link Fallbacks} instead of a silent switch to the Java path.
  */
-final class NativeConvolutionHelper implements ConvolutionHelper {
+final class NativeConvolutionHelper extends FastLayerHelper implements ConvolutionHelper {
 
     private static final int WEIGHTS_OI_HW = 1; // conv2d's weight format 1: [outC, inC, kH, kW], DL4J's layout
 
@@ -117,15 +115,5 @@ final class NativeConvolutionHelper implements ConvolutionHelper {
     @Override
     public INDArray activate(INDArray z, IActivation afn, boolean training) {
         return afn.getActivation(z, training);
-    }
-
-    @Override
-    public boolean checkSupported() {
-        return true;
-    }
-
-    @Override
-    public Map<String, Long> helperMemoryUse() {
-        return Collections.emptyMap();
     }
 }

@@ -5,7 +5,6 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Map;
 import java.util.function.Function;
 import org.deeplearning4j.nn.api.Layer;
@@ -43,7 +42,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Internally every sequence is a column-major matrix whose row {@code t * batch + b} holds example {@code b} at
  * step {@code t}, so one step is a block of consecutive rows and a whole sequence is one matrix for OpenBLAS.
  */
-final class OpenBlasLstmHelper implements LSTMHelper {
+final class OpenBlasLstmHelper extends FastLayerHelper implements LSTMHelper {
 
     private final String layerName;
     private Pass trainingPass;
@@ -135,16 +134,6 @@ final class OpenBlasLstmHelper implements LSTMHelper {
             gradient.gradientForVariable().put(biasWeightKey, gradientViews.get(biasWeightKey));
             return new Pair<>(gradient, inputGradient);
         });
-    }
-
-    @Override
-    public Map<String, Long> helperMemoryUse() {
-        return Collections.emptyMap();
-    }
-
-    @Override
-    public boolean checkSupported() {
-        return true;
     }
 
     /** What DL4J's LSTM gets back from a forward pass: the pass itself, for the backward pass. */

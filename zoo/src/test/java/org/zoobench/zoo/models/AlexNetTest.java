@@ -20,11 +20,12 @@ import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.profile.ModelProfile;
 import org.zoobench.zoo.UserInputException;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.zoobench.zoo.models.ClassifierAssertions.assertClassifies;
+import static org.zoobench.zoo.models.ClassifierAssertions.assertClassifiesByDefault;
 
 class AlexNetTest {
 
@@ -89,10 +90,7 @@ class AlexNetTest {
             "alexnet-mini-no-conv3-conv4", "alexnet-mini-no-conv3-conv4-fc6-fc7", "alexnet-mini-fc2048",
             "alexnet-mini-fc8192"})
     void miniNetsClassifyASmallBatchAtTheirDefaultInput(String name) {
-        ModelEntry entry = ModelRegistry.get(name);
-        assertEquals(InputShape.image(1, 28, 28), entry.defaultInput());
-        assertEquals(10, entry.defaultClasses());
-        assertClassifies(entry.build(entry.defaultOptions()), entry.defaultOptions(), 3);
+        assertClassifiesByDefault(name, InputShape.image(1, 28, 28), 10, 3);
     }
 
     /**
@@ -162,15 +160,6 @@ class AlexNetTest {
     @Test
     void onlyConv3Conv4Fc6Fc7CanBeRemoved() {
         assertThrows(IllegalArgumentException.class, () -> AlexNet.singleTower().without("conv1"));
-    }
-
-    private static void assertClassifies(ComputationGraph net, ModelOptions options, int batch) {
-        INDArray out = net.outputSingle(Nd4j.rand(options.input().batchShape(batch)));
-        assertArrayEquals(new long[]{batch, options.numClasses()}, out.shape());
-        INDArray rowSums = out.sum(1);
-        for (int i = 0; i < batch; i++) {
-            assertEquals(1.0, rowSums.getDouble(i), 1e-4, "softmax rows sum to 1");
-        }
     }
 
     private static long paramsOf(String name) {

@@ -4,8 +4,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
@@ -14,9 +12,9 @@ import org.zoobench.zoo.profile.ModelProfile;
 
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.zoobench.zoo.models.ClassifierAssertions.assertClassifies;
 
 class DenseNetTest {
 
@@ -83,14 +81,5 @@ class DenseNetTest {
         assertThrows(IllegalArgumentException.class, () -> DenseNet.imageNet(100));
         assertThrows(IllegalArgumentException.class, () -> DenseNet.cifarBc(101, 12));
         assertEquals(List.of(16, 16, 16), DenseNet.cifarBc(100, 12).layersPerBlock());
-    }
-
-    private static void assertClassifies(ComputationGraph net, ModelOptions options, int batch) {
-        INDArray out = net.outputSingle(Nd4j.rand(options.input().batchShape(batch)));
-        assertArrayEquals(new long[]{batch, options.numClasses()}, out.shape());
-        INDArray rowSums = out.sum(1);
-        for (int i = 0; i < batch; i++) {
-            assertEquals(1.0, rowSums.getDouble(i), 1e-4, "softmax rows sum to 1");
-        }
     }
 }

@@ -19,6 +19,8 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.zoobench.zoo.models.ClassifierAssertions.assertClassifies;
+import static org.zoobench.zoo.models.ClassifierAssertions.assertClassifiesByDefault;
 
 class ResNetTest {
 
@@ -59,10 +61,7 @@ class ResNetTest {
     @ValueSource(strings = {"resnet20", "resnet32", "resnet44", "resnet56", "resnet110", "resnet20-b", "resnet32-b",
             "resnet44-b", "resnet56-b", "resnet110-b", "plain20", "plain32", "plain44", "plain56", "plain110"})
     void cifarNetsClassifyABatchAt32x32(String name) {
-        ModelEntry entry = ModelRegistry.get(name);
-        assertEquals(InputShape.image(3, 32, 32), entry.defaultInput());
-        assertEquals(10, entry.defaultClasses());
-        assertClassifies(entry.build(entry.defaultOptions()), entry.defaultOptions(), 2);
+        assertClassifiesByDefault(name, InputShape.image(3, 32, 32), 10, 2);
     }
 
     @Test
@@ -118,14 +117,5 @@ class ResNetTest {
     private static ModelProfile profile(String name, InputShape input) {
         ModelEntry entry = ModelRegistry.get(name);
         return ModelProfile.of(entry, entry.defaultOptions().withInput(input));
-    }
-
-    private static void assertClassifies(ComputationGraph net, ModelOptions options, int batch) {
-        INDArray out = net.outputSingle(Nd4j.rand(options.input().batchShape(batch)));
-        assertArrayEquals(new long[]{batch, options.numClasses()}, out.shape());
-        INDArray rowSums = out.sum(1);
-        for (int i = 0; i < batch; i++) {
-            assertEquals(1.0, rowSums.getDouble(i), 1e-4, "softmax rows sum to 1");
-        }
     }
 }
