@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -116,15 +117,33 @@ final class BenchLauncher implements BenchComparison.BenchJvm {
         return run(command, true, Path.of("").toAbsolutePath());
     }
 
-    /** A module's classpath for a backend, building it with that backend's Maven profile the first time. */
+    /**
+     * A module's classpath for a backend, building it with that backend's Maven profile the first time and again
+     * whenever a pom.xml has changed since (a dependency added later would be missing from the old list).
+     */
     String classpath(String module, Backend backend) {
         Path classes = root.resolve(module + "/target/classes");
         Path list = root.resolve(module + "/target/classpath-" + backend + ".txt");
-        if (!Files.isRegularFile(list) || !Files.isDirectory(classes)) {
+        if (!Files.isRegularFile(list) || !Files.isDirectory(classes) || olderThanAPom(list)) {
             build(module, backend);
         }
         try {
             return classes + java.io.File.pathSeparator + Files.readString(list).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    boolean olderThanAPom(Path list) {
+        try {
+            FileTime listed = Files.getLastModifiedTime(list);
+            for (String pom : List.of("pom.xml", "zoo/pom.xml", "experiments/pom.xml", "benchmarks/pom.xml")) {
+                Path file = root.resolve(pom);
+                if (Files.isRegularFile(file) && Files.getLastModifiedTime(file).compareTo(listed) > 0) {
+                    return true;
+                }
+            }
+            return false;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
