@@ -118,8 +118,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     /**
      * Builds every model at --input now, so that a shape one of them cannot take fails in one line before anything
-     * starts. On a thread of its own: building loads ND4J, whose OpenMP binds the thread that loads it to one CPU
-     * (OMP_PROC_BIND=true), and the benchmark JVM, started from this thread, would inherit that binding.
+     * starts; on a thread of its own, since building loads ND4J and the benchmark JVM is started from this thread.
      */
     private void checkInput(List<String> names) {
         ThisMachine.onOwnThread("zoobench bench --input check", () -> {
