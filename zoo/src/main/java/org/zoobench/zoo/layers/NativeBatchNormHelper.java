@@ -14,14 +14,16 @@ import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.BatchNorm;
 import org.nd4j.linalg.api.ops.impl.summarystats.Variance;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * A DL4J {@link BatchNormalizationHelper} on libnd4j's native {@code batchnorm} op and native broadcast and
- * reduction ops in place of the stock layer's chain of Java element-wise ops. The stock layer keeps doing everything else (the
- * running mean and variance updates, inference statistics, parameter layout), from the batch statistics this
- * helper computes. Every floating-point type is accepted; failures go through {@link Fallbacks}.
+ * A DL4J {@link BatchNormalizationHelper} in place of the stock layer's chain of Java element-wise ops: float32 NCHW
+ * arrays (every batch norm in the zoo) go through {@link FloatBatchNormKernel}'s fused loops; other types and layouts
+ * through libnd4j's native {@code batchnorm} op and native broadcast and reduction ops. The stock layer keeps doing
+ * everything else (the running mean and variance updates, inference statistics, parameter layout), from the batch
+ * statistics this helper computes. Failures go through {@link Fallbacks}.
  */
 final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormalizationHelper {
 
@@ -49,8 +51,12 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
                         batchVariance = Nd4j.createUninitialized(x.dataType(), x.size(axis));
                     }
                 }
-                x.mean(batchMean, reduce);
-                Nd4j.exec(new Variance(x, batchVariance, false, reduce)); // biased, as the stock layer normalises
+                if (FloatBatchNormKernel.handles(x, axis)) {
+                    FloatBatchNormKernel.statistics(contiguous(x), batchMean, batchVariance);
+                } else {
+                    x.mean(batchMean, reduce);
+                    Nd4j.exec(new Variance(x, batchVariance, false, reduce)); // biased, as the stock layer normalises
+                }
                 m = batchMean;
                 v = batchVariance;
             } else {
@@ -58,6 +64,10 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
                 v = var.reshape(var.length());
             }
             INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape());
+            if (FloatBatchNormKernel.handles(x, axis)) {
+                FloatBatchNormKernel.normalize(contiguous(x), m, v, gamma, beta, eps, out);
+                return out;
+            }
             BatchNorm op = new BatchNorm();
             op.addInputArgument(gamma == null ? new INDArray[]{x, m, v}
                     : new INDArray[]{x, m, v, gamma.reshape(gamma.length()), beta.reshape(beta.length())});
@@ -82,6 +92,16 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
                                                      LayerWorkspaceMgr workspaceMgr) {
         return Fallbacks.guard(layerName, "backward", () -> {
             int axis = channelAxis(input, format);
+            if (FloatBatchNormKernel.handles(input, axis)) {
+                INDArray inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(),
+                        input.shape());
+                float[] gradGamma = new float[(int) input.size(axis)];
+                float[] gradBeta = new float[gradGamma.length];
+                FloatBatchNormKernel.gradient(contiguous(input), contiguous(epsilon), batchMean, batchVariance, gamma,
+                        eps, inputGrad, gradGamma, gradBeta);
+                return new Pair<>(gradients(Nd4j.createFromArray(gradGamma), Nd4j.createFromArray(gradBeta),
+                        dGammaView, dBetaView), inputGrad);
+            }
             int[] reduce = reducedAxes(input, axis);
             long perChannel = input.length() / input.size(axis);
             INDArray invStd = Transforms.pow(batchVariance.add(eps), -0.5, false);
@@ -100,15 +120,26 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
             Nd4j.exec(new BroadcastMulOp(inputGrad, gamma == null ? invStd : invStd.muli(gamma.reshape(gamma.length())),
                     inputGrad, axis));
 
-            Gradient gradient = new DefaultGradient();
-            if (dGammaView != null) {
-                dGammaView.assign(gradGamma.reshape(dGammaView.shape()));
-                dBetaView.assign(gradBeta.reshape(dBetaView.shape()));
-                gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
-                gradient.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);
-            }
-            return new Pair<>(gradient, inputGrad);
+            return new Pair<>(gradients(gradGamma, gradBeta, dGammaView, dBetaView), inputGrad);
         });
+    }
+
+    /** γ's and β's gradients in the layer's gradient views; none for a layer whose γ and β are locked. */
+    private static Gradient gradients(INDArray gradGamma, INDArray gradBeta, INDArray dGammaView,
+                                      INDArray dBetaView) {
+        Gradient gradient = new DefaultGradient();
+        if (dGammaView != null) {
+            dGammaView.assign(gradGamma.reshape(dGammaView.shape()));
+            dBetaView.assign(gradBeta.reshape(dBetaView.shape()));
+            gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
+            gradient.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);
+        }
+        return gradient;
+    }
+
+    /** {@code x} itself when its memory is one C-ordered block, else a C-ordered copy (the Java loops need one). */
+    private static INDArray contiguous(INDArray x) {
+        return x.ordering() == 'c' && !x.isView() && Shape.hasDefaultStridesForShape(x) ? x : x.dup('c');
     }
 
     private static int[] reducedAxes(INDArray x, int channelAxis) {

@@ -5,6 +5,8 @@ import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
@@ -237,6 +239,74 @@ class FastLayersTest {
         Map<String, INDArray> fastGradients = fastBackward.getFirst().gradientForVariable();
         stockBackward.getFirst().gradientForVariable().forEach((name, g) ->
                 assertClose(g, fastGradients.get(name), precision.tolerance, "gradient of " + name));
+    }
+
+    /**
+     * A batch norm layer on activations far from zero (mean 50, spread 0.1: every deviation from the mean is a
+     * few ulps of the value, where summing squares from zero would lose them), on an odd 5x7 map (loop tails), and
+     * on a view (a slice of a larger array, which the float loops copy first): forward in training, the input,
+     * gamma and beta gradients and the running-statistics updates, then inference from those statistics.
+     */
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void aBatchNormComputesTheSameOnOffsetActivations(Precision precision) {
+        Layer stock = graph(batchNormOnly(precision.type), LayerImpl.STOCK).getLayer("bn");
+        Layer fast = graph(batchNormOnly(precision.type), LayerImpl.FAST).getLayer("bn");
+        Nd4j.getRandom().setSeed(5);
+        INDArray wider = Nd4j.rand(precision.type, BATCH, 5, 5, 7).subi(0.5).muli(0.2).addi(50);
+        INDArray input = wider.get(interval(0, BATCH), interval(1, 4), interval(0, 5), interval(0, 7));
+        INDArray outputError = Nd4j.rand(precision.type, BATCH, 3, 5, 7).subi(0.5);
+        for (Layer layer : new Layer[]{stock, fast}) {
+            layer.params().assign(Nd4j.linspace(precision.type, 0.5, 1.5, layer.numParams()));
+        }
+        INDArray[] trainOutputs = new INDArray[2];
+        INDArray[] inputGradients = new INDArray[2];
+        Map<String, INDArray> stockGradients = null;
+        Map<String, INDArray> fastGradients = null;
+        for (Layer layer : new Layer[]{stock, fast}) {
+            int i = layer == stock ? 0 : 1;
+            layer.setInput(input, LayerWorkspaceMgr.noWorkspaces());
+            trainOutputs[i] = layer.activate(true, LayerWorkspaceMgr.noWorkspaces()).dup();
+            Pair<Gradient, INDArray> backward = layer.backpropGradient(outputError, LayerWorkspaceMgr.noWorkspaces());
+            inputGradients[i] = backward.getSecond().dup();
+            Map<String, INDArray> gradients = new java.util.HashMap<>();
+            backward.getFirst().gradientForVariable().forEach((name, g) -> gradients.put(name, g.dup()));
+            if (layer == stock) {
+                stockGradients = gradients;
+            } else {
+                fastGradients = gradients;
+            }
+        }
+        assertClose(trainOutputs[0], trainOutputs[1], precision.tolerance, "training output");
+        assertClose(inputGradients[0], inputGradients[1], precision.tolerance, "input gradient");
+        assertEquals(stockGradients.keySet(), fastGradients.keySet());
+        Map<String, INDArray> fastResult = fastGradients;
+        stockGradients.forEach((name, g) -> assertClose(g, fastResult.get(name), precision.tolerance,
+                "gradient of " + name));
+
+        for (Layer layer : new Layer[]{stock, fast}) {
+            layer.params().subi(layer == stock ? flat(stockGradients, layer) : flat(fastGradients, layer));
+        }
+        assertClose(stock.activate(input, false, LayerWorkspaceMgr.noWorkspaces()),
+                fast.activate(input, false, LayerWorkspaceMgr.noWorkspaces()), precision.tolerance,
+                "inference output after a step");
+    }
+
+    /** A layer's gradients in its parameter order, as one row like {@code params()}. */
+    private static INDArray flat(Map<String, INDArray> gradients, Layer layer) {
+        return Nd4j.toFlattened(layer.paramTable().keySet().stream().map(gradients::get).toArray(INDArray[]::new));
+    }
+
+    private static ComputationGraphConfiguration batchNormOnly(DataType type) {
+        return new NeuralNetConfiguration.Builder().seed(4).dataType(type)
+                .graphBuilder()
+                .addInputs("in")
+                .setInputTypes(InputType.convolutional(5, 7, 3))
+                .addLayer("bn", new BatchNormalization.Builder().build(), "in")
+                .addLayer("out", new CnnLossLayer.Builder(LossFunctions.LossFunction.MSE)
+                        .activation(Activation.IDENTITY).build(), "bn")
+                .setOutputs("out")
+                .build();
     }
 
     /** Per example: all steps real, padded at the end, a gap of two steps, a single real step. */
