@@ -14,6 +14,8 @@ import org.deeplearning4j.nn.layers.recurrent.BaseRecurrentLayer;
 import org.deeplearning4j.nn.layers.recurrent.BidirectionalLayer;
 import org.deeplearning4j.nn.layers.recurrent.LSTM;
 import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
+import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.zoobench.zoo.UserInputException;
 
 /**
@@ -71,6 +73,12 @@ public enum LayerImpl {
         // Recurrent step products DL4J computes itself (SimpleRnn; LSTMs without the helper) are small and many: with
         // OpenBLAS's threads beside libnd4j's spinning OpenMP workers DL4J's LSTM backward measured 1.25x slower
         // (docs/fast-layers.md), so recurrent graphs keep matmul.
+        ComputationGraphUpdater updater = graph.getUpdater();
+        if (updater instanceof OwnGradientUpdater != (this == FAST)) {
+            INDArray state = updater.getStateViewArray(); // Adam's moments etc. carry over
+            graph.setUpdater(this == FAST ? new OwnGradientUpdater(graph, state)
+                    : new ComputationGraphUpdater(graph, state));
+        }
         if (this == FAST && !recurrent(graph)) {
             DirectGemm.install();
         } else {

@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.DynamicTest;
@@ -385,6 +386,37 @@ class FastLayersTest {
         INDArray first = trainTwoSteps(entry);
         INDArray second = trainTwoSteps(entry);
         assertEquals(first, second);
+    }
+
+    /**
+     * The fast updater takes DL4J's standard path where DL4J itself takes the one for external gradients; both must
+     * leave every parameter and every bit of the updater's state the same (resnet20: Adam on blocks split by batch
+     * norm statistics, which have no updater), including after switching implementations mid-training.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"lenet5", "resnet20"})
+    void theFastUpdaterChangesNoBit(String model) {
+        ModelEntry entry = ModelRegistry.get(model);
+        ComputationGraph own = entry.build(entry.defaultOptions());
+        ComputationGraph dl4j = entry.build(entry.defaultOptions());
+        dl4j.setUpdater(new ComputationGraphUpdater(dl4j, dl4j.getUpdater().getStateViewArray()));
+        assertTrue(own.getUpdater() instanceof OwnGradientUpdater);
+        Nd4j.getRandom().setSeed(9);
+        INDArray input = Nd4j.rand(DataType.FLOAT, entry.defaultInput().batchShape(4));
+        INDArray labels = labels(own.outputSingle(input), 10);
+        for (int step = 0; step < 4; step++) {
+            if (step == 3) {
+                LayerImpl.STOCK.apply(own);
+                LayerImpl.STOCK.apply(dl4j);
+                assertFalse(own.getUpdater() instanceof OwnGradientUpdater);
+            }
+            for (ComputationGraph net : new ComputationGraph[]{own, dl4j}) {
+                net.fit(new INDArray[]{input}, new INDArray[]{labels});
+            }
+            assertEquals(dl4j.params(), own.params(), "parameters after step " + (step + 1));
+            assertEquals(dl4j.getUpdater().getStateViewArray(), own.getUpdater().getStateViewArray(),
+                    "updater state after step " + (step + 1));
+        }
     }
 
     private static INDArray trainTwoSteps(ModelEntry entry) {
