@@ -7,6 +7,7 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
 
 /**
  * A column-major matrix stored in a freshly allocated (contiguous, offset 0) float or double ND4J array, read and
@@ -53,6 +54,16 @@ abstract sealed class BlasMatrix {
         }
     }
 
+    /** {@code x} itself when its memory is one C-ordered block, else a C-ordered copy (Java loops need one). */
+    static INDArray contiguous(INDArray x) {
+        return x.ordering() == 'c' && !x.isView() && Shape.hasDefaultStridesForShape(x) ? x : x.dup('c');
+    }
+
+    /** The memory of a float ND4J array that is C-ordered and not a view, as a Java buffer. */
+    static FloatBuffer floatBuffer(INDArray array) {
+        return new FloatPointer(array.data().addressPointer()).limit(array.length()).asBuffer();
+    }
+
     private static FloatPointer floats(BlasMatrix x, long offset) {
         return new FloatPointer(x.array.data().addressPointer()).position(offset);
     }
@@ -66,7 +77,7 @@ abstract sealed class BlasMatrix {
 
         Floats(INDArray array, int ld) {
             super(array, ld);
-            buffer = new FloatPointer(array.data().addressPointer()).limit(array.length()).asBuffer();
+            buffer = floatBuffer(array);
         }
 
         @Override

@@ -1,7 +1,6 @@
 package org.zoobench.zoo.layers;
 
 import java.nio.FloatBuffer;
-import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
@@ -31,8 +30,8 @@ final class FloatBatchNormKernel {
     static void statistics(INDArray x, INDArray mean, INDArray variance) {
         Layout in = new Layout(x);
         float[] block = new float[in.spatial];
-        FloatBuffer meanOut = floats(mean);
-        FloatBuffer varianceOut = floats(variance);
+        FloatBuffer meanOut = BlasMatrix.floatBuffer(mean);
+        FloatBuffer varianceOut = BlasMatrix.floatBuffer(variance);
         for (int c = 0; c < in.channels; c++) {
             double sum = 0;
             for (int n = 0; n < in.images; n++) {
@@ -177,11 +176,6 @@ final class FloatBatchNormKernel {
         return (double) ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
-    /** The memory of a float ND4J array, which must be C-ordered and not a view. */
-    static FloatBuffer floats(INDArray array) {
-        return new FloatPointer(array.data().addressPointer()).limit(array.length()).asBuffer();
-    }
-
     /** An NCHW float array's memory, read and written one image's channel ({@code H x W} values) at a time. */
     private static final class Layout {
         final int images;
@@ -196,7 +190,7 @@ final class FloatBatchNormKernel {
             images = (int) array.size(0);
             channels = (int) array.size(1);
             spatial = (int) (array.size(2) * array.size(3));
-            values = floats(array);
+            values = BlasMatrix.floatBuffer(array);
         }
 
         long perChannel() {

@@ -14,7 +14,6 @@ import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.BatchNorm;
 import org.nd4j.linalg.api.ops.impl.summarystats.Variance;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -52,7 +51,7 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
                     }
                 }
                 if (FloatBatchNormKernel.handles(x, axis)) {
-                    FloatBatchNormKernel.statistics(contiguous(x), batchMean, batchVariance);
+                    FloatBatchNormKernel.statistics(BlasMatrix.contiguous(x), batchMean, batchVariance);
                 } else {
                     x.mean(batchMean, reduce);
                     Nd4j.exec(new Variance(x, batchVariance, false, reduce)); // biased, as the stock layer normalises
@@ -65,7 +64,7 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
             }
             INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape());
             if (FloatBatchNormKernel.handles(x, axis)) {
-                FloatBatchNormKernel.normalize(contiguous(x), m, v, gamma, beta, eps, out);
+                FloatBatchNormKernel.normalize(BlasMatrix.contiguous(x), m, v, gamma, beta, eps, out);
                 return out;
             }
             BatchNorm op = new BatchNorm();
@@ -97,7 +96,7 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
                         input.shape());
                 float[] gradGamma = new float[(int) input.size(axis)];
                 float[] gradBeta = new float[gradGamma.length];
-                FloatBatchNormKernel.gradient(contiguous(input), contiguous(epsilon), batchMean, batchVariance, gamma,
+                FloatBatchNormKernel.gradient(BlasMatrix.contiguous(input), BlasMatrix.contiguous(epsilon), batchMean, batchVariance, gamma,
                         eps, inputGrad, gradGamma, gradBeta);
                 return new Pair<>(gradients(Nd4j.createFromArray(gradGamma), Nd4j.createFromArray(gradBeta),
                         dGammaView, dBetaView), inputGrad);
@@ -135,11 +134,6 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
             gradient.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);
         }
         return gradient;
-    }
-
-    /** {@code x} itself when its memory is one C-ordered block, else a C-ordered copy (the Java loops need one). */
-    private static INDArray contiguous(INDArray x) {
-        return x.ordering() == 'c' && !x.isView() && Shape.hasDefaultStridesForShape(x) ? x : x.dup('c');
     }
 
     private static int[] reducedAxes(INDArray x, int channelAxis) {
