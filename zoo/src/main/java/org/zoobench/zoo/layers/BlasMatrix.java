@@ -7,7 +7,6 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 
 /**
  * A column-major matrix stored in a freshly allocated (contiguous, offset 0) float or double ND4J array, read and
@@ -54,12 +53,30 @@ abstract sealed class BlasMatrix {
         }
     }
 
-    /** {@code x} itself when its memory is one C-ordered block, else a C-ordered copy (Java loops need one). */
+    /**
+     * {@code x} itself when its values are one C-ordered block, else a C-ordered copy (Java loops need one). A view
+     * can be such a block: its buffer's address already includes its offset.
+     */
     static INDArray contiguous(INDArray x) {
-        return x.ordering() == 'c' && !x.isView() && Shape.hasDefaultStridesForShape(x) ? x : x.dup('c');
+        return isCBlock(x) ? x : x.dup('c');
     }
 
-    /** The memory of a float ND4J array that is C-ordered and not a view, as a Java buffer. */
+    /**
+     * Whether {@code x}'s values lie in C order with no gaps. ND4J's {@code Shape.hasDefaultStridesForShape} says
+     * no for any shape with a dimension of size 1 (a fresh [4, 8, 1, 1] array has strides [8, 1, 1, 1]).
+     */
+    static boolean isCBlock(INDArray x) {
+        long expected = 1;
+        for (int d = x.rank() - 1; d >= 0; d--) {
+            if (x.size(d) != 1 && x.stride(d) != expected) {
+                return false;
+            }
+            expected *= x.size(d);
+        }
+        return true;
+    }
+
+    /** The memory of a float ND4J array whose values are one block ({@link #isCBlock}), as a Java buffer. */
     static FloatBuffer floatBuffer(INDArray array) {
         return new FloatPointer(array.data().addressPointer()).limit(array.length()).asBuffer();
     }

@@ -3,7 +3,6 @@ package org.zoobench.zoo.layers;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 
 /**
  * Batch normalisation of float32 NCHW arrays as a few fused Java loops, one channel at a time: the batch statistics
@@ -184,8 +183,8 @@ final class FloatBatchNormKernel {
         private final FloatBuffer values;
 
         Layout(INDArray array) {
-            if (array.ordering() != 'c' || array.isView() || !Shape.hasDefaultStridesForShape(array)) {
-                throw new IllegalArgumentException("expected a C-ordered array that is not a view");
+            if (!BlasMatrix.isCBlock(array)) {
+                throw new IllegalArgumentException("expected a C-ordered array with default strides");
             }
             images = (int) array.size(0);
             channels = (int) array.size(1);

@@ -1,0 +1,42 @@
+package org.zoobench.zoo.layers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Fails every zoo test during which a fast layer fell back to DL4J's Java code. Under strict mode the helper throws,
+ * but DL4J's batch norm and convolution layers catch that and carry on with their own code (logging a warning), so
+ * the exception alone would let a broken fast layer pass every equality test against stock. Registered for all
+ * tests through {@code META-INF/services} (JUnit's extension autodetection, {@code junit-platform.properties}).
+ */
+public final class NoFallbacks implements BeforeEachCallback, AfterEachCallback {
+
+    /** A test that makes native calls fail on purpose. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.METHOD)
+    public @interface FallsBackOnPurpose {
+    }
+
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(NoFallbacks.class);
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        context.getStore(NAMESPACE).put("before", Fallbacks.count());
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (context.getRequiredTestMethod().isAnnotationPresent(FallsBackOnPurpose.class)) {
+            return;
+        }
+        long before = context.getStore(NAMESPACE).get("before", Long.class);
+        assertEquals(before, Fallbacks.count(), "fast layer calls that fell back to DL4J's Java code (see the log)");
+    }
+}
