@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.layers.LayerHelper;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.layers.recurrent.BaseRecurrentLayer;
 import org.deeplearning4j.nn.layers.recurrent.BidirectionalLayer;
@@ -68,6 +69,7 @@ public enum LayerImpl {
                 setHelper(BatchNormalization.class, bn, this == FAST ? new NativeBatchNormHelper(name) : null);
             }
         }
+        KeptPreOutputDenseLayer.swapDenseLayers(graph, this == FAST);
         layersAndWrapped(graph).filter(LayerImpl::lstmWithHelper).forEach(lstm -> setHelper(LSTM.class, lstm,
                 this == FAST ? new OpenBlasLstmHelper(lstm.conf().getLayer().getLayerName()) : null));
         // Recurrent step products DL4J computes itself (SimpleRnn; LSTMs without the helper) are small and many: with
@@ -88,8 +90,8 @@ public enum LayerImpl {
     }
 
     /**
-     * Whether {@code graph}'s convolution, batch-norm and LSTM layers run this implementation (the native helpers
-     * for {@code FAST}, none for {@code STOCK}); vacuously true for a graph with none of them.
+     * Whether {@code graph}'s convolution, batch-norm, dense and LSTM layers run this implementation (the fast
+     * helpers and dense layers for {@code FAST}, DL4J's own for {@code STOCK}); vacuously true for a graph with none.
      */
     public boolean runs(ComputationGraph graph) {
         if (layersAndWrapped(graph).filter(LayerImpl::lstmWithHelper)
@@ -97,6 +99,10 @@ public enum LayerImpl {
             return false;
         }
         for (Layer layer : graph.getLayers()) {
+            boolean dense = exactly(layer, DenseLayer.class) || layer instanceof KeptPreOutputDenseLayer;
+            if (dense && layer instanceof KeptPreOutputDenseLayer != (this == FAST)) {
+                return false;
+            }
             boolean handled = layer instanceof ConvolutionLayer && exactly(layer, ConvolutionLayer.class)
                     || layer instanceof BatchNormalization;
             if (handled && isFastHelper(layer.getHelper()) != (this == FAST)) {
@@ -120,7 +126,8 @@ public enum LayerImpl {
             case "ConvolutionLayer" -> this == FAST ? "native conv2d" : "DL4J im2col+gemm";
             case "BatchNormalization" -> this == FAST ? "native batchnorm" : "DL4J";
             case "SubsamplingLayer" -> "native pooling";
-            case "DenseLayer", "OutputLayer" -> this == FAST ? "OpenBLAS or ND4J gemm, by size" : "ND4J matmul";
+            case "DenseLayer" -> this == FAST ? "OpenBLAS or ND4J gemm, by size; z kept for backprop" : "ND4J matmul";
+            case "OutputLayer" -> this == FAST ? "OpenBLAS or ND4J gemm, by size" : "ND4J matmul";
             case "LSTM" -> this == FAST ? "OpenBLAS per sequence, Java gates" : "DL4J per-step ops";
             default -> "DL4J";
         };

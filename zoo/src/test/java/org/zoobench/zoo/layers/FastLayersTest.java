@@ -7,7 +7,9 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -291,6 +293,51 @@ class FastLayersTest {
         assertClose(stock.activate(input, false, LayerWorkspaceMgr.noWorkspaces()),
                 fast.activate(input, false, LayerWorkspaceMgr.noWorkspaces()), precision.tolerance,
                 "inference output after a step");
+    }
+
+    /**
+     * The fast dense layer reuses its forward pre-activation in the backward pass. The next layer's dropout may
+     * scale this layer's output in place, and a layer with dropout on its own input must see the same dropped-out
+     * input in both passes: three training steps of such a net stay equal to DL4J's, parameters and outputs.
+     */
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void denseLayersKeepingTheirPreOutputTrainTheSame(Precision precision) {
+        ComputationGraph stock = graph(denseWithDropout(precision.type), LayerImpl.STOCK);
+        ComputationGraph fast = graph(denseWithDropout(precision.type), LayerImpl.FAST);
+        assertTrue(fast.getLayer("fc1") instanceof KeptPreOutputDenseLayer);
+        assertTrue(LayerImpl.FAST.runs(fast) && LayerImpl.STOCK.runs(stock) && !LayerImpl.STOCK.runs(fast));
+        Nd4j.getRandom().setSeed(8);
+        INDArray input = Nd4j.rand(precision.type, 16, 12).subi(0.5);
+        INDArray labels = labels(Nd4j.zeros(precision.type, 16, 4), 4);
+        for (int step = 0; step < 3; step++) {
+            Map<String, INDArray> fastGradients = gradients(fast, input, labels);
+            int at = step;
+            gradients(stock, input, labels).forEach((name, g) -> assertClose(g, fastGradients.get(name),
+                    precision.tolerance, "gradient of " + name + " at step " + (at + 1)));
+            for (ComputationGraph net : new ComputationGraph[]{stock, fast}) {
+                Nd4j.getRandom().setSeed(20 + step); // the same dropout masks
+                net.fit(new INDArray[]{input}, new INDArray[]{labels});
+            }
+            assertClose(stock.params(), fast.params(), precision.tolerance, "parameters after step " + (step + 1));
+        }
+        assertClose(stock.outputSingle(input), fast.outputSingle(input), precision.tolerance, "output");
+        LayerImpl.STOCK.apply(fast);
+        assertTrue(LayerImpl.STOCK.runs(fast), "the swap back restores DL4J's own dense layers");
+    }
+
+    private static ComputationGraphConfiguration denseWithDropout(DataType type) {
+        return new NeuralNetConfiguration.Builder().seed(4).dataType(type)
+                .graphBuilder()
+                .addInputs("in")
+                .setInputTypes(InputType.feedForward(12))
+                .addLayer("fc1", new DenseLayer.Builder().nOut(32).activation(Activation.RELU).build(), "in")
+                .addLayer("fc2", new DenseLayer.Builder().nOut(16).activation(Activation.TANH).dropOut(0.5).build(),
+                        "fc1")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4)
+                        .activation(Activation.SOFTMAX).build(), "fc2")
+                .setOutputs("out")
+                .build();
     }
 
     /** A layer's gradients in its parameter order, as one row like {@code params()}. */
