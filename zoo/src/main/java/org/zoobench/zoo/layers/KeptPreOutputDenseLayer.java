@@ -67,9 +67,7 @@ final class KeptPreOutputDenseLayer extends DenseLayer {
      */
     static void swapDenseLayers(ComputationGraph graph, boolean keep) {
         for (GraphVertex vertex : graph.getVertices()) {
-            if (vertex instanceof LayerVertex layerVertex
-                    && (layerVertex.getLayer().getClass() == DenseLayer.class
-                    || layerVertex.getLayer() instanceof KeptPreOutputDenseLayer)
+            if (vertex instanceof LayerVertex layerVertex && swappable(layerVertex.getLayer())
                     && layerVertex.getLayer() instanceof KeptPreOutputDenseLayer != keep) {
                 DenseLayer old = (DenseLayer) layerVertex.getLayer();
                 DenseLayer replacement = keep ? new KeptPreOutputDenseLayer(old.conf(), old.params().dataType())
@@ -86,6 +84,11 @@ final class KeptPreOutputDenseLayer extends DenseLayer {
                 replace(graph, layerVertex, old, replacement);
             }
         }
+    }
+
+    /** A plain DL4J dense layer (not a subclass with code of its own) or this one. */
+    static boolean swappable(Layer layer) {
+        return layer.getClass() == DenseLayer.class || layer instanceof KeptPreOutputDenseLayer;
     }
 
     /** As DL4J's transfer learning freezes a layer: in its vertex and in the graph's layer array. */

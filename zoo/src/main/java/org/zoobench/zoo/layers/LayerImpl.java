@@ -9,7 +9,6 @@ import org.deeplearning4j.nn.layers.LayerHelper;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
-import org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.layers.recurrent.BaseRecurrentLayer;
 import org.deeplearning4j.nn.layers.recurrent.BidirectionalLayer;
@@ -72,15 +71,15 @@ public enum LayerImpl {
         KeptPreOutputDenseLayer.swapDenseLayers(graph, this == FAST);
         layersAndWrapped(graph).filter(LayerImpl::lstmWithHelper).forEach(lstm -> setHelper(LSTM.class, lstm,
                 this == FAST ? new OpenBlasLstmHelper(lstm.conf().getLayer().getLayerName()) : null));
-        // Recurrent step products DL4J computes itself (SimpleRnn; LSTMs without the helper) are small and many: with
-        // OpenBLAS's threads beside libnd4j's spinning OpenMP workers DL4J's LSTM backward measured 1.25x slower
-        // (docs/fast-layers.md), so recurrent graphs keep matmul.
         ComputationGraphUpdater updater = graph.getUpdater();
         if (updater instanceof OwnGradientUpdater != (this == FAST)) {
             INDArray state = updater.getStateViewArray(); // Adam's moments etc. carry over
             graph.setUpdater(this == FAST ? new OwnGradientUpdater(graph, state)
                     : new ComputationGraphUpdater(graph, state));
         }
+        // Recurrent step products DL4J computes itself (SimpleRnn; LSTMs without the helper) are small and many: with
+        // OpenBLAS's threads beside libnd4j's spinning OpenMP workers DL4J's LSTM backward measured 1.25x slower
+        // (docs/fast-layers.md), so recurrent graphs keep matmul.
         if (this == FAST && !recurrent(graph)) {
             DirectGemm.install();
         } else {
@@ -99,8 +98,8 @@ public enum LayerImpl {
             return false;
         }
         for (Layer layer : graph.getLayers()) {
-            boolean dense = exactly(layer, DenseLayer.class) || layer instanceof KeptPreOutputDenseLayer;
-            if (dense && layer instanceof KeptPreOutputDenseLayer != (this == FAST)) {
+            if (KeptPreOutputDenseLayer.swappable(layer)
+                    && layer instanceof KeptPreOutputDenseLayer != (this == FAST)) {
                 return false;
             }
             boolean handled = layer instanceof ConvolutionLayer && exactly(layer, ConvolutionLayer.class)

@@ -40,6 +40,7 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
                               LayerWorkspaceMgr workspaceMgr) {
         return Fallbacks.guard(layerName, "forward", () -> {
             int axis = channelAxis(x, format);
+            INDArray block = FloatBatchNormKernel.handles(x, axis) ? BlasMatrix.contiguous(x) : null;
             INDArray m;
             INDArray v;
             if (training) {
@@ -50,8 +51,8 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
                         batchVariance = Nd4j.createUninitialized(x.dataType(), x.size(axis));
                     }
                 }
-                if (FloatBatchNormKernel.handles(x, axis)) {
-                    FloatBatchNormKernel.statistics(BlasMatrix.contiguous(x), batchMean, batchVariance);
+                if (block != null) {
+                    FloatBatchNormKernel.statistics(block, batchMean, batchVariance);
                 } else {
                     x.mean(batchMean, reduce);
                     Nd4j.exec(new Variance(x, batchVariance, false, reduce)); // biased, as the stock layer normalises
@@ -63,8 +64,8 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
                 v = var.reshape(var.length());
             }
             INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape());
-            if (FloatBatchNormKernel.handles(x, axis)) {
-                FloatBatchNormKernel.normalize(BlasMatrix.contiguous(x), m, v, gamma, beta, eps, out);
+            if (block != null) {
+                FloatBatchNormKernel.normalize(block, m, v, gamma, beta, eps, out);
                 return out;
             }
             BatchNorm op = new BatchNorm();
@@ -96,8 +97,8 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
                         input.shape());
                 float[] gradGamma = new float[(int) input.size(axis)];
                 float[] gradBeta = new float[gradGamma.length];
-                FloatBatchNormKernel.gradient(BlasMatrix.contiguous(input), BlasMatrix.contiguous(epsilon), batchMean, batchVariance, gamma,
-                        eps, inputGrad, gradGamma, gradBeta);
+                FloatBatchNormKernel.gradient(BlasMatrix.contiguous(input), BlasMatrix.contiguous(epsilon),
+                        batchMean, batchVariance, gamma, eps, inputGrad, gradGamma, gradBeta);
                 return new Pair<>(gradients(Nd4j.createFromArray(gradGamma), Nd4j.createFromArray(gradBeta),
                         dGammaView, dBetaView), inputGrad);
             }

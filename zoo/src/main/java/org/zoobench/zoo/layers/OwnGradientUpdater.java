@@ -21,14 +21,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class OwnGradientUpdater extends ComputationGraphUpdater {
 
-    private final ComputationGraph graph;
     /** The network's gradient array this updater's blocks were cut from, in DL4J's constructor. */
     private final INDArray builtOn;
 
     /** An updater for {@code graph} that continues from {@code state} (the current updater's state, shared). */
     OwnGradientUpdater(ComputationGraph graph, INDArray state) {
         super(graph, state);
-        this.graph = graph;
         this.builtOn = graph.getFlattenedGradients();
     }
 
@@ -42,7 +40,7 @@ final class OwnGradientUpdater extends ComputationGraphUpdater {
 
     @Override
     public ComputationGraphUpdater clone() {
-        return new OwnGradientUpdater(graph, null);
+        return new OwnGradientUpdater(network, null);
     }
 
     private static boolean sameMemory(INDArray a, INDArray b) {

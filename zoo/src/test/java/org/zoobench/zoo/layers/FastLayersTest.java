@@ -223,25 +223,26 @@ class FastLayersTest {
         INDArray input = Nd4j.rand(precision.type, BATCH, 3, 7).subi(0.5);
         INDArray outputError = Nd4j.rand(precision.type, BATCH, 10, 7).subi(0.5);
         INDArray mask = stepMask(precision.type, 7);
-        Pair<Gradient, INDArray> stockBackward = null;
-        Pair<Gradient, INDArray> fastBackward = null;
-        INDArray[] outputs = new INDArray[2];
-        for (Layer layer : new Layer[]{stock, fast}) {
+        LayerPass stockPass = LayerPass.of(stock, input, mask, outputError);
+        LayerPass fastPass = LayerPass.of(fast, input, mask, outputError);
+        assertClose(stockPass.output(), fastPass.output(), precision.tolerance, "output");
+        assertClose(stockPass.inputGradient(), fastPass.inputGradient(), precision.tolerance, "input gradient");
+        stockPass.gradients().forEach((name, g) ->
+                assertClose(g, fastPass.gradients().get(name), precision.tolerance, "gradient of " + name));
+    }
+
+    /** A layer driven directly: its training output, then the input and parameter gradients for an output error. */
+    private record LayerPass(INDArray output, INDArray inputGradient, Map<String, INDArray> gradients) {
+
+        static LayerPass of(Layer layer, INDArray input, INDArray mask, INDArray outputError) {
             layer.setInput(input, LayerWorkspaceMgr.noWorkspaces());
             layer.setMaskArray(mask);
-            outputs[layer == stock ? 0 : 1] = layer.activate(true, LayerWorkspaceMgr.noWorkspaces()).dup();
+            INDArray output = layer.activate(true, LayerWorkspaceMgr.noWorkspaces()).dup();
             Pair<Gradient, INDArray> backward = layer.backpropGradient(outputError, LayerWorkspaceMgr.noWorkspaces());
-            if (layer == stock) {
-                stockBackward = backward;
-            } else {
-                fastBackward = backward;
-            }
+            Map<String, INDArray> gradients = new java.util.LinkedHashMap<>();
+            backward.getFirst().gradientForVariable().forEach((name, g) -> gradients.put(name, g.dup()));
+            return new LayerPass(output, backward.getSecond().dup(), gradients);
         }
-        assertClose(outputs[0], outputs[1], precision.tolerance, "output");
-        assertClose(stockBackward.getSecond(), fastBackward.getSecond(), precision.tolerance, "input gradient");
-        Map<String, INDArray> fastGradients = fastBackward.getFirst().gradientForVariable();
-        stockBackward.getFirst().gradientForVariable().forEach((name, g) ->
-                assertClose(g, fastGradients.get(name), precision.tolerance, "gradient of " + name));
     }
 
     /**
@@ -262,29 +263,14 @@ class FastLayersTest {
         for (Layer layer : new Layer[]{stock, fast}) {
             layer.params().assign(Nd4j.linspace(precision.type, 0.5, 1.5, layer.numParams()));
         }
-        INDArray[] trainOutputs = new INDArray[2];
-        INDArray[] inputGradients = new INDArray[2];
-        Map<String, INDArray> stockGradients = null;
-        Map<String, INDArray> fastGradients = null;
-        for (Layer layer : new Layer[]{stock, fast}) {
-            int i = layer == stock ? 0 : 1;
-            layer.setInput(input, LayerWorkspaceMgr.noWorkspaces());
-            trainOutputs[i] = layer.activate(true, LayerWorkspaceMgr.noWorkspaces()).dup();
-            Pair<Gradient, INDArray> backward = layer.backpropGradient(outputError, LayerWorkspaceMgr.noWorkspaces());
-            inputGradients[i] = backward.getSecond().dup();
-            Map<String, INDArray> gradients = new java.util.HashMap<>();
-            backward.getFirst().gradientForVariable().forEach((name, g) -> gradients.put(name, g.dup()));
-            if (layer == stock) {
-                stockGradients = gradients;
-            } else {
-                fastGradients = gradients;
-            }
-        }
-        assertClose(trainOutputs[0], trainOutputs[1], precision.tolerance, "training output");
-        assertClose(inputGradients[0], inputGradients[1], precision.tolerance, "input gradient");
+        LayerPass stockPass = LayerPass.of(stock, input, null, outputError);
+        LayerPass fastPass = LayerPass.of(fast, input, null, outputError);
+        assertClose(stockPass.output(), fastPass.output(), precision.tolerance, "training output");
+        assertClose(stockPass.inputGradient(), fastPass.inputGradient(), precision.tolerance, "input gradient");
+        Map<String, INDArray> stockGradients = stockPass.gradients();
+        Map<String, INDArray> fastGradients = fastPass.gradients();
         assertEquals(stockGradients.keySet(), fastGradients.keySet());
-        Map<String, INDArray> fastResult = fastGradients;
-        stockGradients.forEach((name, g) -> assertClose(g, fastResult.get(name), precision.tolerance,
+        stockGradients.forEach((name, g) -> assertClose(g, fastGradients.get(name), precision.tolerance,
                 "gradient of " + name));
 
         for (Layer layer : new Layer[]{stock, fast}) {
