@@ -72,8 +72,6 @@ final class KeptPreOutputDenseLayer extends DenseLayer {
                 DenseLayer old = (DenseLayer) layerVertex.getLayer();
                 DenseLayer replacement = keep ? new KeptPreOutputDenseLayer(old.conf(), old.params().dataType())
                         : new DenseLayer(old.conf(), old.params().dataType());
-                replacement.setListeners(old.getListeners());
-                replacement.setIndex(old.getIndex());
                 replacement.setParamsViewArray(old.params());
                 replacement.setParamTable(old.paramTable());
                 if (old.getGradientsViewArray() != null) {
@@ -81,7 +79,7 @@ final class KeptPreOutputDenseLayer extends DenseLayer {
                 }
                 replacement.setIterationCount(old.getIterationCount());
                 replacement.setEpochCount(old.getEpochCount());
-                replace(graph, layerVertex, old, replacement);
+                GraphSwaps.replaceLayer(graph, layerVertex, old, replacement);
             }
         }
     }
@@ -89,22 +87,5 @@ final class KeptPreOutputDenseLayer extends DenseLayer {
     /** A plain DL4J dense layer (not a subclass with code of its own) or this one. */
     static boolean swappable(Layer layer) {
         return layer.getClass() == DenseLayer.class || layer instanceof KeptPreOutputDenseLayer;
-    }
-
-    /** As DL4J's transfer learning freezes a layer: in its vertex and in the graph's layer array. */
-    private static void replace(ComputationGraph graph, LayerVertex vertex, Layer old, Layer replacement) {
-        try {
-            java.lang.reflect.Field field = LayerVertex.class.getDeclaredField("layer");
-            field.setAccessible(true); // DL4J has no setter; its transfer learning replaces layers the same way
-            field.set(vertex, replacement);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("DL4J LayerVertex has no 'layer' field to set", e);
-        }
-        Layer[] layers = graph.getLayers();
-        for (int i = 0; i < layers.length; i++) {
-            if (layers[i] == old) {
-                layers[i] = replacement;
-            }
-        }
     }
 }

@@ -69,6 +69,8 @@ public enum LayerImpl {
             }
         }
         KeptPreOutputDenseLayer.swapDenseLayers(graph, this == FAST);
+        FastReluLayer.swapReluLayers(graph, this == FAST);
+        FastAddVertex.swapAddVertices(graph, this == FAST);
         layersAndWrapped(graph).filter(LayerImpl::lstmWithHelper).forEach(lstm -> setHelper(LSTM.class, lstm,
                 this == FAST ? new OpenBlasLstmHelper(lstm.conf().getLayer().getLayerName()) : null));
         ComputationGraphUpdater updater = graph.getUpdater();
@@ -89,8 +91,9 @@ public enum LayerImpl {
     }
 
     /**
-     * Whether {@code graph}'s convolution, batch-norm, dense and LSTM layers run this implementation (the fast
-     * helpers and dense layers for {@code FAST}, DL4J's own for {@code STOCK}); vacuously true for a graph with none.
+     * Whether {@code graph}'s convolution, batch-norm, dense, ReLU and LSTM layers and its adding vertices run this
+     * implementation (the fast helpers, layers and vertices for {@code FAST}, DL4J's own for {@code STOCK});
+     * vacuously true for a graph with none.
      */
     public boolean runs(ComputationGraph graph) {
         if (layersAndWrapped(graph).filter(LayerImpl::lstmWithHelper)
@@ -99,7 +102,8 @@ public enum LayerImpl {
         }
         for (Layer layer : graph.getLayers()) {
             if (KeptPreOutputDenseLayer.swappable(layer)
-                    && layer instanceof KeptPreOutputDenseLayer != (this == FAST)) {
+                    && layer instanceof KeptPreOutputDenseLayer != (this == FAST)
+                    || FastReluLayer.swappable(layer) && layer instanceof FastReluLayer != (this == FAST)) {
                 return false;
             }
             boolean handled = layer instanceof ConvolutionLayer && exactly(layer, ConvolutionLayer.class)
@@ -108,7 +112,8 @@ public enum LayerImpl {
                 return false;
             }
         }
-        return true;
+        return Arrays.stream(graph.getVertices()).noneMatch(vertex -> FastAddVertex.swappable(vertex)
+                && vertex instanceof FastAddVertex != (this == FAST));
     }
 
     /** Whether a layer's helper is one of the fast layers' (a native convolution, batch norm or LSTM). */
@@ -125,6 +130,7 @@ public enum LayerImpl {
             case "ConvolutionLayer" -> this == FAST ? "native conv2d" : "DL4J im2col+gemm";
             case "BatchNormalization" -> this == FAST ? "native batchnorm" : "DL4J";
             case "SubsamplingLayer" -> "native pooling";
+            case "ActivationLayer" -> this == FAST ? "one native op per pass (ReLU)" : "DL4J";
             case "DenseLayer" -> this == FAST ? "OpenBLAS or ND4J gemm, by size; z kept for backprop" : "ND4J matmul";
             case "OutputLayer" -> this == FAST ? "OpenBLAS or ND4J gemm, by size" : "ND4J matmul";
             case "LSTM" -> this == FAST ? "OpenBLAS per sequence, Java gates" : "DL4J per-step ops";

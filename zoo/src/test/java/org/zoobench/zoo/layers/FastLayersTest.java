@@ -43,6 +43,7 @@ import org.zoobench.zoo.profile.ModelProfile;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -449,6 +450,36 @@ class FastLayersTest {
             assertEquals(dl4j.params(), own.params(), "parameters after step " + (step + 1));
             assertEquals(dl4j.getUpdater().getStateViewArray(), own.getUpdater().getStateViewArray(),
                     "updater state after step " + (step + 1));
+        }
+    }
+
+    /**
+     * The fast ReLU layers and adding vertices run the same libnd4j ops as DL4J's, only without DL4J's copies: a
+     * graph with them trains bit for bit as one whose ReLUs and sums are DL4J's own (everything else fast in both).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"resnet20", "densenet-bc-100"})
+    void fastReluLayersAndSumsChangeNoBit(String model) {
+        ModelEntry entry = ModelRegistry.get(model);
+        ModelOptions options = entry.defaultOptions().withInput(InputShape.parse("3x16x16"));
+        ComputationGraph fast = entry.build(options);
+        ComputationGraph dl4j = entry.build(options);
+        FastReluLayer.swapReluLayers(dl4j, false);
+        FastAddVertex.swapAddVertices(dl4j, false);
+        assertTrue(LayerImpl.FAST.runs(fast));
+        assertFalse(LayerImpl.FAST.runs(dl4j));
+        assertTrue(Arrays.stream(fast.getLayers()).anyMatch(layer -> layer instanceof FastReluLayer));
+        assertEquals(model.startsWith("resnet"),
+                Arrays.stream(fast.getVertices()).anyMatch(vertex -> vertex instanceof FastAddVertex));
+        Nd4j.getRandom().setSeed(9);
+        INDArray input = Nd4j.rand(DataType.FLOAT, options.input().batchShape(4));
+        INDArray labels = labels(fast.outputSingle(input), 10);
+        assertEquals(dl4j.outputSingle(input), fast.outputSingle(input), "inference output");
+        for (int step = 0; step < 3; step++) {
+            for (ComputationGraph net : new ComputationGraph[]{fast, dl4j}) {
+                net.fit(new INDArray[]{input}, new INDArray[]{labels});
+            }
+            assertEquals(dl4j.params(), fast.params(), "parameters after step " + (step + 1));
         }
     }
 
