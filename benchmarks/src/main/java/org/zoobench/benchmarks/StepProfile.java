@@ -37,6 +37,11 @@ import java.util.TreeMap;
  */
 public final class StepProfile {
 
+    /** The fast implementation's own layer and vertex classes, counted under the DL4J type each replaces. */
+    private static final Map<String, String> FAST_LAYERS_AND_VERTICES = Map.of(
+            "org.zoobench.zoo.layers.FastReluLayer", "ActivationLayer",
+            "org.zoobench.zoo.layers.FastAddVertex", "ElementWiseVertex");
+
     private static final Duration SAMPLE_PERIOD = Duration.ofMillis(2);
     private static final double SECONDS_PER_IMPL = 12;
 
@@ -130,6 +135,8 @@ public final class StepProfile {
                     where = "updater";
                 } else if (type.equals("org.deeplearning4j.nn.layers.BaseLayer")) {
                     where = "DenseLayer (BaseLayer)"; // the convolution and output layers have frames of their own
+                } else if (FAST_LAYERS_AND_VERTICES.containsKey(type)) {
+                    where = FAST_LAYERS_AND_VERTICES.get(type);
                 } else if (type.startsWith("org.deeplearning4j.nn.layers.")
                         || type.startsWith("org.deeplearning4j.nn.graph.vertex.impl.")
                         || type.startsWith("org.zoobench.zoo.blocks.")) {
