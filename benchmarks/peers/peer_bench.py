@@ -17,6 +17,7 @@ Output is JSON on stdout; errors are one line on stderr.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -67,8 +68,21 @@ def names(_):
     return zoobench_peers.NAMES
 
 
+@contextlib.contextmanager
+def without_initialisation(torch):
+    """Counting needs shapes, not values: skip the random initialisation that dominates building the large nets."""
+    saved = {name: getattr(torch.nn.init, name) for name in dir(torch.nn.init) if name.endswith("_")}
+    for name in saved:
+        setattr(torch.nn.init, name, lambda tensor, *args, **kwargs: tensor)
+    try:
+        yield
+    finally:
+        for name, function in saved.items():
+            setattr(torch.nn.init, name, function)
+
+
 def params(args):
-    import_torch()
+    torch, _ = import_torch()
     import zoobench_peers
     rows = []
     for spec in args.specs:
@@ -76,8 +90,10 @@ def params(args):
         if len(parts) != 3 or not parts[2].isdigit():
             fail(f"'{spec}' is not NAME@INPUT@CLASSES (e.g. lenet5@1x28x28@10)")
         name, input_text, classes = parts[0], parts[1], int(parts[2])
+        with without_initialisation(torch):
+            model = build(name, input_text, classes)
         rows.append({"model": name, "input": input_text, "classes": classes,
-                     "params": zoobench_peers.trainable_params(build(name, input_text, classes))})
+                     "params": zoobench_peers.trainable_params(model)})
     return rows
 
 

@@ -143,16 +143,20 @@ public final class PyTorchPeer {
     public List<Count> checkSameNets(List<String> models, LayerImpl impl, String input) {
         versions();
         List<Count> zoo = zooCounts(models, impl, input);
-        List<Count> peer = params(zoo);
+        requireEqualCounts(zoo, params(zoo));
+        return zoo;
+    }
+
+    /** One line naming the first net whose peer count is not ZooBench's. */
+    static void requireEqualCounts(List<Count> zoo, List<Count> peer) {
         for (int i = 0; i < zoo.size(); i++) {
             Count z = zoo.get(i);
             if (peer.get(i).params() != z.params()) {
                 throw new UserInputException(String.format(Locale.ROOT, "the PyTorch peer of '%s' at %s has %,d "
                         + "trainable parameters, ZooBench's %,d: not the same net (see %s)", z.model(), z.input(),
-                        peer.get(i).params(), z.params(), script.resolveSibling("zoobench_peers.py")));
+                        peer.get(i).params(), z.params(), SCRIPT.replace("peer_bench.py", "zoobench_peers.py")));
             }
         }
-        return zoo;
     }
 
     /** ZooBench's trainable parameters of each model as {@code bench} builds it (published classes, this input). */
