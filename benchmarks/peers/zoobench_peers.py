@@ -14,8 +14,10 @@ copied across layer by layer:
   the third inception branch, and its BatchNorm eps is 1e-3; this one has the 5x5, eps 1e-5, and pools with
   DL4J's "Same" rounding (ceil(size / stride), padding split floor/ceil), so its count is ZooBench's.
 - LSTMs: DL4J's LSTM has one bias vector per layer where PyTorch's has two (input and recurrent); the
-  recurrent bias is held at zero and frozen, so the trainable count and the function are DL4J's. DL4J orders
-  the four gate blocks differently from PyTorch: weights copied across must be permuted per gate block.
+  recurrent bias is held at zero and frozen, so the trainable count and the function are DL4J's. DL4J's
+  W [nIn, 4n], RW [n, 4n] and b [4n] hold the gate blocks as (cell input, forget, output, input gate), PyTorch's
+  weight_ih [4n, nIn], weight_hh and bias_ih as (input gate, forget, cell input, output): PyTorch's block k is
+  DL4J's block (3, 1, 0, 2)[k], transposed.
 - Dense layers: DL4J stores W as [nIn, nOut], PyTorch as [out, in]: transpose when copying.
 """
 
