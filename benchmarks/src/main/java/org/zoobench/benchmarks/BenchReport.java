@@ -356,12 +356,17 @@ public final class BenchReport {
     }
 
     private static String rate(Pass p) {
-        return p != null && p.ok() ? num(p.imagesPerSecond(), 1) : "—";
+        return p != null && p.ok() ? imagesPerSecond(p.imagesPerSecond()) : "—";
     }
 
     private static String peerRate(PyTorchPeer.Pass p) {
-        return num(p.imagesPerSecond(), 1) + " (" + num(p.imagesPerSecondLow(), 1) + "–"
-                + num(p.imagesPerSecondHigh(), 1) + ")";
+        return imagesPerSecond(p.imagesPerSecond()) + " (" + imagesPerSecond(p.imagesPerSecondLow()) + "–"
+                + imagesPerSecond(p.imagesPerSecondHigh()) + ")";
+    }
+
+    /** One decimal below 100, whole and grouped from there, as the comparison tables write them: 9.6, 222, 17,394. */
+    static String imagesPerSecond(double v) {
+        return v >= 100 ? Numbers.grouped(Math.round(v)) : num(v, 1);
     }
 
     /** Only where ZooBench ran the requested batch: a stepped-down batch is not the same work. */

@@ -36,6 +36,13 @@ class BenchPeerTest {
     }
 
     @Test
+    void imagesPerSecondReadLikeTheComparisonTables() {
+        assertEquals(List.of("9.6", "99.9", "222", "17,394"), List.of(BenchReport.imagesPerSecond(9.6),
+                BenchReport.imagesPerSecond(99.94), BenchReport.imagesPerSecond(222.4),
+                BenchReport.imagesPerSecond(17_393.6)));
+    }
+
+    @Test
     void bothSidesInOneSittingIntoOneTable(@TempDir Path out) throws Exception {
         try {
             PyTorchPeer.locate().versions();
