@@ -8,7 +8,7 @@
         one {"model", "input", "classes", "params"} per net (trainable parameters), or exit 2 with one line.
     peer_bench.py time --model NAME --input CxHxW --classes N --batch B --expect-params P
                        [--threads 2] [--warmup-ms 4000] [--repeats 3] [--repeat-ms 3000] [--seed 42]
-        a training step (forward, cross-entropy, backward, SGD-with-momentum update) and an inference pass
+        a training step (forward, cross-entropy, backward, Adam update) and an inference pass
         (eval mode, no_grad) on random data: warm-up, then ``repeats`` timed stretches of at least
         ``repeat-ms`` each; img/s per stretch, their median and range. Exit 2 without timing anything when
         the net's trainable parameters are not ``expect-params`` (then it is not ZooBench's net).
@@ -28,9 +28,9 @@ import time
 MISSING_TORCH = 3
 USER_ERROR = 2
 
-# SGD with momentum, the update of the comparison's method; the rate does not change the time of a step.
-LEARNING_RATE = 0.01
-MOMENTUM = 0.9
+# Adam at 1e-3, the update ZooBench's bench steps take (the zoo's default updater), so that both sides do the
+# same work per step; the rate does not change the time of a step.
+LEARNING_RATE = 1e-3
 
 
 def fail(message, code=USER_ERROR):
@@ -136,7 +136,7 @@ def timing(args):
     x = torch.randn(args.batch, *shape)
     y = torch.randint(0, args.classes, (args.batch,))
     trainable = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.SGD(trainable, lr=LEARNING_RATE, momentum=MOMENTUM)
+    optimizer = torch.optim.Adam(trainable, lr=LEARNING_RATE)
     loss_function = torch.nn.CrossEntropyLoss()
 
     def training_step():
