@@ -348,9 +348,9 @@ public final class BenchReport {
         results.peers().stream().filter(PyTorchPeer.Row::ok).findFirst().ifPresent(p -> md.append(String.format(
                 Locale.ROOT, "%nPyTorch %s, torch.set_num_threads(%d), the same nets (trainable parameters checked "
                         + "equal to ZooBench's), random data: a training step is forward, cross-entropy, backward and "
-                        + "an SGD-with-momentum update; inference an eval-mode forward under no_grad. img/s: median "
-                        + "over %d timed stretches after the same warm-up as ZooBench's, lowest–highest in "
-                        + "brackets. ZooBench's training step updates with Adam, the zoo's default updater.%n", p.torch(),
+                        + "an Adam update (lr 1e-3, the zoo's default updater, on both sides); inference an eval-mode "
+                        + "forward under no_grad. img/s: median over %d timed stretches after the same warm-up as "
+                        + "ZooBench's, lowest–highest in brackets.%n", p.torch(),
                 p.threads(), p.training().stretches().size())));
         return md.toString();
     }
