@@ -139,6 +139,16 @@ public final class Trainer {
         });
     }
 
+    /** The run's learning-rate schedule over its steps, or null where the rate is constant or follows a plateau. */
+    static ISchedule schedule(RunConfig config, int batchesPerEpoch) {
+        if (config.lrSchedule() == null) {
+            return null;
+        }
+        return RunConfig.LINEAR_DECAY.equals(config.lrSchedule())
+                ? new LinearDecay(config.learningRate(), batchesPerEpoch * config.epochs())
+                : new StepDecay(config.learningRate(), batchesPerEpoch, RunConfig.stepEpochs(config.lrSchedule()));
+    }
+
     public RunRecord run(RunSpec spec, ModelEntry entry, RunData data, String progressLabel) {
         RunConfig config = spec.config();
         String startedAt = Instant.now().toString();
@@ -156,12 +166,17 @@ public final class Trainer {
         Nd4j.getRandom().setSeed(config.seed());
         Plateau plateau = new Plateau(config.learningRate(), config.lrPatience());
         int batchesPerEpoch = (data.trainSize() + config.batchSize() - 1) / config.batchSize();
-        ISchedule decay = RunConfig.LINEAR_DECAY.equals(config.lrSchedule())
-                ? new LinearDecay(config.learningRate(), batchesPerEpoch * config.epochs())
-                : null;
+        ISchedule decay = schedule(config, batchesPerEpoch);
         if (decay != null) {
             net.setLearningRate(decay);
         }
+        StoppingRule stopping = config.stopWithin() > 0
+                ? new StoppingRule(config.stopWithin(), config.lastDivisionEpoch()) : null;
+        Integer convergedAt = null;
+        // Under a time budget the batches run on across epochs, and each "epoch" is a round of equal time.
+        DataSetIterator trainBatches = config.trainSeconds() > 0
+                ? new TimedBatches(data.trainBatches(), config.trainSeconds(), config.epochs(), System::nanoTime)
+                : data.trainBatches();
 
         long fallbacksBefore = Fallbacks.count();
         MemoryMonitor memory = new MemoryMonitor();
@@ -170,11 +185,10 @@ public final class Trainer {
         StepMeter meter = new StepMeter(bar, memory, config.epochs());
         try (EpochFitter fitter = EpochFitter.of(net, config)) {
             for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-                DataSetIterator batches = data.trainBatches();
-                batches.reset();
+                trainBatches.reset();
                 meter.startEpoch();
                 long epochStart = System.nanoTime();
-                fitter.fit(batches, epoch, meter);
+                fitter.fit(trainBatches, epoch, meter);
                 tally.trained(System.nanoTime() - epochStart);
                 if (meter.divergence() != null) {
                     tally.diverged(meter.divergence());
@@ -188,10 +202,14 @@ public final class Trainer {
                     break;
                 }
                 memory.sample();
+                // The rate of the epoch's last step: the one it trained at, before any division after it.
                 tally.epoch(epoch, meter.epochLoss(), onTrain, onTest,
-                        decay != null ? decay.valueAt((int) meter.steps(), epoch) : plateau.rate());
+                        decay != null ? decay.valueAt((int) meter.steps() - 1, epoch) : plateau.rate());
                 if (plateau.afterEpoch(onTest.top1())) {
                     net.setLearningRate(plateau.rate());
+                }
+                if (stopping != null && (convergedAt = stopping.convergedAt(tally.epochs())) != null) {
+                    break;
                 }
             }
         } catch (RuntimeException | OutOfMemoryError e) {
@@ -223,7 +241,7 @@ public final class Trainer {
                 trainThroughput, finalTest == null ? Double.NaN : finalTest.samplesPerSec(), meter.loadingShare(),
                 wall, tally.trainSeconds(), tally.timeToTarget(), memory.peakHeap(), memory.peakOffHeap(),
                 memory.peakPhysical(), MachineInfo.current(), GitCommit.current(), startedAt, Instant.now().toString(),
-                Fallbacks.count() - fallbacksBefore);
+                Fallbacks.count() - fallbacksBefore, convergedAt);
         store.save(record, finalTest == null ? null : finalTest.predictions(),
                 finalTest == null ? null : file -> ModelSerializer.writeModel(net, file.toFile(), false));
         return record;

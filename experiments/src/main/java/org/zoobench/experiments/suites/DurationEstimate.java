@@ -19,7 +19,8 @@ import java.util.function.Function;
 /**
  * Expected duration of the unfinished runs of a suite, from a short calibration on this machine: each distinct
  * model is timed on a few training steps of its real batches, and the per-image time is scaled to the run's
- * training images plus its evaluation passes (a forward pass costs well under half a training step).
+ * training images plus its evaluation passes (a forward pass costs well under half a training step). A run with
+ * a time budget trains for exactly that long: only its evaluation passes are timed, on a few forward passes.
  */
 final class DurationEstimate {
 
@@ -35,6 +36,9 @@ final class DurationEstimate {
      * records: 1,161 against 4,881 img/s for the full net, 2,761 against 8,315 with four layers removed).
      */
     private static final double FORWARD_SHARE_OF_STEP = 0.3;
+    /** Inference passes are few and cheap beside training: a short warm-up and a median of a few suffice. */
+    private static final int FORWARD_WARM_UP = 3;
+    private static final int FORWARD_TIMED = 5;
 
     private DurationEstimate() {
     }
@@ -42,17 +46,47 @@ final class DurationEstimate {
     static double seconds(List<RunSpec> runs, Function<String, ModelEntry> models, DataProvider data) {
         Map<String, Double> secondsPerImage = new HashMap<>();
         double total = 0;
+        Map<String, Double> forwardSecondsPerImage = new HashMap<>();
         for (RunSpec run : runs) {
             RunConfig c = run.config();
             try (RunData d = data.forRun(c)) {
+                double evalImages = (double) (Math.min(d.trainSize(), RunData.TRAIN_SAMPLE) + d.testSize()) * c.epochs();
+                if (c.trainSeconds() > 0) {
+                    // The training time is the budget: only the evaluations need timing, on forward passes alone.
+                    double perImage = forwardSecondsPerImage.computeIfAbsent(c.model() + "|" + c.input(),
+                            k -> calibrateForward(models.apply(c.model()), c, d));
+                    total += c.trainSeconds() + perImage * evalImages;
+                    continue;
+                }
                 double perImage = secondsPerImage.computeIfAbsent(c.model() + "|" + c.batchSize() + "|" + c.input(),
                         k -> calibrate(models.apply(c.model()), c, d));
                 double trainImages = (double) d.trainSize() * c.epochs();
-                double evalImages = (double) (Math.min(d.trainSize(), RunData.TRAIN_SAMPLE) + d.testSize()) * c.epochs();
                 total += perImage * (trainImages + FORWARD_SHARE_OF_STEP * evalImages);
             }
         }
         return total;
+    }
+
+    /** Seconds per image of inference on a test batch, the median of a few passes after a warm-up. */
+    private static double calibrateForward(ModelEntry entry, RunConfig config, RunData data) {
+        ComputationGraph net = Trainer.network(entry, config);
+        DataSetIterator batches = data.test();
+        batches.reset();
+        if (!batches.hasNext()) {
+            throw new IllegalStateException("no test batches for " + config.dataset());
+        }
+        DataSet batch = batches.next();
+        for (int i = 0; i < FORWARD_WARM_UP; i++) {
+            net.output(false, batch.getFeatures());
+        }
+        double[] seconds = new double[FORWARD_TIMED];
+        for (int i = 0; i < FORWARD_TIMED; i++) {
+            long start = System.nanoTime();
+            net.output(false, batch.getFeatures());
+            seconds[i] = (System.nanoTime() - start) / 1e9;
+        }
+        Arrays.sort(seconds);
+        return seconds[FORWARD_TIMED / 2] / batch.numExamples();
     }
 
     private static double calibrate(ModelEntry entry, RunConfig config, RunData data) {

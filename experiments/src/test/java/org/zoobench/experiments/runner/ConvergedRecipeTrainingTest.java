@@ -1,0 +1,142 @@
+package org.zoobench.experiments.runner;
+
+import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.zoobench.experiments.results.EpochStats;
+import org.zoobench.experiments.results.ResultsStore;
+import org.zoobench.experiments.results.RunConfig;
+import org.zoobench.experiments.results.RunRecord;
+import org.zoobench.experiments.results.Updater;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The converged-run recipe's parts: step schedule, stopping rule and equal-time budget, alone and in a run. */
+class ConvergedRecipeTrainingTest {
+
+    private static RunConfig tiny(int epochs, String schedule, double stopWithin, double trainSeconds) {
+        RunConfig c = TinyRuns.config("tiny-cnn", 1);
+        return new RunConfig(c.model(), c.dataset(), c.input(), c.resize(), c.classes(), epochs, c.batchSize(),
+                Updater.NESTEROVS, 0.1, c.seed(), c.trainLimit(), c.testLimit(), c.targetAccuracy(),
+                c.bootstrapSamples(), c.layers(), 0, 0, schedule, null, null, stopWithin, trainSeconds);
+    }
+
+    private static RunRecord train(Path dir, RunConfig config) {
+        try (RunData batches = TinyRuns.syntheticData().forRun(config)) {
+            return new Trainer(ResultsStore.openForWriting(dir)).run(RunSpec.single(config),
+                    TinyRuns.tinyCnn("tiny-cnn"), batches, "test");
+        }
+    }
+
+    private static EpochStats epoch(int e, double testTop1) {
+        return new EpochStats(e, 1, 1, 50, 1, testTop1, e, 0.1);
+    }
+
+    @Test
+    void stepDecayDividesTheRateByTenAfterEachListedEpoch() {
+        StepDecay decay = new StepDecay(0.1, 5, new int[]{2, 3});
+        double[] expected = {0.1, 0.1, 0.01, 0.001, 0.001};
+        for (int epoch = 0; epoch < expected.length; epoch++) {
+            for (int step = 0; step < 5; step++) {
+                assertEquals(expected[epoch], decay.valueAt(epoch * 5 + step, 0), 1e-15, "epoch " + (epoch + 1));
+            }
+        }
+        assertEquals(0.001, decay.clone().valueAt(100, 0), 1e-15);
+    }
+
+    @Test
+    void aStepScheduleIsWrittenReadAndWordedAsEpochs() {
+        String schedule = RunConfig.stepSchedule(12, 18);
+        assertEquals("step:12,18", schedule);
+        RunConfig c = tiny(30, schedule, 0.3, 0);
+        assertEquals(18, c.lastDivisionEpoch());
+        assertEquals("÷10 after epochs 12 and 18", c.scheduleInWords());
+        for (String bad : List.of("step:", "step:3,2", "step:0", "step:a", "cosine")) {
+            assertThrows(IllegalArgumentException.class, () -> tiny(30, bad, 0, 0), bad);
+        }
+        assertThrows(IllegalArgumentException.class, () -> tiny(4, schedule, 0, 60), "a time budget has no epochs");
+        assertThrows(IllegalArgumentException.class, () -> tiny(4, RunConfig.LINEAR_DECAY, 0.3, 0));
+    }
+
+    @Test
+    void theStoppingRuleWaitsForTheLastDivisionThenForTwoEpochsWithinTolerance() {
+        StoppingRule rule = new StoppingRule(0.3, 2);
+        // Epochs 1 and 2 are flat but before the last division; 3 -> 4 rises 1.0; 4 -> 5 within 0.3.
+        List<EpochStats> epochs = new ArrayList<>(List.of(epoch(1, 80), epoch(2, 80.1), epoch(3, 88), epoch(4, 89)));
+        assertNull(rule.convergedAt(epochs));
+        epochs.add(epoch(5, 89.3));
+        assertEquals(5, rule.convergedAt(epochs));
+        assertEquals(2, new StoppingRule(0.3, 0).convergedAt(epochs), "no division: the first flat pair");
+        assertNull(new StoppingRule(0.3, 0).convergedAt(List.of(epoch(1, 80))));
+        assertNull(new StoppingRule(0.3, 0).convergedAt(List.of(epoch(1, 80), epoch(2, 80.31))));
+    }
+
+    @Test
+    void timedBatchesEndEachRoundAtItsShareOfTheBudgetAndRunOnAcrossEpochs() {
+        List<DataSet> three = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            three.add(new DataSet(Nd4j.create(new float[]{i}, 1, 1), Nd4j.create(new float[]{1}, 1, 1)));
+        }
+        AtomicLong now = new AtomicLong();
+        // 10 s in 2 rounds; every batch takes 2 s of the fake clock.
+        TimedBatches batches = new TimedBatches(new ListDataSetIterator<>(three, 1), 10, 2, now::get);
+        List<Float> firstRound = new ArrayList<>();
+        batches.reset();
+        while (batches.hasNext()) {
+            firstRound.add(batches.next().getFeatures().getFloat(0));
+            now.addAndGet(2_000_000_000L);
+        }
+        assertEquals(List.of(0f, 1f, 2f), firstRound, "rounds end at 5 s: the step started at 4 s finishes");
+        now.addAndGet(30_000_000_000L); // evaluation time between rounds is not training time
+        List<Float> secondRound = new ArrayList<>();
+        batches.reset();
+        while (batches.hasNext()) {
+            secondRound.add(batches.next().getFeatures().getFloat(0));
+            now.addAndGet(2_000_000_000L);
+        }
+        assertEquals(List.of(0f, 1f), secondRound, "6 s spent, so 4 s more; the source starts its next epoch");
+        batches.reset();
+        assertTrue(!batches.hasNext(), "no third round of a budget in two");
+    }
+
+    @Test
+    void aStepRunRecordsTheRateEachEpochTrainedAtAndStopsOnceConverged(@TempDir Path tmp) {
+        // A 0.3-point tolerance on 200 test images: stops once the rate is small enough to change nothing.
+        RunRecord r = train(tmp, tiny(12, RunConfig.stepSchedule(2, 3), 100, 0));
+        List<Double> rates = r.epochs().stream().map(EpochStats::learningRate).toList();
+        assertEquals(List.of(0.1, 0.1, 0.01, 0.001, 0.001), rates.subList(0, 5).stream()
+                .map(x -> Math.round(x * 1e6) / 1e6).toList());
+        assertEquals(5, r.convergedAtEpoch(), "tolerance 100 points: epochs 4 and 5 are the first pair after 3");
+        assertEquals(5, r.epochs().size(), "training stopped there");
+    }
+
+    @Test
+    void aRunWithoutTheRuleRecordsNoConvergence(@TempDir Path tmp) {
+        RunRecord r = train(tmp, tiny(2, null, 0, 0));
+        assertEquals(2, r.epochs().size());
+        assertNull(r.convergedAtEpoch());
+    }
+
+    @Test
+    void aTimeBudgetTrainsForThatLongInEqualRoundsAcrossEpochs(@TempDir Path tmp) {
+        RunRecord r = train(tmp, tiny(3, null, 0, 1.5));
+        assertEquals(3, r.epochs().size(), "one evaluation per round");
+        for (int i = 0; i < 3; i++) {
+            double share = 0.5 * (i + 1);
+            double at = r.epochs().get(i).trainSeconds();
+            assertTrue(at >= share && at < share + 0.5, "round " + (i + 1) + " ended at " + at + " s");
+        }
+        // 320 training images at batch 32 take far less than a second: the budget spans several epochs.
+        assertTrue(r.trainSamplesPerSec() * 1.5 > 2 * 320, "trained " + r.trainSamplesPerSec() + " img/s");
+    }
+}
