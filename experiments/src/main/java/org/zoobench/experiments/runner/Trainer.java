@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -183,8 +184,31 @@ public final class Trainer {
         RunTally tally = new RunTally(config.targetAccuracy());
         ProgressBar bar = Progress.bar(progressLabel, (long) batchesPerEpoch * config.epochs(), "batch");
         StepMeter meter = new StepMeter(bar, memory, config.epochs());
+        // A time budget's rounds are not worth resuming: only epoch recipes keep a checkpoint after every epoch.
+        boolean checkpoints = config.trainSeconds() == 0;
+        Optional<Checkpoint.State> resumed = checkpoints ? Checkpoint.read(runDir) : Optional.empty();
+        int firstEpoch = 1;
+        if (resumed.isPresent()) {
+            Checkpoint.State s = resumed.get();
+            tally.restore(s.epochs(), s.trainSeconds(), s.timeToTarget());
+            meter.restore(s.steps());
+            memory.restore(s.peakHeap(), s.peakOffHeap(), s.peakPhysical());
+            plateau = new Plateau(s.plateauRate(), config.lrPatience(), s.plateauBest(), s.plateauSince());
+            if (decay == null && plateau.rate() != config.learningRate()) {
+                net.setLearningRate(plateau.rate());
+            }
+            Checkpoint.restoreNetwork(runDir, net);
+            startedAt = s.startedAt();
+            wallStart -= (long) (s.wallSeconds() * 1e9);
+            fallbacksBefore -= s.fallbacks();
+            firstEpoch = s.epochs().size() + 1;
+            // Each epoch's order (and crops) follow from the seed and the epoch's number: skip the finished ones.
+            for (int e = 1; e < firstEpoch; e++) {
+                trainBatches.reset();
+            }
+        }
         try (EpochFitter fitter = EpochFitter.of(net, config)) {
-            for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+            for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
                 trainBatches.reset();
                 meter.startEpoch();
                 long epochStart = System.nanoTime();
@@ -210,6 +234,12 @@ public final class Trainer {
                 }
                 if (stopping != null && (convergedAt = stopping.convergedAt(tally.epochs())) != null) {
                     break;
+                }
+                if (checkpoints && epoch < config.epochs()) {
+                    Checkpoint.save(runDir, net, new Checkpoint.State(tally.epochs(), tally.trainSeconds(),
+                            tally.timeToTarget(), plateau.rate(), plateau.best(), plateau.since(), meter.counts(),
+                            memory.peakHeap(), memory.peakOffHeap(), memory.peakPhysical(),
+                            (System.nanoTime() - wallStart) / 1e9, Fallbacks.count() - fallbacksBefore, startedAt));
                 }
             }
         } catch (RuntimeException | OutOfMemoryError e) {
@@ -244,6 +274,9 @@ public final class Trainer {
                 Fallbacks.count() - fallbacksBefore, convergedAt);
         store.save(record, finalTest == null ? null : finalTest.predictions(),
                 finalTest == null ? null : file -> ModelSerializer.writeModel(net, file.toFile(), false));
+        if (checkpoints) {
+            Checkpoint.delete(runDir);
+        }
         return record;
     }
 }

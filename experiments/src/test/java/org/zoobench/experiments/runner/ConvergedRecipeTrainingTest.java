@@ -4,6 +4,8 @@ import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.zoobench.experiments.data.ForwardingBatches;
 import org.nd4j.linalg.factory.Nd4j;
 import org.zoobench.experiments.results.EpochStats;
 import org.zoobench.experiments.results.ResultsStore;
@@ -11,12 +13,14 @@ import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.Updater;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -138,5 +142,87 @@ class ConvergedRecipeTrainingTest {
         }
         // 320 training images at batch 32 take far less than a second: the budget spans several epochs.
         assertTrue(r.trainSamplesPerSec() * 1.5 > 2 * 320, "trained " + r.trainSamplesPerSec() + " img/s");
+    }
+
+    /** The run's data, whose training batches fail at the start of epoch {@code failAt} (a killed sitting). */
+    private static RunData failingAt(RunData data, int failAt) {
+        DataSetIterator batches = data.trainBatches();
+        DataSetIterator failing = new ForwardingBatches(batches, "test batches") {
+            private int resets;
+
+            @Override
+            public boolean hasNext() {
+                return source.hasNext();
+            }
+
+            @Override
+            public DataSet next() {
+                return source.next();
+            }
+
+            @Override
+            public void reset() {
+                if (++resets == failAt) {
+                    throw new IllegalStateException("sitting over");
+                }
+                source.reset();
+            }
+        };
+        return new RunData() {
+            public int trainSize() {
+                return data.trainSize();
+            }
+
+            public int testSize() {
+                return data.testSize();
+            }
+
+            public DataSetIterator trainBatches() {
+                return failing;
+            }
+
+            public DataSetIterator trainSample() {
+                return data.trainSample();
+            }
+
+            public DataSetIterator test() {
+                return data.test();
+            }
+
+            public void close() {
+                data.close();
+            }
+        };
+    }
+
+    @Test
+    void aRunKilledAfterAnEpochResumesThereAndEndsAsIfUninterrupted(@TempDir Path tmp) throws Exception {
+        RunConfig config = tiny(4, RunConfig.stepSchedule(2), 0, 0);
+        RunRecord whole = train(tmp.resolve("whole"), config);
+        ResultsStore store = ResultsStore.openForWriting(tmp.resolve("resumed"));
+        Path runDir = store.runDir(config.runId());
+        try (RunData data = TinyRuns.syntheticData().forRun(config)) {
+            assertThrows(IllegalStateException.class, () -> new Trainer(store).run(RunSpec.single(config),
+                    TinyRuns.tinyCnn("tiny-cnn"), failingAt(data, 3), "test"));
+        }
+        assertTrue(Files.isRegularFile(runDir.resolve(Checkpoint.MODEL)), "kept after epoch 2");
+        assertFalse(store.isFinished(config.runId()));
+        RunRecord resumed;
+        try (RunData data = TinyRuns.syntheticData().forRun(config)) {
+            resumed = new Trainer(store).run(RunSpec.single(config), TinyRuns.tinyCnn("tiny-cnn"), data, "test");
+        }
+        assertEquals(curves(whole), curves(resumed), "the same parameters, updater state, rate and batches");
+        assertEquals(whole.top1(), resumed.top1());
+        assertEquals(List.of(0.1, 0.1, 0.01, 0.01), resumed.epochs().stream()
+                .map(e -> Math.round(e.learningRate() * 1e6) / 1e6).toList());
+        assertTrue(resumed.trainTimeSec() >= resumed.epochs().get(1).trainSeconds(), "the first sitting's time counts");
+        assertFalse(Files.exists(runDir.resolve(Checkpoint.MODEL)) || Files.exists(runDir.resolve(Checkpoint.STATE)),
+                "removed once the run is saved");
+    }
+
+    /** Everything of an epoch but its timing. */
+    private static List<List<Double>> curves(RunRecord r) {
+        return r.epochs().stream().map(e -> List.of(e.fitLoss(), e.trainLoss(), e.trainAccuracy(), e.testLoss(),
+                e.testAccuracy())).toList();
     }
 }
