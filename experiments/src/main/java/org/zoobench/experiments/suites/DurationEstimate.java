@@ -44,8 +44,14 @@ final class DurationEstimate {
     }
 
     static double seconds(List<RunSpec> runs, Function<String, ModelEntry> models, DataProvider data) {
+        return Arrays.stream(perRun(runs, models, data)).sum();
+    }
+
+    /** The expected seconds of each run, in order (every epoch of it, with a stopping rule its most). */
+    static double[] perRun(List<RunSpec> runs, Function<String, ModelEntry> models, DataProvider data) {
         Map<String, Double> secondsPerImage = new HashMap<>();
-        double total = 0;
+        double[] seconds = new double[runs.size()];
+        int i = 0;
         Map<String, Double> forwardSecondsPerImage = new HashMap<>();
         for (RunSpec run : runs) {
             RunConfig c = run.config();
@@ -55,16 +61,16 @@ final class DurationEstimate {
                     // The training time is the budget: only the evaluations need timing, on forward passes alone.
                     double perImage = forwardSecondsPerImage.computeIfAbsent(c.model() + "|" + c.input(),
                             k -> calibrateForward(models.apply(c.model()), c, d));
-                    total += c.trainSeconds() + perImage * evalImages;
+                    seconds[i++] = c.trainSeconds() + perImage * evalImages;
                     continue;
                 }
                 double perImage = secondsPerImage.computeIfAbsent(c.model() + "|" + c.batchSize() + "|" + c.input(),
                         k -> calibrate(models.apply(c.model()), c, d));
                 double trainImages = (double) d.trainSize() * c.epochs();
-                total += perImage * (trainImages + FORWARD_SHARE_OF_STEP * evalImages);
+                seconds[i++] = perImage * (trainImages + FORWARD_SHARE_OF_STEP * evalImages);
             }
         }
-        return total;
+        return seconds;
     }
 
     /** Seconds per image of inference on a test batch, the median of a few passes after a warm-up. */

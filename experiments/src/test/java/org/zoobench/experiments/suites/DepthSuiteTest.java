@@ -105,4 +105,12 @@ class DepthSuiteTest {
         assertTrue(DepthSuite.claim("deeper trains worse", 10, 20, 500).contains(": does NOT hold (Δ training error "
                 + "-10.0"));
     }
+
+    @Test
+    void aConvergedRunTakesBetweenTwoEpochsAfterItsLastDivisionAndItsMost() {
+        RunConfig full = suite.plan(false).runs().get(0).config();
+        assertEquals(20, SuiteEstimate.earliestEpochs(full), "divisions after 12 and 18, then two flat epochs");
+        RunConfig quick = suite.plan(true).runs().get(0).config();
+        assertEquals(4, SuiteEstimate.earliestEpochs(quick), "a time budget's evaluations all happen");
+    }
 }
