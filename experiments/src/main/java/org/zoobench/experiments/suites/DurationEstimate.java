@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -76,43 +77,36 @@ final class DurationEstimate {
     /** Seconds per image of inference on a test batch, the median of a few passes after a warm-up. */
     private static double calibrateForward(ModelEntry entry, RunConfig config, RunData data) {
         ComputationGraph net = Trainer.network(entry, config);
-        DataSetIterator batches = data.test();
-        batches.reset();
-        if (!batches.hasNext()) {
-            throw new IllegalStateException("no test batches for " + config.dataset());
-        }
-        DataSet batch = batches.next();
-        for (int i = 0; i < FORWARD_WARM_UP; i++) {
-            net.output(false, batch.getFeatures());
-        }
-        double[] seconds = new double[FORWARD_TIMED];
-        for (int i = 0; i < FORWARD_TIMED; i++) {
-            long start = System.nanoTime();
-            net.output(false, batch.getFeatures());
-            seconds[i] = (System.nanoTime() - start) / 1e9;
-        }
-        Arrays.sort(seconds);
-        return seconds[FORWARD_TIMED / 2] / batch.numExamples();
+        return medianSecondsPerImage(firstBatch(data.test(), "test", config), FORWARD_WARM_UP, FORWARD_TIMED,
+                batch -> net.output(false, batch.getFeatures()));
     }
 
     private static double calibrate(ModelEntry entry, RunConfig config, RunData data) {
         ComputationGraph net = Trainer.network(entry, config);
-        DataSetIterator batches = data.trainBatches();
+        return medianSecondsPerImage(firstBatch(data.trainBatches(), "training", config), WARM_UP_STEPS,
+                TIMED_STEPS, net::fit);
+    }
+
+    private static DataSet firstBatch(DataSetIterator batches, String split, RunConfig config) {
         batches.reset();
         if (!batches.hasNext()) {
-            throw new IllegalStateException("no training batches for " + config.dataset());
+            throw new IllegalStateException("no " + split + " batches for " + config.dataset());
         }
-        DataSet batch = batches.next();
-        for (int i = 0; i < WARM_UP_STEPS; i++) {
-            net.fit(batch);
+        return batches.next();
+    }
+
+    /** {@code pass} on {@code batch}: the median of {@code timed} passes after {@code warmUp}, per image. */
+    private static double medianSecondsPerImage(DataSet batch, int warmUp, int timed, Consumer<DataSet> pass) {
+        for (int i = 0; i < warmUp; i++) {
+            pass.accept(batch);
         }
-        double[] stepSeconds = new double[TIMED_STEPS];
-        for (int i = 0; i < TIMED_STEPS; i++) {
+        double[] seconds = new double[timed];
+        for (int i = 0; i < timed; i++) {
             long start = System.nanoTime();
-            net.fit(batch);
-            stepSeconds[i] = (System.nanoTime() - start) / 1e9;
+            pass.accept(batch);
+            seconds[i] = (System.nanoTime() - start) / 1e9;
         }
-        Arrays.sort(stepSeconds);
-        return stepSeconds[TIMED_STEPS / 2] / batch.numExamples();
+        Arrays.sort(seconds);
+        return seconds[timed / 2] / batch.numExamples();
     }
 }
