@@ -182,7 +182,8 @@ public final class Trainer {
         long fallbacksBefore = Fallbacks.count();
         MemoryMonitor memory = new MemoryMonitor();
         RunTally tally = new RunTally(config.targetAccuracy());
-        ProgressBar bar = Progress.bar(progressLabel, (long) batchesPerEpoch * config.epochs(), "batch");
+        ProgressBar bar = Progress.bar(progressLabel, config.trainSeconds() > 0 ? Progress.UNKNOWN
+                : (long) batchesPerEpoch * config.epochs(), "batch");
         StepMeter meter = new StepMeter(bar, memory, config.epochs());
         // A time budget's rounds are not worth resuming: only epoch recipes keep a checkpoint after every epoch.
         boolean checkpoints = config.trainSeconds() == 0;
