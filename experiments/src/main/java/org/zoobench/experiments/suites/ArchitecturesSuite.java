@@ -122,7 +122,8 @@ public final class ArchitecturesSuite extends Suite {
     }
 
     public ArchitecturesSuite() {
-        super(NAME, "LeNet-5, AlexNet, GoogLeNet, ResNet-18, DenseNet-121 and a BiLSTM on one data set, one budget");
+        super(NAME, "LeNet-5, AlexNet, GoogLeNet, ResNet-18, DenseNet-121 and a BiLSTM on one data set, each with "
+                + "its family's recipe");
     }
 
     @Override
@@ -141,7 +142,7 @@ public final class ArchitecturesSuite extends Suite {
                     : Recipe.Net.publishedParams(entry));
             Recipe r = recipe(c, options.quick());
             runs.addAll(r.runs(NAME, List.of(net), Bootstrap.DEFAULT_SAMPLES));
-            seeds = Math.max(seeds, r.seeds());
+            seeds = Math.max(seeds, c.full().seeds());
             inputs.put(c.placement(), net.input() + " (" + net.resize() + ")");
             recipes.add(c.label() + ": " + r.describe());
             if (net.publishedParams() > 0) {

@@ -1,11 +1,11 @@
 package org.zoobench.experiments.suites;
 
 import org.zoobench.experiments.report.Figure;
+import org.zoobench.experiments.report.MarkdownTable;
 import org.zoobench.experiments.report.Plots;
 import org.zoobench.experiments.report.Report;
 import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.report.SeedSummary;
-import org.zoobench.experiments.report.MarkdownTable;
 import org.zoobench.experiments.results.Augmentation;
 import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.ResultsStore;
@@ -145,7 +145,8 @@ public final class DepthSuite extends Suite {
         if (epochs == 0) {
             return "";
         }
-        List<String> columns = new ArrayList<>(List.of(">epoch"));
+        double budget = nets.get(0).first().config().trainSeconds();
+        List<String> columns = new ArrayList<>(List.of(budget > 0 ? ">evaluation" : ">epoch"));
         nets.forEach(g -> columns.add(">" + g.group()));
         MarkdownTable table = new MarkdownTable(columns.toArray(String[]::new));
         for (int e = 0; e < epochs; e++) {
@@ -158,7 +159,9 @@ public final class DepthSuite extends Suite {
             }
             table.row(row.toArray());
         }
-        return "Training error (%) per epoch, mean over the seeds still training (He et al. Fig. 6):\n\n" + table;
+        String when = budget > 0 ? String.format(Locale.ROOT, "at each of %d evaluations, one every %.0f s of "
+                + "training", epochs, budget / epochs) : "per epoch";
+        return "Training error (%) " + when + ", mean over the seeds still training (He et al. Fig. 6):\n\n" + table;
     }
 
     /** Training examples the curves were measured on. */

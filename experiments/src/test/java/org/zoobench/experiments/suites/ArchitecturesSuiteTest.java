@@ -57,6 +57,7 @@ class ArchitecturesSuiteTest {
         String quick = plan.notes().get(1);
         assertTrue(quick.startsWith("--quick cuts: 100 s of training per net instead of training until test top-1 "
                 + "stops rising (at most 30 epochs)"), quick);
+        assertTrue(quick.contains("2,000 instead of all test images, 1 seed instead of 2."), quick);
         assertTrue(quick.contains("What it cannot: the ranking at convergence"), quick);
         assertTrue(plan.recipe().contains("ResNet-18: all train / 2,000 test examples, 100 s of training per net "
                 + "(evaluated every 25 s), batch 128, nesterovs lr 0.1, weight decay 1.0E-4, random crops of the image "

@@ -54,6 +54,21 @@ class DepthSuiteTest {
     }
 
     @Test
+    void aQuickReportGivesTrainingErrorPerEvaluationAndNoVerdict(@TempDir Path dir) {
+        List<RunSpec> runs = suite.plan(true).runs();
+        ResultsStore store = ResultsStore.openForWriting(dir);
+        int[] correct = {900, 700, 850, 870};
+        for (int i = 0; i < 4; i++) {
+            SyntheticRecords.save(store, runs.get(i), correct[i], 1000, 1000);
+        }
+        String report = suite.report(store, store.records()).markdown();
+        assertFalse(report.contains("HOLDS") || report.contains("does NOT hold"), report);
+        assertTrue(report.contains("Stopping rule: not met by plain20 seed 1 (150 s of training, no rule)"), report);
+        assertTrue(report.contains("at each of 1 evaluations, one every 150 s of training"), report);
+        assertTrue(report.contains("| evaluation | plain20 | plain56 | resnet20 | resnet56 |"), report);
+    }
+
+    @Test
     void verdictsOnlyForRunsTrainedUntilTestTop1StoppedRising(@TempDir Path dir) {
         List<RunSpec> runs = suite.plan(false).runs().subList(0, 4);
         int[] correct = {900, 700, 850, 870};
