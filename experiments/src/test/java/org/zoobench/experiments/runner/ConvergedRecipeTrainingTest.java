@@ -7,11 +7,16 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.zoobench.experiments.data.ForwardingBatches;
 import org.nd4j.linalg.factory.Nd4j;
+import org.zoobench.experiments.results.Augmentation;
 import org.zoobench.experiments.results.EpochStats;
+import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.Updater;
+
+import org.zoobench.zoo.InputShape;
+import org.zoobench.zoo.ModelRegistry;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,6 +147,29 @@ class ConvergedRecipeTrainingTest {
         }
         // 320 training images at batch 32 take far less than a second: the budget spans several epochs.
         assertTrue(r.trainSamplesPerSec() * 1.5 > 2 * 320, "trained " + r.trainSamplesPerSec() + " img/s");
+    }
+
+    @Test
+    void aRunWithCropsAndFlipsTrainsAndItsRecordReadsBackWithThem(@TempDir Path tmp) {
+        // LeNet-5 on real images, as FashionMnistTrainingTest (about 70% without crops and flips): the synthetic
+        // set's class signal is per pixel, which any shift destroys.
+        RunConfig augmented = new RunConfig("lenet5", "fashion-mnist", InputShape.image(1, 28, 28),
+                ResizeMode.BILINEAR, 10, 2, 32, Updater.ADAM, 1e-3, 1, 1_500, 500, 70, 1000, "fast", 0, 0, null, null,
+                Augmentation.CROPS_AND_FLIPS, 0, 0);
+        RunRecord r;
+        try (RunData batches = DataProvider.standard().forRun(augmented)) {
+            r = new Trainer(ResultsStore.openForWriting(tmp)).run(RunSpec.single(augmented),
+                    ModelRegistry.get("lenet5"), batches, "test");
+        }
+        assertTrue(r.top1().value() > 40, "10 classes: chance is 10%, got " + r.top1());
+        RunRecord read = ResultsStore.openForReading(tmp).find(augmented.runId()).orElseThrow();
+        assertEquals(augmented, read.config());
+        RunConfig whole = new RunConfig("lenet5", "fashion-mnist", InputShape.image(1, 28, 28), ResizeMode.BILINEAR,
+                10, 2, 32, Updater.ADAM, 1e-3, 1, 1_500, 500, 70, 1000, "fast");
+        assertTrue(!augmented.runId().equals(whole.runId()), "crops and flips are part of what a run computes");
+        assertThrows(IllegalArgumentException.class, () -> new RunConfig("tiny-cnn", "image-folder",
+                InputShape.image(3, 32, 32), ResizeMode.CROP, 10, 2, 32, Updater.ADAM, 0.1, 1, 0, 0, 50, 1000, "fast",
+                0, 0, null, null, Augmentation.CROPS_AND_FLIPS, 0, 0), "ImageNet-style crops already crop");
     }
 
     /** The run's data, whose training batches fail at the start of epoch {@code failAt} (a killed sitting). */
