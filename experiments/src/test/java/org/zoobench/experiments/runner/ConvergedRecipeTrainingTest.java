@@ -138,15 +138,23 @@ class ConvergedRecipeTrainingTest {
 
     @Test
     void aTimeBudgetTrainsForThatLongInEqualRoundsAcrossEpochs(@TempDir Path tmp) {
-        RunRecord r = train(tmp, tiny(3, null, 0, 1.5));
+        RunConfig c = TinyRuns.config("tiny-cnn", 1);
+        RunRecord r = train(tmp, new RunConfig(c.model(), c.dataset(), c.input(), c.resize(), c.classes(), 3,
+                c.batchSize(), c.updater(), c.learningRate(), c.seed(), c.trainLimit(), c.testLimit(),
+                c.targetAccuracy(), c.bootstrapSamples(), c.layers(), 0, 0, null, null, null, 0, 1.5));
         assertEquals(3, r.epochs().size(), "one evaluation per round");
         for (int i = 0; i < 3; i++) {
             double share = 0.5 * (i + 1);
             double at = r.epochs().get(i).trainSeconds();
-            assertTrue(at >= share && at < share + 0.5, "round " + (i + 1) + " ended at " + at + " s");
+            // The round's clock starts at its reset, just before the run's own training clock.
+            assertTrue(at >= share - 0.05 && at < share + 0.5, "round " + (i + 1) + " ended at " + at + " s");
         }
         // 320 training images at batch 32 take far less than a second: the budget spans several epochs.
         assertTrue(r.trainSamplesPerSec() * 1.5 > 2 * 320, "trained " + r.trainSamplesPerSec() + " img/s");
+        // Time to accuracy: the training seconds at the first evaluation that reached the target.
+        EpochStats first = r.epochs().stream().filter(e -> e.testAccuracy() >= c.targetAccuracy()).findFirst()
+                .orElseThrow(() -> new AssertionError("never reached " + c.targetAccuracy() + "%: " + r.epochs()));
+        assertEquals(first.trainSeconds(), r.timeToTargetSec(), 1e-9);
     }
 
     @Test
