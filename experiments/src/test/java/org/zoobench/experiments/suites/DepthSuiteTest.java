@@ -89,7 +89,10 @@ class DepthSuiteTest {
         assertTrue(judged.contains("- the deeper residual net trains better (resnet56 < resnet20): no detectable "
                 + "effect"), judged);
         assertTrue(judged.contains("| epoch | plain20 | plain56 | resnet20 | resnet56 |"), judged);
-        assertTrue(judged.contains("He et al. (2015) Table 6, CIFAR-10 test error: resnet20 8.75%"), judged);
+        assertTrue(judged.contains("| resnet20 |                          15.00 |                        8.75 |"),
+                judged);
+        assertTrue(judged.contains("| plain56  |                          30.00 |             — (Fig. 6 only) |"),
+                judged);
     }
 
     @Test
