@@ -17,6 +17,7 @@ import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.experiments.runner.SparkRunExecutors;
 import org.zoobench.experiments.suites.AlexNetAblationSuite;
 import org.zoobench.experiments.suites.Suite;
+import org.zoobench.experiments.suites.SuiteEstimate;
 import org.zoobench.experiments.suites.SuiteOptions;
 import org.zoobench.experiments.suites.SuiteOptions.DataChoice;
 import org.zoobench.experiments.suites.SuiteOptions.Scale;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -65,6 +67,10 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--quick", description = "the cut-down recipe: under 10 minutes on 2 CPU cores")
     boolean quick;
+
+    @Option(names = "--estimate", description = "print the recipe and how long each run will take here (a few "
+            + "timed training steps of each net), then stop: nothing is trained or written")
+    boolean estimateOnly;
 
     @Option(names = "--dataset", paramLabel = "NAME",
             description = "the data set to train on instead of the suite's own (fashion-mnist; birnn reads it row by "
@@ -129,12 +135,33 @@ public final class RunCommand implements Callable<Integer> {
         Path dir = results != null ? results : Path.of("results", suite.name()
                 + (choice.equals(suite.defaultData()) ? "" : "-" + choice.name())
                 + (chosenScale == Scale.MINI ? "" : "-" + chosenScale) + (quick ? "-quick" : ""));
+        if (estimateOnly) {
+            return printEstimate(suite, plan, runs, dir, data, out);
+        }
         // Spark starts, and its executors show they can write, before the results directory is touched.
         try (RunExecutor executor = sparkMaster == null ? new LocalRunExecutor(ModelRegistry::get, data)
                 : SparkRunExecutors.load(new SparkRunExecutors.Options(sparkMaster, taskCpus, sparkResults,
                 training.dataDir.dataDir, dir.toAbsolutePath().normalize()))) {
             return runSuite(suite, plan, runs, data, ResultsStore.openForWriting(dir), executor, out, table);
         }
+    }
+
+    /** The recipe and the expected duration of the runs not yet finished in {@code dir}; nothing is written. */
+    private int printEstimate(Suite suite, SuitePlan plan, List<RunSpec> runs, Path dir, DataProvider data,
+                              PrintWriter out) {
+        out.println("== " + suite.name() + (quick ? " (quick)" : "") + ": " + suite.description());
+        out.println("Recipe: " + plan.recipe());
+        plan.notes().forEach(n -> out.println("Note: " + n));
+        ResultsStore earlier = Files.isDirectory(dir.resolve("runs")) ? ResultsStore.openForReading(dir) : null;
+        List<RunSpec> left = earlier == null ? runs
+                : runs.stream().filter(r -> !earlier.isFinished(r.runId())).toList();
+        if (left.size() < runs.size()) {
+            out.printf(Locale.ROOT, "%d of %d runs already finished in %s%n", runs.size() - left.size(), runs.size(),
+                    dir);
+        }
+        out.print(SuiteEstimate.describe(left, ModelRegistry::get, data));
+        out.flush();
+        return 0;
     }
 
     private int runSuite(Suite suite, SuitePlan plan, List<RunSpec> runs, DataProvider data, ResultsStore store,

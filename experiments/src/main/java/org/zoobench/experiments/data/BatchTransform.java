@@ -4,16 +4,18 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.zoobench.experiments.data.DataPipeline.Resize;
+import org.zoobench.experiments.results.Augmentation;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.UserInputException;
 
 import java.nio.FloatBuffer;
+import java.util.Random;
 
 /**
  * Turns chosen examples of a native-shape data set into a batch a model takes: channel conversion (grey to 3
  * channels by copying, colour to grey by luminance), per-channel normalisation, resize to the model's height
  * and width (bilinear, or padding around the centre), and the model's data type. Sequences are only gathered
- * and cast.
+ * and cast. Training batches may also be cropped at random offsets and flipped ({@link Augmentation}).
  * <p>
  * All of it happens in one plain Java pass per example over the data set's memory, on the prefetch thread:
  * for batches of small images that is far cheaper than a chain of ND4J ops (each with its own dispatch cost).
@@ -27,12 +29,23 @@ final class BatchTransform {
     private final Resize resize;
     private final Normalization normalization;
     private final DataType dataType;
+    /** Crops and flips of every batch this transform makes; null for whole images. */
+    private final Augmentation augmentation;
 
     BatchTransform(InputShape from, InputShape to, Resize resize, Normalization normalization, DataType dataType) {
+        this(from, to, resize, normalization, dataType, null);
+    }
+
+    BatchTransform(InputShape from, InputShape to, Resize resize, Normalization normalization, DataType dataType,
+                   Augmentation augmentation) {
         this.to = checkedImage(from, to, resize);
+        if (this.to == null && augmentation != null) {
+            throw new UserInputException("random crops and flips apply to images, not to sequences (" + to + ")");
+        }
         this.resize = resize;
         this.normalization = normalization;
         this.dataType = dataType;
+        this.augmentation = augmentation;
     }
 
     /** Fails with one line where the data cannot become the model's input; the model's image shape, or null. */
@@ -71,15 +84,19 @@ final class BatchTransform {
 
     /** Native images converted to the model's channel count, whole; used to measure statistics. */
     INDArray convertChannels(INDArray images) {
-        return gather(floats(images), images.shape(), allRows(images.size(0)), null);
+        return gather(floats(images), images.shape(), allRows(images.size(0)), null, null);
     }
 
-    /** The batch of examples {@code rows} of {@code source} (a contiguous float array from {@link #floats}). */
-    INDArray apply(FloatBuffer source, long[] sourceShape, int[] rows) {
+    /**
+     * The batch of examples {@code rows} of {@code source} (a contiguous float array from {@link #floats}); crops and
+     * flips, if this transform makes them, are drawn from {@code random}.
+     */
+    INDArray apply(FloatBuffer source, long[] sourceShape, int[] rows, Random random) {
         if (to == null) {
             return Gather.rows(source, sourceShape, rows).castTo(dataType);
         }
-        return gather(source, sourceShape, rows, normalization).castTo(dataType);
+        return gather(source, sourceShape, rows, normalization, augmentation == null ? null : random)
+                .castTo(dataType);
     }
 
     /** A float view of a contiguous c-order float array's memory. */
@@ -100,9 +117,10 @@ final class BatchTransform {
 
     /**
      * For each example and model channel: take the source plane (or the luminance of the colour planes), bring
-     * it to the model's size, then normalise. A grey plane is resized once and shared by the three copies.
+     * it to the model's size, crop and flip it (with {@code random}: one offset and flip per example, shared by its
+     * channels), then normalise. A grey plane is resized once and shared by the three copies.
      */
-    private INDArray gather(FloatBuffer source, long[] shape, int[] rows, Normalization norm) {
+    private INDArray gather(FloatBuffer source, long[] shape, int[] rows, Normalization norm, Random random) {
         int inC = (int) shape[1];
         int inH = (int) shape[2];
         int inW = (int) shape[3];
@@ -117,8 +135,12 @@ final class BatchTransform {
         float[] in = new float[inC * inPlane];
         float[] grey = inC == 3 && outC == 1 ? new float[inPlane] : null;
         float[] sized = sameSize ? null : new float[outPlane];
+        int pad = random == null ? 0 : augmentation.cropPadding();
         for (int k = 0; k < rows.length; k++) {
             source.get(rows[k] * in.length, in, 0, in.length);
+            int dy = pad == 0 ? 0 : random.nextInt(2 * pad + 1) - pad;
+            int dx = pad == 0 ? 0 : random.nextInt(2 * pad + 1) - pad;
+            boolean flip = random != null && augmentation.horizontalFlips() && random.nextBoolean();
             for (int c = 0; c < outC; c++) {
                 float[] plane = in;
                 int offset = inC == 1 ? 0 : c * inPlane;
@@ -139,8 +161,20 @@ final class BatchTransform {
                 float mean = norm == null ? 0 : norm.mean()[c];
                 float scale = norm == null ? 1 : 1 / norm.std()[c];
                 int o = (k * outC + c) * outPlane;
-                for (int p = 0; p < outPlane; p++) {
-                    out[o + p] = (plane[offset + p] - mean) * scale;
+                if (random == null) {
+                    for (int p = 0; p < outPlane; p++) {
+                        out[o + p] = (plane[offset + p] - mean) * scale;
+                    }
+                    continue;
+                }
+                // Output pixel (y, x) shows (y + dy, x' + dx) of the plane, x' mirrored if flipped; black outside.
+                for (int y = 0; y < outH; y++) {
+                    int sy = y + dy;
+                    for (int x = 0; x < outW; x++) {
+                        int sx = (flip ? outW - 1 - x : x) + dx;
+                        float v = sy >= 0 && sy < outH && sx >= 0 && sx < outW ? plane[offset + sy * outW + sx] : 0f;
+                        out[o + y * outW + x] = (v - mean) * scale;
+                    }
                 }
             }
         }

@@ -2,6 +2,7 @@ package org.zoobench.experiments.data;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
+import org.zoobench.experiments.results.Augmentation;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.UserInputException;
 
@@ -24,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Each batch is gathered from the in-memory data set, converted to the model's channels (grey copied to 3
  * channels, colour to grey by luminance), resized to its height and width ({@link Resize}), normalised per
  * channel with the mean and std of the training split (after the validation hold-out), and cast to the model's
- * data type. Training batches come in a seeded order that changes every epoch; validation and test batches in
+ * data type; training batches, and only they, may also be randomly cropped and flipped ({@link Augmentation}).
+ * Training batches come in a seeded order that changes every epoch; validation and test batches in
  * file order. Batches are prepared on a background thread ({@link #prefetch} batches ahead) so training does
  * not wait on them; {@link PipelineIterator#stats()} says how far that holds.
  */
@@ -49,6 +51,8 @@ public final class DataPipeline {
     private final DataSet train;
     private final DataSet validation;
     private final BatchTransform transform;
+    /** The training batches' transform: {@link #transform} plus the crops and flips, if any. */
+    private final BatchTransform trainTransform;
     private final Normalization normalization;
 
     private DataPipeline(Builder b) {
@@ -69,6 +73,8 @@ public final class DataPipeline {
         this.normalization = b.normalize && data.shape() instanceof InputShape.Image from
                 && input instanceof InputShape.Image to ? measure(b, from, to) : null;
         this.transform = new BatchTransform(data.shape(), input, b.resize, normalization, b.dataType);
+        this.trainTransform = b.augmentation == null ? transform
+                : new BatchTransform(data.shape(), input, b.resize, normalization, b.dataType, b.augmentation);
     }
 
     /** Channel statistics of the training split as the model sees it (grey copied to colour shares one). */
@@ -87,9 +93,9 @@ public final class DataPipeline {
         return new Builder(data, modelInput);
     }
 
-    /** Training batches, reshuffled (seeded) on every reset. */
+    /** Training batches, reshuffled (seeded) on every reset, cropped and flipped if the pipeline augments. */
     public PipelineIterator train() {
-        return iterator(train, true);
+        return iterator(train, true, trainTransform);
     }
 
     /** Validation batches in order; only when a validation fraction was set. */
@@ -97,12 +103,12 @@ public final class DataPipeline {
         if (validation == null) {
             throw new IllegalStateException("no validation split: set DataPipeline.Builder.validationFraction");
         }
-        return iterator(validation, false);
+        return iterator(validation, false, transform);
     }
 
     /** Test batches in order. */
     public PipelineIterator test() {
-        return iterator(data.test(), false);
+        return iterator(data.test(), false, transform);
     }
 
     public boolean hasValidation() {
@@ -135,9 +141,9 @@ public final class DataPipeline {
         return batchSize;
     }
 
-    private PipelineIterator iterator(DataSet split, boolean shuffle) {
+    private PipelineIterator iterator(DataSet split, boolean shuffle, BatchTransform batchTransform) {
         AtomicLong produced = new AtomicLong();
-        ShuffledBatches batches = new ShuffledBatches(split, batchSize, shuffle, seed, transform,
+        ShuffledBatches batches = new ShuffledBatches(split, batchSize, shuffle, seed, batchTransform,
                 Math.toIntExact(input.size()), data.classNames(), produced);
         return new PipelineIterator(batches, prefetch, produced, split.numExamples());
     }
@@ -153,6 +159,7 @@ public final class DataPipeline {
         private Resize resize = Resize.BILINEAR;
         private boolean normalize = true;
         private DataType dataType = DataType.FLOAT;
+        private Augmentation augmentation;
 
         private Builder(LoadedDataset data, InputShape input) {
             this.data = data;
@@ -205,6 +212,12 @@ public final class DataPipeline {
         /** Data type of the batches, the model's (default float). */
         public Builder dataType(DataType dataType) {
             this.dataType = dataType;
+            return this;
+        }
+
+        /** Random crops and flips of the training batches (null, the default: whole images). */
+        public Builder augmentation(Augmentation augmentation) {
+            this.augmentation = augmentation;
             return this;
         }
 

@@ -37,7 +37,7 @@ final class ShuffledBatches extends OrderedBatches {
 
     @Override
     DataSet gather(int[] rows, Random random) {
-        return new DataSet(transform.apply(features.buffer, features.shape, rows), labelArray.rows(rows),
+        return new DataSet(transform.apply(features.buffer, features.shape, rows, random), labelArray.rows(rows),
                 featuresMask == null ? null : featuresMask.rows(rows), labelsMask == null ? null : labelsMask.rows(rows));
     }
 

@@ -14,8 +14,10 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * Everything that decides what a run computes. Two runs with equal configs are the same experiment, which is
@@ -34,6 +36,13 @@ import java.util.Locale;
  * @param lrSchedule  {@value #LINEAR_DECAY}: the rate falls linearly from {@code learningRate} at the first step to 0
  *                    after the last; null: the rate stays constant (or follows {@code lrPatience})
  * @param dataParallel the workers that share each step, or null for one (the runner's own loop, no ParallelWrapper)
+ * @param augmentation random crops and flips of the training images, or null for whole images
+ * @param stopWithin  test top-1 points: training stops once two consecutive epochs trained at the schedule's final
+ *                    rate are within this of each other ("until test top-1 stops rising"); {@code epochs} is then the
+ *                    most it trains (0: always {@code epochs})
+ * @param trainSeconds training seconds the run gets in all (0: none, it trains {@code epochs} epochs): the
+ *                    batches then run on, across epochs, for that long, and {@code epochs} counts the evaluations,
+ *                    one at the end of each equal share of the time
  */
 public record RunConfig(String model, String dataset,
                         // As "CxHxW" or "FxT", as records have always held it: the run id hashes this JSON.
@@ -46,10 +55,15 @@ public record RunConfig(String model, String dataset,
                         @JsonInclude(JsonInclude.Include.NON_DEFAULT) double weightDecay,
                         @JsonInclude(JsonInclude.Include.NON_DEFAULT) int lrPatience,
                         @JsonInclude(JsonInclude.Include.NON_DEFAULT) String lrSchedule,
-                        @JsonInclude(JsonInclude.Include.NON_NULL) DataParallel dataParallel)
+                        @JsonInclude(JsonInclude.Include.NON_NULL) DataParallel dataParallel,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) Augmentation augmentation,
+                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) double stopWithin,
+                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) double trainSeconds)
         implements Serializable {
 
     public static final String LINEAR_DECAY = "linear";
+    /** Prefix of a step schedule: {@code "step:10,15"} divides the rate by 10 after epochs 10 and 15. */
+    public static final String STEP_PREFIX = "step:";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public RunConfig {
@@ -57,11 +71,30 @@ public record RunConfig(String model, String dataset,
             layers = "stock"; // records written before fast layers existed ran on DL4J's stock layers
         }
         if (lrSchedule != null && !lrSchedule.equals(LINEAR_DECAY)) {
-            throw new IllegalArgumentException("unknown learning-rate schedule " + lrSchedule);
+            stepEpochs(lrSchedule); // throws on anything else
         }
         if (lrSchedule != null && lrPatience > 0) {
-            throw new IllegalArgumentException("a linear decay and a plateau schedule cannot both set the rate");
+            throw new IllegalArgumentException("a schedule and a plateau rule cannot both set the rate");
         }
+        if (stopWithin > 0 && (LINEAR_DECAY.equals(lrSchedule) || lrPatience > 0 || trainSeconds > 0)) {
+            throw new IllegalArgumentException("the stopping rule needs a constant or step schedule over epochs");
+        }
+        if (augmentation != null && resize == ResizeMode.CROP) {
+            throw new IllegalArgumentException("ImageNet-style crops already crop and flip: no augmentation on top");
+        }
+        if (trainSeconds > 0 && lrSchedule != null) {
+            throw new IllegalArgumentException("a time budget has no fixed step count for a schedule to follow");
+        }
+    }
+
+    /** A run on one worker, whole images, trained for all its epochs (or its time budget). */
+    public RunConfig(String model, String dataset, InputShape input, ResizeMode resize, int classes, int epochs,
+                     int batchSize, Updater updater, double learningRate, long seed, int trainLimit, int testLimit,
+                     double targetAccuracy, int bootstrapSamples, String layers, double weightDecay, int lrPatience,
+                     String lrSchedule, DataParallel dataParallel) {
+        this(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed, trainLimit,
+                testLimit, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience, lrSchedule, dataParallel,
+                null, 0, 0);
     }
 
     /** A run on one worker. */
@@ -92,20 +125,20 @@ public record RunConfig(String model, String dataset,
     public RunConfig withSeed(long s) {
         return new RunConfig(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, s,
                 trainLimit, testLimit, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience, lrSchedule,
-                dataParallel);
+                dataParallel, augmentation, stopWithin, trainSeconds);
     }
 
     public RunConfig withLayers(String l) {
         return new RunConfig(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed,
                 trainLimit, testLimit, targetAccuracy, bootstrapSamples, l, weightDecay, lrPatience, lrSchedule,
-                dataParallel);
+                dataParallel, augmentation, stopWithin, trainSeconds);
     }
 
     /** The same run on these workers (null: on one). */
     public RunConfig withDataParallel(DataParallel d) {
         return new RunConfig(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed,
                 trainLimit, testLimit, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience, lrSchedule,
-                d);
+                d, augmentation, stopWithin, trainSeconds);
     }
 
     /** How many workers share each step: 1 unless {@link #dataParallel()} says more. */
@@ -117,7 +150,7 @@ public record RunConfig(String model, String dataset,
     public RunConfig withBudget(int e, int trainLimitNow, int testLimitNow) {
         return new RunConfig(model, dataset, input, resize, classes, e, batchSize, updater, learningRate, seed,
                 trainLimitNow, testLimitNow, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience,
-                lrSchedule, dataParallel);
+                lrSchedule, dataParallel, augmentation, stopWithin, trainSeconds);
     }
 
     /** The learning-rate schedule in words, e.g. "linear decay to 0". */
@@ -135,9 +168,51 @@ public record RunConfig(String model, String dataset,
         };
     }
 
+    /** The step schedule dividing the rate by 10 after each of these epochs, as a run config holds it. */
+    public static String stepSchedule(int... afterEpochs) {
+        String schedule = STEP_PREFIX + Arrays.stream(afterEpochs).mapToObj(String::valueOf)
+                .collect(Collectors.joining(","));
+        stepEpochs(schedule);
+        return schedule;
+    }
+
+    /** The epochs after which a step schedule divides the rate by 10, increasing; fails on anything else. */
+    public static int[] stepEpochs(String schedule) {
+        if (schedule == null || !schedule.startsWith(STEP_PREFIX)) {
+            throw new IllegalArgumentException("unknown learning-rate schedule " + schedule);
+        }
+        int[] epochs;
+        try {
+            epochs = Arrays.stream(schedule.substring(STEP_PREFIX.length()).split(","))
+                    .mapToInt(Integer::parseInt).toArray();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("unknown learning-rate schedule " + schedule, e);
+        }
+        for (int i = 0; i < epochs.length; i++) {
+            if (epochs[i] < 1 || (i > 0 && epochs[i] <= epochs[i - 1])) {
+                throw new IllegalArgumentException("a step schedule's epochs must be positive and increasing: "
+                        + schedule);
+            }
+        }
+        return epochs;
+    }
+
+    /** The last epoch after which the schedule divides the rate; 0 where the rate is never divided at set epochs. */
+    public int lastDivisionEpoch() {
+        if (lrSchedule == null || lrSchedule.equals(LINEAR_DECAY)) {
+            return 0;
+        }
+        int[] epochs = stepEpochs(lrSchedule);
+        return epochs[epochs.length - 1];
+    }
+
     public static String scheduleInWords(int lrPatience, String lrSchedule) {
         if (LINEAR_DECAY.equals(lrSchedule)) {
             return "linear decay to 0";
+        }
+        if (lrSchedule != null) {
+            return "÷10 after epochs " + Arrays.stream(stepEpochs(lrSchedule)).mapToObj(String::valueOf)
+                    .collect(Collectors.joining(" and "));
         }
         return lrPatience > 0 ? String.format(Locale.ROOT, "÷10 after %d epoch(s) without a better test top-1",
                 lrPatience) : "constant";

@@ -25,6 +25,9 @@ import java.util.List;
  * @param peakPhysicalBytes peak resident memory of the whole process
  * @param layerFallbacks    native layer calls that failed and ran DL4J's Java implementation instead (0 when every
  *                          call ran natively, and always 0 for stock layers)
+ * @param convergedAtEpoch  the epoch at which the config's stopping rule ended training (test top-1 within
+ *                          {@link RunConfig#stopWithin()} points of the epoch before, both after the schedule's last
+ *                          division); null where it has no rule or the rule was not met within its epochs
  */
 public record RunRecord(String runId, String suite, String group, RunConfig config, String status, String statusDetail,
                         long paramCount, @JsonProperty("imagenetParamCount") long publishedParamCount, long macs,
@@ -33,7 +36,7 @@ public record RunRecord(String runId, String suite, String group, RunConfig conf
                         double wallTimeSec, double trainTimeSec, Double timeToTargetSec,
                         long peakHeapBytes, long peakOffHeapBytes, long peakPhysicalBytes,
                         MachineInfo machine, String gitCommit, String startedAt, String finishedAt,
-                        long layerFallbacks) implements Serializable {
+                        long layerFallbacks, Integer convergedAtEpoch) implements Serializable {
 
     public static final String FINISHED = "finished";
     public static final String DIVERGED = "diverged";

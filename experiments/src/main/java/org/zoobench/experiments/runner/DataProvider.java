@@ -67,7 +67,7 @@ public final class DataProvider {
                     + dataset.name() + " has " + dataset.numClasses());
         }
         return PipelineRunData.open(dataset, config.input(), inMemory(config.resize()), config.batchSize(),
-                config.seed());
+                config.seed(), config.augmentation());
     }
 
     /** The image folder of a run with resize mode {@link ResizeMode#CROP}. */

@@ -16,6 +16,13 @@ final class MemoryMonitor {
         peakPhysical = Math.max(peakPhysical, Pointer.physicalBytes());
     }
 
+    /** Continues from a checkpoint's peaks. */
+    void restore(long heap, long offHeap, long physical) {
+        peakHeap = Math.max(peakHeap, heap);
+        peakOffHeap = Math.max(peakOffHeap, offHeap);
+        peakPhysical = Math.max(peakPhysical, physical);
+    }
+
     long peakHeap() {
         return peakHeap;
     }

@@ -5,12 +5,14 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.zoobench.experiments.data.DataPipeline;
 import org.zoobench.experiments.data.LoadedDataset;
 import org.zoobench.experiments.data.PipelineIterator;
+import org.zoobench.experiments.results.Augmentation;
 import org.zoobench.zoo.InputShape;
 
 /**
  * A run's batches through the data pipeline (resize, channels, normalisation by training-set statistics,
  * seeded shuffling, prefetching). The training sample is evaluated through a second pipeline over the same
- * training set, so it is normalised exactly like the training batches.
+ * training set, so it is normalised exactly like the training batches; crops and flips, if any, touch the training
+ * batches only.
  */
 final class PipelineRunData {
 
@@ -19,10 +21,12 @@ final class PipelineRunData {
     private PipelineRunData() {
     }
 
-    static RunData open(LoadedDataset data, InputShape input, DataPipeline.Resize resize, int batchSize, long seed) {
+    static RunData open(LoadedDataset data, InputShape input, DataPipeline.Resize resize, int batchSize, long seed,
+                        Augmentation augmentation) {
         LoadedDataset sampleAsTest = new LoadedDataset(data.name(), data.train(),
                 first(data.train(), RunData.TRAIN_SAMPLE), data.shape(), data.classNames());
-        DataPipeline training = pipeline(data, input, resize, batchSize, seed);
+        DataPipeline training = DataPipeline.builder(data, input).resize(resize).batchSize(batchSize).seed(seed)
+                .augmentation(augmentation).build();
         DataPipeline evaluation = pipeline(data, input, resize, EVAL_BATCH, seed);
         DataPipeline sample = pipeline(sampleAsTest, input, resize, EVAL_BATCH, seed);
         PipelineIterator train = training.train();

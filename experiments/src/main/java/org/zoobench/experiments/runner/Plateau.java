@@ -19,6 +19,21 @@ final class Plateau {
         this.patience = patience;
     }
 
+    /** A plateau rule continued from a checkpoint: its rate, best top-1 and epochs since. */
+    Plateau(double rate, int patience, double best, int since) {
+        this(rate, patience);
+        this.best = best;
+        this.since = since;
+    }
+
+    double best() {
+        return best;
+    }
+
+    int since() {
+        return since;
+    }
+
     double rate() {
         return rate;
     }

@@ -29,11 +29,17 @@ public final class Progress {
     private Progress() {
     }
 
+    /** The steps of a bar whose total is not known, e.g. a run with a time budget. */
+    public static final long UNKNOWN = -1;
+
     public static boolean enabled() {
         return !"false".equals(System.getProperty(PROPERTY));
     }
 
-    /** A bar over {@code steps} units, or null when bars are off; use with {@link #step} and {@link #close}. */
+    /**
+     * A bar over {@code steps} units ({@link #UNKNOWN} where the count is not known in advance), or null when bars
+     * are off; use with {@link #step} and {@link #close}.
+     */
     public static ProgressBar bar(String task, long steps, String unit) {
         if (!enabled()) {
             return null;
@@ -107,6 +113,9 @@ public final class Progress {
         public synchronized String render(ProgressState state, int maxLength) {
             long now = nanoTime.getAsLong();
             long current = state.getCurrent();
+            if (state.isIndefinite()) {
+                return unknownTotal(state, now);
+            }
             long max = Math.max(1, state.getMax());
             long tenth = current * 10 / max;
             if (tenth <= lastTenth && now - lastLineNanos < QUIET_LIMIT.toNanos()) {
@@ -114,12 +123,28 @@ public final class Progress {
             }
             lastTenth = Math.max(lastTenth, tenth);
             lastLineNanos = now;
+            return String.format(Locale.ROOT, "%s: %d%% (%d/%d %s%s", state.getTaskName(), current * 100 / max,
+                    current, max, unit, rateAndTime(state));
+        }
+
+        /** Without a total there are no tenths: a line every {@link #QUIET_LIMIT}. */
+        private String unknownTotal(ProgressState state, long now) {
+            if (now - lastLineNanos < QUIET_LIMIT.toNanos()) {
+                return "";
+            }
+            lastLineNanos = now;
+            return String.format(Locale.ROOT, "%s: (%d %s%s", state.getTaskName(), state.getCurrent(), unit,
+                    rateAndTime(state));
+        }
+
+        /** E.g. ", 12.5 batch/s), 0:01:05 elapsed, epoch 1/2 loss 0.512". */
+        private String rateAndTime(ProgressState state) {
             double seconds = state.getTotalElapsed().toMillis() / 1000.0;
-            String rate = seconds > 0 ? String.format(Locale.ROOT, ", %.1f %s/s", current / seconds, unit) : "";
+            String rate = seconds > 0 ? String.format(Locale.ROOT, ", %.1f %s/s", state.getCurrent() / seconds, unit)
+                    : "";
             String message = state.getExtraMessage() == null || state.getExtraMessage().isEmpty() ? ""
                     : ", " + state.getExtraMessage();
-            return String.format(Locale.ROOT, "%s: %d%% (%d/%d %s%s), %s elapsed%s", state.getTaskName(),
-                    current * 100 / max, current, max, unit, rate, clock(seconds), message);
+            return String.format(Locale.ROOT, "%s), %s elapsed%s", rate, clock(seconds), message);
         }
 
         private static String clock(double seconds) {

@@ -23,6 +23,13 @@ final class RunTally {
         this.targetAccuracy = targetAccuracy;
     }
 
+    /** Continues from a checkpoint: its epochs, training time and time to target. */
+    void restore(List<EpochStats> done, double seconds, Double toTarget) {
+        epochs.addAll(done);
+        trainSeconds = seconds;
+        timeToTarget = toTarget;
+    }
+
     void trained(long nanos) {
         trainSeconds += nanos / 1e9;
     }

@@ -29,6 +29,23 @@ final class StepMeter {
         this.epochs = epochs;
     }
 
+    /** The counts behind the throughput and data-wait figures, for a checkpoint. */
+    record Counts(long steps, long timedSamples, long timedNanos, long waitNanos, long stepNanos) {
+    }
+
+    Counts counts() {
+        return new Counts(steps, timedSamples, timedNanos, waitNanos, stepNanos);
+    }
+
+    /** Continues from a checkpoint's counts. */
+    void restore(Counts c) {
+        steps = c.steps();
+        timedSamples = c.timedSamples();
+        timedNanos = c.timedNanos();
+        waitNanos = c.waitNanos();
+        stepNanos = c.stepNanos();
+    }
+
     void startEpoch() {
         lossSum = 0;
         lossCount = 0;

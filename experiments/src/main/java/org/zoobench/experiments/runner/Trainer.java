@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -139,6 +140,16 @@ public final class Trainer {
         });
     }
 
+    /** The run's learning-rate schedule over its steps, or null where the rate is constant or follows a plateau. */
+    static ISchedule schedule(RunConfig config, int batchesPerEpoch) {
+        if (config.lrSchedule() == null) {
+            return null;
+        }
+        return RunConfig.LINEAR_DECAY.equals(config.lrSchedule())
+                ? new LinearDecay(config.learningRate(), batchesPerEpoch * config.epochs())
+                : new StepDecay(config.learningRate(), batchesPerEpoch, RunConfig.stepEpochs(config.lrSchedule()));
+    }
+
     public RunRecord run(RunSpec spec, ModelEntry entry, RunData data, String progressLabel) {
         RunConfig config = spec.config();
         String startedAt = Instant.now().toString();
@@ -156,25 +167,53 @@ public final class Trainer {
         Nd4j.getRandom().setSeed(config.seed());
         Plateau plateau = new Plateau(config.learningRate(), config.lrPatience());
         int batchesPerEpoch = (data.trainSize() + config.batchSize() - 1) / config.batchSize();
-        ISchedule decay = RunConfig.LINEAR_DECAY.equals(config.lrSchedule())
-                ? new LinearDecay(config.learningRate(), batchesPerEpoch * config.epochs())
-                : null;
+        ISchedule decay = schedule(config, batchesPerEpoch);
         if (decay != null) {
             net.setLearningRate(decay);
         }
+        StoppingRule stopping = config.stopWithin() > 0
+                ? new StoppingRule(config.stopWithin(), config.lastDivisionEpoch()) : null;
+        Integer convergedAt = null;
+        // Under a time budget the batches run on across epochs, and each "epoch" is a round of equal time.
+        DataSetIterator trainBatches = config.trainSeconds() > 0
+                ? new TimedBatches(data.trainBatches(), config.trainSeconds(), config.epochs(), System::nanoTime)
+                : data.trainBatches();
 
         long fallbacksBefore = Fallbacks.count();
         MemoryMonitor memory = new MemoryMonitor();
         RunTally tally = new RunTally(config.targetAccuracy());
-        ProgressBar bar = Progress.bar(progressLabel, (long) batchesPerEpoch * config.epochs(), "batch");
+        ProgressBar bar = Progress.bar(progressLabel, config.trainSeconds() > 0 ? Progress.UNKNOWN
+                : (long) batchesPerEpoch * config.epochs(), "batch");
         StepMeter meter = new StepMeter(bar, memory, config.epochs());
+        // A time budget's rounds are not worth resuming: only epoch recipes keep a checkpoint after every epoch.
+        boolean checkpoints = config.trainSeconds() == 0;
+        Optional<Checkpoint.State> resumed = checkpoints ? Checkpoint.read(runDir) : Optional.empty();
+        int firstEpoch = 1;
+        if (resumed.isPresent()) {
+            Checkpoint.State s = resumed.get();
+            tally.restore(s.epochs(), s.trainSeconds(), s.timeToTarget());
+            meter.restore(s.steps());
+            memory.restore(s.peakHeap(), s.peakOffHeap(), s.peakPhysical());
+            plateau = new Plateau(s.plateauRate(), config.lrPatience(), s.plateauBest(), s.plateauSince());
+            if (decay == null && plateau.rate() != config.learningRate()) {
+                net.setLearningRate(plateau.rate());
+            }
+            Checkpoint.restoreNetwork(runDir, net);
+            startedAt = s.startedAt();
+            wallStart -= (long) (s.wallSeconds() * 1e9);
+            fallbacksBefore -= s.fallbacks();
+            firstEpoch = s.epochs().size() + 1;
+            // Each epoch's order (and crops) follow from the seed and the epoch's number: skip the finished ones.
+            for (int e = 1; e < firstEpoch; e++) {
+                trainBatches.reset();
+            }
+        }
         try (EpochFitter fitter = EpochFitter.of(net, config)) {
-            for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-                DataSetIterator batches = data.trainBatches();
-                batches.reset();
+            for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
+                trainBatches.reset();
                 meter.startEpoch();
                 long epochStart = System.nanoTime();
-                fitter.fit(batches, epoch, meter);
+                fitter.fit(trainBatches, epoch, meter);
                 tally.trained(System.nanoTime() - epochStart);
                 if (meter.divergence() != null) {
                     tally.diverged(meter.divergence());
@@ -188,10 +227,20 @@ public final class Trainer {
                     break;
                 }
                 memory.sample();
+                // The rate of the epoch's last step: the one it trained at, before any division after it.
                 tally.epoch(epoch, meter.epochLoss(), onTrain, onTest,
-                        decay != null ? decay.valueAt((int) meter.steps(), epoch) : plateau.rate());
+                        decay != null ? decay.valueAt((int) meter.steps() - 1, epoch) : plateau.rate());
                 if (plateau.afterEpoch(onTest.top1())) {
                     net.setLearningRate(plateau.rate());
+                }
+                if (stopping != null && (convergedAt = stopping.convergedAt(tally.epochs())) != null) {
+                    break;
+                }
+                if (checkpoints && epoch < config.epochs()) {
+                    Checkpoint.save(runDir, net, new Checkpoint.State(tally.epochs(), tally.trainSeconds(),
+                            tally.timeToTarget(), plateau.rate(), plateau.best(), plateau.since(), meter.counts(),
+                            memory.peakHeap(), memory.peakOffHeap(), memory.peakPhysical(),
+                            (System.nanoTime() - wallStart) / 1e9, Fallbacks.count() - fallbacksBefore, startedAt));
                 }
             }
         } catch (RuntimeException | OutOfMemoryError e) {
@@ -223,9 +272,12 @@ public final class Trainer {
                 trainThroughput, finalTest == null ? Double.NaN : finalTest.samplesPerSec(), meter.loadingShare(),
                 wall, tally.trainSeconds(), tally.timeToTarget(), memory.peakHeap(), memory.peakOffHeap(),
                 memory.peakPhysical(), MachineInfo.current(), GitCommit.current(), startedAt, Instant.now().toString(),
-                Fallbacks.count() - fallbacksBefore);
+                Fallbacks.count() - fallbacksBefore, convergedAt);
         store.save(record, finalTest == null ? null : finalTest.predictions(),
                 finalTest == null ? null : file -> ModelSerializer.writeModel(net, file.toFile(), false));
+        if (checkpoints) {
+            Checkpoint.delete(runDir);
+        }
         return record;
     }
 }

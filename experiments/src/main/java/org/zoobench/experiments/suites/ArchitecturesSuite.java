@@ -3,6 +3,7 @@ package org.zoobench.experiments.suites;
 import org.zoobench.experiments.report.Report;
 import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.report.SeedSummary;
+import org.zoobench.experiments.results.Augmentation;
 import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.Estimate;
 import org.zoobench.experiments.results.ResizeMode;
@@ -26,8 +27,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The zoo's families side by side on one data set (Fashion-MNIST unless told otherwise) under one budget: the
- * same training and test examples, epochs, batch, updater and seeds for every net. Each net reads the images at
+ * The zoo's families side by side on one data set (Fashion-MNIST unless told otherwise), each trained with its
+ * family's recipe (docs/recipes.md) until its test top-1 stops rising, on the same training and test examples and
+ * seeds; --quick gives every net the same training seconds instead. Each net reads the images at
  * the smallest input it takes: LeNet-5 and the mini AlexNet at the data's own size (at most 32x32); the ImageNet
  * nets (GoogLeNet, ResNet-18, DenseNet-121, which infer their first layer from the input) at 32x32, zero-padded
  * if smaller, the least DenseNet-121's five halvings allow; the BiLSTM reads each image as a sequence of its rows.
@@ -46,8 +48,8 @@ public final class ArchitecturesSuite extends Suite {
         ROWS
     }
 
-    /** One net of the comparison: registry name and how it reads the images. */
-    record Contender(String label, String model, Placement placement) {
+    /** One net of the comparison: registry name, how it reads the images, and its family's full recipe. */
+    record Contender(String label, String model, Placement placement, Recipe full) {
         String group(InputShape input) {
             return String.format(Locale.ROOT, "%s (%s, %s)", label, model, input);
         }
@@ -76,48 +78,82 @@ public final class ArchitecturesSuite extends Suite {
         }
     }
 
-    static final List<Contender> CONTENDERS = List.of(
-            new Contender("LeNet-5", "lenet5", Placement.OWN_SIZE),
-            new Contender("AlexNet", "alexnet-mini", Placement.OWN_SIZE),
-            new Contender("GoogLeNet", "googlenet", Placement.PADDED_32),
-            new Contender("ResNet-18", "resnet18", Placement.PADDED_32),
-            new Contender("DenseNet-121", "densenet121", Placement.PADDED_32),
-            new Contender("BiLSTM", "bilstm-max", Placement.ROWS));
+    /** Every full recipe: all images, batch 128, 2 seeds, time to DAWNBench's 90% recorded, at most 30 epochs. */
+    private static Recipe family(Updater updater, double lr, double weightDecay, int... divisions) {
+        return new Recipe(0, 0, 30, 128, 2, updater, lr, 90, weightDecay, 0).withStepSchedule(divisions)
+                .untilConverged(STOP_WITHIN);
+    }
 
-    static final Recipe FULL = new Recipe(0, 0, 10, 128, 2, Updater.ADAM, 1e-3, 88);
+    /** "Test top-1 stops rising": two epochs after the last division within this many points. */
+    static final double STOP_WITHIN = 0.3;
+
     /**
-     * With fast layers DenseNet-121 trains at about 32 img/s here, ResNet-18 41, the BiLSTM 77, GoogLeNet 106 and the
-     * small nets over 1,000 (docs/suite-budgets.md): --quick gives every net the same 8,000 images (4,000 twice),
-     * enough to rank the small nets near convergence, while the ImageNet nets are still learning.
+     * Each family's recipe adapted from its paper (docs/recipes.md says how each differs): the small nets and the
+     * BiLSTM with Adam on whole images; the ImageNet families with momentum SGD, weight decay, and the padded
+     * crops and flips their 32x32 versions are trained with.
      */
-    static final Recipe QUICK = new Recipe(4_000, 2_000, 2, 64, 1, Updater.ADAM, 1e-3, 80);
+    static final List<Contender> CONTENDERS = List.of(
+            new Contender("LeNet-5", "lenet5", Placement.OWN_SIZE, family(Updater.ADAM, 1e-3, 0, 10, 15)),
+            new Contender("AlexNet", "alexnet-mini", Placement.OWN_SIZE,
+                    family(Updater.NESTEROVS, 0.01, 5e-4, 15, 22).withAugmentation(Augmentation.CROPS_AND_FLIPS)),
+            new Contender("GoogLeNet", "googlenet", Placement.PADDED_32,
+                    family(Updater.NESTEROVS, 0.01, 2e-4, 15, 22).withAugmentation(Augmentation.CROPS_AND_FLIPS)),
+            new Contender("ResNet-18", "resnet18", Placement.PADDED_32,
+                    family(Updater.NESTEROVS, 0.1, 1e-4, 15, 22).withAugmentation(Augmentation.CROPS_AND_FLIPS)),
+            new Contender("DenseNet-121", "densenet121", Placement.PADDED_32,
+                    family(Updater.NESTEROVS, 0.1, 1e-4, 15, 22).withAugmentation(Augmentation.CROPS_AND_FLIPS)),
+            new Contender("BiLSTM", "bilstm-max", Placement.ROWS, family(Updater.ADAM, 1e-3, 0, 10, 15)));
+
+    /**
+     * --quick: every net gets the same training seconds of its own recipe's first phase, evaluated 4 times on 2,000
+     * test images. With fast layers DenseNet-121 trains at about 32 img/s here, ResNet-18 41, the BiLSTM 77,
+     * GoogLeNet 106 and the small nets over 1,000 (docs/suite-budgets.md): 100 s each, with calibration and
+     * evaluation, fits in 15 minutes; the small nets see many epochs' worth in it, the ImageNet nets a fraction of one.
+     */
+    static final double QUICK_SECONDS = 100;
+    static final int QUICK_EVALUATIONS = 4;
+    static final int QUICK_TEST_LIMIT = 2_000;
+    static final double QUICK_TARGET = 85;
+
+    /** The recipe {@code c} trains with: its family's, or that recipe's quick first phase. */
+    static Recipe recipe(Contender c, boolean quick) {
+        return quick ? c.full().firstPhase(QUICK_SECONDS, QUICK_EVALUATIONS, QUICK_TEST_LIMIT, QUICK_TARGET)
+                : c.full();
+    }
 
     public ArchitecturesSuite() {
-        super(NAME, "LeNet-5, AlexNet, GoogLeNet, ResNet-18, DenseNet-121 and a BiLSTM on one data set, one budget");
+        super(NAME, "LeNet-5, AlexNet, GoogLeNet, ResNet-18, DenseNet-121 and a BiLSTM on one data set, each with "
+                + "its family's recipe");
     }
 
     @Override
     public SuitePlan plan(SuiteOptions options) {
         options.requireMiniScaleOwnInput(NAME);
-        Recipe r = options.quick() ? QUICK : FULL;
         DataChoice data = options.data();
-        List<Recipe.Net> nets = new ArrayList<>();
+        List<RunSpec> runs = new ArrayList<>();
         Map<Placement, String> inputs = new LinkedHashMap<>();
+        List<String> recipes = new ArrayList<>();
+        List<String> published = new ArrayList<>();
+        int seeds = 0;
         for (Contender c : CONTENDERS) {
             ModelEntry entry = ModelRegistry.get(c.model());
             // Params at the published config, for the nets whose default is not the class count trained here.
             Recipe.Net net = c.net(data, entry.defaultClasses() == data.classes() ? 0
                     : Recipe.Net.publishedParams(entry));
-            nets.add(net);
+            Recipe r = recipe(c, options.quick());
+            runs.addAll(r.runs(NAME, List.of(net), Bootstrap.DEFAULT_SAMPLES));
+            seeds = Math.max(seeds, c.full().seeds());
             inputs.put(c.placement(), net.input() + " (" + net.resize() + ")");
+            recipes.add(c.label() + ": " + r.describe());
+            if (net.publishedParams() > 0) {
+                published.add(String.format(Locale.ROOT, "%s %,d", net.model(), net.publishedParams()));
+            }
         }
-        List<RunSpec> runs = r.runs(NAME, nets, Bootstrap.DEFAULT_SAMPLES);
-        List<String> published = nets.stream().filter(n -> n.publishedParams() > 0)
-                .map(n -> String.format(Locale.ROOT, "%s %,d", n.model(), n.publishedParams())).toList();
-        String recipe = String.format(Locale.ROOT, "%s, %s; the same examples, epochs, batch, updater and seeds for "
-                + "every net. Images standardised by the training set's mean and std; the BiLSTM reads the same "
-                + "images row by row, pixels in [0, 1] (%s%s)", data.describe(), r.describe(), data.name(),
-                Datasets.ROWS_SUFFIX);
+        runs = bySeed(runs);
+        String recipe = String.format(Locale.ROOT, "%s; the same examples and seeds for every net, each with its "
+                + "family's recipe (docs/recipes.md). Images standardised by the training set's mean and std; the "
+                + "BiLSTM reads the same images row by row, pixels in [0, 1] (%s%s). %s", data.describe(), data.name(),
+                Datasets.ROWS_SUFFIX, String.join(". ", recipes));
         List<String> notes = new ArrayList<>();
         notes.add(String.format(Locale.ROOT, "Deviation from the papers: %s (%s, %d classes) instead of ImageNet. "
                         + "GoogLeNet, ResNet-18 and DenseNet-121 are the published topologies (ImageNet stems) at input "
@@ -127,18 +163,27 @@ public final class ArchitecturesSuite extends Suite {
                 ModelRegistry.get("alexnet-mini").description(), inputs.get(Placement.ROWS),
                 published.isEmpty() ? "the same as trained" : String.join(", ", published)));
         if (options.quick()) {
-            notes.add(String.format(Locale.ROOT, "--quick cuts: %s, target %.0f%% instead of %.0f%%, %,d images seen "
-                    + "per net. What it can show: the ranking at an equal number of images seen, with intervals on "
-                    + "%,d test images; what it cannot: the ranking at convergence (compare each net's test top-1 "
-                    + "curve in plots/: one still rising between the epochs is not converged).", QUICK.cutsFrom(FULL),
-                    QUICK.target(), FULL.target(), QUICK.examplesSeen(), QUICK.testLimit()));
+            notes.add(String.format(Locale.ROOT, "--quick cuts: %.0f s of training per net instead of training "
+                    + "until test top-1 stops rising (at most %d epochs), each net's starting rate without its "
+                    + "schedule, %,d instead of all test images, 1 seed instead of %d. What it can show: the "
+                    + "ranking at equal training time on this machine, and which nets reach %.0f%% test top-1 "
+                    + "soonest, with intervals on %,d test images. What it cannot: the ranking at convergence, which "
+                    + "is a different question (a net that is slow per image ranks low here and may rank high "
+                    + "there).", QUICK_SECONDS, CONTENDERS.get(0).full().epochs(), QUICK_TEST_LIMIT, seeds,
+                    QUICK_TARGET, QUICK_TEST_LIMIT));
         }
         return new SuitePlan(runs, recipe, notes);
     }
 
+    /** Runs seed by seed (every net's first seed before any net's second), as suites order them. */
+    private static List<RunSpec> bySeed(List<RunSpec> runs) {
+        return runs.stream().sorted(Comparator.comparingLong((RunSpec r) -> r.config().seed())).toList();
+    }
+
     /**
-     * The most accurate net, and whether it is clearly ahead: the paired interval of its lead over the runner-up
-     * (the same test images) above 0. The interval's half-width is the smallest lead these runs could detect.
+     * The ranking by top-1, and for every adjacent pair whether its difference is detectable: the paired interval
+     * (the same test images) of the higher net's lead above 0. An interval's half-width is the smallest lead these
+     * runs could detect.
      */
     static String ranking(List<SeedSummary> groups) {
         List<SeedSummary> ranked = groups.stream().filter(g -> g.top1Pooled() != null)
@@ -146,16 +191,29 @@ public final class ArchitecturesSuite extends Suite {
         if (ranked.size() < 2) {
             return "Ranking: fewer than two finished nets.\n";
         }
+        Bootstrap paired = ResultsReport.pairedBootstrap(groups.stream().flatMap(g -> g.runs().stream()).toList());
+        List<Estimate> leads = new ArrayList<>();
+        for (int i = 0; i + 1 < ranked.size(); i++) {
+            leads.add(ResultsReport.pairedDelta(ranked.get(i), ranked.get(i + 1), paired));
+        }
         SeedSummary best = ranked.get(0);
         SeedSummary next = ranked.get(1);
-        Estimate lead = ResultsReport.pairedDelta(best, next, ResultsReport.pairedBootstrap(
-                groups.stream().flatMap(g -> g.runs().stream()).toList()));
+        Estimate lead = leads.get(0);
         boolean clearly = lead.low() > 0;
-        return String.format(Locale.ROOT, "Ranking by top-1: %s. Most accurate: %s, %s ahead of %s (paired Δ %s, "
-                        + "smallest detectable ±%.1f%s).%n",
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "Ranking by top-1: %s. Most accurate: %s, "
+                        + "%s ahead of %s (paired Δ %s, smallest detectable ±%.1f%s).%n",
                 ranked.stream().map(g -> g.first().model()).collect(Collectors.joining(" > ")),
                 best.group(), clearly ? "clearly" : "not clearly", next.group(), lead.formatSigned(), lead.halfWidth(),
-                clearly ? "" : ": no detectable difference");
+                clearly ? "" : ": no detectable difference"));
+        out.append("Each adjacent pair (paired Δ top-1 [95% CI]):\n");
+        for (int i = 0; i < leads.size(); i++) {
+            Estimate d = leads.get(i);
+            out.append(String.format(Locale.ROOT, "- %s > %s: %s, %s%n", ranked.get(i).first().model(),
+                    ranked.get(i + 1).first().model(), d.formatSigned(), d.low() > 0 ? "detectable"
+                            : String.format(Locale.ROOT, "no detectable difference (smallest detectable ±%.1f)",
+                            d.halfWidth())));
+        }
+        return out.toString();
     }
 
     @Override
@@ -165,8 +223,18 @@ public final class ArchitecturesSuite extends Suite {
         out.append(ResultsReport.legend(records));
         out.append("params and MACs at the trained input (per example; the BiLSTM's per sequence of 28 steps); "
                 + "img/s counts images (sequences for the BiLSTM).\n");
+        out.append(Convergence.summary(records));
+        double seconds = records.stream().mapToDouble(r -> r.config().trainSeconds()).max().orElse(0);
+        if (seconds > 0) {
+            out.append(String.format(Locale.ROOT, "At equal training time (%.0f s per net), not at convergence:%n",
+                    seconds));
+        } else if (!Convergence.allConverged(records)) {
+            out.append("Not every net has stopped rising (above): its place below may still change with training.\n");
+        }
         out.append(ranking(groups));
         return new Report(out.toString(), ResultsReport.plots(groups, records.isEmpty() ? "architectures: "
-                : "architectures (" + records.get(0).config().dataset() + ", one budget): "));
+                : "architectures (" + records.get(0).config().dataset() + ", "
+                + (seconds > 0 ? String.format(Locale.ROOT, "%.0f s each", seconds) : "each family's recipe")
+                + "): "));
     }
 }

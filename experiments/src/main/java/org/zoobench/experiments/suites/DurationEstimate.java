@@ -14,12 +14,14 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * Expected duration of the unfinished runs of a suite, from a short calibration on this machine: each distinct
  * model is timed on a few training steps of its real batches, and the per-image time is scaled to the run's
- * training images plus its evaluation passes (a forward pass costs well under half a training step).
+ * training images plus its evaluation passes (a forward pass costs well under half a training step). A run with
+ * a time budget trains for exactly that long: only its evaluation passes are timed, on a few forward passes.
  */
 final class DurationEstimate {
 
@@ -35,44 +37,76 @@ final class DurationEstimate {
      * records: 1,161 against 4,881 img/s for the full net, 2,761 against 8,315 with four layers removed).
      */
     private static final double FORWARD_SHARE_OF_STEP = 0.3;
+    /** Inference passes are few and cheap beside training: a short warm-up and a median of a few suffice. */
+    private static final int FORWARD_WARM_UP = 3;
+    private static final int FORWARD_TIMED = 5;
 
     private DurationEstimate() {
     }
 
     static double seconds(List<RunSpec> runs, Function<String, ModelEntry> models, DataProvider data) {
+        return Arrays.stream(perRun(runs, models, data)).sum();
+    }
+
+    /** The expected seconds of each run, in order (every epoch of it, with a stopping rule its most). */
+    static double[] perRun(List<RunSpec> runs, Function<String, ModelEntry> models, DataProvider data) {
         Map<String, Double> secondsPerImage = new HashMap<>();
-        double total = 0;
+        double[] seconds = new double[runs.size()];
+        int i = 0;
+        Map<String, Double> forwardSecondsPerImage = new HashMap<>();
         for (RunSpec run : runs) {
             RunConfig c = run.config();
             try (RunData d = data.forRun(c)) {
+                double evalImages = (double) (Math.min(d.trainSize(), RunData.TRAIN_SAMPLE) + d.testSize()) * c.epochs();
+                if (c.trainSeconds() > 0) {
+                    // The training time is the budget: only the evaluations need timing, on forward passes alone.
+                    double perImage = forwardSecondsPerImage.computeIfAbsent(c.model() + "|" + c.input(),
+                            k -> calibrateForward(models.apply(c.model()), c, d));
+                    seconds[i++] = c.trainSeconds() + perImage * evalImages;
+                    continue;
+                }
                 double perImage = secondsPerImage.computeIfAbsent(c.model() + "|" + c.batchSize() + "|" + c.input(),
                         k -> calibrate(models.apply(c.model()), c, d));
                 double trainImages = (double) d.trainSize() * c.epochs();
-                double evalImages = (double) (Math.min(d.trainSize(), RunData.TRAIN_SAMPLE) + d.testSize()) * c.epochs();
-                total += perImage * (trainImages + FORWARD_SHARE_OF_STEP * evalImages);
+                seconds[i++] = perImage * (trainImages + FORWARD_SHARE_OF_STEP * evalImages);
             }
         }
-        return total;
+        return seconds;
+    }
+
+    /** Seconds per image of inference on a test batch, the median of a few passes after a warm-up. */
+    private static double calibrateForward(ModelEntry entry, RunConfig config, RunData data) {
+        ComputationGraph net = Trainer.network(entry, config);
+        return medianSecondsPerImage(firstBatch(data.test(), "test", config), FORWARD_WARM_UP, FORWARD_TIMED,
+                batch -> net.output(false, batch.getFeatures()));
     }
 
     private static double calibrate(ModelEntry entry, RunConfig config, RunData data) {
         ComputationGraph net = Trainer.network(entry, config);
-        DataSetIterator batches = data.trainBatches();
+        return medianSecondsPerImage(firstBatch(data.trainBatches(), "training", config), WARM_UP_STEPS,
+                TIMED_STEPS, net::fit);
+    }
+
+    private static DataSet firstBatch(DataSetIterator batches, String split, RunConfig config) {
         batches.reset();
         if (!batches.hasNext()) {
-            throw new IllegalStateException("no training batches for " + config.dataset());
+            throw new IllegalStateException("no " + split + " batches for " + config.dataset());
         }
-        DataSet batch = batches.next();
-        for (int i = 0; i < WARM_UP_STEPS; i++) {
-            net.fit(batch);
+        return batches.next();
+    }
+
+    /** {@code pass} on {@code batch}: the median of {@code timed} passes after {@code warmUp}, per image. */
+    private static double medianSecondsPerImage(DataSet batch, int warmUp, int timed, Consumer<DataSet> pass) {
+        for (int i = 0; i < warmUp; i++) {
+            pass.accept(batch);
         }
-        double[] stepSeconds = new double[TIMED_STEPS];
-        for (int i = 0; i < TIMED_STEPS; i++) {
+        double[] seconds = new double[timed];
+        for (int i = 0; i < timed; i++) {
             long start = System.nanoTime();
-            net.fit(batch);
-            stepSeconds[i] = (System.nanoTime() - start) / 1e9;
+            pass.accept(batch);
+            seconds[i] = (System.nanoTime() - start) / 1e9;
         }
-        Arrays.sort(stepSeconds);
-        return stepSeconds[TIMED_STEPS / 2] / batch.numExamples();
+        Arrays.sort(seconds);
+        return seconds[timed / 2] / batch.numExamples();
     }
 }

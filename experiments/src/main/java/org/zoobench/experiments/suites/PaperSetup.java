@@ -56,7 +56,8 @@ record PaperSetup(String paper, String model, String dataset, String data, int c
         if (!run.input().toString().equals(input)) {
             out.add("input " + run.input() + " instead of " + input);
         }
-        boolean runCrops = run.resize() == ResizeMode.CROP;
+        boolean runCrops = run.resize() == ResizeMode.CROP || (run.augmentation() != null
+                && run.augmentation().cropPadding() > 0 && run.augmentation().horizontalFlips());
         if (runCrops != cropsAndFlips) {
             out.add(runCrops ? "random crops and flips, which the paper did not use"
                     : "whole images (" + run.resize() + " to the input), no random crops or flips");
@@ -76,7 +77,12 @@ record PaperSetup(String paper, String model, String dataset, String data, int c
         if (run.batchSize() != batch) {
             out.add("batch " + run.batchSize() + " instead of " + batch);
         }
-        if (run.epochs() != epochs) {
+        if (run.trainSeconds() > 0) {
+            out.add(String.format(Locale.ROOT, "%.0f s of training instead of %d epochs", run.trainSeconds(), epochs));
+        } else if (run.stopWithin() > 0) {
+            out.add(String.format(Locale.ROOT, "until test top-1 stops rising, at most %d epochs, instead of %d",
+                    run.epochs(), epochs));
+        } else if (run.epochs() != epochs) {
             out.add(run.epochs() + " epochs instead of " + epochs);
         }
         return out;

@@ -1,5 +1,6 @@
 package org.zoobench.experiments.suites;
 
+import org.zoobench.experiments.results.Augmentation;
 import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.Updater;
@@ -12,33 +13,63 @@ import org.zoobench.zoo.profile.ModelProfile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * The training recipe a suite gives every model it compares: subset sizes (0 = all), epochs, batch, seeds,
  * updater and learning rate, the test top-1 (percent) whose time of first reaching is recorded, L2 weight decay
- * (0 = none), the epochs without a better test top-1 after which the rate is divided by 10 (0 = never) and the
- * rate's schedule otherwise (null: constant; {@link RunConfig#LINEAR_DECAY}).
+ * (0 = none), the epochs without a better test top-1 after which the rate is divided by 10 (0 = never), the
+ * rate's schedule otherwise (null: constant; {@link RunConfig#LINEAR_DECAY}; a step schedule), random crops and
+ * flips of the training images (null: none), the stopping rule's tolerance in test top-1 points (0: train every
+ * epoch; else {@code epochs} is the most) and a training-time budget in seconds (0: none; else {@code epochs}
+ * counts the evaluations within it). See {@link RunConfig} for each.
  */
 record Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, Updater updater, double lr,
-              double target, double weightDecay, int lrPatience, String lrSchedule) {
+              double target, double weightDecay, int lrPatience, String lrSchedule, Augmentation augmentation,
+              double stopWithin, double trainSeconds) {
 
     static final long FIRST_SEED = 1;
 
     /** A recipe with a constant learning rate and no weight decay. */
     Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, Updater updater, double lr, double target) {
-        this(trainLimit, testLimit, epochs, batch, seeds, updater, lr, target, 0, 0, null);
+        this(trainLimit, testLimit, epochs, batch, seeds, updater, lr, target, 0, 0, null, null, 0, 0);
     }
 
     /** A recipe with weight decay and a plateau schedule. */
     Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, Updater updater, double lr, double target,
            double weightDecay, int lrPatience) {
-        this(trainLimit, testLimit, epochs, batch, seeds, updater, lr, target, weightDecay, lrPatience, null);
+        this(trainLimit, testLimit, epochs, batch, seeds, updater, lr, target, weightDecay, lrPatience, null, null, 0,
+                0);
     }
 
     /** This recipe with the rate falling linearly to 0 over its steps. */
     Recipe withLinearDecay() {
         return new Recipe(trainLimit, testLimit, epochs, batch, seeds, updater, lr, target, weightDecay, 0,
-                RunConfig.LINEAR_DECAY);
+                RunConfig.LINEAR_DECAY, augmentation, stopWithin, trainSeconds);
+    }
+
+    /** This recipe with the rate divided by 10 after each of these epochs. */
+    Recipe withStepSchedule(int... afterEpochs) {
+        return new Recipe(trainLimit, testLimit, epochs, batch, seeds, updater, lr, target, weightDecay, 0,
+                RunConfig.stepSchedule(afterEpochs), augmentation, stopWithin, trainSeconds);
+    }
+
+    /** This recipe with its training images randomly cropped and flipped. */
+    Recipe withAugmentation(Augmentation a) {
+        return new Recipe(trainLimit, testLimit, epochs, batch, seeds, updater, lr, target, weightDecay, lrPatience,
+                lrSchedule, a, stopWithin, trainSeconds);
+    }
+
+    /** This recipe stopping once test top-1 stops rising (within {@code points}), its epochs being the most. */
+    Recipe untilConverged(double points) {
+        return new Recipe(trainLimit, testLimit, epochs, batch, seeds, updater, lr, target, weightDecay, lrPatience,
+                lrSchedule, augmentation, points, trainSeconds);
+    }
+
+    /** This recipe trained for {@code seconds} per net, evaluated {@code epochs} times at equal shares of it. */
+    Recipe forSeconds(double seconds) {
+        return new Recipe(trainLimit, testLimit, epochs, batch, seeds, updater, lr, target, weightDecay, lrPatience,
+                lrSchedule, augmentation, stopWithin, seconds);
     }
 
     /**
@@ -70,21 +101,46 @@ record Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, U
     private RunConfig config(Net net, long seed, int bootstrapSamples) {
         return new RunConfig(net.model(), net.dataset(), net.input(), net.resize(), net.classes(), epochs,
                 batch, updater, lr, seed, trainLimit, testLimit, target, bootstrapSamples, LayerImpl.FAST.id(),
-                weightDecay, lrPatience, lrSchedule);
+                weightDecay, lrPatience, lrSchedule, null, augmentation, stopWithin, trainSeconds);
     }
 
-    /** The training examples each net sees: the recipe's limit times its epochs. */
+    /**
+     * This recipe's first phase, as a quick recipe: its updater, starting rate, weight decay, crops and flips on
+     * all training images for {@code seconds} of training per net, evaluated {@code evaluations} times on
+     * {@code testLimit} test images, one seed, the time to {@code target} recorded. No schedule and no stopping
+     * rule: both count epochs, which a time budget does not fix.
+     */
+    Recipe firstPhase(double seconds, int evaluations, int testLimit, double target) {
+        return new Recipe(0, testLimit, evaluations, batch, 1, updater, lr, target, weightDecay, 0, null,
+                augmentation, 0, seconds);
+    }
+
+    /** The training examples each net sees: the recipe's limit times its epochs (its most, with a stopping rule). */
     int examplesSeen() {
         return trainLimit * epochs;
     }
 
     /** E.g. "1,600 train / 1,000 test examples, 2 epochs, batch 32, adam lr 0.001, seeds 1..2". */
     String describe() {
-        return String.format(Locale.ROOT, "%s train / %s test examples, %d epochs, batch %d, %s lr %s%s%s, seeds %d..%d",
-                count(trainLimit), count(testLimit), epochs, batch, updater, lr,
+        return String.format(Locale.ROOT, "%s train / %s test examples, %s, batch %d, %s lr %s%s%s%s, seeds %d..%d",
+                count(trainLimit), count(testLimit), length(), batch, updater, lr,
                 lrPatience == 0 && lrSchedule == null ? ""
                         : " (" + RunConfig.scheduleInWords(lrPatience, lrSchedule) + ")",
-                weightDecay == 0 ? "" : ", weight decay " + weightDecay, FIRST_SEED, FIRST_SEED + seeds - 1);
+                weightDecay == 0 ? "" : ", weight decay " + weightDecay,
+                augmentation == null ? "" : ", " + augmentation.inWords(), FIRST_SEED, FIRST_SEED + seeds - 1);
+    }
+
+    /** How long each net trains, in words: epochs, epochs until converged, or seconds. */
+    String length() {
+        if (trainSeconds > 0) {
+            return String.format(Locale.ROOT, "%.0f s of training per net (evaluated every %.0f s)", trainSeconds,
+                    trainSeconds / epochs);
+        }
+        if (stopWithin > 0) {
+            return String.format(Locale.ROOT, "until test top-1 stops rising (two epochs after the last division "
+                    + "within %s points), at most %d epochs", stopWithin, epochs);
+        }
+        return epochs + " epochs";
     }
 
     /** How {@code this} (a quick recipe) differs from {@code full}, in words: only the aspects that differ. */
@@ -96,8 +152,11 @@ record Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, U
         if (testLimit != full.testLimit) {
             cuts.add(count(testLimit) + " instead of " + count(full.testLimit) + " test examples");
         }
-        if (epochs != full.epochs) {
+        boolean epochsOnly = trainSeconds == 0 && full.trainSeconds == 0 && stopWithin == 0 && full.stopWithin == 0;
+        if (epochsOnly && epochs != full.epochs) {
             cuts.add(epochs + " instead of " + full.epochs + " epochs");
+        } else if (!length().equals(full.length())) {
+            cuts.add(length() + " instead of " + full.length());
         }
         if (batch != full.batch) {
             cuts.add("batch " + batch + " instead of " + full.batch);
@@ -109,6 +168,14 @@ record Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, U
         String fullSchedule = RunConfig.scheduleInWords(full.lrPatience, full.lrSchedule);
         if (!schedule.equals(fullSchedule)) {
             cuts.add("learning rate " + schedule + " instead of " + fullSchedule);
+        }
+        if (weightDecay != full.weightDecay) {
+            cuts.add((weightDecay == 0 ? "no weight decay" : "weight decay " + weightDecay) + " instead of "
+                    + (full.weightDecay == 0 ? "none" : full.weightDecay));
+        }
+        if (!Objects.equals(augmentation, full.augmentation)) {
+            cuts.add((augmentation == null ? "whole images" : augmentation.inWords()) + " instead of "
+                    + (full.augmentation == null ? "whole images" : full.augmentation.inWords()));
         }
         if (seeds != full.seeds) {
             cuts.add(seeds + " instead of " + full.seeds + " seeds");

@@ -15,12 +15,15 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.zoobench.experiments.data.DataPipeline.Resize;
+import org.zoobench.experiments.results.Augmentation;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.UserInputException;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -296,5 +299,101 @@ class DataPipelineTest {
             assertTrue(eval.accuracy() > 0.6, "synthetic classes are learnable: " + eval.accuracy());
             assertEquals(200, test.stats().examples());
         }
+    }
+
+    /** {@code n} grey 4x4 images whose pixel (y, x) is {@code 1 + 4y + x}, so a pixel names its place. */
+    private static LoadedDataset numberedPixels(int n) {
+        INDArray features = Nd4j.create(DataType.FLOAT, n, 1, 4, 4);
+        INDArray labels = Nd4j.create(DataType.FLOAT, n, 10);
+        for (int i = 0; i < n; i++) {
+            for (int p = 0; p < 16; p++) {
+                features.putScalar(new long[]{i, 0, p / 4, p % 4}, 1 + p);
+            }
+            labels.putScalar(i, 0, 1);
+        }
+        DataSet set = new DataSet(features, labels);
+        return new LoadedDataset("numbered", set, set.copy(), InputShape.image(1, 4, 4), CLASSES);
+    }
+
+    /** Plane {@code src} (side x side) shifted by (dy, dx), mirrored first if {@code flip}; 0 outside. */
+    private static float[] shifted(float[] src, int side, int dy, int dx, boolean flip) {
+        float[] out = new float[side * side];
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                int sy = y + dy;
+                int sx = (flip ? side - 1 - x : x) + dx;
+                out[y * side + x] = sy >= 0 && sy < side && sx >= 0 && sx < side ? src[sy * side + sx] : 0;
+            }
+        }
+        return out;
+    }
+
+    /** The (dy, dx, flip) that makes {@code image} from {@code src}, or null if none within {@code pad}. */
+    private static String placement(float[] image, float[] src, int side, int pad) {
+        for (int dy = -pad; dy <= pad; dy++) {
+            for (int dx = -pad; dx <= pad; dx++) {
+                for (boolean flip : new boolean[]{false, true}) {
+                    if (Arrays.equals(image, shifted(src, side, dy, dx, flip))) {
+                        return dy + "," + dx + "," + flip;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static List<float[]> images(PipelineIterator it) {
+        List<float[]> out = new ArrayList<>();
+        while (it.hasNext()) {
+            INDArray f = it.next().getFeatures();
+            for (int k = 0; k < f.size(0); k++) {
+                out.add(f.slice(k).dup().data().asFloat());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void trainingImagesAreRandomlyCroppedFromAPaddedCopyAndFlippedTestImagesNot() {
+        LoadedDataset data = numberedPixels(200);
+        Augmentation crops = new Augmentation(1, true);
+        // 4x4 padded to 6x6 first, as Fashion-MNIST's 28x28 to 32x32: the crop shifts the padded image.
+        InputShape six = InputShape.image(1, 6, 6);
+        float[] padded;
+        try (PipelineIterator plain = DataPipeline.builder(data, six).resize(Resize.PAD).normalize(false).batchSize(16)
+                .build().test()) {
+            padded = images(plain).get(0);
+        }
+        DataPipeline.Builder augmented = DataPipeline.builder(data, six).resize(Resize.PAD).normalize(false)
+                .batchSize(16).seed(5).augmentation(crops);
+        Set<String> placements = new HashSet<>();
+        List<float[]> first;
+        try (PipelineIterator train = augmented.build().train(); PipelineIterator again = augmented.build().train();
+             PipelineIterator test = augmented.build().test()) {
+            first = images(train);
+            for (float[] image : first) {
+                String p = placement(image, padded, 6, 1);
+                assertTrue(p != null, "every training image is a shift within 1 pixel, flipped or not");
+                placements.add(p);
+            }
+            List<float[]> repeat = images(again);
+            for (int i = 0; i < first.size(); i++) {
+                assertArrayEquals(first.get(i), repeat.get(i), "the same seed draws the same crops and flips");
+            }
+            for (float[] image : images(test)) {
+                assertArrayEquals(padded, image, "test images stay whole");
+            }
+        }
+        assertEquals(18, placements.size(), "all 9 offsets, flipped and not, among 200 draws");
+    }
+
+    @Test
+    void cropsAndFlipsOfSequencesAreRefusedInOneLine() {
+        INDArray features = Nd4j.rand(DataType.FLOAT, 4, 5, 7);
+        INDArray labels = Nd4j.create(DataType.FLOAT, 4, 2);
+        DataSet set = new DataSet(features, labels);
+        LoadedDataset data = new LoadedDataset("seq", set, set, InputShape.sequence(5, 7), List.of("a", "b"));
+        assertOneLine(assertThrows(UserInputException.class, () -> DataPipeline.builder(data, InputShape.sequence(5, 7))
+                .augmentation(Augmentation.CROPS_AND_FLIPS).build()), "random crops and flips apply to images");
     }
 }

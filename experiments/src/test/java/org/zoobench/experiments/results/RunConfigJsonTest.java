@@ -69,7 +69,7 @@ class RunConfigJsonTest {
     void publishedParamsKeepTheirRecordedName() throws IOException {
         String json = JSON.writeValueAsString(new RunRecord("r", "s", "g", JSON.readValue(PLAIN20, RunConfig.class),
                 RunRecord.FINISHED, null, 1, 61_100_840, 0, null, null, List.of(), 0, 0, 0, 0, 0, null, 0, 0,
-                0, null, null, null, null, 0));
+                0, null, null, null, null, 0, null));
         assertEquals(61_100_840, JSON.readTree(json).get("imagenetParamCount").asLong());
         assertEquals(61_100_840, JSON.readValue(json, RunRecord.class).publishedParamCount());
     }

@@ -40,6 +40,24 @@ class ProgressTest {
     }
 
     @Test
+    void withoutATotalALineComesEveryThirtySeconds() {
+        ProgressBar bar = Progress.lines("train resnet56", Progress.UNKNOWN, "batch", out, () -> now);
+        for (int i = 0; i < 40; i++) {
+            Progress.step(bar, "epoch 1/4 loss 2.000");
+            bar.refresh();
+        }
+        assertEquals(List.of(), lines(), "no tenths to report, and under 30 s");
+        now += Progress.LineRenderer.QUIET_LIMIT.toNanos() + 1;
+        bar.refresh();
+        bar.refresh();
+        List<String> lines = lines();
+        assertEquals(1, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("train resnet56: (40 batch"), lines.get(0));
+        assertTrue(lines.get(0).endsWith(", epoch 1/4 loss 2.000"), lines.get(0));
+        Progress.close(bar);
+    }
+
+    @Test
     void aSlowLoopStillSaysWhereItIsEveryThirtySeconds() {
         ProgressBar bar = Progress.lines("train alexnet", 1000, "batch", out, () -> now);
         Progress.step(bar, null);

@@ -4,10 +4,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.zoobench.experiments.report.Report;
 import org.zoobench.experiments.report.ResultsReport;
+import org.zoobench.experiments.results.Augmentation;
 import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.RunConfig;
+import org.zoobench.experiments.results.Updater;
 import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.experiments.runner.Trainer;
 import org.zoobench.zoo.InputShape;
@@ -24,6 +26,7 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,28 +34,34 @@ class ArchitecturesSuiteTest {
 
     private final ArchitecturesSuite suite = new ArchitecturesSuite();
 
-    /** Everything of a run's config that makes up the budget: all but model, data set, input and resize. */
-    private static RunConfig budget(RunSpec r) {
+    /** What every net shares in --quick: training seconds, evaluations, examples, seed and target. */
+    private static List<Object> budget(RunSpec r) {
         RunConfig c = r.config();
-        return new RunConfig("", "", null, null, c.classes(), c.epochs(), c.batchSize(), c.updater(), c.learningRate(),
-                c.seed(), c.trainLimit(), c.testLimit(), c.targetAccuracy(), c.bootstrapSamples(), c.layers());
+        return List.of(c.trainSeconds(), c.epochs(), c.trainLimit(), c.testLimit(), c.seed(), c.targetAccuracy(),
+                c.stopWithin(), String.valueOf(c.lrSchedule()));
     }
 
     @Test
-    void quickPlanTrainsEveryFamilyUnderOneBudgetAndSaysWhatItCut() {
+    void quickPlanGivesEveryNetTheSameTrainingSecondsAndSaysWhatItCannotShow() {
         SuitePlan plan = suite.plan(true);
         assertEquals(List.of("lenet5", "alexnet-mini", "googlenet", "resnet18", "densenet121", "bilstm-max"),
                 plan.runs().stream().map(r -> r.config().model()).toList());
-        assertEquals(1, plan.runs().stream().map(ArchitecturesSuiteTest::budget).distinct().count(),
-                "same examples, epochs, batch, updater, seed and target for every net");
+        assertEquals(Set.of(List.of(100.0, 4, 0, 2000, 1L, 85.0, 0.0, "null")),
+                plan.runs().stream().map(ArchitecturesSuiteTest::budget).collect(Collectors.toSet()),
+                "the same seconds, evaluations, examples, seed and target for every net; no schedule");
         Map<String, String> datasets = plan.runs().stream()
                 .collect(Collectors.toMap(r -> r.config().model(), r -> r.config().dataset()));
         assertEquals("fashion-mnist-rows", datasets.get("bilstm-max"), "the BiLSTM reads the same images as rows");
         assertEquals(Set.of("fashion-mnist"), datasets.entrySet().stream().filter(e -> !e.getKey().equals("bilstm-max"))
                 .map(Map.Entry::getValue).collect(Collectors.toSet()));
-        assertTrue(plan.notes().stream().anyMatch(n -> n.startsWith("--quick cuts: 4,000 instead of all training")),
-                plan.notes().toString());
-        assertTrue(plan.recipe().contains("4,000 train / 2,000 test examples, 2 epochs, batch 64, adam"), plan.recipe());
+        String quick = plan.notes().get(1);
+        assertTrue(quick.startsWith("--quick cuts: 100 s of training per net instead of training until test top-1 "
+                + "stops rising (at most 30 epochs)"), quick);
+        assertTrue(quick.contains("2,000 instead of all test images, 1 seed instead of 2."), quick);
+        assertTrue(quick.contains("What it cannot: the ranking at convergence"), quick);
+        assertTrue(plan.recipe().contains("ResNet-18: all train / 2,000 test examples, 100 s of training per net "
+                + "(evaluated every 25 s), batch 128, nesterovs lr 0.1, weight decay 1.0E-4, random crops of the image "
+                + "padded by 4 pixels, horizontal flips, seeds 1..1"), plan.recipe());
         // The ImageNet nets' published sizes (docs/reference-facts.md §1), quoted beside the trained ones.
         Map<String, Long> published = plan.runs().stream()
                 .collect(Collectors.toMap(r -> r.config().model(), RunSpec::publishedParamCount));
@@ -63,20 +72,32 @@ class ArchitecturesSuiteTest {
     }
 
     @Test
+    void fullPlanTrainsEachFamilyWithItsRecipeUntilConvergedOnEveryExample() {
+        SuitePlan plan = suite.plan(false);
+        assertEquals(ArchitecturesSuite.CONTENDERS.size() * 2, plan.runs().size());
+        assertTrue(plan.runs().stream().allMatch(r -> r.config().trainLimit() == 0 && r.config().testLimit() == 0
+                && r.config().stopWithin() == 0.3 && r.config().targetAccuracy() == 90
+                && r.config().trainSeconds() == 0));
+        assertEquals(List.of(1L, 1L, 1L, 1L, 1L, 1L, 2L, 2L, 2L, 2L, 2L, 2L),
+                plan.runs().stream().map(r -> r.config().seed()).toList(), "every net's first seed first");
+        Map<String, RunConfig> first = plan.runs().stream().filter(r -> r.config().seed() == 1)
+                .collect(Collectors.toMap(r -> r.config().model(), RunSpec::config));
+        RunConfig resnet = first.get("resnet18");
+        assertEquals(List.of(Updater.NESTEROVS, 0.1, 1e-4, "step:15,22", Augmentation.CROPS_AND_FLIPS),
+                List.of(resnet.updater(), resnet.learningRate(), resnet.weightDecay(), resnet.lrSchedule(),
+                        resnet.augmentation()));
+        assertNull(first.get("bilstm-max").augmentation(), "rows of pixels are not cropped");
+        assertEquals(Updater.ADAM, first.get("lenet5").updater());
+        assertFalse(plan.notes().stream().anyMatch(n -> n.startsWith("--quick")));
+    }
+
+    @Test
     void everyNetTakesItsInputWithTenClasses() {
         for (RunSpec r : suite.plan(false).runs()) {
             ModelProfile profile = ModelProfile.of(ModelRegistry.get(r.config().model()),
                     Trainer.modelOptions(r.config()));
             assertTrue(profile.trainableParams() > 0 && profile.macs() > 0, r.config().model());
         }
-    }
-
-    @Test
-    void fullPlanHasNoCutsAndUsesEveryExample() {
-        SuitePlan plan = suite.plan(false);
-        assertEquals(ArchitecturesSuite.CONTENDERS.size() * ArchitecturesSuite.FULL.seeds(), plan.runs().size());
-        assertTrue(plan.runs().stream().allMatch(r -> r.config().trainLimit() == 0 && r.config().testLimit() == 0));
-        assertFalse(plan.notes().stream().anyMatch(n -> n.startsWith("--quick")));
     }
 
     @Test
@@ -95,6 +116,10 @@ class ArchitecturesSuiteTest {
         assertTrue(report.contains("Ranking by top-1: densenet121 > alexnet-mini > lenet5 > resnet18 > googlenet "
                 + "> bilstm-max."), report);
         assertTrue(report.contains("clearly ahead of AlexNet (alexnet-mini, 1x28x28)"), report);
+        assertTrue(report.contains("At equal training time (100 s per net), not at convergence:\nRanking"), report);
+        assertTrue(report.contains("- densenet121 > alexnet-mini: +6.0 ["), report);
+        assertTrue(report.contains("- lenet5 > resnet18: +1.0 ["), report);
+        assertTrue(report.contains("Stopping rule: not met by lenet5 seed 1 (100 s of training, no rule)"), report);
         assertTrue(Files.size(dir.resolve("plots").resolve("params_vs_top1.png")) > 0);
         assertEquals(report, Files.readString(dir.resolve("results.md")));
     }

@@ -1,11 +1,16 @@
 package org.zoobench.experiments.suites;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.zoobench.experiments.results.Augmentation;
 import org.zoobench.experiments.results.ResizeMode;
+import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
+import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.UserInputException;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,16 +26,73 @@ class DepthSuiteTest {
 
     @Test
     void fashionMnistIsPaddedTo32AndTheNoteSaysEveryDifferenceFromThePaper() {
-        SuitePlan plan = suite.plan(true);
+        SuitePlan plan = suite.plan(false);
         RunConfig c = plan.runs().get(0).config();
         assertEquals(List.of("fashion-mnist", InputShape.image(1, 32, 32), ResizeMode.PAD),
                 List.of(c.dataset(), c.input(), c.resize()));
         assertEquals("Differences from He et al.: data fashion-mnist (10 classes) instead of CIFAR-10 (10 classes); "
-                + "input 1x32x32 instead of 3x32x32; whole images (pad to the input), no random crops or flips; Adam "
-                + "at lr 0.001 instead of SGD with momentum 0.9 at lr 0.1; learning rate constant instead of ÷10 at "
-                + "32k and 48k iterations; weight decay none instead of 1.0E-4; batch 64 instead of 128; 2 epochs "
-                + "instead of 182.", plan.notes().get(0));
-        assertTrue(plan.notes().get(1).startsWith("--quick cuts: 4,000 instead of all training"), plan.notes().get(1));
+                + "input 1x32x32 instead of 3x32x32; SGD with Nesterov momentum 0.9 at lr 0.1 instead of SGD with "
+                + "momentum 0.9 at lr 0.1; learning rate ÷10 after epochs 12 and 18 instead of ÷10 at 32k and 48k "
+                + "iterations; until test top-1 stops rising, at most 30 epochs, instead of 182.", plan.notes().get(0));
+        assertEquals(8, plan.runs().size(), "four nets, two seeds");
+        assertTrue(plan.runs().stream().allMatch(r -> r.config().augmentation() == Augmentation.CROPS_AND_FLIPS
+                && r.config().weightDecay() == 1e-4 && r.config().batchSize() == 128
+                && r.config().stopWithin() == 0.3 && r.config().targetAccuracy() == 90));
+    }
+
+    @Test
+    void quickGivesEveryNetTheFullRecipesFirstSecondsAndSaysItCannotJudgeThePaper() {
+        SuitePlan plan = suite.plan(true);
+        assertTrue(plan.runs().stream().allMatch(r -> r.config().trainSeconds() == 150 && r.config().epochs() == 4
+                && r.config().learningRate() == 0.1 && r.config().lrSchedule() == null
+                && r.config().augmentation() != null && r.config().testLimit() == 2000), "equal time, first phase");
+        assertTrue(plan.notes().get(0).endsWith("150 s of training instead of 182 epochs."), plan.notes().get(0));
+        String quick = plan.notes().get(1);
+        assertTrue(quick.startsWith("--quick cuts: 2,000 instead of all test examples, 150 s of training per net "
+                + "(evaluated every 38 s) instead of until test top-1 stops rising"), quick);
+        assertTrue(quick.contains("the quick report prints no verdict on them"), quick);
+    }
+
+    @Test
+    void aQuickReportGivesTrainingErrorPerEvaluationAndNoVerdict(@TempDir Path dir) {
+        List<RunSpec> runs = suite.plan(true).runs();
+        ResultsStore store = ResultsStore.openForWriting(dir);
+        int[] correct = {900, 700, 850, 870};
+        for (int i = 0; i < 4; i++) {
+            SyntheticRecords.save(store, runs.get(i), correct[i], 1000, 1000);
+        }
+        String report = suite.report(store, store.records()).markdown();
+        assertFalse(report.contains("HOLDS") || report.contains("does NOT hold"), report);
+        assertTrue(report.contains("Stopping rule: not met by plain20 seed 1 (150 s of training, no rule)"), report);
+        assertTrue(report.contains("at each of 1 evaluations, one every 150 s of training"), report);
+        assertTrue(report.contains("| evaluation | plain20 | plain56 | resnet20 | resnet56 |"), report);
+    }
+
+    @Test
+    void verdictsOnlyForRunsTrainedUntilTestTop1StoppedRising(@TempDir Path dir) {
+        List<RunSpec> runs = suite.plan(false).runs().subList(0, 4);
+        int[] correct = {900, 700, 850, 870};
+        ResultsStore early = ResultsStore.openForWriting(dir.resolve("early"));
+        ResultsStore converged = ResultsStore.openForWriting(dir.resolve("converged"));
+        for (int i = 0; i < 4; i++) {
+            SyntheticRecords.save(early, runs.get(i), correct[i], 1000, 0, 1000, i == 1 ? null : 22);
+            SyntheticRecords.save(converged, runs.get(i), correct[i], 1000, 0, 1000, 22);
+        }
+        String withheld = suite.report(early, early.records()).markdown();
+        assertFalse(withheld.contains("HOLDS"), withheld);
+        assertTrue(withheld.contains("Stopping rule: not met by plain56 seed 1 (one epoch)."), withheld);
+        assertTrue(withheld.contains("No verdict on He et al.'s claims"), withheld);
+        String judged = suite.report(converged, converged.records()).markdown();
+        assertTrue(judged.contains("Stopping rule: all 4 runs stopped with test top-1 no longer rising"), judged);
+        assertTrue(judged.contains("- deeper plain net trains worse (plain56 > plain20): HOLDS"), judged);
+        assertTrue(judged.contains("- shortcuts remove it (resnet56 < plain56): HOLDS"), judged);
+        assertTrue(judged.contains("- the deeper residual net trains better (resnet56 < resnet20): no detectable "
+                + "effect"), judged);
+        assertTrue(judged.contains("| epoch | plain20 | plain56 | resnet20 | resnet56 |"), judged);
+        assertTrue(judged.contains("| resnet20 |                          15.00 |                        8.75 |"),
+                judged);
+        assertTrue(judged.contains("| plain56  |                          30.00 |             — (Fig. 6 only) |"),
+                judged);
     }
 
     @Test
@@ -60,5 +122,13 @@ class DepthSuiteTest {
         assertTrue(DepthSuite.claim("deeper trains worse", 20, 10, 500).contains(": HOLDS (Δ training error +10.0"));
         assertTrue(DepthSuite.claim("deeper trains worse", 10, 20, 500).contains(": does NOT hold (Δ training error "
                 + "-10.0"));
+    }
+
+    @Test
+    void aConvergedRunTakesBetweenTwoEpochsAfterItsLastDivisionAndItsMost() {
+        RunConfig full = suite.plan(false).runs().get(0).config();
+        assertEquals(20, SuiteEstimate.earliestEpochs(full), "divisions after 12 and 18, then two flat epochs");
+        RunConfig quick = suite.plan(true).runs().get(0).config();
+        assertEquals(4, SuiteEstimate.earliestEpochs(quick), "a time budget's evaluations all happen");
     }
 }

@@ -32,6 +32,12 @@ final class SyntheticRecords {
      * epoch scores {@link #TRAIN_MARGIN} points more on the training sample than on the test set.
      */
     static RunRecord save(ResultsStore store, RunSpec spec, int correct, int n, int offset, long params) {
+        return save(store, spec, correct, n, offset, params, null);
+    }
+
+    /** The same, its stopping rule met at epoch {@code convergedAt} (null: not met, or none). */
+    static RunRecord save(ResultsStore store, RunSpec spec, int correct, int n, int offset, long params,
+                          Integer convergedAt) {
         int[] labels = new int[n];
         int[] top1 = new int[n];
         double[] top5 = new double[n];
@@ -47,7 +53,7 @@ final class SyntheticRecords {
                 new Estimate(100, 100, 100),
                 java.util.List.of(new EpochStats(1, 1, 1, Math.min(100, acc + TRAIN_MARGIN), 1, acc, 1, 1e-3)), 1, 1, 0, 1, 1, null, 1, 1, 1,
                 new MachineInfo("CPU", "CPU", "OPENBLAS", 2, 2, 2, "linux", "17", Map.of()), "abc",
-                "2026-01-01T00:00:00Z", "2026-01-01T00:00:0" + saved % 10 + "Z", 0);
+                "2026-01-01T00:00:00Z", "2026-01-01T00:00:0" + saved % 10 + "Z", 0, convergedAt);
         store.save(r, new Predictions(labels, top1, top5), null);
         return r;
     }

@@ -1,0 +1,51 @@
+package org.zoobench.cli;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.zoobench.experiments.runner.RunSpec;
+import org.zoobench.experiments.suites.Suites;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * `run SUITE --estimate` on a results folder: the runs finished there are left out, and nothing is trained or
+ * written. (The estimate itself, calibrated on real steps, is SuiteEstimateTest's.)
+ */
+class RunEstimateTest {
+
+    @BeforeAll
+    static void quiet() {
+        System.setProperty("zoobench.progress", "false");
+    }
+
+    private static List<Path> files(Path dir) throws Exception {
+        try (Stream<Path> all = Files.walk(dir)) {
+            return all.sorted().toList();
+        }
+    }
+
+    @Test
+    void finishedRunsAreLeftOutAndNothingIsWritten(@TempDir Path tmp) throws Exception {
+        Path results = tmp.resolve("results");
+        List<RunSpec> runs = Suites.get("depth").plan(true).runs();
+        for (RunSpec run : runs) {
+            // A run counts as finished once its record exists; the estimate reads no further.
+            Path dir = Files.createDirectories(results.resolve("runs").resolve(run.runId()));
+            Files.writeString(dir.resolve("record.json"), "{}");
+        }
+        List<Path> before = files(results);
+        CliRun run = CliRun.of("run", "depth", "--quick", "--estimate", "--results", results.toString());
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        String out = run.out() + run.err();
+        assertTrue(out.contains("Recipe: "), out);
+        assertTrue(out.contains("4 of 4 runs already finished in " + results + "\nNothing left to train."), out);
+        assertEquals(before, files(results), "nothing written");
+    }
+}

@@ -1,0 +1,42 @@
+package org.zoobench.experiments.suites;
+
+import org.junit.jupiter.api.Test;
+import org.zoobench.experiments.results.RunConfig;
+import org.zoobench.experiments.results.Updater;
+import org.zoobench.experiments.runner.RunSpec;
+import org.zoobench.experiments.runner.TinyRuns;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SuiteEstimateTest {
+
+    private static RunSpec run(int epochs, String schedule, double stopWithin, double trainSeconds) {
+        RunConfig c = TinyRuns.config("tiny-cnn", 1);
+        return RunSpec.single(new RunConfig(c.model(), c.dataset(), c.input(), c.resize(), c.classes(), epochs,
+                c.batchSize(), Updater.NESTEROVS, 0.1, c.seed(), c.trainLimit(), c.testLimit(), c.targetAccuracy(),
+                c.bootstrapSamples(), c.layers(), 0, 0, schedule, null, null, stopWithin, trainSeconds));
+    }
+
+    @Test
+    void eachRunsTimeIsGivenPerEpochAndBetweenItsEarliestStopAndItsMost() {
+        List<RunSpec> runs = List.of(run(30, RunConfig.stepSchedule(2, 3), 0.3, 0), run(2, null, 0, 0),
+                run(4, null, 0, 600));
+        String estimate = SuiteEstimate.describe(runs, TinyRuns::tinyCnn, TinyRuns.syntheticData());
+        List<String> lines = estimate.lines().toList();
+        assertEquals(4, lines.size(), estimate);
+        assertTrue(lines.get(0).matches("Expected duration: about \\d+m\\d\\ds to \\d+m\\d\\ds \\(every run stopping "
+                + "at the earliest epoch its stopping rule allows, or at its most\\) for 3 runs, calibrated on this "
+                + "machine now \\(its load included\\):"), lines.get(0));
+        assertTrue(lines.get(1).matches("- tiny-cnn seed 1: 0m\\d\\ds an epoch; \\d+m\\d\\ds \\(5 epochs\\) to "
+                + "\\d+m\\d\\ds \\(30\\)"), lines.get(1));
+        assertTrue(lines.get(2).matches("- tiny-cnn seed 1: 0m\\d\\ds an epoch; 0m\\d\\ds \\(2 epochs\\)"),
+                lines.get(2));
+        assertTrue(lines.get(3).matches("- tiny-cnn seed 1: 600 s of training and 4 evaluations: 10m\\d\\ds"),
+                lines.get(3));
+        assertEquals("Nothing left to train.\n", SuiteEstimate.describe(List.of(), TinyRuns::tinyCnn,
+                TinyRuns.syntheticData()));
+    }
+}
