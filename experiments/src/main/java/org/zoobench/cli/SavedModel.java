@@ -1,0 +1,34 @@
+package org.zoobench.cli;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.zoobench.experiments.results.ResultsStore;
+import org.zoobench.zoo.UserInputException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** A folder holding a saved model ({@code model.zip}, DL4J's ModelSerializer): an imported one or a run's. */
+record SavedModel(Path dir, ComputationGraph graph) {
+
+    /** The model saved in {@code dir}, loaded for inference or training; a missing or damaged file in one line. */
+    static SavedModel load(Path dir) {
+        Path file = dir.resolve(ResultsStore.MODEL);
+        if (!Files.isRegularFile(file)) {
+            throw new UserInputException("'" + dir + "' holds no " + ResultsStore.MODEL + " (a folder written by "
+                    + "`zoobench import` or a run folder DIR/runs/<run id> of train or run)");
+        }
+        try {
+            return new SavedModel(dir, ModelSerializer.restoreComputationGraph(file.toFile(), false));
+        } catch (IOException | RuntimeException e) {
+            throw new UserInputException("cannot load " + file + ": it is damaged or not a DL4J model ("
+                    + UserInputException.rootMessage(e) + ")");
+        }
+    }
+
+    /** The number of classes of the model's (first) output. */
+    int classes() {
+        return (int) graph.getOutputLayer(0).getParam("W").size(1);
+    }
+}
