@@ -9,6 +9,7 @@ import org.zoobench.experiments.results.AtomicFiles;
 import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.weights.Logits;
 import org.zoobench.zoo.weights.Npy;
+import org.zoobench.zoo.weights.SavedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -34,6 +34,7 @@ import java.util.Locale;
  * @param lrSchedule  {@value #LINEAR_DECAY}: the rate falls linearly from {@code learningRate} at the first step to 0
  *                    after the last; null: the rate stays constant (or follows {@code lrPatience})
  * @param dataParallel the workers that share each step, or null for one (the runner's own loop, no ParallelWrapper)
+ * @param init        the folder of the saved model whose weights the run starts from (absolute), or null for fresh ones
  */
 public record RunConfig(String model, String dataset,
                         // As "CxHxW" or "FxT", as records have always held it: the run id hashes this JSON.
@@ -46,7 +47,8 @@ public record RunConfig(String model, String dataset,
                         @JsonInclude(JsonInclude.Include.NON_DEFAULT) double weightDecay,
                         @JsonInclude(JsonInclude.Include.NON_DEFAULT) int lrPatience,
                         @JsonInclude(JsonInclude.Include.NON_DEFAULT) String lrSchedule,
-                        @JsonInclude(JsonInclude.Include.NON_NULL) DataParallel dataParallel)
+                        @JsonInclude(JsonInclude.Include.NON_NULL) DataParallel dataParallel,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) String init)
         implements Serializable {
 
     public static final String LINEAR_DECAY = "linear";
@@ -62,6 +64,16 @@ public record RunConfig(String model, String dataset,
         if (lrSchedule != null && lrPatience > 0) {
             throw new IllegalArgumentException("a linear decay and a plateau schedule cannot both set the rate");
         }
+    }
+
+    /** A run from freshly initialised weights. */
+    public RunConfig(String model, String dataset, InputShape input, ResizeMode resize, int classes, int epochs,
+                     int batchSize, Updater updater, double learningRate, long seed, int trainLimit, int testLimit,
+                     double targetAccuracy, int bootstrapSamples, String layers, double weightDecay, int lrPatience,
+                     String lrSchedule, DataParallel dataParallel) {
+        this(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed, trainLimit,
+                testLimit, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience, lrSchedule, dataParallel,
+                null);
     }
 
     /** A run on one worker. */
@@ -92,20 +104,20 @@ public record RunConfig(String model, String dataset,
     public RunConfig withSeed(long s) {
         return new RunConfig(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, s,
                 trainLimit, testLimit, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience, lrSchedule,
-                dataParallel);
+                dataParallel, init);
     }
 
     public RunConfig withLayers(String l) {
         return new RunConfig(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed,
                 trainLimit, testLimit, targetAccuracy, bootstrapSamples, l, weightDecay, lrPatience, lrSchedule,
-                dataParallel);
+                dataParallel, init);
     }
 
     /** The same run on these workers (null: on one). */
     public RunConfig withDataParallel(DataParallel d) {
         return new RunConfig(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed,
                 trainLimit, testLimit, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience, lrSchedule,
-                d);
+                d, init);
     }
 
     /** How many workers share each step: 1 unless {@link #dataParallel()} says more. */
@@ -117,7 +129,14 @@ public record RunConfig(String model, String dataset,
     public RunConfig withBudget(int e, int trainLimitNow, int testLimitNow) {
         return new RunConfig(model, dataset, input, resize, classes, e, batchSize, updater, learningRate, seed,
                 trainLimitNow, testLimitNow, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience,
-                lrSchedule, dataParallel);
+                lrSchedule, dataParallel, init);
+    }
+
+    /** The same run starting from the weights saved in {@code dir} (null: fresh ones). */
+    public RunConfig withInit(String dir) {
+        return new RunConfig(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed,
+                trainLimit, testLimit, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience, lrSchedule,
+                dataParallel, dir);
     }
 
     /** The learning-rate schedule in words, e.g. "linear decay to 0". */

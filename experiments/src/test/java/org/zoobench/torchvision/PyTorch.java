@@ -1,4 +1,4 @@
-package org.zoobench.zoo.weights;
+package org.zoobench.torchvision;
 
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * Debian's PyTorch (python3-torch, python3-torchvision) for the tests that compare ZooBench's nets with PyTorch's.
  * Under CI (environment CI=true) a missing PyTorch fails the test; elsewhere it skips, loudly.
  */
-final class PyTorch {
+public final class PyTorch {
 
     /** Debian installs torch for the system interpreter, not for whatever python3 is first on the PATH. */
     private static final Path PYTHON = Path.of("/usr/bin/python3");
@@ -25,7 +25,7 @@ final class PyTorch {
     }
 
     /** Fails (CI) or skips (elsewhere) unless /usr/bin/python3 imports torch, torchvision and numpy. */
-    static void require() {
+    public static void require() {
         String problem = problem();
         if (problem == null) {
             return;
@@ -57,8 +57,8 @@ final class PyTorch {
         }
     }
 
-    /** Runs {@code script} (relative to the zoo module) with {@code args}; fails with its output if it fails. */
-    static void run(String script, List<String> args) throws IOException, InterruptedException {
+    /** Runs {@code script} (relative to the experiments module) with {@code args}; fails with its output if it fails. */
+    public static void run(String script, List<String> args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(PYTHON.toString(), script));
         command.addAll(args);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -1,23 +1,24 @@
-package org.zoobench.cli;
+package org.zoobench.zoo.weights;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
-import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.zoo.UserInputException;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A folder holding a saved model ({@code model.zip}, DL4J's ModelSerializer): an imported one or a run's. */
-record SavedModel(Path dir, ComputationGraph graph) {
+/** A folder holding a saved model, {@value #FILE} (DL4J's ModelSerializer): an imported one or a run's. */
+public record SavedModel(Path dir, ComputationGraph graph) {
+
+    public static final String FILE = "model.zip";
 
     /** The model saved in {@code dir}, loaded for inference or training; a missing or damaged file in one line. */
-    static SavedModel load(Path dir) {
-        Path file = dir.resolve(ResultsStore.MODEL);
+    public static SavedModel load(Path dir) {
+        Path file = dir.resolve(FILE);
         if (!Files.isRegularFile(file)) {
-            throw new UserInputException("'" + dir + "' holds no " + ResultsStore.MODEL + " (a folder written by "
-                    + "`zoobench import` or a run folder DIR/runs/<run id> of train or run)");
+            throw new UserInputException("'" + dir + "' holds no " + FILE + " (a folder written by `zoobench "
+                    + "import`, or a run folder DIR/runs/<run id> of train or run)");
         }
         try {
             return new SavedModel(dir, ModelSerializer.restoreComputationGraph(file.toFile(), false));
@@ -28,7 +29,7 @@ record SavedModel(Path dir, ComputationGraph graph) {
     }
 
     /** The number of classes of the model's (first) output. */
-    int classes() {
+    public int classes() {
         return (int) graph.getOutputLayer(0).getParam("W").size(1);
     }
 }

@@ -1,4 +1,4 @@
-package org.zoobench.zoo.weights;
+package org.zoobench.torchvision;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
@@ -8,6 +8,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.zoobench.zoo.InputShape;
+import org.zoobench.zoo.weights.Logits;
+import org.zoobench.zoo.weights.Npy;
+import org.zoobench.zoo.weights.TorchvisionWeights;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
