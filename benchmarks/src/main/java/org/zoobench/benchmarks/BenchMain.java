@@ -11,6 +11,7 @@ import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.bench.BenchPlan;
+import org.zoobench.zoo.bench.PyTorchPeer;
 import org.zoobench.zoo.device.GpuFacts;
 import org.zoobench.zoo.device.GpuPreflight;
 import org.zoobench.zoo.device.GpuProbe;
@@ -134,6 +135,7 @@ public final class BenchMain {
                     + " (" + env.backendClass() + "); the benchmark classpath is for another backend");
             return BACKEND_UNAVAILABLE;
         }
+        List<PyTorchPeer.Count> peerNets = peerNets(plan);
         boolean cuda = !Nd4j.getEnvironment().isCPU();
         for (int workers : plan.workers()) {
             WorkerDevices.check(workers, cuda, () -> cuda ? Nd4j.getAffinityManager().getNumberOfDevices()
@@ -190,6 +192,7 @@ public final class BenchMain {
                         base(NativeConvBenchmark.class, "(forward|backward)").param("layerCase", convCases)));
             }
         }
+        List<PyTorchPeer.Row> peerRows = peerNets.isEmpty() ? List.of() : timePeers(plan, peerNets, err);
 
         BenchResults.Peak peak = BenchReport.peak(peakResults);
         List<BenchResults.ModelRow> modelRows = BenchReport.modelRows(models, plan.batches(), modelResults,
@@ -199,7 +202,7 @@ public final class BenchMain {
                 BenchReport.layerRows(layerResults, layerResults.isEmpty() ? "" : ConvPath.stockLayer(),
                         ConvPath.nativeOp(env.buildInfo(), Nd4j.getEnvironment().helpersAllowed())),
                 BenchReport.parallelRows(modelRows, parallelWorkers, WorkerMode.recommended(cuda).id(),
-                        parallelResults, peak));
+                        parallelResults, peak), peerRows);
         results.write(dir.resolve("results.json"));
         Files.writeString(dir.resolve("results.md"), BenchReport.markdown(results));
         if (!results.models().isEmpty()) {
@@ -211,6 +214,9 @@ public final class BenchMain {
         if (!results.parallel().isEmpty()) {
             Files.writeString(dir.resolve("parallel.csv"), BenchReport.parallelCsv(results));
         }
+        if (!results.peers().isEmpty()) {
+            Files.writeString(dir.resolve("peers.md"), BenchReport.peerSection(results));
+        }
         switch (plan.format()) {
             case "csv" -> out.print(results.models().isEmpty() ? BenchReport.layerCsv(results)
                     : BenchReport.modelCsv(results));
@@ -219,6 +225,40 @@ public final class BenchMain {
         }
         err.println("zoobench: results in " + dir);
         return 0;
+    }
+
+    /**
+     * The nets the plan also times in PyTorch, checked before anything is measured: PyTorch is there and every
+     * peer has ZooBench's parameter count (else one line, exit 2). Empty without {@code --peer}.
+     */
+    private static List<PyTorchPeer.Count> peerNets(BenchPlan plan) {
+        if (plan.peer() == null) {
+            return List.of();
+        }
+        return PyTorchPeer.forModels(plan.peer(), plan.models()).checkSameNets(plan.models(), plan.impl(),
+                plan.input());
+    }
+
+    /**
+     * Each net at each batch in PyTorch, after ZooBench's stages, on as many threads as ZooBench had and with the
+     * same warm-up and measurement time as its model stage.
+     */
+    private static List<PyTorchPeer.Row> timePeers(BenchPlan plan, List<PyTorchPeer.Count> nets, PrintStream err) {
+        PyTorchPeer peer = PyTorchPeer.locate();
+        int threads = ThisMachine.processors();
+        err.println("zoobench: the same " + nets.size() + " model(s) in PyTorch (" + threads + " threads) x batches "
+                + plan.batches() + " x {inference, training}");
+        List<PyTorchPeer.Row> rows = new ArrayList<>();
+        for (PyTorchPeer.Count net : nets) {
+            for (int batch : plan.batches()) {
+                PyTorchPeer.Row row = peer.time(net, batch, threads, plan.modelTiming());
+                if (!row.ok()) {
+                    err.println("zoobench: PyTorch " + net.model() + " at batch " + batch + ": " + row.failure());
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
     }
 
     /** The layer cases the plan asks for, each known ({@link LayerCase#byId} fails in one line otherwise). */

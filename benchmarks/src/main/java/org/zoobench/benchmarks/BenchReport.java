@@ -8,6 +8,7 @@ import org.zoobench.benchmarks.BenchResults.ParallelRow;
 import org.zoobench.benchmarks.BenchResults.Pass;
 import org.zoobench.benchmarks.BenchResults.Peak;
 import org.zoobench.zoo.Numbers;
+import org.zoobench.zoo.bench.PyTorchPeer;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -236,6 +237,9 @@ public final class BenchReport {
                     + "replicas brought back in step after every step (batches smaller than the workers are left out). "
                     + "Speed-up: img/s over the same model and batch on one worker (the training column above).\n\n");
         }
+        if (!results.peers().isEmpty()) {
+            md.append(peerSection(results)).append('\n');
+        }
         if (!results.layers().isEmpty()) {
             md.append(layerTable(results.layers()));
             md.append(convPaths(results.layers()));
@@ -313,6 +317,64 @@ public final class BenchReport {
         return String.format(Locale.ROOT, "%s | %s (%s / %s / %s) | %s (%s%%)", num(p.imagesPerSecond(), 1),
                 num(p.meanMs(), 2), num(p.p50Ms(), 2), num(p.p90Ms(), 2), num(p.p99Ms(), 2), num(p.gflops(), 2),
                 num(p.percentOfPeak(), 1));
+    }
+
+    /**
+     * ZooBench beside PyTorch, one row per (model, batch), with the ratios of their img/s, and how PyTorch was
+     * timed: {@code peers.md}, and a section of {@code results.md}.
+     */
+    public static String peerSection(BenchResults results) {
+        StringBuilder md = new StringBuilder();
+        md.append("| model | input | batch | ZooBench train / infer img/s | PyTorch train / infer img/s "
+                + "| ZooBench ÷ PyTorch train / infer |\n");
+        md.append("|---|---|---:|---:|---:|---:|\n");
+        for (PyTorchPeer.Row peer : results.peers()) {
+            Optional<ModelRow> zoo = results.models().stream().filter(m -> m.model().equals(peer.model())
+                    && m.requestedBatch() == peer.batch()).findFirst();
+            Pass train = zoo.map(ModelRow::training).orElse(null);
+            Pass infer = zoo.map(ModelRow::inference).orElse(null);
+            md.append("| ").append(peer.model()).append(" | ").append(peer.input()).append(" | ")
+                    .append(zoo.map(BenchReport::batchCell).orElse(String.valueOf(peer.batch()))).append(" | ")
+                    .append(rate(train)).append(" / ").append(rate(infer)).append(" | ");
+            if (!peer.ok()) {
+                md.append("failed: ").append(peer.failure()).append(" | — |\n");
+                continue;
+            }
+            md.append(peerRate(peer.training())).append(" / ").append(peerRate(peer.inference())).append(" | ")
+                    .append(ratio(train, peer.training(), peer.batch())).append(" / ")
+                    .append(ratio(infer, peer.inference(), peer.batch()))
+                    .append(" |\n");
+        }
+        results.peers().stream().filter(PyTorchPeer.Row::ok).findFirst().ifPresent(p -> md.append(String.format(
+                Locale.ROOT, "%nPyTorch %s, torch.set_num_threads(%d), the same nets (trainable parameters checked "
+                        + "equal to ZooBench's), random data: a training step is forward, cross-entropy, backward and "
+                        + "an SGD-with-momentum update; inference an eval-mode forward under no_grad. img/s: median "
+                        + "over %d timed stretches after the same warm-up as ZooBench's, lowest–highest in "
+                        + "brackets. ZooBench's training step updates with Adam, the zoo's default updater.%n", p.torch(),
+                p.threads(), p.training().stretches().size())));
+        return md.toString();
+    }
+
+    private static String rate(Pass p) {
+        return p != null && p.ok() ? imagesPerSecond(p.imagesPerSecond()) : "—";
+    }
+
+    private static String peerRate(PyTorchPeer.Pass p) {
+        return imagesPerSecond(p.imagesPerSecond()) + " (" + imagesPerSecond(p.imagesPerSecondLow()) + "–"
+                + imagesPerSecond(p.imagesPerSecondHigh()) + ")";
+    }
+
+    /** One decimal below 100, whole and grouped from there, as the comparison tables write them: 9.6, 222, 17,394. */
+    static String imagesPerSecond(double v) {
+        return v >= 100 ? Numbers.grouped(Math.round(v)) : num(v, 1);
+    }
+
+    /** Only where ZooBench ran the requested batch: a stepped-down batch is not the same work. */
+    private static String ratio(Pass zoo, PyTorchPeer.Pass peer, int batch) {
+        if (zoo == null || !zoo.ok() || zoo.batch() != batch) {
+            return "—";
+        }
+        return num(zoo.imagesPerSecond() / peer.imagesPerSecond(), 2);
     }
 
     /** Stock layer and native op side by side for each (case, pass). */

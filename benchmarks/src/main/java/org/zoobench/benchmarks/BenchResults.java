@@ -3,6 +3,8 @@ package org.zoobench.benchmarks;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import org.zoobench.zoo.bench.PyTorchPeer;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,13 +18,15 @@ import java.util.List;
  * @param loadAfter  the same when it ended
  * @param peak    the sgemm measured in the same run; null when the run had no model rows to relate to it
  * @param parallel training steps on several data-parallel workers ({@code bench --workers}); empty without
+ * @param peers    the same models timed in PyTorch in the same sitting ({@code bench --peer pytorch}); empty without
  */
 public record BenchResults(String command, String startedAt, BenchEnvironment environment, String loadBefore,
                            String loadAfter, Peak peak, List<ModelRow> models, List<LayerRow> layers,
-                           List<ParallelRow> parallel) {
+                           List<ParallelRow> parallel, List<PyTorchPeer.Row> peers) {
 
     public BenchResults {
         parallel = parallel == null ? List.of() : parallel; // results written before --workers
+        peers = peers == null ? List.of() : peers; // results written before --peer
     }
 
     /** Training steps are counted as this many forward passes (forward, input gradient, weight gradient). */

@@ -6,6 +6,7 @@ import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.bench.BenchPlan;
+import org.zoobench.zoo.bench.PyTorchPeer;
 import org.zoobench.zoo.device.ThisMachine;
 import org.zoobench.zoo.parallel.WorkerDevices;
 import org.zoobench.zoo.profile.ModelProfile;
@@ -75,6 +76,13 @@ public final class BenchCommand implements Callable<Integer> {
             description = "also run the layer micro-benchmarks (stock DL4J layers against ND4J's native conv ops)")
     boolean layers;
 
+    @Option(names = "--peer", paramLabel = "FRAMEWORK",
+            description = "also time the same nets in PyTorch (pytorch: the only one), in the same sitting, after "
+                    + "checking each has ZooBench's parameter count; the table with the ratios goes to results.md and "
+                    + "peers.md. Needs `" + PyTorchPeer.INSTALL + "` (or a python with PyTorch in "
+                    + PyTorchPeer.PYTHON_ENV + ")")
+    String peer;
+
     @Option(names = "--format", defaultValue = "table", description = "what to print: table (Markdown), csv or json")
     OutputFormat format;
 
@@ -94,6 +102,9 @@ public final class BenchCommand implements Callable<Integer> {
             checkInput(names);
         }
         List<Backend> distinct = List.copyOf(new LinkedHashSet<>(backends));
+        if (peer != null) {
+            checkPeer(names, distinct);
+        }
         if (workers != null) {
             // processors are counted here, before anything starts; GPUs by the benchmark JVM once CUDA is loaded
             boolean cpu = distinct.stream().anyMatch(b -> b != Backend.CUDA);
@@ -130,12 +141,26 @@ public final class BenchCommand implements Callable<Integer> {
         });
     }
 
+    /**
+     * PyTorch runs on the CPU here: fails in one line, before anything is built or started, for another framework,
+     * a GPU or several backends, no models, a python without PyTorch, or a peer that is not ZooBench's net.
+     */
+    private void checkPeer(List<String> names, List<Backend> distinct) {
+        if (distinct.size() > 1 || distinct.get(0) == Backend.CUDA) {
+            throw new UserInputException("--peer pytorch compares on this machine's CPU: use one CPU backend "
+                    + "(--backend cpu or avx2), not " + distinct.stream().map(Backend::toString)
+                    .collect(Collectors.joining(",")));
+        }
+        ThisMachine.onOwnThread("zoobench bench --peer check", () ->
+                PyTorchPeer.forModels(peer, names).checkSameNets(names, implementation.impl, input));
+    }
+
     /** What the benchmark JVM of one backend is asked to do, its results in {@code folder}. */
     BenchPlan plan(Backend backend, Path folder) {
         return new BenchPlan(ModelRegistry.names(models), batches,
                 input == null ? null : InputShape.parse(input).toString(), workers, layers, List.of(), quick,
                 backend.toString(), implementation.impl, format.toString(), folder, commandLine(),
-                BenchPlan.DEFAULT_PEAK_N, null);
+                BenchPlan.DEFAULT_PEAK_N, null).withPeer(peer);
     }
 
     /** The command as typed, quoted where a shell would need it, for the results to record. */

@@ -30,10 +30,12 @@ import java.util.List;
  * @param command    the command line that asked for this, as the results record it
  * @param peakN      the size of the sgemm that measures this machine's peak
  * @param timing     null: the defaults of each stage (full or quick); otherwise these, for every stage
+ * @param peer       the framework the models are also timed in, the same nets in the same sitting
+ *                   ({@value PyTorchPeer#NAME}); null: none
  */
 public record BenchPlan(List<String> models, List<Integer> batches, String input, List<Integer> workers,
                         boolean layers, List<String> layerCases, boolean quick, String backend, LayerImpl impl,
-                        String format, Path out, String command, int peakN, Timing timing) {
+                        String format, Path out, String command, int peakN, Timing timing, String peer) {
 
     public static final List<Integer> DEFAULT_BATCHES = List.of(1, 8, 32, 64);
     public static final List<Integer> QUICK_BATCHES = List.of(1, 8);
@@ -46,6 +48,20 @@ public record BenchPlan(List<String> models, List<Integer> batches, String input
         batches = batches != null ? List.copyOf(batches) : quick ? QUICK_BATCHES : DEFAULT_BATCHES;
         workers = workers == null ? List.of() : List.copyOf(workers);
         layerCases = layerCases == null ? List.of() : List.copyOf(layerCases);
+    }
+
+    /** A plan without a peer framework. */
+    public BenchPlan(List<String> models, List<Integer> batches, String input, List<Integer> workers, boolean layers,
+                     List<String> layerCases, boolean quick, String backend, LayerImpl impl, String format, Path out,
+                     String command, int peakN, Timing timing) {
+        this(models, batches, input, workers, layers, layerCases, quick, backend, impl, format, out, command, peakN,
+                timing, null);
+    }
+
+    /** The same plan, its models also timed in {@code framework} (null: none). */
+    public BenchPlan withPeer(String framework) {
+        return new BenchPlan(models, batches, input, workers, layers, layerCases, quick, backend, impl, format, out,
+                command, peakN, timing, framework);
     }
 
     /** Forks, warm-up and measurement iterations of one stage. */

@@ -19,7 +19,8 @@ class BenchPlanTest {
     void travelsAsJsonUnchanged(@TempDir Path tmp) throws Exception {
         BenchPlan plan = new BenchPlan(List.of("googlenet", "lenet5"), List.of(1, 32), "3x64x64", List.of(2),
                 true, List.of("lenet5-c3"), true, "cuda", LayerImpl.STOCK, "csv", tmp.resolve("out dir"),
-                "./zoobench bench googlenet lenet5 --input 3x64x64", 256, new BenchPlan.Timing(0, 1, 200, 1, 200));
+                "./zoobench bench googlenet lenet5 --input 3x64x64", 256, new BenchPlan.Timing(0, 1, 200, 1, 200))
+                .withPeer(PyTorchPeer.NAME);
         Path file = tmp.resolve("plan.json");
         plan.write(file);
         assertEquals(plan, BenchPlan.read(file));
