@@ -52,8 +52,8 @@ class TorchvisionCommandsTest {
     static void exportFromTorchvision() throws Exception {
         System.setProperty("zoobench.progress", "false");
         PyTorch.require();
-        PyTorch.run("src/test/python/torchvision_fixtures.py",
-                List.of(fixtures.toString(), String.valueOf(CLASSES), "2", "resnet18:3x64x64"));
+        PyTorch.run("src/test/python/pytorch_fixtures.py",
+                List.of(fixtures.toString(), String.valueOf(CLASSES), "2", "torchvision:resnet18:3x64x64"));
     }
 
     private static Path weights() {

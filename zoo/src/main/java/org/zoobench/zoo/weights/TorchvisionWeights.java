@@ -8,9 +8,13 @@ import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
+import org.deeplearning4j.nn.params.LSTMParamInitializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
@@ -44,8 +48,15 @@ public final class TorchvisionWeights {
     private record Rule(Pattern layer, String module) {
     }
 
-    /** A registered model with a torchvision counterpart: its naming rules and its classifier's weight. */
-    private record Family(List<Rule> rules, String classifierWeight) {
+    /**
+     * A registered model with a PyTorch counterpart: its naming rules, its classifier's weight, and where the
+     * counterpart comes from, for messages.
+     */
+    private record Family(List<Rule> rules, String classifierWeight, String origin) {
+
+        Family(List<Rule> rules, String classifierWeight) {
+            this(rules, classifierWeight, "torchvision");
+        }
     }
 
     private static final Family ALEXNET = new Family(rules(
@@ -85,6 +96,23 @@ public final class TorchvisionWeights {
             "norm5", "features.norm5", "output", "classifier"), "classifier.weight");
 
     private static final Map<String, Family> FAMILIES = new LinkedHashMap<>();
+
+    /**
+     * The PyTorch twins of ZooBench's own nets that benchmarks/peers/zoobench_peers.py defines for the speed
+     * comparison, whose modules carry ZooBench's layer names; an LSTM's weights are {@code *_l0} (forward) and
+     * {@code *_l0_reverse} (backward) of one PyTorch module.
+     */
+    private static final String PEER = "ZooBench's PyTorch peer";
+    private static final Map<String, Family> PEERS = Map.of(
+            "lenet5", new Family(rules("(c1|c3)", "features.$1", "(c5|f6|output)", "$1"), "output.weight", PEER),
+            "alexnet-mini", new Family(rules("(conv\\d)", "features.$1", "(fc\\d)", "classifier.$1", "output", "output"),
+                    "output.weight", PEER),
+            "resnet20", new Family(rules("conv1", "conv1.conv", "conv1_bn", "conv1.bn",
+                    "(stage\\d_unit\\d+)_conv1", "stages.$1.conv1.conv", "(stage\\d_unit\\d+)_conv1_bn", "stages.$1.conv1.bn",
+                    "(stage\\d_unit\\d+)_conv2", "stages.$1.conv2", "(stage\\d_unit\\d+)_conv2_bn", "stages.$1.conv2_bn",
+                    "output", "output"), "output.weight", PEER),
+            "bilstm-max", new Family(rules("(rnn\\d)_fwd", "$1.*_l0", "(rnn\\d)_bwd", "$1.*_l0_reverse",
+                    "step_scores", "step_scores"), "step_scores.weight", PEER));
 
     static {
         FAMILIES.put("alexnet", ALEXNET);
@@ -129,10 +157,30 @@ public final class TorchvisionWeights {
             throw new UserInputException("'" + model + "' has no torchvision counterpart; torchvision weights fit "
                     + String.join(", ", models()));
         }
+        return load(model, family, weights, source, input);
+    }
+
+    /**
+     * The registered {@code model} built for {@code input} with the weights of its PyTorch twin in
+     * benchmarks/peers/zoobench_peers.py (a state_dict as {@link Npy#readNpz} reads it): lenet5, alexnet-mini,
+     * resnet20, bilstm-max.
+     */
+    public static ComputationGraph loadPeer(String model, Map<String, INDArray> weights, String source,
+                                            InputShape input) {
+        Family family = PEERS.get(model);
+        if (family == null) {
+            throw new IllegalArgumentException("no weight mapping for the PyTorch peer of " + model);
+        }
+        return load(model, family, weights, source, input);
+    }
+
+    private static ComputationGraph load(String model, Family family, Map<String, INDArray> weights, String source,
+                                         InputShape input) {
+        String origin = family.origin() + " " + model;
         INDArray classifier = weights.get(family.classifierWeight());
         if (classifier == null || classifier.rank() != 2) {
             throw new UserInputException(source + " has no 2-D tensor '" + family.classifierWeight() + "' (the "
-                    + "classifier of torchvision's " + model + "): is it a torchvision " + model + " state_dict?");
+                    + "classifier of " + origin + "): is it a " + origin + " state_dict?");
         }
         ModelEntry entry = ModelRegistry.get(model);
         ComputationGraph graph = entry.build(ModelOptions.of((int) classifier.size(0), input),
@@ -148,16 +196,23 @@ public final class TorchvisionWeights {
             for (Map.Entry<String, INDArray> param : new TreeMap<>(layer.paramTable()).entrySet()) {
                 Tensor tensor = tensorFor(layer, module, param.getKey());
                 INDArray value = weights.get(tensor.name());
-                if (value == null) {
-                    throw new UserInputException(source + " has no tensor '" + tensor.name() + "', which " + model
-                            + "'s layer '" + name + "' needs (is it a torchvision " + model + " state_dict?)");
+                INDArray addend = tensor.addend() == null ? null : weights.get(tensor.addend());
+                String missing = value == null ? tensor.name() : tensor.addend() != null && addend == null
+                        ? tensor.addend() : null;
+                if (missing != null) {
+                    throw new UserInputException(source + " has no tensor '" + missing + "', which " + model
+                            + "'s layer '" + name + "' needs (is it a " + origin + " state_dict?)");
                 }
                 unused.remove(tensor.name());
+                unused.remove(tensor.addend());
+                if (addend != null && Arrays.equals(addend.shape(), value.shape())) {
+                    value = value.add(addend);
+                }
                 long[] expected = tensor.torchShape(param.getValue());
                 if (!Arrays.equals(value.shape(), expected)) {
                     throw new UserInputException(source + ": tensor '" + tensor.name() + "' has shape "
                             + Arrays.toString(value.shape()) + ", " + model + " needs " + Arrays.toString(expected)
-                            + " (is it a torchvision " + model + " state_dict?)");
+                            + " (is it a " + origin + " state_dict?)");
                 }
                 param.getValue().assign(tensor.toDl4j(value).reshape(param.getValue().shape()));
             }
@@ -165,7 +220,7 @@ public final class TorchvisionWeights {
         if (!unused.isEmpty()) {
             throw new UserInputException(source + " holds tensor '" + unused.iterator().next() + "'"
                     + (unused.size() > 1 ? " (and " + (unused.size() - 1) + " more)" : "") + ", for which " + model
-                    + " has no place (is it a torchvision " + model + " state_dict, without auxiliary heads?)");
+                    + " has no place (is it a " + origin + " state_dict, without auxiliary heads?)");
         }
         return graph;
     }
@@ -198,21 +253,50 @@ public final class TorchvisionWeights {
         return m.find() ? m.replaceFirst(String.valueOf(Integer.parseInt(m.group(1)) - 1)) : module;
     }
 
-    /** The torchvision tensor behind one DL4J parameter and how its values convert. */
-    private record Tensor(String name, Kind kind) {
+    /**
+     * The PyTorch tensor behind one DL4J parameter (plus {@code addend}, for an LSTM's second bias, else null) and
+     * how its values convert.
+     */
+    private record Tensor(String name, Kind kind, String addend) {
 
-        enum Kind { SAME, TRANSPOSED, VECTOR }
+        /**
+         * GATES: an LSTM's four gate blocks, which PyTorch stacks as (input, forget, cell, output) and DL4J as (cell,
+         * forget, output, input); GATES_TRANSPOSED: the same for a weight matrix, which is also transposed.
+         */
+        enum Kind { SAME, TRANSPOSED, VECTOR, GATES, GATES_TRANSPOSED }
+
+        /** For each of DL4J's gate blocks, PyTorch's. */
+        private static final int[] TORCH_GATE = {2, 1, 3, 0};
+
+        Tensor(String name, Kind kind) {
+            this(name, kind, null);
+        }
 
         long[] torchShape(INDArray dl4j) {
             return switch (kind) {
                 case SAME -> dl4j.shape();
-                case TRANSPOSED -> new long[]{dl4j.size(1), dl4j.size(0)};
-                case VECTOR -> new long[]{dl4j.length()};
+                case TRANSPOSED, GATES_TRANSPOSED -> new long[]{dl4j.size(1), dl4j.size(0)};
+                case VECTOR, GATES -> new long[]{dl4j.length()};
             };
         }
 
         INDArray toDl4j(INDArray torch) {
-            return kind == Kind.TRANSPOSED ? torch.transpose() : torch;
+            return switch (kind) {
+                case SAME, VECTOR -> torch;
+                case TRANSPOSED -> torch.transpose();
+                case GATES -> gates(torch.reshape(torch.length(), 1));
+                case GATES_TRANSPOSED -> gates(torch).transpose();
+            };
+        }
+
+        private static INDArray gates(INDArray rows) {
+            long n = rows.size(0) / TORCH_GATE.length;
+            INDArray[] blocks = new INDArray[TORCH_GATE.length];
+            for (int k = 0; k < blocks.length; k++) {
+                blocks[k] = rows.get(NDArrayIndex.interval(TORCH_GATE[k] * n, (TORCH_GATE[k] + 1) * n),
+                        NDArrayIndex.all());
+            }
+            return Nd4j.concat(0, blocks);
         }
     }
 
@@ -227,6 +311,17 @@ public final class TorchvisionWeights {
                 case BatchNormalizationParamInitializer.GLOBAL_VAR ->
                         new Tensor(module + ".running_var", Tensor.Kind.VECTOR);
                 default -> throw new IllegalStateException("unknown BatchNorm parameter " + param);
+            };
+        }
+        if (conf instanceof LSTM) {
+            return switch (param) {
+                case LSTMParamInitializer.INPUT_WEIGHT_KEY ->
+                        new Tensor(module.replace("*", "weight_ih"), Tensor.Kind.GATES_TRANSPOSED);
+                case LSTMParamInitializer.RECURRENT_WEIGHT_KEY ->
+                        new Tensor(module.replace("*", "weight_hh"), Tensor.Kind.GATES_TRANSPOSED);
+                case LSTMParamInitializer.BIAS_KEY -> new Tensor(module.replace("*", "bias_ih"), Tensor.Kind.GATES,
+                        module.replace("*", "bias_hh"));
+                default -> throw new IllegalStateException("unknown LSTM parameter " + param);
             };
         }
         boolean weight = param.equals("W");
