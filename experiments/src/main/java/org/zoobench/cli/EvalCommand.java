@@ -48,10 +48,8 @@ public final class EvalCommand implements Callable<Integer> {
             + "saved model (an imported one: DIR/model.zip) on the class folders under --data-dir (or its val/)")
     String dataset;
 
-    @Option(names = "--preprocess", paramLabel = "NAME", description = "with --dataset image-folder: imagenet "
-            + "(torchvision's resize 256, centre crop 224, ImageNet mean and std) or inception (for torchvision's "
-            + "GoogLeNet weights)")
-    String preprocess;
+    @Mixin
+    PreprocessOption preprocess;
 
     @Option(names = "--batch", defaultValue = "32", description = "with --dataset: images per forward pass (default "
             + "${DEFAULT-VALUE})")
@@ -60,7 +58,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        if (dataset != null || preprocess != null) {
+        if (dataset != null || preprocess.given()) {
             return evaluateOnFolder(out);
         }
         Path recordFile = runDir.resolve(ResultsStore.RECORD);
@@ -99,21 +97,21 @@ public final class EvalCommand implements Callable<Integer> {
 
     /** A saved model on an image folder with torchvision's preprocessing: no run record needed. */
     private int evaluateOnFolder(PrintWriter out) {
-        if (!DataProvider.IMAGE_FOLDER.equals(dataset) || preprocess == null) {
+        if (!DataProvider.IMAGE_FOLDER.equals(dataset) || !preprocess.given()) {
             throw new UserInputException("eval on a data set of your choice takes --dataset image-folder with "
                     + "--preprocess imagenet (or inception); without them it re-evaluates a run on its own test set");
         }
         if (batch < 1) {
             throw new UserInputException("--batch must be at least 1, got " + batch);
         }
-        TorchvisionPreprocessing preprocessing = TorchvisionPreprocessing.parse(preprocess);
+        TorchvisionPreprocessing preprocessing = preprocess.preprocessing();
         SavedModel model = SavedModel.load(runDir);
         DataSetIterator images = preprocessing.folder(dataDir.dataDir, model.classes(), batch);
         Evaluation eval = Evaluation.of(model.graph(), images);
         Bootstrap bootstrap = new Bootstrap(Bootstrap.DEFAULT_SAMPLES, Bootstrap.DEFAULT_CONFIDENCE, 1);
         Estimate top5 = eval.top5Estimate(bootstrap);
         out.printf(Locale.ROOT, "%s on %s (%d images, %s preprocessing): top-1 %s, top-5 %s, %.0f img/s%n", runDir,
-                dataDir.dataDir, eval.predictions().size(), preprocess, eval.top1Estimate(bootstrap).format(),
+                dataDir.dataDir, eval.predictions().size(), preprocess.name, eval.top1Estimate(bootstrap).format(),
                 top5 == null ? "—" : top5.format(), eval.samplesPerSec());
         return 0;
     }

@@ -7,6 +7,7 @@ import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.weights.Npy;
+import org.zoobench.zoo.weights.SavedModel;
 import org.zoobench.zoo.weights.TorchvisionWeights;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,7 +65,7 @@ public final class ImportCommand implements Callable<Integer> {
             AtomicFiles.write(target, file -> ModelSerializer.writeModel(graph, file.toFile(), false));
             PrintWriter printer = spec.commandLine().getOut();
             printer.printf("%s with %d classes, weights from %s: %s%n", name,
-                    graph.getOutputLayer(0).getParam("W").size(1), weights, target);
+                    SavedModel.classifier(graph).getParam("W").size(1), weights, target);
             return 0;
         }
     }

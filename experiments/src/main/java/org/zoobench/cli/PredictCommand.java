@@ -11,6 +11,7 @@ import org.zoobench.zoo.weights.Logits;
 import org.zoobench.zoo.weights.Npy;
 import org.zoobench.zoo.weights.SavedModel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -51,10 +52,8 @@ public final class PredictCommand implements Callable<Integer> {
             + "(needed with an .npy input)")
     Path out;
 
-    @Option(names = "--preprocess", paramLabel = "NAME", description = "for images: imagenet (torchvision's "
-            + "resize 256, centre crop 224, ImageNet mean and std) or inception (the same with mean and std 0.5, "
-            + "for torchvision's GoogLeNet weights)")
-    String preprocess;
+    @Mixin
+    PreprocessOption preprocess;
 
     @Option(names = "--labels", paramLabel = "FILE", description = "class names, one a line in class order, for "
             + "the top-5")
@@ -70,21 +69,21 @@ public final class PredictCommand implements Callable<Integer> {
         if (batch < 1) {
             throw new UserInputException("--batch must be at least 1, got " + batch);
         }
-        if (batchFile && preprocess != null) {
+        if (batchFile && preprocess.given()) {
             throw new UserInputException("--preprocess is for image files; " + inputs.get(0)
                     + " is a batch, taken as it is");
         }
         if (!batchFile && inputs.stream().anyMatch(p -> p.toString().endsWith(".npy"))) {
             throw new UserInputException("--input takes one .npy batch or image files, not both");
         }
-        if (!batchFile && preprocess == null) {
+        if (!batchFile && !preprocess.given()) {
             throw new UserInputException("image inputs need --preprocess imagenet (or inception for torchvision's "
                     + "GoogLeNet weights)");
         }
         if (batchFile && out == null) {
             throw new UserInputException("say where the logits go: --out FILE.npy");
         }
-        TorchvisionPreprocessing preprocessing = batchFile ? null : TorchvisionPreprocessing.parse(preprocess);
+        TorchvisionPreprocessing preprocessing = batchFile ? null : preprocess.preprocessing();
         List<String> names = labels == null ? null : readLabels(labels);
         if (out != null) {
             OutputTargets.checkWritable(out, "--out");

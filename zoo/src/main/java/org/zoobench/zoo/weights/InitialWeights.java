@@ -30,8 +30,8 @@ public final class InitialWeights {
             throw mismatch(source, saved.getLayers().length + " layers where this model has "
                     + net.getLayers().length);
         }
-        Layer classifier = net.getOutputLayer(0);
-        boolean newClasses = saved.getOutputLayer(0).getParam("W").size(1) != classifier.getParam("W").size(1);
+        Layer classifier = SavedModel.classifier(net);
+        boolean newClasses = SavedModel.classifier(saved).getParam("W").size(1) != classifier.getParam("W").size(1);
         for (Layer layer : net.getLayers()) {
             String name = layer.conf().getLayer().getLayerName();
             if (layer.numParams() == 0 || (newClasses && layer == classifier)) {

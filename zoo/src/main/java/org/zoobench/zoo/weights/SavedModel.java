@@ -1,6 +1,8 @@
 package org.zoobench.zoo.weights;
 
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.util.ModelSerializer;
 import org.zoobench.zoo.UserInputException;
 
@@ -28,8 +30,26 @@ public record SavedModel(Path dir, ComputationGraph graph) {
         }
     }
 
-    /** The number of classes of the model's (first) output. */
+    /** The number of classes the model's classifier scores. */
     public int classes() {
-        return (int) graph.getOutputLayer(0).getParam("W").size(1);
+        return (int) classifier(graph).getParam("W").size(1);
+    }
+
+    /**
+     * The last layer with weights: the softmax output layer of the image nets, the per-step scores of the recurrent
+     * ones (whose output layer has no parameters).
+     */
+    public static Layer classifier(ComputationGraph graph) {
+        Layer last = null;
+        for (int vertex : graph.topologicalSortOrder()) {
+            GraphVertex v = graph.getVertices()[vertex];
+            if (v.hasLayer() && v.getLayer().numParams() > 0) {
+                last = v.getLayer();
+            }
+        }
+        if (last == null) {
+            throw new IllegalArgumentException("a graph without weights has no classifier");
+        }
+        return last;
     }
 }
