@@ -39,6 +39,8 @@ public final class Npy {
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
     /** Header lengths are padded so that the data start at a multiple of this. */
     private static final int HEADER_ALIGNMENT = 64;
+    /** NumPy's headers are a short dict; anything longer than this is a damaged file, not an array. */
+    private static final int MAX_HEADER = 1 << 16;
 
     private Npy() {
     }
@@ -121,7 +123,11 @@ public final class Npy {
         try {
             in.readFully(lengthBytes);
             ByteBuffer lengthBuffer = ByteBuffer.wrap(lengthBytes).order(ByteOrder.LITTLE_ENDIAN);
-            headerBytes = new byte[major == 1 ? Short.toUnsignedInt(lengthBuffer.getShort()) : lengthBuffer.getInt()];
+            int headerLength = major == 1 ? Short.toUnsignedInt(lengthBuffer.getShort()) : lengthBuffer.getInt();
+            if (headerLength < 0 || headerLength > MAX_HEADER) {
+                throw new UserInputException(what + " announces an .npy header of " + headerLength + " bytes: damaged");
+            }
+            headerBytes = new byte[headerLength];
             in.readFully(headerBytes);
         } catch (EOFException e) {
             throw new UserInputException(what + " is cut short inside its .npy header");
