@@ -23,7 +23,8 @@ CLASSIFIER.update({m: "fc.weight" for m in MODELS if m.startswith("resnet")})
 CLASSIFIER.update({m: "classifier.weight" for m in MODELS if m.startswith("densenet")})
 # torchvision's DenseNet files predate its module names: 'denselayer1.norm.1.weight' is 'denselayer1.norm1.weight'.
 OLD_DENSENET_NAME = re.compile(
-    r"^(.*denselayer\d+\.(?:norm|relu|conv))\.((?:[12])\.(?:weight|bias|running_mean|running_var))$")
+    r"^(.*denselayer\d+\.(?:norm|relu|conv))\.((?:[12])\.(?:weight|bias|running_mean|running_var"
+    r"|num_batches_tracked))$")
 
 
 def build(name, num_classes):
@@ -63,9 +64,14 @@ def from_pth(name, path):
         sys.exit(f"torchvision_to_npz: {path} has no '{CLASSIFIER[name]}': not a torchvision {name} file")
     model = build(name, state[CLASSIFIER[name]].shape[0])
     try:
-        model.load_state_dict(state)
-    except RuntimeError as e:
-        sys.exit(f"torchvision_to_npz: {path} does not fit torchvision's {name}: {str(e).splitlines()[0]}")
+        result = model.load_state_dict(state, strict=False)
+    except RuntimeError as e:  # a tensor of the wrong shape
+        detail = " ".join(line.strip() for line in str(e).splitlines()[1:2])
+        sys.exit(f"torchvision_to_npz: {path} does not fit torchvision's {name}: {detail[:300]}")
+    for kind, keys in (("has no tensor", result.missing_keys), ("has an unexpected tensor", result.unexpected_keys)):
+        if keys:
+            more = f" (and {len(keys) - 1} more)" if len(keys) > 1 else ""
+            sys.exit(f"torchvision_to_npz: {path} {kind} '{keys[0]}'{more}: not a torchvision {name} file")
     return model.eval()
 
 

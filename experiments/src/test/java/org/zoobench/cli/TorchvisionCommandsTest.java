@@ -76,6 +76,21 @@ class TorchvisionCommandsTest {
     }
 
     @Test
+    void theShippedScriptTurnsTorchvisionsGoogLeNetFileIntoAnImportableOne() throws Exception {
+        // torchvision's GoogLeNet file keeps the auxiliary heads; the script leaves them out.
+        Path pth = tmp.resolve("googlenet.pth");
+        PyTorch.run("-c", List.of("import sys, torch, torchvision; torch.save(torchvision.models.googlenet("
+                + "weights=None, aux_logits=True, init_weights=True, num_classes=7).state_dict(), sys.argv[1])",
+                pth.toString()));
+        Path npz = tmp.resolve("googlenet.npz");
+        PyTorch.run("../scripts/torchvision_to_npz.py", List.of("googlenet", npz.toString(), "--pth", pth.toString()));
+        CliRun run = CliRun.of("import", "torchvision", "googlenet-torchvision", "--weights", npz.toString(), "--out",
+                tmp.resolve("googlenet").toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("googlenet-torchvision with 7 classes"), run.out());
+    }
+
+    @Test
     void predictWritesTorchvisionsLogitsForAnImportedModel() {
         Path dir = imported();
         Path logits = tmp.resolve("logits.npy");

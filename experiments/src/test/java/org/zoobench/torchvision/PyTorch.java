@@ -57,7 +57,10 @@ public final class PyTorch {
         }
     }
 
-    /** Runs {@code script} (relative to the experiments module) with {@code args}; fails with its output if it fails. */
+    /**
+     * Runs {@code script} (relative to the experiments module, or {@code -c} and the code) with {@code args}; fails
+     * with its output if it fails.
+     */
     public static void run(String script, List<String> args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(PYTHON.toString(), script));
         command.addAll(args);
