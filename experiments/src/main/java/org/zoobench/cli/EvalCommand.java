@@ -49,16 +49,12 @@ public final class EvalCommand implements Callable<Integer> {
     String dataset;
 
     @Mixin
-    PreprocessOption preprocess;
-
-    @Option(names = "--batch", defaultValue = "32", description = "with --dataset: images per forward pass (default "
-            + "${DEFAULT-VALUE})")
-    int batch;
+    InferenceOptions inference;
 
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        if (dataset != null || preprocess.given()) {
+        if (dataset != null || inference.preprocessGiven()) {
             return evaluateOnFolder(out);
         }
         Path recordFile = runDir.resolve(ResultsStore.RECORD);
@@ -97,21 +93,19 @@ public final class EvalCommand implements Callable<Integer> {
 
     /** A saved model on an image folder with torchvision's preprocessing: no run record needed. */
     private int evaluateOnFolder(PrintWriter out) {
-        if (!DataProvider.IMAGE_FOLDER.equals(dataset) || !preprocess.given()) {
+        if (!DataProvider.IMAGE_FOLDER.equals(dataset) || !inference.preprocessGiven()) {
             throw new UserInputException("eval on a data set of your choice takes --dataset image-folder with "
                     + "--preprocess imagenet (or inception); without them it re-evaluates a run on its own test set");
         }
-        if (batch < 1) {
-            throw new UserInputException("--batch must be at least 1, got " + batch);
-        }
-        TorchvisionPreprocessing preprocessing = preprocess.preprocessing();
+        int batch = inference.batch();
+        TorchvisionPreprocessing preprocessing = inference.preprocessing();
         SavedModel model = SavedModel.load(runDir);
         DataSetIterator images = preprocessing.folder(dataDir.dataDir, model.classes(), batch);
         Evaluation eval = Evaluation.of(model.graph(), images);
         Bootstrap bootstrap = new Bootstrap(Bootstrap.DEFAULT_SAMPLES, Bootstrap.DEFAULT_CONFIDENCE, 1);
         Estimate top5 = eval.top5Estimate(bootstrap);
         out.printf(Locale.ROOT, "%s on %s (%d images, %s preprocessing): top-1 %s, top-5 %s, %.0f img/s%n", runDir,
-                dataDir.dataDir, eval.predictions().size(), preprocess.name, eval.top1Estimate(bootstrap).format(),
+                dataDir.dataDir, eval.predictions().size(), inference.preprocess, eval.top1Estimate(bootstrap).format(),
                 top5 == null ? "—" : top5.format(), eval.samplesPerSec());
         return 0;
     }

@@ -53,37 +53,31 @@ public final class PredictCommand implements Callable<Integer> {
     Path out;
 
     @Mixin
-    PreprocessOption preprocess;
+    InferenceOptions inference;
 
     @Option(names = "--labels", paramLabel = "FILE", description = "class names, one a line in class order, for "
             + "the top-5")
     Path labels;
 
-    @Option(names = "--batch", defaultValue = "32", description = "examples per forward pass (default "
-            + "${DEFAULT-VALUE})")
-    int batch;
-
     @Override
     public Integer call() throws IOException {
         boolean batchFile = inputs.size() == 1 && inputs.get(0).toString().endsWith(".npy");
-        if (batch < 1) {
-            throw new UserInputException("--batch must be at least 1, got " + batch);
-        }
-        if (batchFile && preprocess.given()) {
+        int batch = inference.batch();
+        if (batchFile && inference.preprocessGiven()) {
             throw new UserInputException("--preprocess is for image files; " + inputs.get(0)
                     + " is a batch, taken as it is");
         }
         if (!batchFile && inputs.stream().anyMatch(p -> p.toString().endsWith(".npy"))) {
             throw new UserInputException("--input takes one .npy batch or image files, not both");
         }
-        if (!batchFile && !preprocess.given()) {
+        if (!batchFile && !inference.preprocessGiven()) {
             throw new UserInputException("image inputs need --preprocess imagenet (or inception for torchvision's "
                     + "GoogLeNet weights)");
         }
         if (batchFile && out == null) {
             throw new UserInputException("say where the logits go: --out FILE.npy");
         }
-        TorchvisionPreprocessing preprocessing = batchFile ? null : preprocess.preprocessing();
+        TorchvisionPreprocessing preprocessing = batchFile ? null : inference.preprocessing();
         List<String> names = labels == null ? null : readLabels(labels);
         if (out != null) {
             OutputTargets.checkWritable(out, "--out");
@@ -98,7 +92,7 @@ public final class PredictCommand implements Callable<Integer> {
             throw new UserInputException(inputs.get(0) + " has shape " + Arrays.toString(input.shape())
                     + "; predict takes a batch of images, N x C x H x W with N >= 1");
         }
-        INDArray logits = logits(model, input);
+        INDArray logits = logits(model, input, batch);
         if (out != null) {
             AtomicFiles.write(out, file -> {
                 try (OutputStream stream = Files.newOutputStream(file)) {
@@ -116,7 +110,7 @@ public final class PredictCommand implements Callable<Integer> {
         return 0;
     }
 
-    private INDArray logits(SavedModel model, INDArray input) {
+    private INDArray logits(SavedModel model, INDArray input, int batch) {
         List<INDArray> parts = new ArrayList<>();
         for (long start = 0; start < input.size(0); start += batch) {
             INDArray part = input.get(NDArrayIndex.interval(start,

@@ -195,6 +195,8 @@ class TorchvisionCommandsTest {
         assertUserError(CliRun.of("predict", tmp.resolve("nothing").toString(), "--input", input.toString(), "--out",
                 out.toString()), "holds no model.zip");
         assertUserError(CliRun.of("predict", dir.toString(), "--input", input.toString()), "--out FILE.npy");
+        assertUserError(CliRun.of("predict", dir.toString(), "--input", input.toString(), "--out", out.toString(),
+                "--batch", "0"), "--batch must be at least 1");
         assertUserError(CliRun.of("predict", dir.toString(), "--input", "a.png"), "need --preprocess imagenet");
         assertUserError(CliRun.of("predict", dir.toString(), "--input", "a.png", "--preprocess", "caffe"),
                 "unknown --preprocess 'caffe'");
