@@ -2,12 +2,16 @@ package org.zoobench.cli;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.zoobench.experiments.data.TorchvisionPreprocessing;
 import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.Estimate;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
+import org.zoobench.experiments.runner.DataProvider;
 import org.zoobench.experiments.runner.Evaluation;
+import org.zoobench.zoo.weights.SavedModel;
 import org.zoobench.experiments.runner.RunData;
 import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.layers.LayerImpl;
@@ -15,6 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
@@ -39,9 +44,19 @@ public final class EvalCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a run directory holding record.json and model.zip")
     Path runDir;
 
+    @Option(names = "--dataset", paramLabel = "NAME", description = "image-folder, with --preprocess: evaluate any "
+            + "saved model (an imported one: DIR/model.zip) on the class folders under --data-dir (or its val/)")
+    String dataset;
+
+    @Mixin
+    InferenceOptions inference;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        if (dataset != null || inference.preprocessGiven()) {
+            return evaluateOnFolder(out);
+        }
         Path recordFile = runDir.resolve(ResultsStore.RECORD);
         Path modelFile = runDir.resolve(ResultsStore.MODEL);
         if (!Files.isRegularFile(recordFile) || !Files.isRegularFile(modelFile)) {
@@ -73,6 +88,25 @@ public final class EvalCommand implements Callable<Integer> {
                 eval.samplesPerSec());
         out.printf(Locale.ROOT, "recorded at training time:        top-1 %s, top-5 %s%n",
                 record.top1() == null ? "—" : record.top1().format(), record.top5() == null ? "—" : record.top5().format());
+        return 0;
+    }
+
+    /** A saved model on an image folder with torchvision's preprocessing: no run record needed. */
+    private int evaluateOnFolder(PrintWriter out) {
+        if (!DataProvider.IMAGE_FOLDER.equals(dataset) || !inference.preprocessGiven()) {
+            throw new UserInputException("eval on a data set of your choice takes --dataset image-folder with "
+                    + "--preprocess imagenet (or inception); without them it re-evaluates a run on its own test set");
+        }
+        int batch = inference.batch();
+        TorchvisionPreprocessing preprocessing = inference.preprocessing();
+        SavedModel model = SavedModel.load(runDir);
+        DataSetIterator images = preprocessing.folder(dataDir.dataDir, model.classes(), batch);
+        Evaluation eval = Evaluation.of(model.graph(), images);
+        Bootstrap bootstrap = new Bootstrap(Bootstrap.DEFAULT_SAMPLES, Bootstrap.DEFAULT_CONFIDENCE, 1);
+        Estimate top5 = eval.top5Estimate(bootstrap);
+        out.printf(Locale.ROOT, "%s on %s (%d images, %s preprocessing): top-1 %s, top-5 %s, %.0f img/s%n", runDir,
+                dataDir.dataDir, eval.predictions().size(), inference.preprocess, eval.top1Estimate(bootstrap).format(),
+                top5 == null ? "—" : top5.format(), eval.samplesPerSec());
         return 0;
     }
 }

@@ -109,6 +109,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "bootstrap resamples, at least 1000 (default ${DEFAULT-VALUE})")
     int bootstrap;
 
+    @Option(names = "--init", paramLabel = "DIR",
+            description = "start from the weights of the model saved in DIR (model.zip of `zoobench import` or of a "
+                    + "run), the same architecture; the classifier starts afresh when the class count differs")
+    Path init;
+
     @Option(names = "--results", defaultValue = "results/train", paramLabel = "DIR",
             description = "results directory (default ${DEFAULT-VALUE})")
     Path results;
@@ -153,7 +158,7 @@ public final class TrainCommand implements Callable<Integer> {
         int count = seeds.count == null ? 1 : seeds.count;
         RunConfig base = new RunConfig(entry.name(), dataset, shape, resizeMode, classes, epochs, batch, rule, lr,
                 firstSeed, trainLimit, usedTestLimit, target, bootstrap, training.implementation.impl.id(), 0, 0,
-                schedule, workers);
+                schedule, workers).withInit(init == null ? null : init.toAbsolutePath().normalize().toString());
         // Fail on a shape the model cannot take, or a batch that cannot fit, before anything is written.
         ModelProfile profile = ModelProfile.of(entry, Trainer.modelOptions(base));
         OptionalInt elsewhere = BenchLauncher.fromLauncherRoot().onBackend(training.backend,
@@ -163,6 +168,10 @@ public final class TrainCommand implements Callable<Integer> {
             return elsewhere.getAsInt();
         }
         Trainer.checkMemory(profile, base, trainExamples);
+        if (init != null) {
+            // A saved model that does not fit fails here, before anything is written.
+            Trainer.network(entry, base);
+        }
         data.forRun(base).close();
         ResultsStore store = ResultsStore.openForWriting(results);
         List<RunSpec> runs = new ArrayList<>();

@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
                 RunCommand.class,
                 ReportCommand.class,
                 EvalCommand.class,
+                ImportCommand.class,
+                PredictCommand.class,
                 UiCommand.class,
                 GpuCheckCommand.class,
         })

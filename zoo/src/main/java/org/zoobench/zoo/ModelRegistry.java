@@ -43,6 +43,8 @@ public final class ModelRegistry {
         add("googlenet", GoogLeNet.original().describe(), IMAGENET, 1000, GoogLeNet.original()::configuration);
         add("googlenet-bn", GoogLeNet.withBatchNorm().describe(), IMAGENET, 1000,
                 GoogLeNet.withBatchNorm()::configuration);
+        add("googlenet-torchvision", GoogLeNet.torchvision().describe(), IMAGENET, 1000,
+                GoogLeNet.torchvision()::configuration);
         addResNets();
         addDenseNets();
         addRecurrent();

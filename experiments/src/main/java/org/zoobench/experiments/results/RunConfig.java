@@ -43,6 +43,7 @@ import java.util.stream.Collectors;
  * @param trainSeconds training seconds the run gets in all (0: none, it trains {@code epochs} epochs): the
  *                    batches then run on, across epochs, for that long, and {@code epochs} counts the evaluations,
  *                    one at the end of each equal share of the time
+ * @param init        the folder of the saved model whose weights the run starts from (absolute), or null for fresh ones
  */
 public record RunConfig(String model, String dataset,
                         // As "CxHxW" or "FxT", as records have always held it: the run id hashes this JSON.
@@ -58,7 +59,8 @@ public record RunConfig(String model, String dataset,
                         @JsonInclude(JsonInclude.Include.NON_NULL) DataParallel dataParallel,
                         @JsonInclude(JsonInclude.Include.NON_NULL) Augmentation augmentation,
                         @JsonInclude(JsonInclude.Include.NON_DEFAULT) double stopWithin,
-                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) double trainSeconds)
+                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) double trainSeconds,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) String init)
         implements Serializable {
 
     public static final String LINEAR_DECAY = "linear";
@@ -87,7 +89,18 @@ public record RunConfig(String model, String dataset,
         }
     }
 
-    /** A run on one worker, whole images, trained for all its epochs (or its time budget). */
+    /** A run from fresh weights. */
+    public RunConfig(String model, String dataset, InputShape input, ResizeMode resize, int classes, int epochs,
+                     int batchSize, Updater updater, double learningRate, long seed, int trainLimit, int testLimit,
+                     double targetAccuracy, int bootstrapSamples, String layers, double weightDecay, int lrPatience,
+                     String lrSchedule, DataParallel dataParallel, Augmentation augmentation, double stopWithin,
+                     double trainSeconds) {
+        this(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed, trainLimit,
+                testLimit, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience, lrSchedule, dataParallel,
+                augmentation, stopWithin, trainSeconds, null);
+    }
+
+    /** A run on one worker, whole images, from fresh weights, trained for all its epochs (or its time budget). */
     public RunConfig(String model, String dataset, InputShape input, ResizeMode resize, int classes, int epochs,
                      int batchSize, Updater updater, double learningRate, long seed, int trainLimit, int testLimit,
                      double targetAccuracy, int bootstrapSamples, String layers, double weightDecay, int lrPatience,
@@ -125,20 +138,20 @@ public record RunConfig(String model, String dataset,
     public RunConfig withSeed(long s) {
         return new RunConfig(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, s,
                 trainLimit, testLimit, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience, lrSchedule,
-                dataParallel, augmentation, stopWithin, trainSeconds);
+                dataParallel, augmentation, stopWithin, trainSeconds, init);
     }
 
     public RunConfig withLayers(String l) {
         return new RunConfig(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed,
                 trainLimit, testLimit, targetAccuracy, bootstrapSamples, l, weightDecay, lrPatience, lrSchedule,
-                dataParallel, augmentation, stopWithin, trainSeconds);
+                dataParallel, augmentation, stopWithin, trainSeconds, init);
     }
 
     /** The same run on these workers (null: on one). */
     public RunConfig withDataParallel(DataParallel d) {
         return new RunConfig(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed,
                 trainLimit, testLimit, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience, lrSchedule,
-                d, augmentation, stopWithin, trainSeconds);
+                d, augmentation, stopWithin, trainSeconds, init);
     }
 
     /** How many workers share each step: 1 unless {@link #dataParallel()} says more. */
@@ -150,7 +163,14 @@ public record RunConfig(String model, String dataset,
     public RunConfig withBudget(int e, int trainLimitNow, int testLimitNow) {
         return new RunConfig(model, dataset, input, resize, classes, e, batchSize, updater, learningRate, seed,
                 trainLimitNow, testLimitNow, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience,
-                lrSchedule, dataParallel, augmentation, stopWithin, trainSeconds);
+                lrSchedule, dataParallel, augmentation, stopWithin, trainSeconds, init);
+    }
+
+    /** The same run starting from the weights saved in {@code dir} (null: fresh ones). */
+    public RunConfig withInit(String dir) {
+        return new RunConfig(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed,
+                trainLimit, testLimit, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience, lrSchedule,
+                dataParallel, augmentation, stopWithin, trainSeconds, dir);
     }
 
     /** The learning-rate schedule in words, e.g. "linear decay to 0". */

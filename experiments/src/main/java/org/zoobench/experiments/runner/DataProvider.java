@@ -23,7 +23,7 @@ public final class DataProvider {
 
     /** The crop the papers train ImageNet nets on. */
     public static final InputShape CROP_INPUT = InputShape.image(3, 224, 224);
-    static final String IMAGE_FOLDER = "image-folder";
+    public static final String IMAGE_FOLDER = "image-folder";
 
     private final BiFunction<String, DataOptions, LoadedDataset> loader;
     private final DataOptions baseOptions;

@@ -25,6 +25,8 @@ import org.zoobench.zoo.profile.MemoryEstimate;
 import org.zoobench.zoo.layers.Fallbacks;
 import org.zoobench.zoo.layers.LayerImpl;
 import org.zoobench.zoo.profile.ModelProfile;
+import org.zoobench.zoo.weights.InitialWeights;
+import org.zoobench.zoo.weights.SavedModel;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -125,10 +127,19 @@ public final class Trainer {
     }
 
     /**
-     * The model of {@code config}, initialised; with weight decay, an L2 term on every layer's weights (not the
-     * biases), which the updater sees inside its momentum as in Krizhevsky et al. (2012).
+     * The model of {@code config}, initialised (from a saved model's weights with {@code init}); with weight decay,
+     * an L2 term on every layer's weights (not the biases), which the updater sees inside its momentum as in
+     * Krizhevsky et al. (2012).
      */
     public static ComputationGraph network(ModelEntry entry, RunConfig config) {
+        ComputationGraph net = freshNetwork(entry, config);
+        if (config.init() == null) {
+            return net;
+        }
+        return InitialWeights.copy(SavedModel.load(Path.of(config.init())).graph(), net, config.init());
+    }
+
+    private static ComputationGraph freshNetwork(ModelEntry entry, RunConfig config) {
         return entry.build(modelOptions(config), conf -> {
             if (config.weightDecay() > 0) {
                 for (GraphVertex vertex : conf.getVertices().values()) {

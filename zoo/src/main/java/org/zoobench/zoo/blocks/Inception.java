@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.conf.graph.MergeVertex;
 public final class Inception {
 
     private static final int POOL_KERNEL = 3;
+    private static final int PAPER_THIRD_KERNEL = 5;
 
     /** The six filter counts of one module, in the column order of the paper's Table 1. */
     public record Filters(int n1x1, int reduce3x3, int n3x3, int reduce5x5, int n5x5, int poolProjection) {
@@ -30,11 +31,22 @@ public final class Inception {
      * convolution is conv (no bias) + BatchNorm + ReLU; otherwise conv with bias + ReLU as in the paper.
      */
     public static String module(GraphBuilder graph, String name, String input, Filters filters, boolean batchNorm) {
+        return module(graph, name, input, filters, batchNorm, PAPER_THIRD_KERNEL);
+    }
+
+    /**
+     * As {@link #module(GraphBuilder, String, String, Filters, boolean)} with a {@code thirdKernel}-square
+     * convolution in the third branch. torchvision's GoogLeNet has a 3x3 there (its weights were trained that way);
+     * that branch's layers are then named {@code name_3x3b_reduce} and {@code name_3x3b}.
+     */
+    public static String module(GraphBuilder graph, String name, String input, Filters filters, boolean batchNorm,
+                                int thirdKernel) {
+        String third = thirdKernel == PAPER_THIRD_KERNEL ? "_5x5" : "_" + thirdKernel + "x" + thirdKernel + "b";
         String branch1x1 = conv(graph, name + "_1x1", input, filters.n1x1(), 1, batchNorm);
         String reduce3x3 = conv(graph, name + "_3x3_reduce", input, filters.reduce3x3(), 1, batchNorm);
         String branch3x3 = conv(graph, name + "_3x3", reduce3x3, filters.n3x3(), 3, batchNorm);
-        String reduce5x5 = conv(graph, name + "_5x5_reduce", input, filters.reduce5x5(), 1, batchNorm);
-        String branch5x5 = conv(graph, name + "_5x5", reduce5x5, filters.n5x5(), 5, batchNorm);
+        String reduce5x5 = conv(graph, name + third + "_reduce", input, filters.reduce5x5(), 1, batchNorm);
+        String branch5x5 = conv(graph, name + third, reduce5x5, filters.n5x5(), thirdKernel, batchNorm);
         String pool = Layers.maxPoolSame(graph, name + "_pool", input, POOL_KERNEL, 1);
         String branchPool = conv(graph, name + "_pool_proj", pool, filters.poolProjection(), 1, batchNorm);
         graph.addVertex(name, new MergeVertex(), branch1x1, branch3x3, branch5x5, branchPool);

@@ -2,6 +2,9 @@ package org.zoobench.zoo.models;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -28,8 +31,12 @@ import java.util.Set;
  * named {@code aux1} and {@code aux2}, whose losses count 0.3 each; the graph then has three outputs, the main one
  * first. The global average pooling lets any input through (down to 1x1 after the fifth stride-2 step); the
  * auxiliary heads need at least 5x5 at stage 4 (inputs from about 80x80).
+ * <p>
+ * {@link #torchvision()} is torchvision's GoogLeNet, the net its ImageNet weights fit (6,624,904 parameters):
+ * BatchNorm with epsilon 0.001 after every convolution, a 3x3 convolution where the paper's third branch has
+ * 5x5, 2x2 max pooling before stage 5, dropout 0.2.
  */
-public record GoogLeNet(boolean batchNorm, boolean auxiliaryClassifiers) {
+public record GoogLeNet(boolean batchNorm, boolean auxiliaryClassifiers, boolean torchvisionLayout) {
 
     /** One inception row of Table 1. */
     private record Module(String name, Inception.Filters filters) {
@@ -57,6 +64,12 @@ public record GoogLeNet(boolean batchNorm, boolean auxiliaryClassifiers) {
     private static final int POOL_KERNEL = 3;
     private static final int POOL_STRIDE = 2;
     private static final double DROPOUT = 0.4;
+    private static final int PAPER_THIRD_KERNEL = 5;
+
+    private static final int TORCHVISION_THIRD_KERNEL = 3;
+    private static final int TORCHVISION_LAST_POOL_KERNEL = 2;
+    private static final double TORCHVISION_DROPOUT = 0.2;
+    private static final double TORCHVISION_BATCH_NORM_EPSILON = 1e-3;
 
     /** Section 5: the auxiliary heads sit on 4a and 4d. */
     private static final Set<String> AUXILIARY_AFTER = Set.of("inception_4a", "inception_4d");
@@ -69,15 +82,20 @@ public record GoogLeNet(boolean batchNorm, boolean auxiliaryClassifiers) {
 
     /** The paper's network: biases, LRN, no auxiliary heads. */
     public static GoogLeNet original() {
-        return new GoogLeNet(false, false);
+        return new GoogLeNet(false, false, false);
     }
 
     public static GoogLeNet withBatchNorm() {
-        return new GoogLeNet(true, false);
+        return new GoogLeNet(true, false, false);
+    }
+
+    /** torchvision's {@code googlenet(aux_logits=False)}. */
+    public static GoogLeNet torchvision() {
+        return new GoogLeNet(true, false, true);
     }
 
     public GoogLeNet withAuxiliaryClassifiers() {
-        return new GoogLeNet(batchNorm, true);
+        return new GoogLeNet(batchNorm, true, torchvisionLayout);
     }
 
     public ComputationGraphConfiguration configuration(ModelOptions options) {
@@ -91,9 +109,12 @@ public record GoogLeNet(boolean batchNorm, boolean auxiliaryClassifiers) {
 
         List<String> auxiliaryOutputs = new ArrayList<>();
         for (int stage = 0; stage < STAGES.size(); stage++) {
-            x = Layers.maxPoolSame(graph, "pool" + (stage + 2), x, POOL_KERNEL, POOL_STRIDE);
+            boolean last = stage == STAGES.size() - 1;
+            x = Layers.maxPoolSame(graph, "pool" + (stage + 2), x,
+                    torchvisionLayout && last ? TORCHVISION_LAST_POOL_KERNEL : POOL_KERNEL, POOL_STRIDE);
             for (Module module : STAGES.get(stage)) {
-                x = Inception.module(graph, module.name(), x, module.filters(), batchNorm);
+                x = Inception.module(graph, module.name(), x, module.filters(), batchNorm,
+                        torchvisionLayout ? TORCHVISION_THIRD_KERNEL : PAPER_THIRD_KERNEL);
                 if (auxiliaryClassifiers && AUXILIARY_AFTER.contains(module.name())) {
                     auxiliaryOutputs.add(auxiliaryClassifier(graph, "aux" + (auxiliaryOutputs.size() + 1), x,
                             options.numClasses()));
@@ -101,12 +122,24 @@ public record GoogLeNet(boolean batchNorm, boolean auxiliaryClassifiers) {
             }
         }
         x = Layers.globalAvgPool(graph, "avg_pool", x);
-        x = Layers.dropout(graph, "dropout", x, DROPOUT);
+        x = Layers.dropout(graph, "dropout", x, torchvisionLayout ? TORCHVISION_DROPOUT : DROPOUT);
         Graphs.classifier(graph, x, options.numClasses());
+        if (torchvisionLayout) {
+            useTorchvisionEpsilon(graph);
+        }
 
         List<String> outputs = new ArrayList<>(List.of(Graphs.OUTPUT));
         outputs.addAll(auxiliaryOutputs);
         return graph.setOutputs(outputs.toArray(String[]::new)).build();
+    }
+
+    /** torchvision's BasicConv2d normalises with epsilon 0.001, not BatchNorm's usual 1e-5. */
+    private static void useTorchvisionEpsilon(GraphBuilder graph) {
+        for (GraphVertex vertex : graph.getVertices().values()) {
+            if (vertex instanceof LayerVertex layer && layer.getLayerConf().getLayer() instanceof BatchNormalization bn) {
+                bn.setEps(TORCHVISION_BATCH_NORM_EPSILON);
+            }
+        }
     }
 
     private String conv(GraphBuilder graph, String name, String input, int filters, int kernel, int stride,
@@ -140,6 +173,9 @@ public record GoogLeNet(boolean batchNorm, boolean auxiliaryClassifiers) {
     }
 
     public String describe() {
+        if (torchvisionLayout) {
+            return "GoogLeNet as torchvision builds it: BatchNorm (eps 0.001), 3x3 in the third branch, no auxiliary heads";
+        }
         return "GoogLeNet (Szegedy 2014, Table 1)" + (batchNorm ? " with BatchNorm after every conv" : "")
                 + (auxiliaryClassifiers ? ", auxiliary classifiers" : "");
     }

@@ -28,7 +28,7 @@ class GoogLeNetTest {
     private static final ModelOptions IMAGENET = ModelOptions.of(1000, InputShape.image(3, 224, 224));
 
     @ParameterizedTest(name = "{0}: {1}")
-    @CsvSource({"googlenet, 6998552", "googlenet-bn, 7005832"})
+    @CsvSource({"googlenet, 6998552", "googlenet-bn, 7005832", "googlenet-torchvision, 6624904"})
     void trainableParametersMatchTheTable(String name, long expected) {
         assertEquals(expected, trainableParams(name));
     }
@@ -44,7 +44,7 @@ class GoogLeNetTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"googlenet", "googlenet-bn"})
+    @ValueSource(strings = {"googlenet", "googlenet-bn", "googlenet-torchvision"})
     void registeredDefaultsHaveOneOutput(String name) {
         assertEquals(List.of("output"), ModelRegistry.get(name).configuration().getNetworkOutputs());
     }
@@ -71,7 +71,7 @@ class GoogLeNetTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"googlenet", "googlenet-bn"})
+    @ValueSource(strings = {"googlenet", "googlenet-bn", "googlenet-torchvision"})
     void classifiesASmallBatchOfSmallImages(String name) {
         ModelOptions options = ModelOptions.of(10, InputShape.image(3, 32, 32));
         ComputationGraph net = ModelRegistry.get(name).build(options);

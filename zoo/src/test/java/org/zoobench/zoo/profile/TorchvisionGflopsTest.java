@@ -22,6 +22,7 @@ class TorchvisionGflopsTest {
 
     static {
         TORCHVISION_GFLOPS.put("alexnet", 0.71);
+        TORCHVISION_GFLOPS.put("googlenet-torchvision", 1.50);
         TORCHVISION_GFLOPS.put("resnet18", 1.81);
         TORCHVISION_GFLOPS.put("resnet34", 3.66);
         TORCHVISION_GFLOPS.put("resnet50", 4.09);
