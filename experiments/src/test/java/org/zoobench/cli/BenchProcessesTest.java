@@ -1,0 +1,92 @@
+package org.zoobench.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** `bench` among real processes: stopped, it stops what it started; a second one waits for the first. */
+class BenchProcessesTest {
+
+    @TempDir
+    Path tmp;
+
+    /** What the child JVM does: {@code lock DIR} holds the bench lock; {@code run CMD...} runs CMD as bench does. */
+    public static final class Child {
+        public static void main(String[] args) throws Exception {
+            if (args[0].equals("lock")) {
+                try (BenchLock lock = BenchLock.acquire(Path.of(args[1]), new PrintWriter(System.err, true))) {
+                    System.out.println("locked");
+                    System.out.flush();
+                    Thread.sleep(60_000);
+                }
+            } else {
+                System.exit(BenchLauncher.run(List.of(args).subList(1, args.length), true, Path.of(".")));
+            }
+        }
+    }
+
+    private static Process child(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), Child.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    @Test
+    void stoppingTheCommandStopsEverythingItStarted() throws Exception {
+        Path pids = tmp.resolve("pids");
+        // a stand-in for the benchmark JVM: it starts two processes of its own, as JMH starts forks
+        Process bench = child("run", "bash", "-c", "sleep 300 & echo $! >> " + pids + "; sleep 300 & echo $! >> "
+                + pids + "; wait");
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while ((!Files.exists(pids) || Files.readAllLines(pids).size() < 2) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            List<ProcessHandle> started = Files.readAllLines(pids).stream()
+                    .map(pid -> ProcessHandle.of(Long.parseLong(pid)).orElseThrow()).toList();
+            assertEquals(2, started.size());
+            bench.destroy(); // SIGTERM, as `kill PID` sends
+            assertTrue(bench.waitFor(20, TimeUnit.SECONDS), "the command exits");
+            assertEquals(143, bench.exitValue());
+            for (ProcessHandle p : started) {
+                p.onExit().get(20, TimeUnit.SECONDS);
+                assertFalse(p.isAlive(), "process " + p.pid() + " was stopped with the command");
+            }
+        } finally {
+            bench.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aSecondBenchWaitsForTheFirstAndSaysWhoItWaitsFor() throws Exception {
+        Process first = child("lock", tmp.toString());
+        try {
+            assertEquals("locked", new String(first.getInputStream().readNBytes(6)));
+            StringWriter said = new StringWriter();
+            CompletableFuture<BenchLock> second = CompletableFuture.supplyAsync(() -> BenchLock.acquire(tmp,
+                    new PrintWriter(said, true)));
+            Thread.sleep(1000);
+            assertFalse(second.isDone(), "waits while the first holds the lock");
+            assertEquals("zoobench: another `zoobench bench` (pid " + first.pid() + ") is measuring on this machine; "
+                    + "waiting for it to finish, as two would measure each other (Ctrl-C to stop waiting)",
+                    said.toString().strip());
+            first.destroy();
+            second.get(20, TimeUnit.SECONDS).close();
+        } finally {
+            first.destroyForcibly();
+        }
+    }
+}
