@@ -3,8 +3,10 @@ package org.zoobench.cli;
 import org.zoobench.experiments.report.HtmlReport;
 import org.zoobench.experiments.report.Report;
 import org.zoobench.experiments.report.ResultsReport;
+import org.zoobench.experiments.results.ResultsLock;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
+import org.zoobench.experiments.results.SuiteInfo;
 import org.zoobench.experiments.suites.Suites;
 import org.zoobench.zoo.UserInputException;
 import picocli.CommandLine.Command;
@@ -15,6 +17,7 @@ import picocli.CommandLine.Parameters;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code zoobench report DIR}: rebuild the tables and plots of a results directory from its saved runs. */
@@ -33,14 +36,20 @@ public final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         ResultsStore store = ResultsStore.openForReading(dir);
+        // the report is written into the folder: checked first, and never beside another writer
+        store.checkWritable(List.of());
+        ResultsLock.take(dir);
+        store.reconcile();
         List<RunRecord> records = store.records();
+        Optional<SuiteInfo> suite = store.suiteInfo();
+        store.repairs().forEach(r -> out.println("note: " + r));
         if (records.isEmpty()) {
             throw new UserInputException("'" + dir + "' holds no finished run yet (no runs/*/" + ResultsStore.RECORD
                     + "); train one there with `zoobench train ... --results " + dir + "` or `zoobench run`");
         }
         // With no finished run a suite has nothing to compare; the generic table still marks the diverged runs.
         boolean noneFinished = records.stream().allMatch(RunRecord::diverged);
-        Report report = store.suiteInfo().filter(info -> !noneFinished)
+        Report report = suite.filter(info -> !noneFinished)
                 .map(info -> Suites.get(info.suite()).report(store, records))
                 .orElseGet(() -> ResultsReport.report(store, records));
         report.writeTo(store);

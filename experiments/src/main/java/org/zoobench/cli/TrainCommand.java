@@ -6,6 +6,7 @@ import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.DataParallel;
 import org.zoobench.experiments.results.ResizeMode;
+import org.zoobench.experiments.results.ResultsLock;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
@@ -165,6 +166,7 @@ public final class TrainCommand implements Callable<Integer> {
         Trainer.checkMemory(profile, base, trainExamples);
         data.forRun(base).close();
         ResultsStore store = ResultsStore.openForWriting(results);
+        ResultsLock.take(store.dir());
         List<RunSpec> runs = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             runs.add(RunSpec.single(base.withSeed(firstSeed + i)));

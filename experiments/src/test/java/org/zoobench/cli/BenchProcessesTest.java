@@ -7,7 +7,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,33 +21,11 @@ class BenchProcessesTest {
     @TempDir
     Path tmp;
 
-    /** What the child JVM does: {@code lock DIR} holds the bench lock; {@code run CMD...} runs CMD as bench does. */
-    public static final class Child {
-        public static void main(String[] args) throws Exception {
-            if (args[0].equals("lock")) {
-                try (BenchLock lock = BenchLock.acquire(Path.of(args[1]), new PrintWriter(System.err, true))) {
-                    System.out.println("locked");
-                    System.out.flush();
-                    Thread.sleep(60_000);
-                }
-            } else {
-                System.exit(BenchLauncher.run(List.of(args).subList(1, args.length), true, Path.of(".")));
-            }
-        }
-    }
-
-    private static Process child(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), Child.class.getName()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    }
-
     @Test
     void stoppingTheCommandStopsEverythingItStarted() throws Exception {
         Path pids = tmp.resolve("pids");
         // a stand-in for the benchmark JVM: it starts two processes of its own, as JMH starts forks
-        Process bench = child("run", "bash", "-c", "sleep 300 & echo $! >> " + pids + "; sleep 300 & echo $! >> "
+        Process bench = ChildJvm.start("run", "bash", "-c", "sleep 300 & echo $! >> " + pids + "; sleep 300 & echo $! >> "
                 + pids + "; wait");
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -72,9 +49,9 @@ class BenchProcessesTest {
 
     @Test
     void aSecondBenchWaitsForTheFirstAndSaysWhoItWaitsFor() throws Exception {
-        Process first = child("lock", tmp.toString());
+        Process first = ChildJvm.start("bench-lock", tmp.toString());
         try {
-            assertEquals("locked", new String(first.getInputStream().readNBytes(6)));
+            ChildJvm.awaitLocked(first);
             StringWriter said = new StringWriter();
             CompletableFuture<BenchLock> second = CompletableFuture.supplyAsync(() -> BenchLock.acquire(tmp,
                     new PrintWriter(said, true)));

@@ -116,7 +116,7 @@ public final class ResultsStore implements RunSink {
                     .findFirst();
             if (readOnly.isPresent()) {
                 throw new UserInputException("cannot write results to '" + dir + "': " + readOnly.get()
-                        + " is read-only; make it writable (chmod u+w) or choose another directory with --results DIR");
+                        + " is read-only; make it writable (chmod u+w), or write the results elsewhere");
             }
         } catch (IOException | UncheckedIOException e) {
             throw new UserInputException("cannot check results directory '" + dir + "': " + e.getMessage()
@@ -158,12 +158,36 @@ public final class ResultsStore implements RunSink {
         return dir.resolve("runs").resolve(runId);
     }
 
+    /** Whether the run has a record that can be read: a damaged one is trained again. */
     public boolean isFinished(String runId) {
-        return Files.isRegularFile(runDir(runId).resolve(RECORD));
+        return find(runId).isPresent();
     }
 
     public Optional<RunRecord> find(String runId) {
-        return isFinished(runId) ? Optional.of(readRecord(runDir(runId).resolve(RECORD))) : Optional.empty();
+        return readable(runDir(runId).resolve(RECORD));
+    }
+
+    /** The record in {@code file}, or empty when there is none or it is damaged (noted for {@link #repairs()}). */
+    private Optional<RunRecord> readable(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JSON.readValue(file.toFile(), RunRecord.class));
+        } catch (IOException e) {
+            String note = "could not use " + file + " (" + firstLine(e) + "): its run is left out, and a rerun "
+                    + "trains it again";
+            if (!repairs.contains(note)) {
+                repairs.add(note);
+            }
+            return Optional.empty();
+        }
+    }
+
+    private static String firstLine(Exception e) {
+        String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException json
+                ? json.getOriginalMessage() : e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message.lines().findFirst().orElse("");
     }
 
     /**
@@ -326,11 +350,11 @@ public final class ResultsStore implements RunSink {
         return line.toString();
     }
 
-    /** Every saved run, oldest first. */
+    /** Every saved run whose record can be read, oldest first; a damaged record is noted ({@link #repairs()}). */
     public List<RunRecord> records() {
         List<RunRecord> records = new ArrayList<>();
         try (Stream<Path> runs = Files.list(dir.resolve("runs"))) {
-            runs.map(r -> r.resolve(RECORD)).filter(Files::isRegularFile).forEach(f -> records.add(readRecord(f)));
+            runs.map(r -> r.resolve(RECORD)).map(this::readable).flatMap(Optional::stream).forEach(records::add);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -354,15 +378,29 @@ public final class ResultsStore implements RunSink {
         }
     }
 
+    /**
+     * What suite wrote the directory; empty when none did, or when {@value #SUITE} is damaged (noted for
+     * {@link #repairs()}: a rerun of the suite writes it again, losing only its earlier sessions' timings).
+     */
     public Optional<SuiteInfo> suiteInfo() {
         Path file = dir.resolve(SUITE);
         if (!Files.exists(file)) {
             return Optional.empty();
         }
         try {
-            return Optional.of(JSON.readValue(file.toFile(), SuiteInfo.class));
+            SuiteInfo info = JSON.readValue(file.toFile(), SuiteInfo.class);
+            if (info == null || info.suite() == null) {
+                throw new IOException("it names no suite");
+            }
+            return Optional.of(info);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            String note = "could not use " + file + " (" + firstLine(e) + "): the next `zoobench run SUITE --results "
+                    + dir + "` writes it again, keeping the finished runs (its earlier sessions' timings are lost); "
+                    + "reports show the generic table until then";
+            if (!repairs.contains(note)) {
+                repairs.add(note);
+            }
+            return Optional.empty();
         }
     }
 
