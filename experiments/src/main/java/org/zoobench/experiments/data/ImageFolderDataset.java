@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -198,7 +197,9 @@ final class ImageFolderDataset {
                     throw new UserInputException("cannot decode image " + file + " (" + e.getMessage() + ")");
                 }
                 URI uri = record.getMetaData().getURI();
-                if (!Paths.get(uri).equals(file.toAbsolutePath()) && !Paths.get(uri).equals(file)) {
+                // DataVec's URI keeps non-ASCII characters unescaped, which Paths.get(URI) refuses: its decoded path
+                Path read = Path.of(uri.getPath());
+                if (!read.equals(file.toAbsolutePath()) && !read.equals(file)) {
                     throw new IllegalStateException("ImageRecordReader returned " + uri + " where " + file
                             + " was expected");
                 }
