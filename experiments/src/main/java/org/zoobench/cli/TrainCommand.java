@@ -135,12 +135,14 @@ public final class TrainCommand implements Callable<Integer> {
         int trainLimit = orAll(limit);
         int usedTestLimit = orAll(testLimit);
         int trainExamples;
+        int testExamples;
         if (resizeMode == ResizeMode.CROP) {
             // Crops stream an image folder from disk: it is listed, never loaded whole.
             DataProvider.requireImageFolder(dataset);
             classes = data.imageFolder(trainLimit, usedTestLimit).classes().size();
             shape = input == null ? DataProvider.CROP_INPUT : InputShape.parse(input);
             trainExamples = Integer.MAX_VALUE; // not counted up front; no cap on the batch
+            testExamples = 0;
         } else {
             var loaded = data.dataset(dataset, trainLimit, usedTestLimit);
             trainLimit = usedLimit("--limit", limit, loaded.train().numExamples(), "training", out);
@@ -148,29 +150,40 @@ public final class TrainCommand implements Callable<Integer> {
             classes = loaded.numClasses();
             shape = input == null ? loaded.shape() : InputShape.parse(input);
             trainExamples = loaded.train().numExamples();
+            testExamples = loaded.test().numExamples();
         }
         double lr = learningRate == null ? rule.defaultLearningRate() : learningRate;
         long firstSeed = seeds.seed == null ? 1 : seeds.seed;
         int count = seeds.count == null ? 1 : seeds.count;
-        RunConfig base = new RunConfig(entry.name(), dataset, shape, resizeMode, classes, epochs, batch, rule, lr,
+        int usedBatch = batch;
+        if (batch > trainExamples) {
+            // a step never holds more than every training image: the record says what a step really held
+            out.printf(Locale.ROOT, "note: --batch %d is more than the %s training images of %s; using and recording "
+                    + "%s%n", batch, Numbers.grouped(trainExamples), dataset, Numbers.grouped(trainExamples));
+            usedBatch = trainExamples;
+        }
+        RunConfig base = new RunConfig(entry.name(), dataset, shape, resizeMode, classes, epochs, usedBatch, rule, lr,
                 firstSeed, trainLimit, usedTestLimit, target, bootstrap, training.implementation.impl.id(), 0, 0,
                 schedule, workers);
         // Fail on a shape the model cannot take, or a batch that cannot fit, before anything is written.
         ModelProfile profile = ModelProfile.of(entry, Trainer.modelOptions(base));
         OptionalInt elsewhere = BenchLauncher.fromLauncherRoot().onBackend(training.backend,
-                GpuFacts.Demand.of(profile, workers == null ? batch : workers.examplesPerWorker(batch), true), spec.root().commandLine().getParseResult().originalArgs(),
+                GpuFacts.Demand.of(profile, workers == null ? usedBatch : workers.examplesPerWorker(usedBatch), true), spec.root().commandLine().getParseResult().originalArgs(),
                 spec.commandLine().getErr());
         if (elsewhere.isPresent()) {
             return elsewhere.getAsInt();
         }
         Trainer.checkMemory(profile, base, trainExamples);
         data.forRun(base).close();
-        ResultsStore store = ResultsStore.openForWriting(results);
-        ResultsLock.take(store.dir());
         List<RunSpec> runs = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             runs.add(RunSpec.single(base.withSeed(firstSeed + i)));
         }
+        ResultsStore.checkSpace(results, runs.stream().map(RunSpec::runId).toList(),
+                ResultsStore.runBytes(profile.trainableParams(), testExamples));
+        ResultsStore store = ResultsStore.openForWriting(results);
+        ResultsLock.take(store.dir());
+
         List<RunRecord> trained;
         try (LiveStats live = training.liveStats.start(spec.commandLine().getErr())) {
             trained = new SuiteRunner(store, ModelRegistry::get, data, out).run(runs);

@@ -4,6 +4,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.zoobench.experiments.results.ResultsStore;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -67,5 +69,16 @@ class NumbersAtTheirLimitsTest {
         assertUserError(CliRun.of("train", "bilstm-tagger", "--dataset", "future-context", "--limit", "2147483647",
                 "--results", results.toString()), "--limit 2,147,483,647: that many future-context examples of 4x16");
         assertFalse(Files.exists(results));
+    }
+
+    @Test
+    void aBatchAboveTheTrainingImagesIsRecordedAsTheBatchUsed() throws Exception {
+        Path results = tmp.resolve("results");
+        CliRun run = CliRun.of("train", "lenet5", "--dataset", "synthetic", "--epochs", "1", "--limit", "64",
+                "--test-limit", "50", "--batch", "2147483647", "--bootstrap", "1000", "--results", results.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("note: --batch 2147483647 is more than the 64 training images of synthetic; "
+                + "using and recording 64"), run.out());
+        assertEquals(64, ResultsStore.openForReading(results).records().get(0).config().batchSize());
     }
 }
