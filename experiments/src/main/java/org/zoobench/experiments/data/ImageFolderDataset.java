@@ -72,9 +72,10 @@ final class ImageFolderDataset {
         List<String> classes = classes(root, trainFiles, testFiles);
         trainFiles = subset(trainFiles, options.limit(), options.seed());
         testFiles = subset(testFiles, options.testLimit(), options.seed());
-        // Before any native decoder reads them: see PngCheck.
+        // Before any native decoder reads them: see PngCheck and TruncationCheck.
         Stream.concat(trainFiles.stream(), testFiles.stream()).filter(PngCheck::isPng)
                 .forEach(ImageFolderDataset::checkPng);
+        TruncationCheck.checkAll(Stream.concat(trainFiles.stream(), testFiles.stream()).toList());
         InputShape given = options.shape() != null ? options.shape() : shapeOf(trainFiles.get(0));
         if (!(given instanceof InputShape.Image shape)) {
             throw new UserInputException("image-folder reads images; give an image shape CxHxW, not " + given);
