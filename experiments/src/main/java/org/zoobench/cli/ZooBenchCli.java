@@ -1,8 +1,12 @@
 package org.zoobench.cli;
 
+import org.zoobench.zoo.Numbers;
 import org.zoobench.zoo.UserInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+
+import java.util.List;
+import java.util.Locale;
 
 /** Entry point of {@code ./zoobench}. User mistakes print one line and exit 2; bugs print a stack trace. */
 @Command(name = "zoobench", mixinStandardHelpOptions = true, version = "ZooBench 0.1.0",
@@ -37,6 +41,21 @@ public final class ZooBenchCli {
             failed.getErr().println("zoobench: " + ex.getMessage().replaceFirst("^Error: ", "") + suggestions(ex) + " (see `"
                     + failed.getCommandSpec().qualifiedName() + " --help`)");
             return USER_ERROR;
+        });
+        // Out of Java heap where no command expected it (a data set larger than -Xmx): still one line, saying what
+        // to change. Errors pass picocli's exception handler by, so they are caught around the execution.
+        cli.setExecutionStrategy(parseResult -> {
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } catch (OutOfMemoryError e) {
+                List<CommandLine> commands = parseResult.asCommandLineList();
+                CommandLine command = commands.get(commands.size() - 1);
+                command.getErr().println(String.format(Locale.ROOT, "zoobench: out of memory (%s) with a Java heap "
+                                + "of %s: give Java more, e.g. ZOOBENCH_JAVA_OPTS=-Xmx8g (the default), or ask for "
+                                + "less (a smaller --batch, --limit or --input)", e.getMessage(),
+                        Numbers.bytes(Runtime.getRuntime().maxMemory())));
+                return USER_ERROR;
+            }
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             UserInputException userError = findUserError(ex);
