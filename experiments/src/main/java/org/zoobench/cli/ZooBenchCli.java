@@ -38,6 +38,12 @@ public final class ZooBenchCli {
         // A bad option is a user mistake like any other: one line naming it, not the usage after it.
         cli.setParameterExceptionHandler((ex, args) -> {
             CommandLine failed = ex.getCommandLine();
+            String notAPort = notAPortAfterUi(ex, args);
+            if (notAPort != null) {
+                failed.getErr().println("zoobench: --ui takes a port number (0 picks a free one; leave it out for "
+                        + "9000), not '" + notAPort + "' (see `" + failed.getCommandSpec().qualifiedName() + " --help`)");
+                return USER_ERROR;
+            }
             failed.getErr().println("zoobench: " + ex.getMessage().replaceFirst("^Error: ", "") + suggestions(ex) + " (see `"
                     + failed.getCommandSpec().qualifiedName() + " --help`)");
             return USER_ERROR;
@@ -67,6 +73,22 @@ public final class ZooBenchCli {
             throw ex;
         });
         return cli;
+    }
+
+    /**
+     * The word after {@code --ui} when it was left unmatched: {@code --ui} takes its port only if it is a number
+     * (so that {@code run --ui SUITE} names the suite), and any other word lands here.
+     */
+    private static String notAPortAfterUi(CommandLine.ParameterException ex, String[] args) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+            String word = unmatched.getUnmatched().get(0);
+            for (int i = 1; i < args.length; i++) {
+                if (args[i].equals(word) && args[i - 1].equals("--ui")) {
+                    return word;
+                }
+            }
+        }
+        return null;
     }
 
     private static String suggestions(CommandLine.ParameterException ex) {
