@@ -49,8 +49,9 @@ public final class ReportCommand implements Callable<Integer> {
         }
         // With no finished run a suite has nothing to compare; the generic table still marks the diverged runs.
         boolean noneFinished = records.stream().allMatch(RunRecord::diverged);
-        Report report = suite.filter(info -> !noneFinished)
-                .map(info -> Suites.get(info.suite()).report(store, records))
+        Optional<String> suiteName = suite.map(SuiteInfo::suite).or(() -> suiteOfRecords(records));
+        Report report = suiteName.filter(name -> !noneFinished)
+                .map(name -> Suites.get(name).report(store, records))
                 .orElseGet(() -> ResultsReport.report(store, records));
         report.writeTo(store);
         out.print(report.markdown());
@@ -60,5 +61,15 @@ public final class ReportCommand implements Callable<Integer> {
             throw new UserInputException(ResultsReport.allDiverged(store, records));
         }
         return 0;
+    }
+
+    /**
+     * Without a usable suite.json, the suite every record names, when they name one registered suite: each record
+     * keeps the suite that trained it.
+     */
+    private static Optional<String> suiteOfRecords(List<RunRecord> records) {
+        List<String> named = records.stream().map(RunRecord::suite).distinct().toList();
+        return named.size() == 1 && Suites.names().contains(named.get(0)) ? Optional.of(named.get(0))
+                : Optional.empty();
     }
 }

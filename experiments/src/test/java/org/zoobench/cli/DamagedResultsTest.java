@@ -43,7 +43,7 @@ class DamagedResultsTest {
         CliRun report = CliRun.of("report", results.toString());
         assertEquals(0, report.exitCode(), report.err());
         assertTrue(report.out().contains("note: could not use " + suite + " (Unexpected end-of-input"), report.out());
-        assertTrue(report.out().contains("reports show the generic table until then"), report.out());
+        assertTrue(report.out().contains("until then reports take the suite from the runs' records"), report.out());
         assertTrue(report.out().contains("| lenet5 |"), report.out());
 
         for (String damaged : List.of("[1,2]", "{}", "")) {
@@ -77,6 +77,25 @@ class DamagedResultsTest {
         assertEquals(0, rerun.exitCode(), rerun.err());
         assertTrue(rerun.out().contains("[1/1] lenet5 seed " + seed), "trained again: " + rerun.out());
         assertEquals(2, ResultsStore.openForReading(results).records().size());
+    }
+
+    @Test
+    void strayAndForeignRecordsAreLeftOutAndNamed() throws Exception {
+        Path results = tmp.resolve("results");
+        assertEquals(0, CliRun.train(results).exitCode());
+        Path run = runs(results).get(0);
+        Path copy = Files.createDirectories(results.resolve("runs/copy of a run"));
+        Files.copy(run.resolve(ResultsStore.RECORD), copy.resolve(ResultsStore.RECORD));
+        Path empty = Files.createDirectories(results.resolve("runs/empty-record"));
+        Files.writeString(empty.resolve(ResultsStore.RECORD), "{}");
+        Files.writeString(results.resolve("runs/notes.txt"), "a stray file");
+        CliRun report = CliRun.of("report", results.toString());
+        assertEquals(0, report.exitCode(), report.err());
+        assertTrue(report.out().contains("note: could not use " + copy.resolve(ResultsStore.RECORD) + " (it is the "
+                + "record of run " + run.getFileName() + ", not of copy of a run)"), report.out());
+        assertTrue(report.out().contains("note: could not use " + empty.resolve(ResultsStore.RECORD) + " (it is not "
+                + "a whole run record)"), report.out());
+        assertEquals(2, Files.readAllLines(results.resolve(ResultsStore.CSV)).size(), "header and the one run");
     }
 
     @Test

@@ -198,7 +198,15 @@ public final class ResultsStore implements RunSink {
             return Optional.empty();
         }
         try {
-            return Optional.of(JSON.readValue(file.toFile(), RunRecord.class));
+            RunRecord record = JSON.readValue(file.toFile(), RunRecord.class);
+            String folder = file.getParent().getFileName().toString();
+            if (record == null || record.runId() == null || record.config() == null || record.finishedAt() == null) {
+                throw new IOException("it is not a whole run record");
+            }
+            if (!record.runId().equals(folder)) {
+                throw new IOException("it is the record of run " + record.runId() + ", not of " + folder);
+            }
+            return Optional.of(record);
         } catch (IOException e) {
             String note = "could not use " + file + " (" + firstLine(e) + "): its run is left out, and a rerun "
                     + "trains it again";
@@ -467,7 +475,7 @@ public final class ResultsStore implements RunSink {
         } catch (IOException e) {
             String note = "could not use " + file + " (" + firstLine(e) + "): the next `zoobench run SUITE --results "
                     + dir + "` writes it again, keeping the finished runs (its earlier sessions' timings are lost); "
-                    + "reports show the generic table until then";
+                    + "until then reports take the suite from the runs' records";
             if (!repairs.contains(note)) {
                 repairs.add(note);
             }
