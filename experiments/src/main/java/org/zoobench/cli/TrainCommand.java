@@ -220,6 +220,8 @@ public final class TrainCommand implements Callable<Integer> {
         return available;
     }
 
+    private static final int MAX_BOOTSTRAP = 1_000_000;
+
     private void checkRanges() {
         if (epochs < 1) {
             throw new UserInputException("--epochs must be at least 1, got " + epochs);
@@ -244,6 +246,12 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (bootstrap < 1000) {
             throw new UserInputException("--bootstrap needs at least 1000 resamples, got " + bootstrap);
+        }
+        // checked now: the resamples are drawn after training, where running out of memory would lose the run
+        if (bootstrap > MAX_BOOTSTRAP) {
+            throw new UserInputException("--bootstrap takes at most " + Numbers.grouped(MAX_BOOTSTRAP)
+                    + " resamples (the interval's ends move by less than its rounding long before), got "
+                    + Numbers.grouped(bootstrap));
         }
     }
 }

@@ -72,6 +72,14 @@ class NumbersAtTheirLimitsTest {
     }
 
     @Test
+    void bootstrapResamplesBeyondAMillionAreRefusedBeforeTraining() {
+        Path results = tmp.resolve("results");
+        assertUserError(CliRun.of("train", "lenet5", "--dataset", "synthetic", "--bootstrap", "2147483647",
+                "--results", results.toString()), "--bootstrap takes at most 1,000,000 resamples");
+        assertFalse(Files.exists(results));
+    }
+
+    @Test
     void aBatchAboveTheTrainingImagesIsRecordedAsTheBatchUsed() throws Exception {
         Path results = tmp.resolve("results");
         CliRun run = CliRun.of("train", "lenet5", "--dataset", "synthetic", "--epochs", "1", "--limit", "64",
