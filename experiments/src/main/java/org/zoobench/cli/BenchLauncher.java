@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Starts the benchmark JVM ({@code org.zoobench.benchmarks.BenchMain}) on the benchmarks module's classpath for one
@@ -234,24 +235,31 @@ final class BenchLauncher implements BenchComparison.BenchJvm {
      * and everything it started (the benchmark JVM's forks) are stopped with it, not left running on their own.
      */
     static int run(List<String> command, boolean passStdout, Path directory) {
-        Process process;
+        // in place before the process starts, so that a stop that comes at once still finds it
+        AtomicReference<Process> started = new AtomicReference<>();
+        Thread stopper = new Thread(() -> {
+            Process child = started.get();
+            if (child != null) {
+                stopTree(child);
+            }
+        }, "zoobench-stop-child");
+        Runtime.getRuntime().addShutdownHook(stopper);
         try {
             ProcessBuilder pb = new ProcessBuilder(command).directory(directory.toFile())
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .redirectInput(ProcessBuilder.Redirect.INHERIT);
             pb.redirectOutput(passStdout ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.DISCARD);
-            process = pb.start();
+            Process process = pb.start();
+            started.set(process);
+            try {
+                return process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopTree(process);
+                return 130;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-        Thread stopper = new Thread(() -> stopTree(process), "zoobench-stop-child");
-        Runtime.getRuntime().addShutdownHook(stopper);
-        try {
-            return process.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stopTree(process);
-            return 130;
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(stopper);

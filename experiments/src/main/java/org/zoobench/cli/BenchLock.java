@@ -1,12 +1,11 @@
 package org.zoobench.cli;
 
+import org.zoobench.experiments.results.ResultsLock;
+
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -36,13 +35,12 @@ final class BenchLock implements AutoCloseable {
                     StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();
             if (lock == null) {
-                err.println("zoobench: another `zoobench bench` (pid " + holder(file) + ") is measuring on this "
+                err.println("zoobench: another `zoobench bench` (pid " + ResultsLock.holder(file) + ") is measuring on this "
                         + "machine; waiting for it to finish, as two would measure each other (Ctrl-C to stop waiting)");
                 err.flush();
                 lock = channel.lock();
             }
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+            ResultsLock.writeOwnPid(channel);
             return new BenchLock(channel, lock);
         } catch (IOException e) {
             close(channel);
@@ -52,15 +50,6 @@ final class BenchLock implements AutoCloseable {
 
     static BenchLock acquire(PrintWriter err) {
         return acquire(Path.of(System.getProperty("java.io.tmpdir")), err);
-    }
-
-    private static String holder(Path file) {
-        try {
-            String pid = Files.readString(file).strip();
-            return pid.isEmpty() ? "unknown" : pid;
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 
     @Override

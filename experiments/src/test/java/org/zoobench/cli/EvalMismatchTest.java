@@ -8,11 +8,11 @@ import org.zoobench.experiments.results.ResultsStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.zoobench.cli.HostileInputsTest.onlyRun;
 import static org.zoobench.cli.NumbersAtTheirLimitsTest.assertUserError;
 
 /** `eval` on a run whose files no longer agree with each other says which and why. */
@@ -24,12 +24,6 @@ class EvalMismatchTest {
     @BeforeAll
     static void quiet() {
         System.setProperty("zoobench.progress", "false");
-    }
-
-    private static Path onlyRun(Path results) throws Exception {
-        try (Stream<Path> runs = Files.list(results.resolve("runs"))) {
-            return runs.findFirst().orElseThrow();
-        }
     }
 
     @Test

@@ -75,6 +75,9 @@ class TrainingUiInputsTest {
         assertUserError(train(results, "--ui", "70000"), "--ui PORT must be a port from 1 to 65535 (or 0 for any free "
                 + "port), got 70000");
         assertNothingWritten(results);
+        assertUserError(train(results, "--ui", "abc"), "--ui takes a port number (0 picks a free one; leave it out for "
+                + "9000), not 'abc' (see `zoobench train --help`)");
+        assertNothingWritten(results);
         assertUserError(CliRun.of("ui", stats.toString(), "--port", "-1"), "--port must be a port from 1 to 65535 (or "
                 + "0 for any free port), got -1");
     }
@@ -118,14 +121,6 @@ class TrainingUiInputsTest {
     }
 
     @Test
-    void aUiPortThatIsNotANumberIsNamed() {
-        Path results = tmp.resolve("ui-abc");
-        assertUserError(train(results, "--ui", "abc"), "--ui takes a port number (0 picks a free one; leave it out for "
-                + "9000), not 'abc' (see `zoobench train --help`)");
-        assertNothingWritten(results);
-    }
-
-    @Test
     void uiRefusesWhatIsNotAStatsFileAndLeavesItAsItWas() throws Exception {
         Path csv = Files.writeString(tmp.resolve("results.csv"), "model,top1\nlenet5,99.0\n");
         assertUserError(CliRun.of("ui", csv.toString()), csv + " is not a stats file (DL4J's FileStatsStorage, as "
@@ -137,21 +132,17 @@ class TrainingUiInputsTest {
                 + "--stats FILE` writes one");
         assertFalse(Files.exists(missing), "not created");
 
-        Path cut = tmp.resolve("cut.bin");
         byte[] whole = Files.readAllBytes(stats);
-        Files.write(cut, java.util.Arrays.copyOf(whole, 64));
-        CliRun damaged = CliRun.of("ui", cut.toString());
-        assertEquals(ZooBenchCli.USER_ERROR, damaged.exitCode(), damaged.err());
-        assertTrue(damaged.errIsOneLine(), damaged.err());
-        assertTrue(damaged.err().startsWith("zoobench: " + cut + " is damaged or not a stats file ("), damaged.err());
-        assertArrayEquals(java.util.Arrays.copyOf(whole, 64), Files.readAllBytes(cut), "left as it was");
-        for (int length : new int[]{16, whole.length / 2}) {
+        for (int length : new int[]{64, 16, whole.length / 2}) {
             // a file of its own: MapDB keeps a store it failed to open locked for the rest of this JVM
-            Path shorter = tmp.resolve("cut-to-" + length + ".bin");
-            Files.write(shorter, java.util.Arrays.copyOf(whole, length));
-            CliRun cutShorter = CliRun.of("ui", shorter.toString());
-            assertUserError(cutShorter, shorter + " is damaged or not a stats file (cut off or corrupt: MapDB "
-                    + "cannot read its store)");
+            Path cut = tmp.resolve("cut-to-" + length + ".bin");
+            Files.write(cut, java.util.Arrays.copyOf(whole, length));
+            CliRun damaged = CliRun.of("ui", cut.toString());
+            assertEquals(ZooBenchCli.USER_ERROR, damaged.exitCode(), damaged.err());
+            assertTrue(damaged.errIsOneLine(), damaged.err());
+            assertTrue(damaged.err().startsWith("zoobench: " + cut + " is damaged or not a stats file ("), damaged.err());
+            assertFalse(damaged.err().contains("(null)"), "a reason: " + damaged.err());
+            assertArrayEquals(java.util.Arrays.copyOf(whole, length), Files.readAllBytes(cut), "left as it was");
         }
 
         Path fresh = tmp.resolve("fresh.bin");

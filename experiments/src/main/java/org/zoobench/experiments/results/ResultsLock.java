@@ -45,8 +45,7 @@ public final class ResultsLock {
                         + "); two writers would train the same runs twice: wait for it to finish (then rerun to "
                         + "resume), or choose another --results");
             }
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+            writeOwnPid(channel);
             HELD.put(key, lock);
         } catch (IOException e) {
             throw new UserInputException("cannot lock results directory '" + dir + "' (" + e.getMessage()
@@ -54,7 +53,14 @@ public final class ResultsLock {
         }
     }
 
-    private static String holder(Path file) {
+    /** Makes the lock file say which process holds it, for the one line of whoever waits or is refused. */
+    public static void writeOwnPid(FileChannel channel) throws IOException {
+        channel.truncate(0);
+        channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+    }
+
+    /** The pid a lock file names, or "unknown". */
+    public static String holder(Path file) {
         try {
             String pid = Files.readString(file).strip();
             return pid.isEmpty() ? "unknown" : pid;
