@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
 
 /** {@code zoobench train MODEL --dataset NAME ...}: train, evaluate and record one model (one or more seeds). */
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -155,25 +156,28 @@ public final class TrainCommand implements Callable<Integer> {
         double lr = learningRate == null ? rule.defaultLearningRate() : learningRate;
         long firstSeed = seeds.seed == null ? 1 : seeds.seed;
         int count = seeds.count == null ? 1 : seeds.count;
-        int usedBatch = batch;
-        if (batch > trainExamples) {
-            // a step never holds more than every training image: the record says what a step really held
-            out.printf(Locale.ROOT, "note: --batch %d is more than the %s training images of %s; using and recording "
-                    + "%s%n", batch, Numbers.grouped(trainExamples), dataset, Numbers.grouped(trainExamples));
-            usedBatch = trainExamples;
-        }
-        RunConfig base = new RunConfig(entry.name(), dataset, shape, resizeMode, classes, epochs, usedBatch, rule, lr,
-                firstSeed, trainLimit, usedTestLimit, target, bootstrap, training.implementation.impl.id(), 0, 0,
+        // a step never holds more than every training image: the record says what a step really held
+        int usedBatch = Math.min(batch, trainExamples);
+        int recordedTrainLimit = trainLimit; // final copies for the lambda
+        int recordedTestLimit = usedTestLimit;
+        IntFunction<RunConfig> atBatch = b -> new RunConfig(entry.name(), dataset, shape, resizeMode, classes, epochs,
+                b, rule, lr, firstSeed, recordedTrainLimit, recordedTestLimit, target, bootstrap, training.implementation.impl.id(), 0, 0,
                 schedule, workers);
+        RunConfig asked = atBatch.apply(batch);
         // Fail on a shape the model cannot take, or a batch that cannot fit, before anything is written.
-        ModelProfile profile = ModelProfile.of(entry, Trainer.modelOptions(base));
+        ModelProfile profile = ModelProfile.of(entry, Trainer.modelOptions(asked));
         OptionalInt elsewhere = BenchLauncher.fromLauncherRoot().onBackend(training.backend,
                 GpuFacts.Demand.of(profile, workers == null ? usedBatch : workers.examplesPerWorker(usedBatch), true), spec.root().commandLine().getParseResult().originalArgs(),
                 spec.commandLine().getErr());
         if (elsewhere.isPresent()) {
             return elsewhere.getAsInt();
         }
-        Trainer.checkMemory(profile, base, trainExamples);
+        Trainer.checkMemory(profile, asked, trainExamples);
+        if (usedBatch < batch) {
+            out.printf(Locale.ROOT, "note: --batch %d is more than the %s training images of %s; using and recording "
+                    + "%s%n", batch, Numbers.grouped(trainExamples), dataset, Numbers.grouped(trainExamples));
+        }
+        RunConfig base = atBatch.apply(usedBatch);
         data.forRun(base).close();
         List<RunSpec> runs = new ArrayList<>();
         for (int i = 0; i < count; i++) {
