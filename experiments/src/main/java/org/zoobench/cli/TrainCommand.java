@@ -161,8 +161,8 @@ public final class TrainCommand implements Callable<Integer> {
         int recordedTrainLimit = trainLimit; // final copies for the lambda
         int recordedTestLimit = usedTestLimit;
         IntFunction<RunConfig> atBatch = b -> new RunConfig(entry.name(), dataset, shape, resizeMode, classes, epochs,
-                b, rule, lr, firstSeed, recordedTrainLimit, recordedTestLimit, target, bootstrap, training.implementation.impl.id(), 0, 0,
-                schedule, workers);
+                b, rule, lr, firstSeed, recordedTrainLimit, recordedTestLimit, target, bootstrap,
+                training.implementation.impl.id(), 0, 0, schedule, workers);
         RunConfig asked = atBatch.apply(batch);
         // Fail on a shape the model cannot take, or a batch that cannot fit, before anything is written.
         ModelProfile profile = ModelProfile.of(entry, Trainer.modelOptions(asked));
