@@ -34,16 +34,34 @@ class BenchProcessesTest {
             }
             List<ProcessHandle> started = Files.readAllLines(pids).stream()
                     .map(pid -> ProcessHandle.of(Long.parseLong(pid)).orElseThrow()).toList();
+            assertTrue(running(started.get(0).pid()) && running(started.get(1).pid()), "both run before the stop");
             assertEquals(2, started.size());
             bench.destroy(); // SIGTERM, as `kill PID` sends
             assertTrue(bench.waitFor(20, TimeUnit.SECONDS), "the command exits");
             assertEquals(143, bench.exitValue());
             for (ProcessHandle p : started) {
-                p.onExit().get(20, TimeUnit.SECONDS);
-                assertFalse(p.isAlive(), "process " + p.pid() + " was stopped with the command");
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (running(p.pid()) && System.nanoTime() < until) {
+                    Thread.sleep(100);
+                }
+                assertFalse(running(p.pid()), "process " + p.pid() + " was stopped with the command");
             }
         } finally {
             bench.destroyForcibly();
+        }
+    }
+
+    /**
+     * Whether the process still runs: a killed process whose new parent has not reaped it yet is a zombie, which
+     * ProcessHandle still calls alive.
+     */
+    private static boolean running(long pid) throws Exception {
+        Path stat = Path.of("/proc", String.valueOf(pid), "stat");
+        try {
+            String line = Files.readString(stat);
+            return line.charAt(line.lastIndexOf(')') + 2) != 'Z';
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return false;
         }
     }
 
