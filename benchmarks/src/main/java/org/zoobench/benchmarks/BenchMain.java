@@ -31,6 +31,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -45,6 +46,12 @@ public final class BenchMain {
 
     public static final int BACKEND_UNAVAILABLE = 3;
 
+    /** Exit code when the benchmarks ran but a row did not measure (its fork crashed, or not even batch 1 fitted). */
+    public static final int ROWS_FAILED = 4;
+
+    /** Set once the work is done, so that exiting normally is not mistaken for being stopped. */
+    private static volatile boolean finished;
+
     /** What {@code --backend} asks for, as {@link BenchEnvironment#backend()} reports it once loaded. */
     private static final Map<String, String> LOADED_NAME = Map.of("cpu", "cpu-onednn", "avx2", "cpu", "cuda", "cuda");
 
@@ -53,9 +60,26 @@ public final class BenchMain {
 
     /** Only the CLI starts this JVM, with a file it has just written. */
     public static void main(String[] args) throws IOException {
+        Runtime.getRuntime().addShutdownHook(new Thread(BenchMain::stopForks, "zoobench-stop-forks"));
         Path file = Path.of(args[1]);
-        System.exit(args[0].equals("compare") ? compare(BenchPlan.Comparison.read(file), System.out, System.err)
-                : run(BenchPlan.read(file), System.out, System.err));
+        int exit = args[0].equals("compare") ? compare(BenchPlan.Comparison.read(file), System.out, System.err)
+                : run(BenchPlan.read(file), System.out, System.err);
+        finished = true;
+        System.exit(exit);
+    }
+
+    /**
+     * When this JVM is stopped (SIGTERM, SIGINT): JMH's forks are killed and the JVM halts at once, before JMH's
+     * runner, which keeps running during shutdown, can start the next fork or write results of a cut-short run.
+     */
+    private static void stopForks() {
+        if (finished) {
+            return;
+        }
+        for (int round = 0; round < 2; round++) {
+            ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+        }
+        Runtime.getRuntime().halt(143);
     }
 
     /** Measures what the plan asks for; 0, or the exit code after a one-line message on {@code err}. */
@@ -84,8 +108,8 @@ public final class BenchMain {
     }
 
     private static int compareResults(BenchPlan.Comparison comparison, PrintStream print) throws IOException {
-        BenchResults a = BenchResults.read(resultsFile(comparison.a()));
-        BenchResults b = BenchResults.read(resultsFile(comparison.b()));
+        BenchResults a = BenchResults.readChecked(resultsFile(comparison.a()));
+        BenchResults b = BenchResults.readChecked(resultsFile(comparison.b()));
         if (comparison.out() != null) {
             Files.createDirectories(comparison.out());
             Files.writeString(comparison.out().resolve("compare.md"), BenchCompare.markdown(a, b));
@@ -149,7 +173,7 @@ public final class BenchMain {
             Files.writeString(dir.resolve("gpu-check.txt"), gpuReport);
         }
         Path facts = dir.resolve("facts");
-        String[] forkProperties = forkProperties(plan, facts);
+        String[] forkProperties = forkProperties(plan, facts, dir);
         String startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         String loadBefore = ThisMachine.loadAverage();
 
@@ -224,6 +248,13 @@ public final class BenchMain {
             default -> out.print(BenchReport.markdown(results));
         }
         err.println("zoobench: results in " + dir);
+        List<String> unmeasured = unmeasured(results);
+        if (!unmeasured.isEmpty()) {
+            err.println("zoobench: " + unmeasured.size() + " of the benchmarks did not measure (" + unmeasured.get(0)
+                    + (unmeasured.size() > 1 ? "; the others are marked in results.md" : "") + "); see the JMH logs in "
+                    + dir);
+            return ROWS_FAILED;
+        }
         return 0;
     }
 
@@ -261,6 +292,29 @@ public final class BenchMain {
         return rows;
     }
 
+    /** Each pass that has no figure, e.g. "lenet5 batch 1 training: failed (jmh-models.log)". */
+    static List<String> unmeasured(BenchResults results) {
+        List<String> missing = new ArrayList<>();
+        for (BenchResults.ModelRow row : results.models()) {
+            String name = row.model() + " batch " + row.requestedBatch();
+            whyNot(name + " inference", row.inference(), "jmh-models.log").ifPresent(missing::add);
+            whyNot(name + " training", row.training(), "jmh-models.log").ifPresent(missing::add);
+        }
+        for (BenchResults.ParallelRow row : results.parallel()) {
+            whyNot(row.model() + " batch " + row.batch() + " training on " + row.workers() + " workers",
+                    row.training(), "jmh-parallel.log").ifPresent(missing::add);
+        }
+        return missing;
+    }
+
+    private static Optional<String> whyNot(String what, BenchResults.Pass pass, String log) {
+        if (pass.ok()) {
+            return Optional.empty();
+        }
+        return Optional.of(what + ": " + (pass.status().equals("oom") ? "out of memory at every batch size"
+                : "failed, see " + log));
+    }
+
     /** The layer cases the plan asks for, each known ({@link LayerCase#byId} fails in one line otherwise). */
     private static List<String> layerCases(BenchPlan plan) {
         if (!plan.layers()) {
@@ -275,9 +329,10 @@ public final class BenchMain {
 
     /**
      * What the benchmark classes read from system properties: the facts folder, the layer implementation and the
-     * input. Set in this JVM too, for stages that run without forks; as JVM options for the forks.
+     * input. Set in this JVM too, for stages that run without forks; as JVM options for the forks, with where a
+     * fork's crash report goes.
      */
-    private static String[] forkProperties(BenchPlan plan, Path facts) {
+    static String[] forkProperties(BenchPlan plan, Path facts, Path dir) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put(ModelRunFacts.DIRECTORY_PROPERTY, facts.toString());
         properties.put(ModelBenchmark.IMPL_PROPERTY, plan.impl().id());
@@ -286,7 +341,12 @@ public final class BenchMain {
             properties.put(ModelBenchmark.INPUT_PROPERTY, plan.input());
         }
         properties.forEach(System::setProperty);
-        return properties.entrySet().stream().map(p -> "-D" + p.getKey() + "=" + p.getValue()).toArray(String[]::new);
+        List<String> options = new ArrayList<>(properties.entrySet().stream()
+                .map(p -> "-D" + p.getKey() + "=" + p.getValue()).toList());
+        // A fork that crashes (a native allocation that fails) leaves its report with the results, not wherever
+        // the user happened to be.
+        options.add("-XX:ErrorFile=" + dir.resolve("hs_err_pid%p.log"));
+        return options.toArray(String[]::new);
     }
 
     /**
@@ -320,9 +380,27 @@ public final class BenchMain {
                 .shouldFailOnError(false);
     }
 
-    /** Runs one JMH stage; its JSON result and its log land in the output folder as jmh-STAGE.json / .log. */
+    /**
+     * Runs one JMH stage; its JSON result and its log land in the output folder as jmh-STAGE.json / .log. While
+     * another JMH instance holds JMH's machine-wide lock, the stage waits for it rather than failing.
+     */
     private static List<JmhResult> jmh(Path dir, String stage, BenchPlan.Timing timing, ChainedOptionsBuilder options)
             throws RunnerException, IOException {
+        while (true) {
+            JmhLock.awaitFree(System.err);
+            try {
+                return runStage(dir, stage, timing, options);
+            } catch (RunnerException e) {
+                if (!JmhLock.isLockFailure(e)) {
+                    throw e;
+                }
+                // another instance took the lock between the wait and JMH's own attempt: wait again
+            }
+        }
+    }
+
+    private static List<JmhResult> runStage(Path dir, String stage, BenchPlan.Timing timing,
+                                            ChainedOptionsBuilder options) throws RunnerException, IOException {
         Path json = dir.resolve("jmh-" + stage + ".json");
         new Runner(options
                 .forks(timing.forks())

@@ -1,9 +1,11 @@
 package org.zoobench.benchmarks;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import org.zoobench.zoo.bench.PyTorchPeer;
+import org.zoobench.zoo.UserInputException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -93,5 +95,23 @@ public record BenchResults(String command, String startedAt, BenchEnvironment en
 
     public static BenchResults read(Path file) throws IOException {
         return JSON.readValue(file.toFile(), BenchResults.class);
+    }
+
+    /** {@link #read}, with a file that is not whole {@code results.json} refused in one line. */
+    public static BenchResults readChecked(Path file) throws IOException {
+        String notOurs = file + " is not a results.json written by `zoobench bench`";
+        BenchResults results;
+        try {
+            results = read(file);
+        } catch (JsonProcessingException e) {
+            throw new UserInputException(notOurs + " (" + e.getOriginalMessage() + "); give the results.json of a "
+                    + "finished bench run, or its folder");
+        }
+        if (results == null || results.environment() == null || results.models() == null
+                || results.layers() == null) {
+            throw new UserInputException(notOurs + " (it lacks the environment, models or layers); give the "
+                    + "results.json of a finished bench run, or its folder");
+        }
+        return results;
     }
 }

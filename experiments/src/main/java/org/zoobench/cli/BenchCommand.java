@@ -9,6 +9,7 @@ import org.zoobench.zoo.bench.BenchPlan;
 import org.zoobench.zoo.bench.PyTorchPeer;
 import org.zoobench.zoo.device.ThisMachine;
 import org.zoobench.zoo.parallel.WorkerDevices;
+import org.zoobench.zoo.profile.MemoryEstimate;
 import org.zoobench.zoo.profile.ModelProfile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,12 +18,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
@@ -95,6 +99,10 @@ public final class BenchCommand implements Callable<Integer> {
         if (names.isEmpty() && !layers) {
             throw new UserInputException("name at least one model to benchmark (see `zoobench models`), or --layers");
         }
+        if (batches != null && batches.isEmpty() || workers != null && workers.isEmpty()) {
+            throw new UserInputException((batches != null && batches.isEmpty() ? "--batch" : "--workers")
+                    + " lists no number; give one or more, comma-separated, e.g. 1,8");
+        }
         if (batches != null && batches.stream().anyMatch(b -> b < 1)) {
             throw new UserInputException("batch sizes must be at least 1, got " + batches);
         }
@@ -115,16 +123,52 @@ public final class BenchCommand implements Callable<Integer> {
         String name = distinct.stream().map(Backend::toString).collect(Collectors.joining("-vs-"));
         Path folder = out != null ? out.toAbsolutePath() : launcher.root().resolve("results/bench")
                 .resolve(name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        if (distinct.size() == 1) {
-            BenchLauncher.checkBackendUsable(distinct.get(0), null);
-            int exit = launcher.run(distinct.get(0), plan(distinct.get(0), folder));
-            if (exit == 0) {
-                BenchComparison.htmlReport(folder, spec.commandLine().getErr());
+        checkOut(folder);
+        try (BenchLock lock = BenchLock.acquire(spec.commandLine().getErr())) {
+            if (distinct.size() == 1) {
+                BenchLauncher.checkBackendUsable(distinct.get(0), null);
+                int exit = launcher.run(distinct.get(0), plan(distinct.get(0), folder));
+                if (exit == 0 || exit == ROWS_FAILED) {
+                    BenchComparison.htmlReport(folder, spec.commandLine().getErr());
+                }
+                return exit;
             }
-            return exit;
+            return BenchComparison.run(launcher, distinct, folder, b -> plan(b, folder.resolve(b.toString())),
+                    format == OutputFormat.CSV ? "csv" : "table", spec.commandLine().getErr());
         }
-        return BenchComparison.run(launcher, distinct, folder, b -> plan(b, folder.resolve(b.toString())),
-                format == OutputFormat.CSV ? "csv" : "table", spec.commandLine().getErr());
+    }
+
+    /** The benchmark JVM's exit code when it ran but a row did not measure (BenchMain.ROWS_FAILED). */
+    static final int ROWS_FAILED = 4;
+
+    /**
+     * The results folder must be a folder this process can create and write; tried for real (procfs, a read-only
+     * mount and the like answer only to a real attempt), then whatever the try created is removed again.
+     */
+    private static void checkOut(Path folder) {
+        if (Files.exists(folder) && !Files.isDirectory(folder)) {
+            throw new UserInputException("--out " + folder + " is a file, not a folder; choose a new or empty folder");
+        }
+        Path firstCreated = null;
+        for (Path p = folder; p != null && !Files.exists(p); p = p.getParent()) {
+            firstCreated = p;
+        }
+        try {
+            Files.createDirectories(folder);
+            Files.delete(Files.createTempFile(folder, ".probe", ".tmp"));
+        } catch (IOException | SecurityException e) {
+            throw new UserInputException("cannot write benchmark results to " + folder + " ("
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                    + "); choose another folder with --out DIR");
+        } finally {
+            for (Path p = folder; firstCreated != null && p != null && p.startsWith(firstCreated); p = p.getParent()) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    break;
+                }
+            }
+        }
     }
 
     /**
@@ -133,9 +177,19 @@ public final class BenchCommand implements Callable<Integer> {
      */
     private void checkInput(List<String> names) {
         ThisMachine.onOwnThread("zoobench bench --input check", () -> {
+            int smallest = batches == null ? 1 : batches.stream().mapToInt(Integer::intValue).min().orElse(1);
+            long available = MemoryEstimate.machineAvailableBytes();
             for (String name : names) {
                 ModelEntry entry = ModelRegistry.get(name);
-                ModelProfile.of(entry, BenchPlan.options(entry, implementation.impl, input));
+                ModelProfile profile = ModelProfile.of(entry, BenchPlan.options(entry, implementation.impl, input));
+                // Larger batches step down when they do not fit; the smallest one has nothing to step down to.
+                long needed = MemoryEstimate.bytes(profile, smallest, false);
+                if (needed > available) {
+                    throw new UserInputException(String.format(Locale.ROOT, "%s at input %s needs about %s for one "
+                                    + "inference step at batch %d, more than the %s this machine has available; give "
+                                    + "a smaller --input", name, input, MemoryEstimate.gigabytes(needed), smallest,
+                            MemoryEstimate.gigabytes(available)));
+                }
             }
             return null;
         });

@@ -57,12 +57,15 @@ final class BenchComparison {
             }
         }
         List<Backend> ran = new ArrayList<>();
+        boolean rowsFailed = false;
         for (Backend b : backends) {
             if (failed.containsKey(b)) {
                 continue;
             }
             int exit = jvm.run(b, plans.apply(b));
-            if (exit == 0) {
+            // with some rows unmeasured (said above), the others are still results to join
+            rowsFailed |= exit == BenchCommand.ROWS_FAILED;
+            if (exit == 0 || exit == BenchCommand.ROWS_FAILED) {
                 ran.add(b);
                 htmlReport(folder.resolve(b.toString()), err);
             } else {
@@ -86,7 +89,7 @@ final class BenchComparison {
             throw new UserInputException(first.getKey() + ": " + first.getValue()
                     + (ran.isEmpty() ? "" : "; the " + ran + " results are in " + folder));
         }
-        return 0;
+        return rowsFailed ? BenchCommand.ROWS_FAILED : 0;
     }
 
     /** report.html beside a bench folder's Markdown tables and charts; nothing where the run left no table. */

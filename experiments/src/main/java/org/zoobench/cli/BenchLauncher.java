@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Starts the benchmark JVM ({@code org.zoobench.benchmarks.BenchMain}) on the benchmarks module's classpath for one
@@ -165,7 +167,9 @@ final class BenchLauncher implements BenchComparison.BenchJvm {
 
     @Override
     public int run(Backend backend, BenchPlan plan) {
-        return benchMain(backend, "run", plan::write);
+        // a crash report of the benchmark JVM itself goes with the results too, as its forks' do
+        return benchMain(backend, "run", plan::write,
+                "-XX:ErrorFile=" + plan.out().toAbsolutePath().resolve("hs_err_pid%p.log"));
     }
 
     /** Comparing reads two JSON files: any backend's classpath will do, and the default one is always built. */
@@ -180,10 +184,11 @@ final class BenchLauncher implements BenchComparison.BenchJvm {
     }
 
     /** Runs {@code BenchMain ACTION FILE} on the backend's classpath, output passed through; its exit code. */
-    private int benchMain(Backend backend, String action, Request request) {
+    private int benchMain(Backend backend, String action, Request request, String... moreJavaOptions) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(javaOptions());
+        command.addAll(List.of(moreJavaOptions));
         // The launching JVM prints tables and one-line messages; BenchMain turns ND4J's logging back on in the JMH
         // forks, whose output goes to the log files (a later -D of the same property wins).
         command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
@@ -225,18 +230,61 @@ final class BenchLauncher implements BenchComparison.BenchJvm {
                 "-Dorg.bytedeco.javacpp.maxphysicalbytes=" + physical);
     }
 
-    private static int run(List<String> command, boolean passStdout, Path directory) {
+    /**
+     * Runs a command to its end, output passed through. When this JVM is stopped (SIGTERM, SIGINT) the command
+     * and everything it started (the benchmark JVM's forks) are stopped with it, not left running on their own.
+     */
+    static int run(List<String> command, boolean passStdout, Path directory) {
+        // in place before the process starts, so that a stop that comes at once still finds it
+        AtomicReference<Process> started = new AtomicReference<>();
+        Thread stopper = new Thread(() -> {
+            Process child = started.get();
+            if (child != null) {
+                stopTree(child);
+            }
+        }, "zoobench-stop-child");
+        Runtime.getRuntime().addShutdownHook(stopper);
         try {
             ProcessBuilder pb = new ProcessBuilder(command).directory(directory.toFile())
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .redirectInput(ProcessBuilder.Redirect.INHERIT);
             pb.redirectOutput(passStdout ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.DISCARD);
-            return pb.start().waitFor();
+            Process process = pb.start();
+            started.set(process);
+            try {
+                return process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopTree(process);
+                return 130;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopper);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or about to: it stops the process
+            }
+        }
+    }
+
+    /** How long a stopped child may take to stop its own children and exit before it is killed. */
+    private static final long STOP_GRACE_MS = 10_000;
+
+    /**
+     * Asks the process to stop (SIGTERM: the benchmark JVM then kills its forks), waits a while, then kills it and
+     * whatever it started that is still alive.
+     */
+    private static void stopTree(Process process) {
+        List<ProcessHandle> started = process.descendants().toList();
+        process.destroy();
+        try {
+            process.waitFor(STOP_GRACE_MS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return 130;
         }
+        process.destroyForcibly();
+        started.forEach(ProcessHandle::destroyForcibly);
     }
 }

@@ -1,5 +1,7 @@
 package org.zoobench.cli;
 
+import org.deeplearning4j.exception.DL4JException;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -13,6 +15,8 @@ import org.zoobench.experiments.runner.DataProvider;
 import org.zoobench.experiments.runner.Evaluation;
 import org.zoobench.zoo.weights.SavedModel;
 import org.zoobench.experiments.runner.RunData;
+import org.zoobench.experiments.runner.Trainer;
+import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.layers.LayerImpl;
 import picocli.CommandLine.Command;
@@ -73,11 +77,16 @@ public final class EvalCommand implements Callable<Integer> {
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + "); delete "
                     + runDir + " and rerun the train or run command that made it to train it again");
         }
+        checkMatchesRecord(net, c, modelFile);
         // The saved file is the same for both implementations; evaluate with the one the run trained with.
         LayerImpl.parse(c.layers()).apply(net);
         Evaluation eval;
         try (RunData data = dataDir.provider().forRun(c)) {
             eval = Evaluation.of(net, data.test());
+        } catch (IllegalStateException | IllegalArgumentException | DL4JException e) {
+            throw new UserInputException("cannot evaluate " + modelFile + " on the test data of its record ("
+                    + c.model() + " on " + c.dataset() + " at " + c.input() + "): " + e.getMessage() + "; was it "
+                    + "replaced by another model? delete " + runDir + " and rerun the command that trained it");
         }
         Bootstrap bootstrap = new Bootstrap(c.bootstrapSamples(), Bootstrap.DEFAULT_CONFIDENCE, c.seed());
         Estimate top1 = eval.top1Estimate(bootstrap);
@@ -88,6 +97,12 @@ public final class EvalCommand implements Callable<Integer> {
                 eval.samplesPerSec());
         out.printf(Locale.ROOT, "recorded at training time:        top-1 %s, top-5 %s%n",
                 record.top1() == null ? "—" : record.top1().format(), record.top5() == null ? "—" : record.top5().format());
+        if (record.top1() != null && !record.top1().contains(top1.value()) && !top1.contains(record.top1().value())) {
+            out.printf(Locale.ROOT, "note: top-1 %.1f is outside the recorded interval and the recorded %.1f outside "
+                            + "this one: the test images read now (--data-dir, the data set's files) or %s are not "
+                            + "what the run was evaluated on%n", top1.value(), record.top1().value(),
+                    ResultsStore.MODEL);
+        }
         return 0;
     }
 
@@ -108,5 +123,22 @@ public final class EvalCommand implements Callable<Integer> {
                 dataDir.dataDir, eval.predictions().size(), inference.preprocess, eval.top1Estimate(bootstrap).format(),
                 top5 == null ? "—" : top5.format(), eval.samplesPerSec());
         return 0;
+    }
+
+    /**
+     * The network must be the one the record describes: a model.zip copied over from another run loads fine and
+     * fails only inside DL4J, with a message about layers, so its size is compared first.
+     */
+    private void checkMatchesRecord(ComputationGraph net, RunConfig config, Path modelFile) {
+        ComputationGraphConfiguration expected = ModelRegistry.get(config.model())
+                .configuration(Trainer.modelOptions(config));
+        long expectedParams = expected.getVertices().values().stream().mapToLong(v -> v.numParams(true)).sum();
+        if (net.numParams() != expectedParams) {
+            throw new UserInputException(String.format(Locale.ROOT, "%s holds a network of %,d parameters, but its "
+                            + "%s describes %s at %s with %d classes (%,d parameters): it was replaced by another "
+                            + "model; put the run's own back, or delete %s and rerun the command that trained it",
+                    modelFile, net.numParams(), ResultsStore.RECORD, config.model(), config.input(), config.classes(),
+                    expectedParams, runDir));
+        }
     }
 }

@@ -3,8 +3,10 @@ package org.zoobench.cli;
 import org.zoobench.experiments.report.HtmlReport;
 import org.zoobench.experiments.report.Report;
 import org.zoobench.experiments.report.ResultsReport;
+import org.zoobench.experiments.results.ResultsLock;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
+import org.zoobench.experiments.results.SuiteInfo;
 import org.zoobench.experiments.suites.Suites;
 import org.zoobench.zoo.UserInputException;
 import picocli.CommandLine.Command;
@@ -15,6 +17,7 @@ import picocli.CommandLine.Parameters;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code zoobench report DIR}: rebuild the tables and plots of a results directory from its saved runs. */
@@ -33,15 +36,22 @@ public final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         ResultsStore store = ResultsStore.openForReading(dir);
+        // the report is written into the folder: checked first, and never beside another writer
+        store.checkWritable(List.of());
+        ResultsLock.take(dir);
+        store.reconcile();
         List<RunRecord> records = store.records();
+        Optional<SuiteInfo> suite = store.suiteInfo();
+        store.repairs().forEach(r -> out.println("note: " + r));
         if (records.isEmpty()) {
             throw new UserInputException("'" + dir + "' holds no finished run yet (no runs/*/" + ResultsStore.RECORD
                     + "); train one there with `zoobench train ... --results " + dir + "` or `zoobench run`");
         }
         // With no finished run a suite has nothing to compare; the generic table still marks the diverged runs.
         boolean noneFinished = records.stream().allMatch(RunRecord::diverged);
-        Report report = store.suiteInfo().filter(info -> !noneFinished)
-                .map(info -> Suites.get(info.suite()).report(store, records))
+        Optional<String> suiteName = suite.map(SuiteInfo::suite).or(() -> suiteOfRecords(records));
+        Report report = suiteName.filter(name -> !noneFinished)
+                .map(name -> Suites.get(name).report(store, records))
                 .orElseGet(() -> ResultsReport.report(store, records));
         report.writeTo(store);
         out.print(report.markdown());
@@ -51,5 +61,15 @@ public final class ReportCommand implements Callable<Integer> {
             throw new UserInputException(ResultsReport.allDiverged(store, records));
         }
         return 0;
+    }
+
+    /**
+     * Without a usable suite.json, the suite every record names, when they name one registered suite: each record
+     * keeps the suite that trained it.
+     */
+    private static Optional<String> suiteOfRecords(List<RunRecord> records) {
+        List<String> named = records.stream().map(RunRecord::suite).distinct().toList();
+        return named.size() == 1 && Suites.names().contains(named.get(0)) ? Optional.of(named.get(0))
+                : Optional.empty();
     }
 }

@@ -7,6 +7,7 @@ import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.data.Datasets;
 import org.zoobench.experiments.data.LoadedDataset;
 import org.zoobench.experiments.results.DataParallel;
+import org.zoobench.experiments.results.ResultsLock;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.SuiteInfo;
@@ -142,7 +143,9 @@ public final class RunCommand implements Callable<Integer> {
         try (RunExecutor executor = sparkMaster == null ? new LocalRunExecutor(ModelRegistry::get, data)
                 : SparkRunExecutors.load(new SparkRunExecutors.Options(sparkMaster, taskCpus, sparkResults,
                 training.dataDir.dataDir, dir.toAbsolutePath().normalize()))) {
-            return runSuite(suite, plan, runs, data, ResultsStore.openForWriting(dir), executor, out, table);
+            ResultsStore store = ResultsStore.openForWriting(dir);
+            ResultsLock.take(store.dir());
+            return runSuite(suite, plan, runs, data, store, executor, out, table);
         }
     }
 

@@ -6,6 +6,7 @@ import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.DataParallel;
 import org.zoobench.experiments.results.ResizeMode;
+import org.zoobench.experiments.results.ResultsLock;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
@@ -37,6 +38,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
 
 /** {@code zoobench train MODEL --dataset NAME ...}: train, evaluate and record one model (one or more seeds). */
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -139,12 +141,14 @@ public final class TrainCommand implements Callable<Integer> {
         int trainLimit = orAll(limit);
         int usedTestLimit = orAll(testLimit);
         int trainExamples;
+        int testExamples;
         if (resizeMode == ResizeMode.CROP) {
             // Crops stream an image folder from disk: it is listed, never loaded whole.
             DataProvider.requireImageFolder(dataset);
             classes = data.imageFolder(trainLimit, usedTestLimit).classes().size();
             shape = input == null ? DataProvider.CROP_INPUT : InputShape.parse(input);
             trainExamples = Integer.MAX_VALUE; // not counted up front; no cap on the batch
+            testExamples = 0;
         } else {
             var loaded = data.dataset(dataset, trainLimit, usedTestLimit);
             trainLimit = usedLimit("--limit", limit, loaded.train().numExamples(), "training", out);
@@ -152,32 +156,48 @@ public final class TrainCommand implements Callable<Integer> {
             classes = loaded.numClasses();
             shape = input == null ? loaded.shape() : InputShape.parse(input);
             trainExamples = loaded.train().numExamples();
+            testExamples = loaded.test().numExamples();
         }
         double lr = learningRate == null ? rule.defaultLearningRate() : learningRate;
         long firstSeed = seeds.seed == null ? 1 : seeds.seed;
         int count = seeds.count == null ? 1 : seeds.count;
-        RunConfig base = new RunConfig(entry.name(), dataset, shape, resizeMode, classes, epochs, batch, rule, lr,
-                firstSeed, trainLimit, usedTestLimit, target, bootstrap, training.implementation.impl.id(), 0, 0,
-                schedule, workers).withInit(init == null ? null : init.toAbsolutePath().normalize().toString());
+        // a step never holds more than every training image: the record says what a step really held
+        int usedBatch = Math.min(batch, trainExamples);
+        int recordedTrainLimit = trainLimit; // final copies for the lambda
+        int recordedTestLimit = usedTestLimit;
+        String initDir = init == null ? null : init.toAbsolutePath().normalize().toString();
+        IntFunction<RunConfig> atBatch = b -> new RunConfig(entry.name(), dataset, shape, resizeMode, classes, epochs,
+                b, rule, lr, firstSeed, recordedTrainLimit, recordedTestLimit, target, bootstrap,
+                training.implementation.impl.id(), 0, 0, schedule, workers).withInit(initDir);
+        RunConfig asked = atBatch.apply(batch);
         // Fail on a shape the model cannot take, or a batch that cannot fit, before anything is written.
-        ModelProfile profile = ModelProfile.of(entry, Trainer.modelOptions(base));
+        ModelProfile profile = ModelProfile.of(entry, Trainer.modelOptions(asked));
         OptionalInt elsewhere = BenchLauncher.fromLauncherRoot().onBackend(training.backend,
-                GpuFacts.Demand.of(profile, workers == null ? batch : workers.examplesPerWorker(batch), true), spec.root().commandLine().getParseResult().originalArgs(),
+                GpuFacts.Demand.of(profile, workers == null ? usedBatch : workers.examplesPerWorker(usedBatch), true), spec.root().commandLine().getParseResult().originalArgs(),
                 spec.commandLine().getErr());
         if (elsewhere.isPresent()) {
             return elsewhere.getAsInt();
         }
-        Trainer.checkMemory(profile, base, trainExamples);
+        Trainer.checkMemory(profile, asked, trainExamples);
         if (init != null) {
             // A saved model that does not fit fails here, before anything is written.
-            Trainer.network(entry, base);
+            Trainer.network(entry, asked);
         }
+        if (usedBatch < batch) {
+            out.printf(Locale.ROOT, "note: --batch %d is more than the %s training images of %s; using and recording "
+                    + "%s%n", batch, Numbers.grouped(trainExamples), dataset, Numbers.grouped(trainExamples));
+        }
+        RunConfig base = atBatch.apply(usedBatch);
         data.forRun(base).close();
-        ResultsStore store = ResultsStore.openForWriting(results);
         List<RunSpec> runs = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             runs.add(RunSpec.single(base.withSeed(firstSeed + i)));
         }
+        ResultsStore.checkSpace(results, runs.stream().map(RunSpec::runId).toList(),
+                ResultsStore.runBytes(profile.trainableParams(), testExamples));
+        ResultsStore store = ResultsStore.openForWriting(results);
+        ResultsLock.take(store.dir());
+
         List<RunRecord> trained;
         try (LiveStats live = training.liveStats.start(spec.commandLine().getErr())) {
             trained = new SuiteRunner(store, ModelRegistry::get, data, out).run(runs);
@@ -214,6 +234,8 @@ public final class TrainCommand implements Callable<Integer> {
         return available;
     }
 
+    private static final int MAX_BOOTSTRAP = 1_000_000;
+
     private void checkRanges() {
         if (epochs < 1) {
             throw new UserInputException("--epochs must be at least 1, got " + epochs);
@@ -238,6 +260,12 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (bootstrap < 1000) {
             throw new UserInputException("--bootstrap needs at least 1000 resamples, got " + bootstrap);
+        }
+        // checked now: the resamples are drawn after training, where running out of memory would lose the run
+        if (bootstrap > MAX_BOOTSTRAP) {
+            throw new UserInputException("--bootstrap takes at most " + Numbers.grouped(MAX_BOOTSTRAP)
+                    + " resamples (the interval's ends move by less than its rounding long before), got "
+                    + Numbers.grouped(bootstrap));
         }
     }
 }

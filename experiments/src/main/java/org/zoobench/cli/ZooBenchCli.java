@@ -1,8 +1,12 @@
 package org.zoobench.cli;
 
+import org.zoobench.zoo.Numbers;
 import org.zoobench.zoo.UserInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+
+import java.util.List;
+import java.util.Locale;
 
 /** Entry point of {@code ./zoobench}. User mistakes print one line and exit 2; bugs print a stack trace. */
 @Command(name = "zoobench", mixinStandardHelpOptions = true, version = "ZooBench 0.1.0",
@@ -36,9 +40,30 @@ public final class ZooBenchCli {
         // A bad option is a user mistake like any other: one line naming it, not the usage after it.
         cli.setParameterExceptionHandler((ex, args) -> {
             CommandLine failed = ex.getCommandLine();
+            String notAPort = notAPortAfterUi(ex, args);
+            if (notAPort != null) {
+                failed.getErr().println("zoobench: --ui takes a port number (0 picks a free one; leave it out for "
+                        + "9000), not '" + notAPort + "' (see `" + failed.getCommandSpec().qualifiedName() + " --help`)");
+                return USER_ERROR;
+            }
             failed.getErr().println("zoobench: " + ex.getMessage().replaceFirst("^Error: ", "") + suggestions(ex) + " (see `"
                     + failed.getCommandSpec().qualifiedName() + " --help`)");
             return USER_ERROR;
+        });
+        // Out of Java heap where no command expected it (a data set larger than -Xmx): still one line, saying what
+        // to change. Errors pass picocli's exception handler by, so they are caught around the execution.
+        cli.setExecutionStrategy(parseResult -> {
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } catch (OutOfMemoryError e) {
+                List<CommandLine> commands = parseResult.asCommandLineList();
+                CommandLine command = commands.get(commands.size() - 1);
+                command.getErr().println(String.format(Locale.ROOT, "zoobench: out of memory (%s) with a Java heap "
+                                + "of %s: give Java more, e.g. ZOOBENCH_JAVA_OPTS=-Xmx8g (the default), or ask for "
+                                + "less (a smaller --batch, --limit or --input)", e.getMessage(),
+                        Numbers.bytes(Runtime.getRuntime().maxMemory())));
+                return USER_ERROR;
+            }
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             UserInputException userError = findUserError(ex);
@@ -50,6 +75,22 @@ public final class ZooBenchCli {
             throw ex;
         });
         return cli;
+    }
+
+    /**
+     * The word after {@code --ui} when it was left unmatched: {@code --ui} takes its port only if it is a number
+     * (so that {@code run --ui SUITE} names the suite), and any other word lands here.
+     */
+    private static String notAPortAfterUi(CommandLine.ParameterException ex, String[] args) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+            String word = unmatched.getUnmatched().get(0);
+            for (int i = 1; i < args.length; i++) {
+                if (args[i].equals(word) && args[i - 1].equals("--ui")) {
+                    return word;
+                }
+            }
+        }
+        return null;
     }
 
     private static String suggestions(CommandLine.ParameterException ex) {

@@ -6,6 +6,7 @@ import org.zoobench.cli.BenchLauncher.Backend;
 import org.zoobench.zoo.bench.BenchPlan;
 import org.zoobench.zoo.device.ThisMachine;
 import org.zoobench.zoo.layers.LayerImpl;
+import org.zoobench.zoo.profile.MemoryEstimate;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -105,6 +106,52 @@ class BenchCommandTest {
         Path file = tmp.resolve("plan.json");
         plan.write(file);
         assertEquals(plan, BenchPlan.read(file));
+    }
+
+    @Test
+    void anEmptyListOfBatchesOrWorkersIsOneLine() {
+        Outcome batches = execute("bench", "lenet5", "--batch", ",");
+        assertEquals(ZooBenchCli.USER_ERROR, batches.exit());
+        assertEquals("zoobench: --batch lists no number; give one or more, comma-separated, e.g. 1,8",
+                batches.err().strip());
+        Outcome workers = execute("bench", "lenet5", "--workers", ",");
+        assertEquals(ZooBenchCli.USER_ERROR, workers.exit());
+        assertTrue(workers.err().startsWith("zoobench: --workers lists no number"), workers.err());
+    }
+
+    @Test
+    void anOutThatIsAFileOrCannotBeCreatedIsOneLineAndLeavesNothing(@TempDir Path tmp) throws Exception {
+        Path file = Files.writeString(tmp.resolve("passwd"), "root:x:0:0\n");
+        Outcome onFile = execute("bench", "lenet5", "--out", file.toString());
+        assertEquals(ZooBenchCli.USER_ERROR, onFile.exit());
+        assertEquals("zoobench: --out " + file + " is a file, not a folder; choose a new or empty folder",
+                onFile.err().strip());
+        Outcome underFile = execute("bench", "lenet5", "--out", file.resolve("x").toString());
+        assertEquals(ZooBenchCli.USER_ERROR, underFile.exit());
+        assertTrue(underFile.err().startsWith("zoobench: cannot write benchmark results to " + file.resolve("x")),
+                underFile.err());
+        Outcome proc = execute("bench", "lenet5", "--out", "/proc/zoobench-bench/deeper");
+        assertEquals(ZooBenchCli.USER_ERROR, proc.exit());
+        assertEquals(1, proc.err().strip().lines().count(), proc.err());
+        assertFalse(Files.exists(Path.of("/proc/zoobench-bench")));
+        try (var left = Files.list(tmp)) {
+            assertEquals(List.of(file), left.toList(), "nothing created");
+        }
+    }
+
+    @Test
+    void anInputWhoseSmallestBatchCannotFitIsOneLineBeforeAnythingStarts() {
+        System.setProperty(MemoryEstimate.AVAILABLE_PROPERTY, String.valueOf(100_000_000));
+        try {
+            Outcome o = execute("bench", "lenet5", "--input", "1x2000x2000", "--batch", "2,1");
+            assertEquals(ZooBenchCli.USER_ERROR, o.exit());
+            assertEquals(1, o.err().strip().lines().count(), o.err());
+            assertTrue(o.err().startsWith("zoobench: lenet5 at input 1x2000x2000 needs about "), o.err());
+            assertTrue(o.err().contains("for one inference step at batch 1, more than the 0.10 GB this machine has "
+                    + "available; give a smaller --input"), o.err());
+        } finally {
+            System.clearProperty(MemoryEstimate.AVAILABLE_PROPERTY);
+        }
     }
 
     @Test

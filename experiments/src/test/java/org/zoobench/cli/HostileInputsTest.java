@@ -53,7 +53,8 @@ class HostileInputsTest {
         assertTrue(run.err().contains(expected), run.err());
     }
 
-    private static Path onlyRun(Path results) throws Exception {
+    /** The one run folder of a results directory. */
+    static Path onlyRun(Path results) throws Exception {
         try (Stream<Path> runs = Files.list(results.resolve("runs"))) {
             return runs.findFirst().orElseThrow();
         }

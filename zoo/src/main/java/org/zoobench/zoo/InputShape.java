@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -19,6 +20,7 @@ public sealed interface InputShape extends Serializable permits InputShape.Image
 
         public Image {
             requirePositive(channels, height, width);
+            requireAddressable((long) channels * height * width, channels + "x" + height + "x" + width);
         }
 
         @Override
@@ -47,6 +49,7 @@ public sealed interface InputShape extends Serializable permits InputShape.Image
 
         public Sequence {
             requirePositive(features, length);
+            requireAddressable((long) features * length, features + "x" + length);
         }
 
         @Override
@@ -80,15 +83,14 @@ public sealed interface InputShape extends Serializable permits InputShape.Image
 
     /** Parses {@code CxHxW} (image) or {@code FxT} (sequence: features x steps). */
     static InputShape parse(String spec) {
-        String s = spec.trim().toLowerCase();
+        String s = spec.trim().toLowerCase(Locale.ROOT);
         Matcher image = Pattern.compile("(\\d+)x(\\d+)x(\\d+)").matcher(s);
         if (image.matches()) {
-            return image(Integer.parseInt(image.group(1)), Integer.parseInt(image.group(2)),
-                    Integer.parseInt(image.group(3)));
+            return image(sizeOf(image.group(1), spec), sizeOf(image.group(2), spec), sizeOf(image.group(3), spec));
         }
         Matcher seq = Pattern.compile("(\\d+)x(\\d+)(?:seq)?").matcher(s);
         if (seq.matches()) {
-            return sequence(Integer.parseInt(seq.group(1)), Integer.parseInt(seq.group(2)));
+            return sequence(sizeOf(seq.group(1), spec), sizeOf(seq.group(2), spec));
         }
         throw new UserInputException("cannot read input shape '" + spec
                 + "': expected CxHxW for images (e.g. 3x224x224) or FxT for sequences (e.g. 28x28)");
@@ -112,6 +114,28 @@ public sealed interface InputShape extends Serializable permits InputShape.Image
 
     /** Values per example. */
     long size();
+
+    /** One size of a shape as typed; DL4J's shapes are ints. */
+    private static int sizeOf(String digits, String spec) {
+        try {
+            return Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            throw new UserInputException("input shape '" + spec + "' has a size above " + Numbers.grouped(Integer.MAX_VALUE)
+                    + ", the most DL4J takes; give smaller sizes, e.g. 3x224x224");
+        }
+    }
+
+    /**
+     * At most {@link Integer#MAX_VALUE} values per example: DL4J and the data sets index an example's values with
+     * ints, and a model's counts at a larger input would overflow instead of failing.
+     */
+    private static void requireAddressable(long values, String shape) {
+        if (values > Integer.MAX_VALUE) {
+            throw new UserInputException("input shape " + shape + " has " + Numbers.grouped(values)
+                    + " values per example, more than the " + Numbers.grouped(Integer.MAX_VALUE)
+                    + " DL4J can index; give a smaller input");
+        }
+    }
 
     private static void requirePositive(int... sizes) {
         for (int size : sizes) {

@@ -58,6 +58,10 @@ public record FutureContextTask(int symbols, int length, int offset) {
         }
         int train = options.limit() > 0 ? options.limit() : DEFAULT_TRAIN;
         int test = options.testLimit() > 0 ? options.testLimit() : DEFAULT_TEST;
+        // features and labels, one-hot per step
+        long values = 2L * task.symbols * task.length;
+        GeneratedSize.check("future-context", "--limit", train, task.symbols + "x" + task.length, values);
+        GeneratedSize.check("future-context", "--test-limit", test, task.symbols + "x" + task.length, values);
         return task.generate(train, test, options.seed());
     }
 

@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -73,9 +72,10 @@ final class ImageFolderDataset {
         List<String> classes = classes(root, trainFiles, testFiles);
         trainFiles = subset(trainFiles, options.limit(), options.seed());
         testFiles = subset(testFiles, options.testLimit(), options.seed());
-        // Before any native decoder reads them: see PngCheck.
+        // Before any native decoder reads them: see PngCheck and TruncationCheck.
         Stream.concat(trainFiles.stream(), testFiles.stream()).filter(PngCheck::isPng)
                 .forEach(ImageFolderDataset::checkPng);
+        TruncationCheck.checkAll(Stream.concat(trainFiles.stream(), testFiles.stream()).toList());
         InputShape given = options.shape() != null ? options.shape() : shapeOf(trainFiles.get(0));
         if (!(given instanceof InputShape.Image shape)) {
             throw new UserInputException("image-folder reads images; give an image shape CxHxW, not " + given);
@@ -198,7 +198,9 @@ final class ImageFolderDataset {
                     throw new UserInputException("cannot decode image " + file + " (" + e.getMessage() + ")");
                 }
                 URI uri = record.getMetaData().getURI();
-                if (!Paths.get(uri).equals(file.toAbsolutePath()) && !Paths.get(uri).equals(file)) {
+                // DataVec's URI keeps non-ASCII characters unescaped, which Paths.get(URI) refuses: its decoded path
+                Path read = Path.of(uri.getPath());
+                if (!read.equals(file.toAbsolutePath()) && !read.equals(file)) {
                     throw new IllegalStateException("ImageRecordReader returned " + uri + " where " + file
                             + " was expected");
                 }

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
@@ -103,8 +104,11 @@ public final class ImageFolderStream {
                         + "folder in " + root + "/train");
             }
         }
-        return new ImageFolderStream(root, classes, items(trainFiles, classes, trainLimit, seed),
-                items(valFiles, classes, valLimit, seed), seed);
+        List<Item> train = items(trainFiles, classes, trainLimit, seed);
+        List<Item> val = items(valFiles, classes, valLimit, seed);
+        // validation images are decoded only after training: a cut-off one must be found now
+        TruncationCheck.checkAll(Stream.concat(train.stream(), val.stream()).map(Item::file).toList());
+        return new ImageFolderStream(root, classes, train, val, seed);
     }
 
     private static List<Item> items(List<Path> files, List<String> classes, int limit, long seed) {

@@ -34,8 +34,12 @@ final class SyntheticDataset {
                 prototype[p] = random.nextFloat();
             }
         }
-        DataSet train = generate(options.limit() > 0 ? options.limit() : DEFAULT_TRAIN, shape, prototypes, random);
-        DataSet test = generate(options.testLimit() > 0 ? options.testLimit() : DEFAULT_TEST, shape, prototypes, random);
+        int trainSize = options.limit() > 0 ? options.limit() : DEFAULT_TRAIN;
+        int testSize = options.testLimit() > 0 ? options.testLimit() : DEFAULT_TEST;
+        GeneratedSize.check("synthetic", "--limit", trainSize, shape.toString(), size + CLASSES);
+        GeneratedSize.check("synthetic", "--test-limit", testSize, shape.toString(), size + CLASSES);
+        DataSet train = generate(trainSize, shape, prototypes, random);
+        DataSet test = generate(testSize, shape, prototypes, random);
         List<String> names = new ArrayList<>();
         for (int c = 0; c < CLASSES; c++) {
             names.add("class-" + c);

@@ -7,6 +7,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
+import org.zoobench.zoo.Numbers;
 import org.zoobench.zoo.UserInputException;
 
 import java.io.IOException;
@@ -65,8 +66,15 @@ public final class ResultsStore implements RunSink {
      * leaves behind none of the directories it created.
      */
     public static ResultsStore openForWriting(Path dir) {
+        if (dir.toString().isBlank()) {
+            throw new UserInputException("the results directory is empty; give one with --results DIR");
+        }
         // Lexically, as the shell reads it: the OS cannot resolve "results/../../x" while results/ does not exist.
         Path normal = dir.normalize();
+        if (normal.toAbsolutePath().getParent() == null) {
+            throw new UserInputException("'" + dir + "' is the file system's root: give the results a directory of "
+                    + "their own with --results DIR");
+        }
         Path runs = normal.toAbsolutePath().resolve("runs");
         Path firstCreated = null;
         for (Path p = runs; p != null && !Files.exists(p); p = p.getParent()) {
@@ -82,7 +90,12 @@ public final class ResultsStore implements RunSink {
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); choose another with --results DIR");
         }
         ResultsStore store = new ResultsStore(normal);
-        store.checkWritable(List.of());
+        try {
+            store.checkWritable(List.of());
+        } catch (UserInputException e) {
+            removeEmpty(runs, firstCreated);
+            throw e;
+        }
         return store;
     }
 
@@ -108,19 +121,31 @@ public final class ResultsStore implements RunSink {
      */
     public void checkWritable(Collection<String> runIds) {
         Path runs = dir.resolve("runs");
-        try (Stream<Path> paths = Files.walk(dir)) {
-            Optional<Path> readOnly = paths
-                    .filter(p -> !p.startsWith(runs) || p.equals(runs)
-                            || runIds.contains(runs.relativize(p).getName(0).toString()))
+        // What this store writes: the directory's own files, plots/, runs/ and the given runs; nothing else in it
+        // (a directory chosen for results may hold other things, however many).
+        List<Path> written = new ArrayList<>(List.of(dir.resolve("plots")));
+        runIds.forEach(id -> written.add(runs.resolve(id)));
+        try (Stream<Path> top = Files.list(dir);
+             Stream<Path> below = written.stream().filter(Files::isDirectory).flatMap(ResultsStore::walk)) {
+            Optional<Path> readOnly = Stream.concat(Stream.of(dir),
+                            Stream.concat(top.filter(p -> !Files.isDirectory(p) || p.equals(runs)), below))
                     .filter(ResultsStore::isReadOnly)
                     .findFirst();
             if (readOnly.isPresent()) {
                 throw new UserInputException("cannot write results to '" + dir + "': " + readOnly.get()
-                        + " is read-only; make it writable (chmod u+w) or choose another directory with --results DIR");
+                        + " is read-only; make it writable (chmod u+w), or write the results elsewhere");
             }
         } catch (IOException | UncheckedIOException e) {
             throw new UserInputException("cannot check results directory '" + dir + "': " + e.getMessage()
                     + "; choose another with --results DIR");
+        }
+    }
+
+    private static Stream<Path> walk(Path dir) {
+        try {
+            return Files.walk(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -158,12 +183,44 @@ public final class ResultsStore implements RunSink {
         return dir.resolve("runs").resolve(runId);
     }
 
+    /** Whether the run has a record that can be read: a damaged one is trained again. */
     public boolean isFinished(String runId) {
-        return Files.isRegularFile(runDir(runId).resolve(RECORD));
+        return find(runId).isPresent();
     }
 
     public Optional<RunRecord> find(String runId) {
-        return isFinished(runId) ? Optional.of(readRecord(runDir(runId).resolve(RECORD))) : Optional.empty();
+        return readable(runDir(runId).resolve(RECORD));
+    }
+
+    /** The record in {@code file}, or empty when there is none or it is damaged (noted for {@link #repairs()}). */
+    private Optional<RunRecord> readable(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            RunRecord record = JSON.readValue(file.toFile(), RunRecord.class);
+            String folder = file.getParent().getFileName().toString();
+            if (record == null || record.runId() == null || record.config() == null || record.finishedAt() == null) {
+                throw new IOException("it is not a whole run record");
+            }
+            if (!record.runId().equals(folder)) {
+                throw new IOException("it is the record of run " + record.runId() + ", not of " + folder);
+            }
+            return Optional.of(record);
+        } catch (IOException e) {
+            String note = "could not use " + file + " (" + firstLine(e) + "): its run is left out, and a rerun "
+                    + "trains it again";
+            if (!repairs.contains(note)) {
+                repairs.add(note);
+            }
+            return Optional.empty();
+        }
+    }
+
+    private static String firstLine(Exception e) {
+        String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException json
+                ? json.getOriginalMessage() : e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message.lines().findFirst().orElse("");
     }
 
     /**
@@ -173,19 +230,65 @@ public final class ResultsStore implements RunSink {
     @Override
     public void save(RunRecord record, Predictions predictions, AtomicFiles.Writer model) {
         Path run = runDir(record.runId());
-        if (predictions != null) {
-            predictions.save(run.resolve(PREDICTIONS));
-        }
-        if (model != null) {
-            AtomicFiles.write(run.resolve(MODEL), model);
-        }
         try {
+            if (predictions != null) {
+                predictions.save(run.resolve(PREDICTIONS));
+            }
+            if (model != null) {
+                AtomicFiles.write(run.resolve(MODEL), model);
+            }
             AtomicFiles.writeString(run.resolve(RECORD), PRETTY.writeValueAsString(record));
             Files.deleteIfExists(run.resolve(FAILURE));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException | UncheckedIOException e) {
+            // A run without its record is not finished: what was written of it goes, and a rerun trains it again.
+            for (String file : List.of(RECORD, MODEL, PREDICTIONS)) {
+                try {
+                    Files.deleteIfExists(run.resolve(file));
+                } catch (IOException ignored) {
+                    // the rerun overwrites it
+                }
+            }
+            removeEmpty(run, run);
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new UserInputException("cannot save run " + record.runId() + " in " + dir + " ("
+                    + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()) + "); "
+                    + "nothing of it was kept: free some space (or fix the directory) and rerun to train it again", e);
         }
         reconcile();
+    }
+
+    /** Overrides the free space of the results directory's file system, in bytes (tests use it). */
+    public static final String SPACE_PROPERTY = "zoobench.diskAvailable";
+
+    /** About what one run saves: model.zip (weights and up to two updater states), predictions.csv, record.json. */
+    public static long runBytes(long params, long testExamples) {
+        return 12 * params + 16 * testExamples + 64 * 1024;
+    }
+
+    /**
+     * Fails with one line, before anything is created, when the file system {@code dir} is (or will be) on has less
+     * free space than the given runs not yet finished there need, at {@code bytesPerRun} each.
+     */
+    public static void checkSpace(Path dir, List<String> runIds, long bytesPerRun) {
+        Path runsDir = dir.toAbsolutePath().normalize().resolve("runs");
+        int runs = (int) runIds.stream().filter(id -> !Files.isRegularFile(runsDir.resolve(id).resolve(RECORD))).count();
+        long needed = runs * bytesPerRun;
+        Path existing = runsDir;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        long free;
+        try {
+            String override = System.getProperty(SPACE_PROPERTY);
+            free = override != null ? Long.parseLong(override) : Files.getFileStore(existing).getUsableSpace();
+        } catch (IOException | NullPointerException e) {
+            return; // a file system that does not say: the save reports a full disk if it comes to that
+        }
+        if (runs > 0 && needed > free) {
+            throw new UserInputException(String.format(Locale.ROOT, "%s has %s free, and %d run%s need%s about %s "
+                            + "(model.zip, predictions.csv, record.json); free some space or choose another --results",
+                    dir, Numbers.bytes(free), runs, runs == 1 ? "" : "s", runs == 1 ? "s" : "", Numbers.bytes(needed)));
+        }
     }
 
     /**
@@ -326,11 +429,11 @@ public final class ResultsStore implements RunSink {
         return line.toString();
     }
 
-    /** Every saved run, oldest first. */
+    /** Every saved run whose record can be read, oldest first; a damaged record is noted ({@link #repairs()}). */
     public List<RunRecord> records() {
         List<RunRecord> records = new ArrayList<>();
         try (Stream<Path> runs = Files.list(dir.resolve("runs"))) {
-            runs.map(r -> r.resolve(RECORD)).filter(Files::isRegularFile).forEach(f -> records.add(readRecord(f)));
+            runs.map(r -> r.resolve(RECORD)).map(this::readable).flatMap(Optional::stream).forEach(records::add);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -354,15 +457,29 @@ public final class ResultsStore implements RunSink {
         }
     }
 
+    /**
+     * What suite wrote the directory; empty when none did, or when {@value #SUITE} is damaged (noted for
+     * {@link #repairs()}: a rerun of the suite writes it again, losing only its earlier sessions' timings).
+     */
     public Optional<SuiteInfo> suiteInfo() {
         Path file = dir.resolve(SUITE);
         if (!Files.exists(file)) {
             return Optional.empty();
         }
         try {
-            return Optional.of(JSON.readValue(file.toFile(), SuiteInfo.class));
+            SuiteInfo info = JSON.readValue(file.toFile(), SuiteInfo.class);
+            if (info == null || info.suite() == null) {
+                throw new IOException("it names no suite");
+            }
+            return Optional.of(info);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            String note = "could not use " + file + " (" + firstLine(e) + "): the next `zoobench run SUITE --results "
+                    + dir + "` writes it again, keeping the finished runs (its earlier sessions' timings are lost); "
+                    + "until then reports take the suite from the runs' records";
+            if (!repairs.contains(note)) {
+                repairs.add(note);
+            }
+            return Optional.empty();
         }
     }
 

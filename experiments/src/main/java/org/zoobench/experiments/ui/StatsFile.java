@@ -111,7 +111,9 @@ public final class StatsFile {
             throw new UserInputException(what + " is open in another process (a train or run recording it with "
                     + "--stats?); serve it when that has ended, or watch such a run live with --ui", e);
         } catch (DBException e) {
-            throw new UserInputException(failed + " (" + e.getMessage() + ")", e);
+            // MapDB's exceptions for a cut-off store carry no message
+            throw new UserInputException(failed + " (" + (e.getMessage() != null ? e.getMessage()
+                    : "cut off or corrupt: MapDB cannot read its store") + ")", e);
         }
     }
 }

@@ -111,7 +111,13 @@ class ImageFolderStreamTest {
     @Test
     void anUndecodableImageIsOneLine(@TempDir Path dir) throws Exception {
         ImageFolders.write(dir, 2, 2, 1, 20);
-        Files.writeString(dir.resolve("train/class0/broken.jpg"), "not an image");
+        Path broken = dir.resolve("train/class0/broken.jpg");
+        Files.writeString(broken, "not an image");
+        assertEquals("image " + broken + " is not a JPEG (no start-of-image marker); replace or remove it",
+                assertThrows(UserInputException.class, () -> ImageFolderStream.open(dir, 0, 0, 1)).getMessage(),
+                "found when the tree is listed");
+        // whole at both ends, garbage between: only the decoder can tell
+        Files.write(broken, new byte[]{(byte) 0xFF, (byte) 0xD8, 'n', 'o', 't', (byte) 0xFF, (byte) 0xD9});
         ImageFolderStream stream = ImageFolderStream.open(dir, 0, 0, 1);
         UserInputException e = assertThrows(UserInputException.class, () -> {
             try (PipelineIterator train = stream.train(CROP, 8, 1)) {

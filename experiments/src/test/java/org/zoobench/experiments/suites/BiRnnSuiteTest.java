@@ -82,6 +82,22 @@ class BiRnnSuiteTest {
     }
 
     @Test
+    void reportWithADamagedSuiteFileTakesTheSuiteFromTheRecords(@TempDir Path dir) throws Exception {
+        ResultsStore store = ResultsStore.openForWriting(dir);
+        fabricate(store, Map.of("bilstm-tagger", 950, "lstm-tagger", 300, "bilstm-max", 800, "lstm-max", 800));
+        String expected = suite.report(store, store.records()).markdown();
+        Path suiteFile = dir.resolve(ResultsStore.SUITE);
+        java.nio.file.Files.writeString(suiteFile, "{\"suite\": \"bir");
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cli = org.zoobench.cli.ZooBenchCli.commandLine();
+        cli.setOut(new java.io.PrintWriter(out, true));
+        assertEquals(0, cli.execute("report", dir.toString()));
+        assertTrue(out.toString().startsWith("note: could not use " + suiteFile + " ("), out.toString());
+        assertTrue(out.toString().contains("until then reports take the suite from the runs' records"), out.toString());
+        assertTrue(out.toString().contains(expected), "the suite's own tables:\n" + out);
+    }
+
+    @Test
     void verdictFailsWhenTheBidirectionalTaggerDoesNotGetPastTheCausalCeiling(@TempDir Path dir) {
         ResultsStore store = ResultsStore.openForWriting(dir);
         // Ahead of its twin, but no further than a causal net could get: not evidence of reading the future.

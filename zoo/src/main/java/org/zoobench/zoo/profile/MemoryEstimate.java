@@ -17,7 +17,7 @@ import java.util.Locale;
  */
 public final class MemoryEstimate {
 
-    /** Overrides {@link #availableBytes()} (tests use it to make a batch not fit). */
+    /** Overrides {@link #availableBytes()} and {@link #machineAvailableBytes()} (tests use it to make a batch not fit). */
     public static final String AVAILABLE_PROPERTY = "zoobench.memoryAvailable";
 
     private MemoryEstimate() {
@@ -50,6 +50,10 @@ public final class MemoryEstimate {
 
     /** What Linux says is available now (MemAvailable); the JVM's heap limit elsewhere. */
     public static long machineAvailableBytes() {
+        String override = System.getProperty(AVAILABLE_PROPERTY);
+        if (override != null) {
+            return Long.parseLong(override);
+        }
         return ThisMachine.availableMemoryBytes().orElseGet(() -> Runtime.getRuntime().maxMemory());
     }
 
