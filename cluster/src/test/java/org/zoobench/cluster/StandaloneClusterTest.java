@@ -15,9 +15,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -50,12 +48,19 @@ class StandaloneClusterTest {
     private static Path oneJvm;
 
     @BeforeAll
-    static void trainInOneJvm() throws IOException {
-        // Maven built this module, and the shaded jar, moments ago in this reactor; the launcher's build stamp, which
-        // Maven rewrites only when the class path changes, is brought up to date so that ./zoobench does not build.
-        Files.setLastModifiedTime(StandaloneCluster.TARGET.resolve("classpath-cluster.txt"),
-                FileTime.from(Instant.now()));
-        assertTrue(Files.isRegularFile(StandaloneCluster.ROOT.resolve(SparkRunExecutor.SHADED_JAR)));
+    static void buildTheJarThenTrainInOneJvm() throws Exception {
+        // As on a user's first --spark spark://..., ./zoobench builds the shaded jar where it is missing or older than
+        // the sources; then it finds no master at the address given and says so in one line.
+        int nobody = StandaloneCluster.freePort();
+        Process first = new ProcessBuilder(StandaloneCluster.ROOT.resolve("zoobench").toString(), "run", "birnn",
+                "--spark", "spark://127.0.0.1:" + nobody, "--results", tmp.resolve("never").toString())
+                .redirectErrorStream(true).start();
+        String output = new String(first.getInputStream().readAllBytes());
+        assertEquals(ZooBenchCli.USER_ERROR, first.waitFor(), output);
+        assertTrue(output.endsWith("zoobench: cannot reach the Spark master spark://127.0.0.1:" + nobody
+                + " (ConnectException: Connection refused): check its address and that it runs\n"), output);
+        assertTrue(Files.isRegularFile(StandaloneCluster.ROOT.resolve(SparkRunExecutor.SHADED_JAR)), output);
+
         System.setProperty(Progress.PROPERTY, "false");
         oneJvm = tmp.resolve("one-jvm");
         List<String> args = new ArrayList<>(SUITE);
