@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,8 +19,8 @@ import java.util.stream.Stream;
 
 /**
  * Spark's standalone master and workers, each a JVM of its own listening on 127.0.0.1, started as the guide in the
- * README starts them: from a Spark home whose {@code jars/} holds the jars Maven resolved for this module, less
- * ZooBench, DL4J, ND4J, DataVec and JavaCPP, so that executors find those in the shaded jar only. Every JVM it
+ * README starts them: from a Spark home whose {@code jars/} holds Spark's jars and nothing of ZooBench, so that
+ * executors find ZooBench, DL4J and ND4J in the shaded jar only. Every JVM it
  * started, executors and the drivers given to {@link #track} included, is killed on {@link #close} and, should the
  * test JVM end first, by a shutdown hook.
  */
@@ -30,9 +29,6 @@ final class StandaloneCluster implements AutoCloseable {
     /** The module's build folder: surefire runs tests in the module's folder. */
     static final Path TARGET = Path.of("target").toAbsolutePath();
     static final Path ROOT = TARGET.getParent().getParent();
-    /** What executors would take from the shaded jar, were it on a Spark home's class path too. */
-    private static final List<String> SHADED_ONLY = List.of("/org/zoobench/", "/org/deeplearning4j/", "/org/nd4j/",
-            "/org/datavec/", "/org/bytedeco/");
     private static final Duration REGISTRATION_TIMEOUT = Duration.ofMinutes(3);
     private static final Pattern ALIVE_WORKERS = Pattern.compile("\"aliveworkers\"\\s*:\\s*(\\d+)");
 
@@ -76,15 +72,9 @@ final class StandaloneCluster implements AutoCloseable {
         return home;
     }
 
-    /** The jars of Spark and of the libraries it needs, as Maven resolved them for this module. */
+    /** The jars of Spark and of the libraries it needs, as Maven resolves spark-core alone (module spark-home). */
     static List<String> installationClassPath() throws IOException {
-        List<String> entries = new ArrayList<>();
-        for (String file : List.of("classpath-spark.txt", "classpath-cluster.txt")) {
-            Arrays.stream(Files.readString(TARGET.resolve(file)).strip().split(":"))
-                    .filter(e -> e.endsWith(".jar") && SHADED_ONLY.stream().noneMatch(e::contains))
-                    .forEach(entries::add);
-        }
-        return entries;
+        return List.of(Files.readString(ROOT.resolve("cluster/spark-home/target/classpath.txt")).strip().split(":"));
     }
 
     String masterUrl() {
