@@ -105,6 +105,7 @@ final class SparkRunExecutor implements RunExecutor {
             conf.set("spark.task.cpus", String.valueOf(options.taskCpus()));
         }
         conf.setIfMissing("spark.task.cpus", "1");
+        executorWaitSeconds(conf); // a setting it cannot read is a mistake to name before Spark starts
         conf.setIfMissing("spark.ui.showConsoleProgress", "false"); // the suite prints a line per run
         if (isLocal(options.master())) {
             // Several runs train at once in this JVM: bars redrawn in place would overwrite each other.
@@ -251,7 +252,17 @@ final class SparkRunExecutor implements RunExecutor {
 
     /** {@value #EXECUTOR_WAIT} as seconds, default {@value #DEFAULT_EXECUTOR_WAIT}. */
     static long executorWaitSeconds(SparkConf conf) {
-        return conf.getTimeAsSeconds(EXECUTOR_WAIT, DEFAULT_EXECUTOR_WAIT);
+        long seconds;
+        try {
+            seconds = conf.getTimeAsSeconds(EXECUTOR_WAIT, DEFAULT_EXECUTOR_WAIT);
+        } catch (NumberFormatException e) {
+            seconds = 0;
+        }
+        if (seconds < 1) {
+            throw new UserInputException(EXECUTOR_WAIT + " is a time of at least 1s, such as 90s or 10min, not '"
+                    + conf.get(EXECUTOR_WAIT) + "'");
+        }
+        return seconds;
     }
 
     /** E.g. "3 minutes", "20 s". */

@@ -30,8 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code ./zoobench run birnn --quick --spark spark://...} as a user runs it, against Spark's standalone master and
  * two one-core workers, JVMs of their own on 127.0.0.1 ({@link StandaloneCluster}): the driver here, the shaded jar
- * shipped to the executors, every record and prediction back over the network. Each run is cut to 320 training and
- * 200 test examples, which keeps the suite's four runs and its two data sets in a few minutes.
+ * shipped to the executors, every record and prediction back over the network, compared with the same suite in
+ * this JVM (one thread, as an executor of one core: the pom's OMP_NUM_THREADS). Each run is cut to 320 training and
+ * 200 test examples, which keeps the suite's four runs and its two data sets to about a minute.
  */
 class StandaloneClusterTest {
 
@@ -41,6 +42,7 @@ class StandaloneClusterTest {
     /** A progress line of an image-rows run (the suite's 3rd and 4th, the longest) on an executor. */
     private static final Pattern ROWS_RUN_TRAINING = Pattern.compile("\\[[34]/4] \\S+ seed 1: \\d+% \\(");
     private static final Duration TRAINING_TIMEOUT = Duration.ofMinutes(8);
+    private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(15);
     private static final String WORKER_MEMORY = "1g";
 
     @TempDir
@@ -55,8 +57,15 @@ class StandaloneClusterTest {
         Process first = new ProcessBuilder(StandaloneCluster.ROOT.resolve("zoobench").toString(), "run", "birnn",
                 "--spark", "spark://127.0.0.1:" + nobody, "--results", tmp.resolve("never").toString())
                 .redirectErrorStream(true).start();
-        String output = new String(first.getInputStream().readAllBytes());
-        assertEquals(ZooBenchCli.USER_ERROR, first.waitFor(), output);
+        String output;
+        try {
+            output = new String(first.getInputStream().readAllBytes());
+            assertTrue(first.waitFor(BUILD_TIMEOUT.toSeconds(), TimeUnit.SECONDS), output);
+        } finally {
+            first.descendants().forEach(ProcessHandle::destroyForcibly);
+            first.destroyForcibly();
+        }
+        assertEquals(ZooBenchCli.USER_ERROR, first.exitValue(), output);
         assertTrue(output.endsWith("zoobench: cannot reach the Spark master spark://127.0.0.1:" + nobody
                 + " (ConnectException: Connection refused): check its address and that it runs\n"), output);
         assertTrue(Files.isRegularFile(StandaloneCluster.ROOT.resolve(SparkRunExecutor.SHADED_JAR)), output);
@@ -101,6 +110,7 @@ class StandaloneClusterTest {
             });
             cluster.killWorker(training[0]);
             assertEquals(0, driver.waitFor(), driver.output());
+            assertEquals("", Files.readString(driver.err()), "Spark's own logs stay quiet");
             List<String> lost = driver.output().lines().filter(l -> l.contains(" was lost (")).toList();
             assertEquals(1, lost.size(), driver.output());
             assertTrue(Pattern.compile("^\\[[34]/4] \\S+ seed 1: executor \\d+ on 127\\.0\\.0\\.1 was lost \\(.+\\) "
@@ -153,7 +163,7 @@ class StandaloneClusterTest {
             cluster.killWorker(1);
             cluster.killWorker(2);
             assertEquals(ZooBenchCli.USER_ERROR, driver.waitFor(), driver.output());
-            String error = Files.readString(driver.err);
+            String error = Files.readString(driver.err());
             assertEquals(1, error.lines().count(), error);
             assertTrue(error.startsWith("zoobench: Spark lost every executor of " + cluster.masterUrl() + " and got "
                     + "none back within 30 s (last: executor "), error);
