@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -147,9 +148,9 @@ final class StandaloneCluster implements AutoCloseable {
         return false;
     }
 
-    /** SIGKILL for worker {@code number} (from 1) and its executors, as when its machine goes down. */
-    void killWorker(int number) throws InterruptedException {
-        kill(workers.get(number - 1));
+    /** SIGKILL for the workers numbered (from 1) and their executors, all at once, as when their machines go down. */
+    void killWorkers(int... numbers) {
+        killAtOnce(Arrays.stream(numbers).mapToObj(n -> workers.get(n - 1)).toList());
     }
 
     /** Waits until {@code condition} holds, checking every 200 ms, or fails after {@code timeout}. */
@@ -178,25 +179,21 @@ final class StandaloneCluster implements AutoCloseable {
     }
 
     private void killEverything() {
-        for (Process p : started) {
-            try {
-                kill(p);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        killAtOnce(started);
     }
 
-    /** SIGKILL for a process and every process below it, found before the parent dies and they are re-parented. */
-    private static void kill(Process process) throws InterruptedException {
-        List<ProcessHandle> below = process.descendants().toList();
-        process.destroyForcibly();
-        below.forEach(ProcessHandle::destroyForcibly);
-        process.waitFor();
-        for (ProcessHandle p : below) {
-            p.onExit().join();
+    /**
+     * SIGKILL for each process and every process below it (found before the parents die and they are re-parented),
+     * then waits until all have ended.
+     */
+    private static void killAtOnce(List<Process> processes) {
+        List<ProcessHandle> all = new ArrayList<>();
+        for (Process p : processes) {
+            all.add(p.toHandle());
+            all.addAll(p.descendants().toList());
         }
+        all.forEach(ProcessHandle::destroyForcibly);
+        all.forEach(p -> p.onExit().join());
     }
 
     /** A JVM on the Spark home's jars with {@code main}, its output in {@code name}.log in the Spark home. */

@@ -108,7 +108,7 @@ class StandaloneClusterTest {
                 }
                 return training[0] > 0;
             });
-            cluster.killWorker(training[0]);
+            cluster.killWorkers(training[0]);
             assertEquals(0, driver.waitFor(), driver.output());
             assertEquals("", Files.readString(driver.err()), "Spark's own logs stay quiet");
             List<String> lost = driver.output().lines().filter(l -> l.contains(" was lost (")).toList();
@@ -151,7 +151,7 @@ class StandaloneClusterTest {
     /**
      * The suite, with {@code extra} options, on two workers that are both killed while they train the image-rows
      * runs: the command ends in one line and exit 2 once Spark has had no executor for the wait set here; the same
-     * command against two new workers trains only the two runs missing. Returns the records of the second command.
+     * command against two new workers trains only the runs missing. Returns the records of the second command.
      */
     private static List<RunRecord> killBothWorkersThenResume(String name, String extra) throws Exception {
         try (StandaloneCluster cluster = StandaloneCluster.start(tmp.resolve(name), 2, WORKER_MEMORY)) {
@@ -160,22 +160,25 @@ class StandaloneClusterTest {
                     extra.isEmpty() ? new String[0] : extra.split(" "));
             StandaloneCluster.await("both workers train an image-rows run; " + driver.output(), TRAINING_TIMEOUT,
                     () -> cluster.executorLogged(1, ROWS_RUN_TRAINING) && cluster.executorLogged(2, ROWS_RUN_TRAINING));
-            cluster.killWorker(1);
-            cluster.killWorker(2);
+            cluster.killWorkers(1, 2);
             assertEquals(ZooBenchCli.USER_ERROR, driver.waitFor(), driver.output());
+            // The taggers are done; an image-rows run that ended between the check and the kill is saved too.
+            int saved = ResultsStore.openForReading(results).records().size();
+            assertTrue(saved == 2 || saved == 3, driver.output());
             String error = Files.readString(driver.err());
             assertEquals(1, error.lines().count(), error);
             assertTrue(error.startsWith("zoobench: Spark lost every executor of " + cluster.masterUrl() + " and got "
                     + "none back within 30 s (last: executor "), error);
-            assertTrue(error.endsWith("2 of 4 runs finished and are saved: rerun the same command once the cluster "
-                    + "has workers again, to train the other 2\n"), error);
-            assertNothingDuplicated(results, 2);
+            assertTrue(error.endsWith(saved + " of 4 runs finished and are saved: rerun the same command once the "
+                    + "cluster has workers again, to train the other " + (RUNS - saved) + "\n"), error);
+            assertNothingDuplicated(results, saved);
 
             cluster.startWorkers(2, WORKER_MEMORY);
             Driver rerun = Driver.zoobench(cluster, results, "", extra.isEmpty() ? new String[0] : extra.split(" "));
             assertEquals(0, rerun.waitFor(), rerun.output());
-            assertTrue(rerun.output().contains("resuming: 2 of 4 runs already finished"), rerun.output());
-            assertEquals(2, rerun.output().lines().filter(l -> l.contains(": top-1 ")).count(), rerun.output());
+            assertTrue(rerun.output().contains("resuming: " + saved + " of 4 runs already finished"), rerun.output());
+            assertEquals(RUNS - saved, rerun.output().lines().filter(l -> l.contains(": top-1 ")).count(),
+                    rerun.output());
             return assertNothingDuplicated(results, RUNS);
         }
     }
