@@ -103,6 +103,7 @@ class StandaloneClusterTest {
             Driver driver = Driver.zoobench(cluster, results, "");
             int[] training = {0};
             StandaloneCluster.await("a worker trains an image-rows run; " + driver.output(), TRAINING_TIMEOUT, () -> {
+                driver.assertRunning();
                 for (int worker = 1; worker <= 2 && training[0] == 0; worker++) {
                     training[0] = cluster.executorLogged(worker, ROWS_RUN_TRAINING) ? worker : 0;
                 }
@@ -159,7 +160,8 @@ class StandaloneClusterTest {
             Driver driver = Driver.zoobench(cluster, results, "-D" + SparkRunExecutor.EXECUTOR_WAIT + "=30s",
                     extra.isEmpty() ? new String[0] : extra.split(" "));
             StandaloneCluster.await("both workers train an image-rows run; " + driver.output(), TRAINING_TIMEOUT,
-                    () -> cluster.executorLogged(1, ROWS_RUN_TRAINING) && cluster.executorLogged(2, ROWS_RUN_TRAINING));
+                    () -> driver.assertRunning() && cluster.executorLogged(1, ROWS_RUN_TRAINING)
+                            && cluster.executorLogged(2, ROWS_RUN_TRAINING));
             cluster.killWorkers(1, 2);
             assertEquals(ZooBenchCli.USER_ERROR, driver.waitFor(), driver.output());
             // The taggers are done; an image-rows run that ended between the check and the kill is saved too.
@@ -270,6 +272,14 @@ class StandaloneClusterTest {
                 process.destroyForcibly();
             }
             return process.exitValue();
+        }
+
+        /** True while the driver runs; fails the test, with its output, once it has ended. */
+        boolean assertRunning() {
+            if (!process.isAlive()) {
+                throw new AssertionError("the driver ended with exit code " + process.exitValue() + ": " + output());
+            }
+            return true;
         }
 
         String output() {
