@@ -225,11 +225,12 @@ final class SparkRunExecutor implements RunExecutor {
                 } else if (noExecutorSince < 0) {
                     noExecutorSince = System.nanoTime();
                 } else if (System.nanoTime() - noExecutorSince > TimeUnit.SECONDS.toNanos(waitSeconds)) {
+                    long saved = runs.stream().filter(run -> store.isFinished(run.spec().runId())).count();
                     throw new UserInputException(String.format(Locale.ROOT, "Spark lost every executor of %s and got "
                                     + "none back within %s%s; %d of %d runs finished and are saved: rerun the same "
                                     + "command once the cluster has workers again, to train the other %d",
-                            spark.master(), inWords(waitSeconds), lost.last(), finished[0], runs.size(),
-                            runs.size() - finished[0]));
+                            spark.master(), inWords(waitSeconds), lost.last(), saved, runs.size(),
+                            runs.size() - saved));
                 }
             }
         } catch (InterruptedException e) {
