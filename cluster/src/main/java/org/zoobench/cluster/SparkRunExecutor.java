@@ -1,8 +1,12 @@
 package org.zoobench.cluster;
 
+import org.apache.spark.ExecutorLostFailure;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.runner.Progress;
 import org.zoobench.experiments.runner.RunExecutor;
@@ -14,14 +18,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -34,10 +41,18 @@ import java.util.stream.IntStream;
  */
 final class SparkRunExecutor implements RunExecutor {
 
-    /** How long executors have to run a first task before the master is taken to offer none. */
-    static final long START_TIMEOUT_MINUTES = 3;
     /** Where {@code ./zoobench} builds the jar that executors outside this JVM load ZooBench from. */
     static final String SHADED_JAR = "cluster/target/zoobench-cluster.jar";
+
+    /**
+     * How long executors have to run a first task before the master is taken to offer none, and how long a suite
+     * waits for one after Spark lost them all: a Spark time ("3min", "20s").
+     */
+    static final String EXECUTOR_WAIT = "spark.zoobench.executorWait";
+    static final String DEFAULT_EXECUTOR_WAIT = "3min";
+    /** The job property naming the run a job trains. */
+    private static final String RUN_PROPERTY = "zoobench.run";
+    private static final long WATCH_SECONDS = 5;
 
     private static final Pattern FAILED_TIMES = Pattern.compile("failed (\\d+) times?");
 
@@ -90,6 +105,7 @@ final class SparkRunExecutor implements RunExecutor {
             conf.set("spark.task.cpus", String.valueOf(options.taskCpus()));
         }
         conf.setIfMissing("spark.task.cpus", "1");
+        executorWaitSeconds(conf); // a setting it cannot read is a mistake to name before Spark starts
         conf.setIfMissing("spark.ui.showConsoleProgress", "false"); // the suite prints a line per run
         if (isLocal(options.master())) {
             // Several runs train at once in this JVM: bars redrawn in place would overwrite each other.
@@ -140,16 +156,17 @@ final class SparkRunExecutor implements RunExecutor {
                     + "can write (a FileSystem other than file:// and hdfs:// needs its jars, e.g. hadoop-aws for s3a)",
                     e);
         }
+        long waitSeconds = executorWaitSeconds(spark.getConf());
         int tasks = Math.max(1, spark.defaultParallelism() / taskCpus);
         JavaFutureAction<List<Boolean>> probe = spark.parallelize(IntStream.range(0, tasks).boxed().toList(), tasks)
                 .map(i -> setup.probe()).collectAsync();
         try {
-            probe.get(START_TIMEOUT_MINUTES, TimeUnit.MINUTES);
+            probe.get(waitSeconds, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             probe.cancel(true);
-            throw new UserInputException(String.format(Locale.ROOT, "no executor of %s ran a task within %d minutes: "
-                    + "check that workers are registered with the master and that each offers spark.task.cpus=%d "
-                    + "cores", master, START_TIMEOUT_MINUTES, taskCpus));
+            throw new UserInputException(String.format(Locale.ROOT, "no executor of %s ran a task within %s: check "
+                    + "that workers are registered with the master and that each offers spark.task.cpus=%d cores",
+                    master, inWords(waitSeconds), taskCpus));
         } catch (ExecutionException e) {
             throw new UserInputException(dirs == null ? "executors of " + master + " cannot run a task: "
                     + reason(e.getCause()) : "executors cannot write run directories to " + setup.runDirs() + " ("
@@ -170,7 +187,14 @@ final class SparkRunExecutor implements RunExecutor {
 
     @Override
     public void trainAll(List<PlannedRun> runs, ResultsStore store, Listener listener) {
-        BlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
+        // What the jobs' threads and Spark's listener learn, told to the listener on this thread.
+        BlockingQueue<Consumer<Listener>> reports = new LinkedBlockingQueue<>();
+        Map<String, PlannedRun> byId = new ConcurrentHashMap<>();
+        runs.forEach(run -> byId.put(run.spec().runId(), run));
+        int[] finished = {0};
+        LostExecutors lost = new LostExecutors(byId, reports, spark.getConf().getInt("spark.task.maxFailures",
+                isLocal(spark.master()) ? 1 : 4));
+        spark.sc().addSparkListener(lost);
         ExecutorService waiting = Executors.newCachedThreadPool(task -> {
             Thread thread = new Thread(task, "zoobench-spark-job");
             thread.setDaemon(true);
@@ -178,29 +202,73 @@ final class SparkRunExecutor implements RunExecutor {
         });
         try {
             for (PlannedRun run : runs) {
+                spark.setLocalProperty(RUN_PROPERTY, run.spec().runId());
                 JavaFutureAction<List<TrainedRun>> job = spark.parallelize(List.of(new RunTask(run.spec(), run.label(),
                         setup)), 1).map(RunTask::train).collectAsync();
-                waiting.execute(() -> outcomes.add(Outcome.of(run, job)));
+                waiting.execute(() -> {
+                    Outcome outcome = Outcome.of(run, job);
+                    reports.add(told -> {
+                        finished[0]++;
+                        outcome.tell(store, told);
+                    });
+                });
             }
-            for (int i = 0; i < runs.size(); i++) {
-                Outcome outcome = outcomes.take();
-                if (outcome.trained() == null) {
-                    listener.failed(outcome.run(), outcome.failure());
-                } else {
-                    store.save(outcome.trained().record(), outcome.trained().predictions(), null);
-                    listener.saved(outcome.run(), outcome.trained().record());
+            spark.setLocalProperty(RUN_PROPERTY, null);
+            long waitSeconds = executorWaitSeconds(spark.getConf());
+            long noExecutorSince = -1;
+            while (finished[0] < runs.size()) {
+                Consumer<Listener> report = reports.poll(WATCH_SECONDS, TimeUnit.SECONDS);
+                if (report != null) {
+                    report.accept(listener);
+                } else if (isLocal(spark.master()) || liveExecutors() > 0) {
+                    noExecutorSince = -1;
+                } else if (noExecutorSince < 0) {
+                    noExecutorSince = System.nanoTime();
+                } else if (System.nanoTime() - noExecutorSince > TimeUnit.SECONDS.toNanos(waitSeconds)) {
+                    long saved = runs.stream().filter(run -> store.isFinished(run.spec().runId())).count();
+                    throw new UserInputException(String.format(Locale.ROOT, "Spark lost every executor of %s and got "
+                                    + "none back within %s%s; %d of %d runs finished and are saved: rerun the same "
+                                    + "command once the cluster has workers again, to train the other %d",
+                            spark.master(), inWords(waitSeconds), lost.last(), saved, runs.size(),
+                            runs.size() - saved));
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while runs trained on Spark", e);
         } finally {
+            spark.sc().removeSparkListener(lost);
             // Jobs are left only when something above failed; a lost local executor stops the context itself.
             if (!spark.sc().isStopped()) {
                 spark.cancelAllJobs();
             }
             waiting.shutdownNow();
         }
+    }
+
+    /** Executors alive now (the driver's own block manager, listed among them, is not one). */
+    private int liveExecutors() {
+        return spark.sc().statusTracker().getExecutorInfos().length - 1;
+    }
+
+    /** {@value #EXECUTOR_WAIT} as seconds, default {@value #DEFAULT_EXECUTOR_WAIT}. */
+    static long executorWaitSeconds(SparkConf conf) {
+        long seconds;
+        try {
+            seconds = conf.getTimeAsSeconds(EXECUTOR_WAIT, DEFAULT_EXECUTOR_WAIT);
+        } catch (NumberFormatException e) {
+            seconds = 0;
+        }
+        if (seconds < 1) {
+            throw new UserInputException(EXECUTOR_WAIT + " is a time of at least 1s, such as 90s or 10min, not '"
+                    + conf.get(EXECUTOR_WAIT) + "'");
+        }
+        return seconds;
+    }
+
+    /** E.g. "3 minutes", "20 s". */
+    static String inWords(long seconds) {
+        return seconds % 60 == 0 ? seconds / 60 + (seconds == 60 ? " minute" : " minutes") : seconds + " s";
     }
 
     @Override
@@ -220,6 +288,70 @@ final class SparkRunExecutor implements RunExecutor {
                 return new Outcome(run, null, "cancelled");
             }
         }
+
+        /** Saves what came back, or notes the failure, and tells the listener. */
+        void tell(ResultsStore store, Listener listener) {
+            if (trained == null) {
+                listener.failed(run, failure);
+            } else {
+                store.save(trained.record(), trained.predictions(), null);
+                listener.saved(run, trained.record());
+            }
+        }
+    }
+
+    /**
+     * Spark's word of each task cut off by its executor's loss (a worker or machine gone, a container killed): one
+     * report per attempt that Spark will make again, naming the executor, its host and Spark's reason.
+     */
+    private static final class LostExecutors extends SparkListener {
+
+        private final Map<String, PlannedRun> runs;
+        private final BlockingQueue<Consumer<Listener>> reports;
+        private final int maxFailures;
+        private final Map<Integer, PlannedRun> byStage = new ConcurrentHashMap<>();
+        private volatile String last = "";
+
+        LostExecutors(Map<String, PlannedRun> runs, BlockingQueue<Consumer<Listener>> reports, int maxFailures) {
+            this.runs = runs;
+            this.reports = reports;
+            this.maxFailures = maxFailures;
+        }
+
+        @Override
+        public void onJobStart(SparkListenerJobStart jobStart) {
+            PlannedRun run = jobStart.properties() == null ? null
+                    : runs.get(String.valueOf(jobStart.properties().getProperty(RUN_PROPERTY)));
+            if (run != null) {
+                jobStart.stageIds().foreach(stage -> byStage.put((Integer) stage, run));
+            }
+        }
+
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
+            PlannedRun run = byStage.get(taskEnd.stageId());
+            if (run == null || !(taskEnd.reason() instanceof ExecutorLostFailure failure)) {
+                return;
+            }
+            String what = "executor " + failure.execId() + " on " + taskEnd.taskInfo().host() + " was lost ("
+                    + firstSentence(failure.reason().getOrElse(() -> "no reason given")) + ")";
+            last = " (last: " + what + ")";
+            // Attempts cut off by no fault of the task do not count towards spark.task.maxFailures.
+            if (!failure.exitCausedByApp() || taskEnd.taskInfo().attemptNumber() + 1 < maxFailures) {
+                reports.add(listener -> listener.retried(run, what + " while it trained this run; Spark trains it "
+                        + "again on another executor"));
+            }
+        }
+
+        String last() {
+            return last;
+        }
+    }
+
+    private static String firstSentence(String message) {
+        String line = firstLine(message);
+        int end = line.indexOf(". ");
+        return end < 0 ? line : line.substring(0, end);
     }
 
     /**

@@ -13,6 +13,7 @@ import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -86,6 +87,20 @@ class SparkCliTest {
             String line = failsWithOneLine("--spark", "spark://127.0.0.1:" + master.getLocalPort());
             assertTrue(line.contains("load ZooBench from its shaded jar, which is not built ("
                     + tmp.resolve(SparkRunExecutor.SHADED_JAR) + "): run `mvn -Pcluster -DskipTests package`"), line);
+        }
+    }
+
+    @Test
+    void anExecutorWaitSparkCannotReadIsNamed() {
+        for (String wait : List.of("soon", "0s")) {
+            System.setProperty(SparkRunExecutor.EXECUTOR_WAIT, wait);
+            try {
+                String line = failsWithOneLine("--spark", "local[2]");
+                assertTrue(line.contains("spark.zoobench.executorWait is a time of at least 1s, such as 90s or 10min, "
+                        + "not '" + wait + "'"), line);
+            } finally {
+                System.clearProperty(SparkRunExecutor.EXECUTOR_WAIT);
+            }
         }
     }
 

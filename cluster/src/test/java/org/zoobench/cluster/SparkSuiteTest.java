@@ -53,7 +53,7 @@ class SparkSuiteTest {
     }
 
     /** Each epoch's figures but its time. */
-    private static List<List<Double>> curves(RunRecord record) {
+    static List<List<Double>> curves(RunRecord record) {
         return record.epochs().stream().map((EpochStats e) -> List.of(e.fitLoss(), e.trainLoss(), e.trainAccuracy(),
                 e.testLoss(), e.testAccuracy(), e.learningRate())).toList();
     }

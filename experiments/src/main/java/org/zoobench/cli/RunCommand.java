@@ -9,6 +9,7 @@ import org.zoobench.experiments.data.LoadedDataset;
 import org.zoobench.experiments.results.DataParallel;
 import org.zoobench.experiments.results.ResultsLock;
 import org.zoobench.experiments.results.ResultsStore;
+import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.SuiteInfo;
 import org.zoobench.experiments.runner.DataProvider;
@@ -90,6 +91,16 @@ public final class RunCommand implements Callable<Integer> {
     String input;
 
 
+    @Option(names = "--limit", paramLabel = "N",
+            description = "cut every run to at most N >= 1 training examples, a smoke test of the suite (default: "
+                    + "the recipe's); the default results directory gets -limitN")
+    Integer limit;
+
+    @Option(names = "--test-limit", paramLabel = "N",
+            description = "cut every run to at most N >= 1 test examples (default: the recipe's); the default "
+                    + "results directory gets -testN")
+    Integer testLimit;
+
     @Option(names = "--results", paramLabel = "DIR",
             description = "results directory (default results/SUITE, plus -DATASET for another data set, -imagenet "
                     + "and -quick)")
@@ -116,6 +127,7 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter out = training.quiet.commentary(table);
         Suite suite = Suites.get(suiteName);
         checkSparkOptions();
+        checkLimits();
         training.liveStats.check();
         // the suite's batches are known once it is planned; until then, only the workers and the devices
         training.workers.dataParallel(training.backend, List.of());
@@ -131,11 +143,12 @@ public final class RunCommand implements Callable<Integer> {
                 input == null ? null : InputShape.parse(input)));
         DataParallel workers = training.workers.dataParallel(training.backend,
                 plan.runs().stream().map(run -> run.config().batchSize()).toList());
-        List<RunSpec> runs = plan.runs().stream().map(run -> run.withConfig(run.config()
+        List<RunSpec> runs = plan.runs().stream().map(run -> run.withConfig(cut(run.config())
                 .withLayers(training.implementation.impl.id()).withDataParallel(workers))).toList();
         Path dir = results != null ? results : Path.of("results", suite.name()
                 + (choice.equals(suite.defaultData()) ? "" : "-" + choice.name())
-                + (chosenScale == Scale.MINI ? "" : "-" + chosenScale) + (quick ? "-quick" : ""));
+                + (chosenScale == Scale.MINI ? "" : "-" + chosenScale) + (quick ? "-quick" : "")
+                + (limit == null ? "" : "-limit" + limit) + (testLimit == null ? "" : "-test" + testLimit));
         if (estimateOnly) {
             return printEstimate(suite, plan, runs, dir, data, out);
         }
@@ -172,6 +185,10 @@ public final class RunCommand implements Callable<Integer> {
         out.println("== " + suite.name() + (quick ? " (quick)" : "") + ": " + suite.description());
         out.println("Recipe: " + plan.recipe());
         plan.notes().forEach(n -> out.println("Note: " + n));
+        if (limit != null || testLimit != null) {
+            out.println("Note: every run cut to at most " + (limit == null ? "the recipe's" : limit) + " training and "
+                    + (testLimit == null ? "the recipe's" : testLimit) + " test examples (--limit, --test-limit)");
+        }
         SuiteInfo info = new SuiteInfo(suite.name(), quick, plan.recipe(), plan.notes(),
                 SuiteInfo.earlierSessions(store.suiteInfo(), suite.name(), quick));
         store.writeSuiteInfo(info);
@@ -238,6 +255,27 @@ public final class RunCommand implements Callable<Integer> {
             throw new UserInputException("--spark trains on the executors' backend, the cluster jar's cpu build: "
                     + "leave out --backend " + training.backend);
         }
+    }
+
+    private void checkLimits() {
+        if (limit != null && limit < 1) {
+            throw new UserInputException("--limit must be at least 1 (leave it out for the recipe's training "
+                    + "examples), got " + limit);
+        }
+        if (testLimit != null && testLimit < 1) {
+            throw new UserInputException("--test-limit must be at least 1 (leave it out for the recipe's test "
+                    + "examples), got " + testLimit);
+        }
+    }
+
+    /** The run with at most --limit training and --test-limit test examples (a recipe's 0 means all). */
+    private RunConfig cut(RunConfig config) {
+        return config.withBudget(config.epochs(), atMost(config.trainLimit(), limit),
+                atMost(config.testLimit(), testLimit));
+    }
+
+    private static int atMost(int recipeLimit, Integer cap) {
+        return cap == null ? recipeLimit : recipeLimit == 0 ? cap : Math.min(recipeLimit, cap);
     }
 
     private static String failedRuns(Map<String, String> failures, int runs) {

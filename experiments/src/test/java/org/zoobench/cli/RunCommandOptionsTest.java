@@ -3,6 +3,8 @@ package org.zoobench.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.zoobench.experiments.data.ImageFolders;
+import org.zoobench.experiments.results.ResultsStore;
+import org.zoobench.experiments.results.RunRecord;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,5 +45,29 @@ class RunCommandOptionsTest {
                 "--input applies to alexnet-ablation only");
         oneLineUserError(CliRun.of("run", "architectures", "--dataset", "nonsense", "--results", results),
                 "unknown dataset 'nonsense'");
+    }
+
+    @Test
+    void limitsBelowOneAreRefused(@TempDir Path tmp) {
+        String results = tmp.resolve("results").toString();
+        oneLineUserError(CliRun.of("run", "birnn", "--quick", "--limit", "0", "--results", results),
+                "--limit must be at least 1 (leave it out for the recipe's training examples), got 0");
+        oneLineUserError(CliRun.of("run", "birnn", "--quick", "--test-limit", "-3", "--results", results),
+                "--test-limit must be at least 1 (leave it out for the recipe's test examples), got -3");
+        assertTrue(Files.notExists(tmp.resolve("results")));
+    }
+
+    @Test
+    void limitsCutEveryRunOfTheSuite(@TempDir Path tmp) throws Exception {
+        Path results = tmp.resolve("results");
+        CliRun run = CliRun.of("run", "birnn", "--quick", "--limit", "40", "--test-limit", "30",
+                "--results", results.toString());
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        List<RunRecord> records = ResultsStore.openForReading(results).records();
+        assertEquals(4, records.size());
+        for (RunRecord r : records) {
+            assertEquals(List.of(40, 30), List.of(r.config().trainLimit(), r.config().testLimit()), r.runId());
+        }
+        assertTrue(run.out().contains("Note: every run cut to at most 40 training and 30 test examples"), run.out());
     }
 }

@@ -27,6 +27,9 @@ public interface RunExecutor extends AutoCloseable {
 
         /** {@code run} could not be trained; the executor goes on with the others. */
         void failed(PlannedRun run, String reason);
+
+        /** Training of {@code run} was cut off ({@code what} says how, in a few words) and starts again. */
+        void retried(PlannedRun run, String what);
     }
 
     /** Trains every run of {@code runs}, none of which is finished in {@code store}, and saves each there. */

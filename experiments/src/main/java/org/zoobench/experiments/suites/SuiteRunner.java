@@ -118,6 +118,12 @@ public final class SuiteRunner {
                     .resolve(ResultsStore.FAILURE) + "; suite goes on; rerun to train it again)");
             log.flush();
         }
+
+        @Override
+        public void retried(PlannedRun run, String what) {
+            log.println(run.label() + ": " + what);
+            log.flush();
+        }
     }
 
     private void printRepairs() {
