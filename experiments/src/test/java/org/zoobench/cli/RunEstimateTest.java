@@ -1,5 +1,7 @@
 package org.zoobench.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RunEstimateTest {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @BeforeAll
     static void quiet() {
         System.setProperty("zoobench.progress", "false");
@@ -36,9 +40,12 @@ class RunEstimateTest {
         Path results = tmp.resolve("results");
         List<RunSpec> runs = Suites.get("depth").plan(true).runs();
         for (RunSpec run : runs) {
-            // A run counts as finished once its record exists; the estimate reads no further.
+            // A run counts as finished once it has a whole record: its id, config and end time.
             Path dir = Files.createDirectories(results.resolve("runs").resolve(run.runId()));
-            Files.writeString(dir.resolve("record.json"), "{}");
+            ObjectNode record = JSON.createObjectNode().put("runId", run.runId())
+                    .put("finishedAt", "2026-01-01T00:00:00Z");
+            record.set("config", JSON.valueToTree(run.config()));
+            Files.writeString(dir.resolve("record.json"), JSON.writeValueAsString(record));
         }
         List<Path> before = files(results);
         CliRun run = CliRun.of("run", "depth", "--quick", "--estimate", "--results", results.toString());
