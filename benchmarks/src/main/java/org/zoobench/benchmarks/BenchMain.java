@@ -7,6 +7,7 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.zoobench.zoo.GitCommit;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.UserInputException;
@@ -52,6 +53,7 @@ public final class BenchMain {
 
     /** Only the CLI starts this JVM, with a file it has just written. */
     public static void main(String[] args) throws IOException {
+        GitCommit.recordAtStart();
         Path file = Path.of(args[1]);
         System.exit(args[0].equals("compare") ? compare(BenchPlan.Comparison.read(file), System.out, System.err)
                 : run(BenchPlan.read(file), System.out, System.err));
@@ -194,7 +196,7 @@ public final class BenchMain {
         BenchResults.Peak peak = BenchReport.peak(peakResults);
         List<BenchResults.ModelRow> modelRows = BenchReport.modelRows(models, plan.batches(), modelResults,
                 ModelRunFacts.readAll(facts), peak);
-        BenchResults results = new BenchResults(plan.command(), startedAt, env, loadBefore, ThisMachine.loadAverage(),
+        BenchResults results = new BenchResults(plan.command(), GitCommit.atStart(), startedAt, env, loadBefore, ThisMachine.loadAverage(),
                 peak, modelRows,
                 BenchReport.layerRows(layerResults, layerResults.isEmpty() ? "" : ConvPath.stockLayer(),
                         ConvPath.nativeOp(env.buildInfo(), Nd4j.getEnvironment().helpersAllowed())),

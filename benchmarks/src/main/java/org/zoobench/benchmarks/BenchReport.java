@@ -221,7 +221,7 @@ public final class BenchReport {
                     Double.isNaN(p.errorMs()) ? "" : " ± " + num(p.errorMs(), 2), p.gflops()));
         }
         md.append("Command: `").append(results.command()).append("` (started ").append(results.startedAt())
-                .append(")\n\n");
+                .append(results.commit() == null ? "" : ", commit " + results.commit()).append(")\n\n");
         if (!results.models().isEmpty()) {
             md.append(modelTable(results.models()));
             md.append(oomNotes(results.models()));

@@ -12,12 +12,13 @@ import java.util.List;
  * One benchmark run, as written to {@code results.json} and read back by {@code zoobench bench compare}.
  *
  * @param command how the run was started, so it can be repeated
+ * @param commit  the git commit of the code that ran ({@link org.zoobench.zoo.GitCommit}: read when the command started)
  * @param loadBefore the machine's 1, 5 and 15-minute load averages when the run started (other work competes)
  * @param loadAfter  the same when it ended
  * @param peak    the sgemm measured in the same run; null when the run had no model rows to relate to it
  * @param parallel training steps on several data-parallel workers ({@code bench --workers}); empty without
  */
-public record BenchResults(String command, String startedAt, BenchEnvironment environment, String loadBefore,
+public record BenchResults(String command, String commit, String startedAt, BenchEnvironment environment, String loadBefore,
                            String loadAfter, Peak peak, List<ModelRow> models, List<LayerRow> layers,
                            List<ParallelRow> parallel) {
 

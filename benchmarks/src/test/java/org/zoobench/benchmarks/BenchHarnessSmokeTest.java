@@ -6,6 +6,7 @@ import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.zoobench.zoo.GitCommit;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.bench.BenchPlan;
@@ -57,6 +58,8 @@ class BenchHarnessSmokeTest {
                 "jmh-layers-native.json", "results.json", "results.md", "models.csv", "layers.csv", "parallel.csv")) {
             assertTrue(Files.size(out.resolve(file)) > 0, file);
         }
+
+        assertEquals(GitCommit.atStart(), BenchResults.read(out.resolve("results.json")).commit(), "the code that ran");
 
         List<CSVRecord> models = read(out.resolve("models.csv"));
         assertEquals(1, models.size());
