@@ -12,6 +12,7 @@ import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.bench.BenchPlan;
+import org.zoobench.zoo.device.CpuPeak;
 import org.zoobench.zoo.device.GpuFacts;
 import org.zoobench.zoo.device.GpuPreflight;
 import org.zoobench.zoo.device.GpuProbe;
@@ -157,9 +158,9 @@ public final class BenchMain {
         List<JmhResult> modelResults = List.of();
         List<JmhResult> layerResults = List.of();
         if (!models.isEmpty()) {
-            err.println("zoobench: measuring this machine's peak (sgemm " + plan.peakN() + "^3 through ND4J)");
-            peakResults = jmh(dir, "peak", plan.peakTiming(), base(PeakBenchmark.class, "sgemm")
-                    .param("n", String.valueOf(plan.peakN())));
+            String[] sizes = PeakBenchmark.sizes(plan.peakN());
+            err.println("zoobench: measuring sgemm through ND4J at n = " + String.join(", ", sizes));
+            peakResults = jmh(dir, "peak", plan.peakTiming(), base(PeakBenchmark.class, "sgemm").param("n", sizes));
             err.println("zoobench: " + models.size() + " model(s) x batches " + plan.batches()
                     + " x {inference, training}; JMH log: " + dir.resolve("jmh-models.log"));
             modelResults = jmh(dir, "models", plan.modelTiming(), base(ModelBenchmark.class, "(inference|training)",
@@ -194,14 +195,15 @@ public final class BenchMain {
         }
 
         BenchResults.Peak peak = BenchReport.peak(peakResults);
+        CpuPeak cpuPeak = cuda ? null : CpuPeak.ofThisMachine().orElse(null);
         List<BenchResults.ModelRow> modelRows = BenchReport.modelRows(models, plan.batches(), modelResults,
-                ModelRunFacts.readAll(facts), peak);
+                ModelRunFacts.readAll(facts), cpuPeak);
         BenchResults results = new BenchResults(plan.command(), GitCommit.atStart(), startedAt, env, loadBefore, ThisMachine.loadAverage(),
-                peak, modelRows,
+                peak, cpuPeak, modelRows,
                 BenchReport.layerRows(layerResults, layerResults.isEmpty() ? "" : ConvPath.stockLayer(),
                         ConvPath.nativeOp(env.buildInfo(), Nd4j.getEnvironment().helpersAllowed())),
                 BenchReport.parallelRows(modelRows, parallelWorkers, WorkerMode.recommended(cuda).id(),
-                        parallelResults, peak));
+                        parallelResults, cpuPeak));
         results.write(dir.resolve("results.json"));
         Files.writeString(dir.resolve("results.md"), BenchReport.markdown(results));
         if (!results.models().isEmpty()) {

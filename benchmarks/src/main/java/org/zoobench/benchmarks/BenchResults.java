@@ -2,6 +2,7 @@ package org.zoobench.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.zoobench.zoo.device.CpuPeak;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,11 +16,12 @@ import java.util.List;
  * @param commit  the git commit of the code that ran ({@link org.zoobench.zoo.GitCommit}: read when the command started)
  * @param loadBefore the machine's 1, 5 and 15-minute load averages when the run started (other work competes)
  * @param loadAfter  the same when it ended
- * @param peak    the sgemm measured in the same run; null when the run had no model rows to relate to it
+ * @param peak    the best sgemm measured in the same run; null when the run had no model rows to relate to it
+ * @param cpuPeak the CPU's theoretical FP32 peak, the 100% of "% peak"; null on a GPU or where it is not known
  * @param parallel training steps on several data-parallel workers ({@code bench --workers}); empty without
  */
 public record BenchResults(String command, String commit, String startedAt, BenchEnvironment environment, String loadBefore,
-                           String loadAfter, Peak peak, List<ModelRow> models, List<LayerRow> layers,
+                           String loadAfter, Peak peak, CpuPeak cpuPeak, List<ModelRow> models, List<LayerRow> layers,
                            List<ParallelRow> parallel) {
 
     public BenchResults {
@@ -29,7 +31,11 @@ public record BenchResults(String command, String commit, String startedAt, Benc
     /** Training steps are counted as this many forward passes (forward, input gradient, weight gradient). */
     public static final int TRAINING_FORWARD_EQUIVALENTS = 3;
 
-    public record Peak(int n, double meanMs, double errorMs, double gflops) {
+    /**
+     * The fastest sgemm iteration of the sizes measured ({@code sizes}): its size, the mean time and error at that size,
+     * and the GFLOP/s of that iteration.
+     */
+    public record Peak(int n, double meanMs, double errorMs, double gflops, List<Integer> sizes) {
     }
 
     /**

@@ -10,6 +10,7 @@ import org.zoobench.zoo.GitCommit;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.bench.BenchPlan;
+import org.zoobench.zoo.device.CpuPeak;
 import org.zoobench.zoo.layers.LayerImpl;
 import org.zoobench.zoo.profile.ModelProfile;
 
@@ -82,9 +83,16 @@ class BenchHarnessSmokeTest {
         double gmacs = number(row, "infer_gmacs");
         assertTrue(gmacs > 0.0003 && gmacs < 0.001, "infer_gmacs " + gmacs);
         assertTrue(number(row, "infer_gflops") > 0);
+        // % of the theoretical FP32 peak, which nothing measured here can pass, the best sgemm included
+        double theoretical = CpuPeak.ofThisMachine().orElseThrow().gflops();
+        assertEquals(theoretical, number(row, "fp32_peak_gflops"), 0.05);
         double percent = number(row, "infer_pct_peak");
+        assertEquals(100 * number(row, "infer_gflops") / theoretical, percent, 0.1);
         assertTrue(percent > 0 && percent < 100, "% of peak " + percent);
-        assertTrue(number(row, "peak_sgemm_gflops") > 0.1);
+        double sgemm = number(row, "peak_sgemm_gflops");
+        assertTrue(sgemm > 0.1 && sgemm < theoretical, "best sgemm " + sgemm + " of " + theoretical);
+        BenchResults.Peak best = BenchResults.read(out.resolve("results.json")).peak();
+        assertEquals(List.of(128, 256, 512), best.sizes(), "the plan's size, half and twice it");
         assertEquals("cpu-onednn", row.get("backend"));
         assertEquals("libnd4j conv2d (oneDNN)", row.get("conv_path"), "fast layers on the default (oneDNN) build");
 
