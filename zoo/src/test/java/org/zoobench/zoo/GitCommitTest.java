@@ -34,11 +34,7 @@ class GitCommitTest {
 
     @Test
     void aCommitWhileTheJvmRunsDoesNotChangeWhatItRecords(@TempDir Path repo) throws Exception {
-        git(repo, "init", "-q");
-        Files.writeString(repo.resolve("code.txt"), "first");
-        git(repo, "add", "code.txt");
-        git(repo, "commit", "-q", "-m", "first");
-        String first = GitCommit.of(repo);
+        String first = repositoryWithOneCommit(repo);
 
         Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Dzoobench.root=" + repo, Recorder.class.getName())
@@ -64,11 +60,7 @@ class GitCommitTest {
 
     @Test
     void uncommittedChangesToTrackedFilesMarkTheCommitDirty(@TempDir Path repo) throws Exception {
-        git(repo, "init", "-q");
-        Files.writeString(repo.resolve("code.txt"), "first");
-        git(repo, "add", "code.txt");
-        git(repo, "commit", "-q", "-m", "first");
-        String clean = GitCommit.of(repo);
+        String clean = repositoryWithOneCommit(repo);
         assertTrue(clean.matches("[0-9a-f]{40}"), clean);
         Files.writeString(repo.resolve("notes.txt"), "untracked");
         assertEquals(clean, GitCommit.of(repo), "untracked files do not count");
@@ -79,6 +71,15 @@ class GitCommitTest {
     @Test
     void outsideACheckoutTheCommitIsUnknown(@TempDir Path notACheckout) {
         assertEquals("unknown", GitCommit.of(notACheckout));
+    }
+
+    /** A new repository at {@code repo} with code.txt committed; its commit. */
+    private static String repositoryWithOneCommit(Path repo) throws Exception {
+        git(repo, "init", "-q");
+        Files.writeString(repo.resolve("code.txt"), "first");
+        git(repo, "add", "code.txt");
+        git(repo, "commit", "-q", "-m", "first");
+        return GitCommit.of(repo);
     }
 
     private static void git(Path dir, String... args) throws Exception {
