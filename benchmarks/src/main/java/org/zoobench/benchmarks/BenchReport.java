@@ -165,9 +165,9 @@ public final class BenchReport {
                         num(row.params() / 1e6, 2), num(row.forwardMacs() / 1e9, 6),
                         row.input(), row.requestedBatch(), row.params(),
                         num(i.p50Ms(), 3), num(i.p90Ms(), 3), num(i.p99Ms(), 3), i.samples(), num(i.gflops(), 2),
-                        num(i.percentOfPeak(), 1), num(i.peakRssBytes() / MB, 0), i.status(), joined(i.oomBatches()),
+                        num(i.percentOfPeak(), 2), num(i.peakRssBytes() / MB, 0), i.status(), joined(i.oomBatches()),
                         num(t.p50Ms(), 3), num(t.p90Ms(), 3), num(t.p99Ms(), 3), t.samples(), num(t.gflops(), 2),
-                        num(t.percentOfPeak(), 1), num(t.peakRssBytes() / MB, 0), t.status(), joined(t.oomBatches()),
+                        num(t.percentOfPeak(), 2), num(t.peakRssBytes() / MB, 0), t.status(), joined(t.oomBatches()),
                         results.peak() == null ? "" : num(results.peak().gflops(), 2),
                         env.backend(), env.blasVendor(), env.threads(), row.convPath(),
                         results.cpuPeak() == null ? "" : num(results.cpuPeak().gflops(), 1));
@@ -187,7 +187,7 @@ public final class BenchReport {
                 Pass t = r.training();
                 csv.printRecord(r.model(), r.batch(), r.workers(), r.mode(), num(t.imagesPerSecond(), 2),
                         num(t.meanMs(), 3), num(t.p50Ms(), 3), num(t.p90Ms(), 3), num(t.p99Ms(), 3), t.samples(),
-                        num(t.gflops(), 2), num(t.percentOfPeak(), 1), num(r.speedup(), 2), t.status(),
+                        num(t.gflops(), 2), num(t.percentOfPeak(), 2), num(r.speedup(), 2), t.status(),
                         results.environment().backend());
             }
         }
@@ -324,7 +324,7 @@ public final class BenchReport {
         }
         return String.format(Locale.ROOT, "%s | %s (%s / %s / %s) | %s (%s%%)", num(p.imagesPerSecond(), 1),
                 num(p.meanMs(), 2), num(p.p50Ms(), 2), num(p.p90Ms(), 2), num(p.p99Ms(), 2), num(p.gflops(), 2),
-                num(p.percentOfPeak(), 1));
+                num(p.percentOfPeak(), 2));
     }
 
     /** Stock layer and native op side by side for each (case, pass). */
