@@ -7,11 +7,13 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.zoobench.zoo.GitCommit;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.bench.BenchPlan;
 import org.zoobench.zoo.bench.PyTorchPeer;
+import org.zoobench.zoo.device.CpuPeak;
 import org.zoobench.zoo.device.GpuFacts;
 import org.zoobench.zoo.device.GpuPreflight;
 import org.zoobench.zoo.device.GpuProbe;
@@ -60,6 +62,7 @@ public final class BenchMain {
 
     /** Only the CLI starts this JVM, with a file it has just written. */
     public static void main(String[] args) throws IOException {
+        GitCommit.recordAtStart();
         Runtime.getRuntime().addShutdownHook(new Thread(BenchMain::stopForks, "zoobench-stop-forks"));
         Path file = Path.of(args[1]);
         int exit = args[0].equals("compare") ? compare(BenchPlan.Comparison.read(file), System.out, System.err)
@@ -181,9 +184,9 @@ public final class BenchMain {
         List<JmhResult> modelResults = List.of();
         List<JmhResult> layerResults = List.of();
         if (!models.isEmpty()) {
-            err.println("zoobench: measuring this machine's peak (sgemm " + plan.peakN() + "^3 through ND4J)");
-            peakResults = jmh(dir, "peak", plan.peakTiming(), base(PeakBenchmark.class, "sgemm")
-                    .param("n", String.valueOf(plan.peakN())));
+            String[] sizes = PeakBenchmark.sizes(plan.peakN());
+            err.println("zoobench: measuring sgemm through ND4J at n = " + String.join(", ", sizes));
+            peakResults = jmh(dir, "peak", plan.peakTiming(), base(PeakBenchmark.class, "sgemm").param("n", sizes));
             err.println("zoobench: " + models.size() + " model(s) x batches " + plan.batches()
                     + " x {inference, training}; JMH log: " + dir.resolve("jmh-models.log"));
             modelResults = jmh(dir, "models", plan.modelTiming(), base(ModelBenchmark.class, "(inference|training)",
@@ -219,14 +222,15 @@ public final class BenchMain {
         List<PyTorchPeer.Row> peerRows = peerNets.isEmpty() ? List.of() : timePeers(plan, peerNets, err);
 
         BenchResults.Peak peak = BenchReport.peak(peakResults);
+        CpuPeak cpuPeak = cuda ? null : CpuPeak.ofThisMachine().orElse(null);
         List<BenchResults.ModelRow> modelRows = BenchReport.modelRows(models, plan.batches(), modelResults,
-                ModelRunFacts.readAll(facts), peak);
-        BenchResults results = new BenchResults(plan.command(), startedAt, env, loadBefore, ThisMachine.loadAverage(),
-                peak, modelRows,
+                ModelRunFacts.readAll(facts), cpuPeak);
+        BenchResults results = new BenchResults(plan.command(), GitCommit.atStart(), startedAt, env, loadBefore,
+                ThisMachine.loadAverage(), peak, cpuPeak, modelRows,
                 BenchReport.layerRows(layerResults, layerResults.isEmpty() ? "" : ConvPath.stockLayer(),
                         ConvPath.nativeOp(env.buildInfo(), Nd4j.getEnvironment().helpersAllowed())),
                 BenchReport.parallelRows(modelRows, parallelWorkers, WorkerMode.recommended(cuda).id(),
-                        parallelResults, peak), peerRows);
+                        parallelResults, cpuPeak), peerRows);
         results.write(dir.resolve("results.json"));
         Files.writeString(dir.resolve("results.md"), BenchReport.markdown(results));
         if (!results.models().isEmpty()) {

@@ -9,10 +9,12 @@ import org.zoobench.benchmarks.BenchResults.Pass;
 import org.zoobench.benchmarks.BenchResults.Peak;
 import org.zoobench.zoo.Numbers;
 import org.zoobench.zoo.bench.PyTorchPeer;
+import org.zoobench.zoo.device.CpuPeak;
 
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,18 +30,20 @@ public final class BenchReport {
     private BenchReport() {
     }
 
-    /** The peak sgemm of this run, or null when it was not measured. */
+    /** The best sgemm of this run, the fastest iteration over all sizes, or null when none was measured. */
     public static Peak peak(List<JmhResult> results) {
-        return results.stream().filter(r -> r.benchmarkClass().equals("PeakBenchmark")).findFirst()
-                .map(r -> {
-                    int n = Integer.parseInt(r.param("n"));
-                    return new Peak(n, r.score(), r.scoreError(), PeakBenchmark.flops(n) / (r.score() * 1e6));
-                }).orElse(null);
+        List<JmhResult> sgemms = results.stream().filter(r -> r.benchmarkClass().equals("PeakBenchmark")).toList();
+        List<Integer> sizes = sgemms.stream().map(r -> Integer.parseInt(r.param("n"))).toList();
+        return sgemms.stream().map(r -> {
+            int n = Integer.parseInt(r.param("n"));
+            double bestMs = Double.isNaN(r.fastest()) ? r.score() : r.fastest();
+            return new Peak(n, r.score(), r.scoreError(), PeakBenchmark.flops(n) / (bestMs * 1e6), sizes);
+        }).max(Comparator.comparingDouble(Peak::gflops)).orElse(null);
     }
 
     /** One row per planned (model, batch): what JMH measured, or why it has no figures. */
     public static List<ModelRow> modelRows(List<String> models, List<Integer> batches, List<JmhResult> results,
-                                           List<ModelRunFacts> facts, Peak peak) {
+                                           List<ModelRunFacts> facts, CpuPeak peak) {
         Map<String, ModelRunFacts> factsByKey = facts.stream()
                 .collect(Collectors.toMap(ModelRunFacts::key, Function.identity(), (a, b) -> b));
         List<ModelRow> rows = new ArrayList<>();
@@ -68,7 +72,7 @@ public final class BenchReport {
      * single-worker rows of the same run).
      */
     public static List<ParallelRow> parallelRows(List<ModelRow> models, List<Integer> workers, String mode,
-                                                 List<JmhResult> results, Peak peak) {
+                                                 List<JmhResult> results, CpuPeak peak) {
         List<ParallelRow> rows = new ArrayList<>();
         for (ModelRow single : models) {
             for (int count : workers.stream().filter(w -> w <= single.requestedBatch()).toList()) {
@@ -95,7 +99,7 @@ public final class BenchReport {
     }
 
     private static Pass pass(Optional<JmhResult> result, Optional<ModelRunFacts> facts, int requestedBatch,
-                             long forwardMacs, int forwardEquivalents, Peak peak) {
+                             long forwardMacs, int forwardEquivalents, CpuPeak peak) {
         List<Integer> oom = facts.map(ModelRunFacts::oomBatches).orElse(List.of());
         String oomReason = facts.map(ModelRunFacts::oomReason).orElse("");
         if (result.isEmpty()) {
@@ -148,7 +152,7 @@ public final class BenchReport {
             "infer_peak_rss_mb", "infer_status", "infer_oom_batches",
             "train_p50_ms", "train_p90_ms", "train_p99_ms", "train_samples", "train_gflops", "train_pct_peak",
             "train_peak_rss_mb", "train_status", "train_oom_batches",
-            "peak_sgemm_gflops", "backend", "blas", "threads", "conv_path"};
+            "peak_sgemm_gflops", "backend", "blas", "threads", "conv_path", "fp32_peak_gflops"};
 
     public static String modelCsv(BenchResults results) throws IOException {
         StringWriter out = new StringWriter();
@@ -162,11 +166,12 @@ public final class BenchReport {
                         num(row.params() / 1e6, 2), num(row.forwardMacs() / 1e9, 6),
                         row.input(), row.requestedBatch(), row.params(),
                         num(i.p50Ms(), 3), num(i.p90Ms(), 3), num(i.p99Ms(), 3), i.samples(), num(i.gflops(), 2),
-                        num(i.percentOfPeak(), 1), num(i.peakRssBytes() / MB, 0), i.status(), joined(i.oomBatches()),
+                        num(i.percentOfPeak(), 2), num(i.peakRssBytes() / MB, 0), i.status(), joined(i.oomBatches()),
                         num(t.p50Ms(), 3), num(t.p90Ms(), 3), num(t.p99Ms(), 3), t.samples(), num(t.gflops(), 2),
-                        num(t.percentOfPeak(), 1), num(t.peakRssBytes() / MB, 0), t.status(), joined(t.oomBatches()),
+                        num(t.percentOfPeak(), 2), num(t.peakRssBytes() / MB, 0), t.status(), joined(t.oomBatches()),
                         results.peak() == null ? "" : num(results.peak().gflops(), 2),
-                        env.backend(), env.blasVendor(), env.threads(), row.convPath());
+                        env.backend(), env.blasVendor(), env.threads(), row.convPath(),
+                        results.cpuPeak() == null ? "" : num(results.cpuPeak().gflops(), 1));
             }
         }
         return out.toString();
@@ -183,7 +188,7 @@ public final class BenchReport {
                 Pass t = r.training();
                 csv.printRecord(r.model(), r.batch(), r.workers(), r.mode(), num(t.imagesPerSecond(), 2),
                         num(t.meanMs(), 3), num(t.p50Ms(), 3), num(t.p90Ms(), 3), num(t.p99Ms(), 3), t.samples(),
-                        num(t.gflops(), 2), num(t.percentOfPeak(), 1), num(r.speedup(), 2), t.status(),
+                        num(t.gflops(), 2), num(t.percentOfPeak(), 2), num(r.speedup(), 2), t.status(),
                         results.environment().backend());
             }
         }
@@ -215,14 +220,21 @@ public final class BenchReport {
                 .append(results.loadBefore()).append(" at start, ").append(results.loadAfter()).append(" at end\n");
         md.append("libnd4j build: ").append(env.buildInfo().replaceAll("\\s+", " ")).append("; loaded from ")
                 .append(env.nativeLibrary()).append('\n');
+        CpuPeak cpu = results.cpuPeak();
+        md.append(cpu == null ? "Peak: no theoretical peak for this device, so no \"% peak\"\n"
+                : String.format(Locale.ROOT, "Peak: %.1f GFLOP/s FP32 in theory, %s: the 100%% of \"%% peak\"%n",
+                cpu.gflops(), cpu.describe()));
         if (results.peak() != null) {
             Peak p = results.peak();
-            md.append(String.format(Locale.ROOT, "Peak: sgemm %dx%d through ND4J, %.2f ms%s, %.1f GFLOP/s "
-                    + "(the 100%% of \"%% peak\")%n", p.n(), p.n(), p.meanMs(),
-                    Double.isNaN(p.errorMs()) ? "" : " ± " + num(p.errorMs(), 2), p.gflops()));
+            md.append(String.format(Locale.ROOT, "Best sgemm through ND4J: %.1f GFLOP/s%s, the fastest iteration of n = "
+                    + "%s (at %dx%d: mean %.2f ms%s)%n", p.gflops(),
+                    cpu == null ? "" : String.format(Locale.ROOT, " (%.1f%% of the peak)", 100 * p.gflops() / cpu.gflops()),
+                    p.sizes() == null ? String.valueOf(p.n())
+                            : p.sizes().stream().map(String::valueOf).collect(Collectors.joining(", ")), p.n(), p.n(),
+                    p.meanMs(), Double.isNaN(p.errorMs()) ? "" : " ± " + num(p.errorMs(), 2)));
         }
         md.append("Command: `").append(results.command()).append("` (started ").append(results.startedAt())
-                .append(")\n\n");
+                .append(results.commit() == null ? "" : ", commit " + results.commit()).append(")\n\n");
         if (!results.models().isEmpty()) {
             md.append(modelTable(results.models()));
             md.append(oomNotes(results.models()));
@@ -316,7 +328,7 @@ public final class BenchReport {
         }
         return String.format(Locale.ROOT, "%s | %s (%s / %s / %s) | %s (%s%%)", num(p.imagesPerSecond(), 1),
                 num(p.meanMs(), 2), num(p.p50Ms(), 2), num(p.p90Ms(), 2), num(p.p99Ms(), 2), num(p.gflops(), 2),
-                num(p.percentOfPeak(), 1));
+                num(p.percentOfPeak(), 2));
     }
 
     /**

@@ -3,6 +3,7 @@ package org.zoobench.benchmarks;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.zoobench.zoo.device.CpuPeak;
 
 import org.zoobench.zoo.bench.PyTorchPeer;
 import org.zoobench.zoo.UserInputException;
@@ -16,15 +17,17 @@ import java.util.List;
  * One benchmark run, as written to {@code results.json} and read back by {@code zoobench bench compare}.
  *
  * @param command how the run was started, so it can be repeated
+ * @param commit  the git commit of the code that ran ({@link org.zoobench.zoo.GitCommit}: read when the command started)
  * @param loadBefore the machine's 1, 5 and 15-minute load averages when the run started (other work competes)
  * @param loadAfter  the same when it ended
- * @param peak    the sgemm measured in the same run; null when the run had no model rows to relate to it
+ * @param peak    the best sgemm measured in the same run; null when the run had no model rows to relate to it
+ * @param cpuPeak the CPU's theoretical FP32 peak, the 100% of "% peak"; null on a GPU or where it is not known
  * @param parallel training steps on several data-parallel workers ({@code bench --workers}); empty without
  * @param peers    the same models timed in PyTorch in the same sitting ({@code bench --peer pytorch}); empty without
  */
-public record BenchResults(String command, String startedAt, BenchEnvironment environment, String loadBefore,
-                           String loadAfter, Peak peak, List<ModelRow> models, List<LayerRow> layers,
-                           List<ParallelRow> parallel, List<PyTorchPeer.Row> peers) {
+public record BenchResults(String command, String commit, String startedAt, BenchEnvironment environment,
+                           String loadBefore, String loadAfter, Peak peak, CpuPeak cpuPeak, List<ModelRow> models,
+                           List<LayerRow> layers, List<ParallelRow> parallel, List<PyTorchPeer.Row> peers) {
 
     public BenchResults {
         parallel = parallel == null ? List.of() : parallel; // results written before --workers
@@ -34,7 +37,11 @@ public record BenchResults(String command, String startedAt, BenchEnvironment en
     /** Training steps are counted as this many forward passes (forward, input gradient, weight gradient). */
     public static final int TRAINING_FORWARD_EQUIVALENTS = 3;
 
-    public record Peak(int n, double meanMs, double errorMs, double gflops) {
+    /**
+     * The fastest sgemm iteration of the sizes measured ({@code sizes}): its size, the mean time and error at that size,
+     * and the GFLOP/s of that iteration.
+     */
+    public record Peak(int n, double meanMs, double errorMs, double gflops, List<Integer> sizes) {
     }
 
     /**

@@ -19,10 +19,11 @@ import java.util.Map;
  * @param method         benchmark method, e.g. {@code training}
  * @param percentiles    only for sample-time mode: percentile (e.g. 50.0) to time
  * @param samples        number of timed invocations (sample-time mode) or iterations (other modes)
+ * @param fastest        the fastest measurement iteration's time (NaN in sample-time mode, which keeps none)
  */
 public record JmhResult(String benchmarkClass, String method, Map<String, String> params, String mode,
                         double score, double scoreError, String unit, Map<Double, Double> percentiles,
-                        long samples, int forks, int measurementIterations) {
+                        long samples, int forks, int measurementIterations, double fastest) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -55,7 +56,7 @@ public record JmhResult(String benchmarkClass, String method, Map<String, String
                     benchmark.substring(lastDot + 1), params, entry.get("mode").asText(),
                     metric.get("score").asDouble(), errorOf(metric), metric.get("scoreUnit").asText(),
                     percentiles, sampleCount(metric), entry.path("forks").asInt(),
-                    entry.path("measurementIterations").asInt()));
+                    entry.path("measurementIterations").asInt(), fastestOf(metric)));
         }
         return results;
     }
@@ -64,6 +65,17 @@ public record JmhResult(String benchmarkClass, String method, Map<String, String
     private static double errorOf(JsonNode metric) {
         JsonNode e = metric.get("scoreError");
         return e == null || !e.isNumber() ? Double.NaN : e.asDouble();
+    }
+
+    /** The smallest of the per-iteration values of every fork (average-time mode: each iteration's mean time). */
+    private static double fastestOf(JsonNode metric) {
+        double fastest = Double.NaN;
+        for (JsonNode fork : metric.path("rawData")) {
+            for (JsonNode iteration : fork) {
+                fastest = Double.isNaN(fastest) ? iteration.asDouble() : Math.min(fastest, iteration.asDouble());
+            }
+        }
+        return fastest;
     }
 
     /** Sample-time results carry a histogram per fork and iteration; other modes one value per iteration. */

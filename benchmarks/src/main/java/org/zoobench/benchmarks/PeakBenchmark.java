@@ -14,8 +14,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The machine's practical peak as DL4J sees it: a square single-precision matrix multiply through ND4J (and so
- * through the backend's BLAS), 2·n³ floating-point operations per call. Models' GFLOP/s are quoted as a share of it.
+ * The best a matrix product reaches here as DL4J sees it: a square single-precision matrix multiply through ND4J
+ * (and so through the backend's BLAS), 2·n³ floating-point operations per call, at a few sizes. Reported beside the
+ * theoretical peak ({@link org.zoobench.zoo.device.CpuPeak}), of which models' GFLOP/s are quoted as a share.
  */
 @BenchmarkMode(Mode.AverageTime)
 @Fork(1)
@@ -41,6 +42,11 @@ public class PeakBenchmark extends ZooBenchmark {
     @Benchmark
     public INDArray sgemm() {
         return a.mmuli(b, c);
+    }
+
+    /** Half, once and twice the plan's size: the best of them is the measured figure. */
+    public static String[] sizes(int n) {
+        return new String[]{String.valueOf(n / 2), String.valueOf(n), String.valueOf(2 * n)};
     }
 
     public static double flops(int n) {

@@ -6,9 +6,11 @@ import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.zoobench.zoo.GitCommit;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.bench.BenchPlan;
+import org.zoobench.zoo.device.CpuPeak;
 import org.zoobench.zoo.layers.LayerImpl;
 import org.zoobench.zoo.profile.ModelProfile;
 
@@ -58,6 +60,8 @@ class BenchHarnessSmokeTest {
             assertTrue(Files.size(out.resolve(file)) > 0, file);
         }
 
+        assertEquals(GitCommit.atStart(), BenchResults.read(out.resolve("results.json")).commit(), "the code that ran");
+
         List<CSVRecord> models = read(out.resolve("models.csv"));
         assertEquals(1, models.size());
         CSVRecord row = models.get(0);
@@ -79,9 +83,16 @@ class BenchHarnessSmokeTest {
         double gmacs = number(row, "infer_gmacs");
         assertTrue(gmacs > 0.0003 && gmacs < 0.001, "infer_gmacs " + gmacs);
         assertTrue(number(row, "infer_gflops") > 0);
-        double percent = number(row, "infer_pct_peak");
+        // % of the theoretical FP32 peak, which nothing measured here can pass, the best sgemm included
+        double theoretical = CpuPeak.ofThisMachine().orElseThrow().gflops();
+        assertEquals(theoretical, number(row, "fp32_peak_gflops"), 0.05);
+        assertEquals(100 * number(row, "infer_gflops") / theoretical, number(row, "infer_pct_peak"), 0.01);
+        BenchResults saved = BenchResults.read(out.resolve("results.json"));
+        double percent = saved.models().get(0).inference().percentOfPeak();
         assertTrue(percent > 0 && percent < 100, "% of peak " + percent);
-        assertTrue(number(row, "peak_sgemm_gflops") > 0.1);
+        double sgemm = number(row, "peak_sgemm_gflops");
+        assertTrue(sgemm > 0.1 && sgemm < theoretical, "best sgemm " + sgemm + " of " + theoretical);
+        assertEquals(List.of(128, 256, 512), saved.peak().sizes(), "the plan's size, half and twice it");
         assertEquals("cpu-onednn", row.get("backend"));
         assertEquals("libnd4j conv2d (oneDNN)", row.get("conv_path"), "fast layers on the default (oneDNN) build");
 

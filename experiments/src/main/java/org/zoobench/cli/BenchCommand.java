@@ -35,7 +35,8 @@ import java.util.stream.Collectors;
         description = {
                 "Benchmarks inference (forward, no gradients) and training steps (forward, backward, update) of "
                         + "registered models with JMH, on random data after warm-up, and reports img/s, ms per step "
-                        + "(mean, P50/P90/P99), GFLOP/s and %% of this machine's sgemm peak measured in the same run.",
+                        + "(mean, P50/P90/P99), GFLOP/s and %% of this CPU's theoretical FP32 peak (cores x clock x "
+                        + "FLOP per cycle), beside the best sgemm measured in the same run.",
                 "Results (JMH JSON as is, results.json, models.csv with timm's columns, results.md) go to --out.",
                 "--backend cpu,cuda runs each backend in turn into --out/BACKEND and joins them: compare.md, "
                         + "compare.csv and speedup.png; a backend that cannot run here is skipped with its reason "

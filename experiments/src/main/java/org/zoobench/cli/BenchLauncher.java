@@ -1,5 +1,6 @@
 package org.zoobench.cli;
 
+import org.zoobench.zoo.GitCommit;
 import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.bench.BenchPlan;
 import org.zoobench.zoo.device.GpuFacts;
@@ -192,6 +193,7 @@ final class BenchLauncher implements BenchComparison.BenchJvm {
         // The launching JVM prints tables and one-line messages; BenchMain turns ND4J's logging back on in the JMH
         // forks, whose output goes to the log files (a later -D of the same property wins).
         command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        command.add("-D" + GitCommit.PROPERTY + "=" + GitCommit.atStart()); // the code this command started with
         command.add("-cp");
         command.add(classpath("benchmarks", backend));
         command.add(MAIN_CLASS);

@@ -1,5 +1,6 @@
 package org.zoobench.cli;
 
+import org.zoobench.zoo.GitCommit;
 import org.zoobench.zoo.Numbers;
 import org.zoobench.zoo.UserInputException;
 import picocli.CommandLine;
@@ -31,6 +32,7 @@ public final class ZooBenchCli {
     public static final int USER_ERROR = UserInputException.EXIT_CODE;
 
     public static void main(String[] args) {
+        GitCommit.recordAtStart();
         System.exit(commandLine().execute(args));
     }
 

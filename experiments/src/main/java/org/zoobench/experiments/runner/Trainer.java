@@ -18,6 +18,7 @@ import org.zoobench.experiments.results.MachineInfo;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.RunSink;
+import org.zoobench.zoo.GitCommit;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
 import org.zoobench.zoo.UserInputException;
@@ -282,7 +283,7 @@ public final class Trainer {
                 profile.trainableParams(), spec.publishedParamCount(), profile.macs(), top1, top5, tally.epochs(),
                 trainThroughput, finalTest == null ? Double.NaN : finalTest.samplesPerSec(), meter.loadingShare(),
                 wall, tally.trainSeconds(), tally.timeToTarget(), memory.peakHeap(), memory.peakOffHeap(),
-                memory.peakPhysical(), MachineInfo.current(), GitCommit.current(), startedAt, Instant.now().toString(),
+                memory.peakPhysical(), MachineInfo.current(), GitCommit.atStart(), startedAt, Instant.now().toString(),
                 Fallbacks.count() - fallbacksBefore, convergedAt);
         store.save(record, finalTest == null ? null : finalTest.predictions(),
                 finalTest == null ? null : file -> ModelSerializer.writeModel(net, file.toFile(), false));

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,6 +89,25 @@ class DownloadTest {
 
     private DataOptions options() {
         return DataOptions.defaults().withCacheDir(tmp.resolve("cache"));
+    }
+
+    /**
+     * The build runs every test with Java's HTTP(S) proxy set to a closed port on this machine (loopback addresses
+     * are never proxied): a test that would download from the internet fails at once, here on MNIST's official
+     * location, and keeps nothing.
+     */
+    @Test
+    void aTestCannotReachTheInternet() throws IOException {
+        URI official = URI.create("https://ossci-datasets.s3.amazonaws.com/mnist/");
+        Proxy proxy = ProxySelector.getDefault().select(official).get(0);
+        InetSocketAddress to = (InetSocketAddress) proxy.address();
+        assertEquals(List.of("127.0.0.1", 9), List.of(to.getHostString(), to.getPort()), "proxy for " + official);
+        assertEquals(List.of(Proxy.NO_PROXY), ProxySelector.getDefault().select(base), "the local test server");
+
+        IdxDataset internet = new IdxDataset("official", null, official, Map.of(), List.of("0", "1"), "offline");
+        UserInputException e = assertThrows(UserInputException.class, () -> internet.load(options()));
+        assertOneLine(e, "downloading them failed");
+        assertEquals(List.of(), cacheFiles(), "nothing kept");
     }
 
     @Test

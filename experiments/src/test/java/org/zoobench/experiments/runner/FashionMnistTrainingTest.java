@@ -2,6 +2,8 @@ package org.zoobench.experiments.runner;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.zoobench.experiments.data.DataOptions;
+import org.zoobench.experiments.data.Datasets;
 import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
@@ -14,7 +16,10 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A short run on real Fashion-MNIST (installed by CI: Debian package dataset-fashion-mnist). */
+/**
+ * A short run on real Fashion-MNIST from the Debian package dataset-fashion-mnist (CI installs it). Downloads are
+ * off: without the package the test fails, naming the files it looked for and how to install them.
+ */
 class FashionMnistTrainingTest {
 
     static {
@@ -26,7 +31,8 @@ class FashionMnistTrainingTest {
         RunConfig config = new RunConfig("lenet5", "fashion-mnist", InputShape.image(1, 28, 28), ResizeMode.BILINEAR,
                 10, 2, 32, Updater.ADAM, 1e-3, 1, 1500, 500, 70, 1000, "fast");
         RunRecord r;
-        try (RunData data = DataProvider.standard().forRun(config)) {
+        try (RunData data = new DataProvider(Datasets::load, DataOptions.defaults().withDownload(false))
+                .forRun(config)) {
             r = new Trainer(ResultsStore.openForWriting(tmp)).run(RunSpec.single(config),
                     ModelRegistry.get("lenet5"), data, "lenet5");
         }

@@ -143,7 +143,7 @@ public enum LayerImpl {
     }
 
     /** The graph's layers and those inside DL4J's bidirectional and other wrappers. */
-    private static Stream<Layer> layersAndWrapped(ComputationGraph graph) {
+    static Stream<Layer> layersAndWrapped(ComputationGraph graph) {
         return Arrays.stream(graph.getLayers()).flatMap(LayerImpl::withWrapped);
     }
 
@@ -183,7 +183,7 @@ public enum LayerImpl {
         return layer.getClass() == type;
     }
 
-    private static void setHelper(Class<?> owner, Layer layer, Object helper) {
+    static void setHelper(Class<?> owner, Layer layer, Object helper) {
         try {
             Field field = owner.getDeclaredField("helper");
             field.setAccessible(true); // DL4J has no setter; BatchNormalization's field is package-private

@@ -11,10 +11,12 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Fails every zoo test during which a fast layer fell back to DL4J's Java code. Under strict mode the helper throws,
+ * Fails every test during which a fast layer fell back to DL4J's Java code. Under strict mode the helper throws,
  * but DL4J's batch norm and convolution layers catch that and carry on with their own code (logging a warning), so
  * the exception alone would let a broken fast layer pass every equality test against stock. Registered for all
- * tests through {@code META-INF/services} (JUnit's extension autodetection, {@code junit-platform.properties}).
+ * tests through {@code META-INF/services} (JUnit's extension autodetection, {@code junit-platform.properties}): the
+ * zoo's own, and every module's that has the zoo's test-jar on its test class path (a module with a
+ * {@code junit-platform.properties} of its own must enable the autodetection there too).
  */
 public final class NoFallbacks implements BeforeEachCallback, AfterEachCallback {
 
@@ -22,6 +24,17 @@ public final class NoFallbacks implements BeforeEachCallback, AfterEachCallback 
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.METHOD)
     public @interface FallsBackOnPurpose {
+    }
+
+    /** What a fast layer's native op failing looks like from outside: counted, and caught as DL4J's layers do. */
+    public static void fallBackOnce(String layerName) {
+        try {
+            Fallbacks.guard(layerName, "forward", () -> {
+                throw new IllegalStateException("a native op rejected its arguments");
+            });
+        } catch (IllegalStateException caughtAsDl4jDoes) {
+            // strict mode threw it; the layer would now run its Java code
+        }
     }
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(NoFallbacks.class);
