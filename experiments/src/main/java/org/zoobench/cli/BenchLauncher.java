@@ -154,8 +154,9 @@ final class BenchLauncher implements BenchComparison.BenchJvm {
 
     private void build(String module, Backend backend) {
         String profile = backend.mavenProfile == null ? "" : " -P" + backend.mavenProfile;
-        // Both modules at once: the CLI and the benchmarks each keep a classpath file per backend.
-        String mvn = "mvn -q -B -DskipTests" + profile + " -pl experiments,benchmarks -am compile";
+        // Both modules at once: the CLI and the benchmarks each keep a classpath file per backend. test-compile,
+        // because both modules' test classpaths take the zoo's test-jar, which the compile phase cannot resolve.
+        String mvn = "mvn -q -B -DskipTests" + profile + " -pl experiments,benchmarks -am test-compile";
         System.err.println("zoobench: building for the " + backend + " backend (" + mvn + ")"
                 + (backend == Backend.CUDA ? "; the first time it downloads about 2.4 GB of CUDA jars..." : "..."));
         // Maven's stdout goes to stderr so that --format csv/json output stays clean.
