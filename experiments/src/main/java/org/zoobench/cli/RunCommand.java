@@ -90,7 +90,6 @@ public final class RunCommand implements Callable<Integer> {
                     + "--scale imagenet; the data set's own size, at most 32x32, at --scale mini)")
     String input;
 
-
     @Option(names = "--limit", paramLabel = "N",
             description = "cut every run to at most N >= 1 training examples, a smoke test of the suite (default: "
                     + "the recipe's); the default results directory gets -limitN")
