@@ -62,7 +62,7 @@ public enum LayerImpl {
         for (Layer layer : graph.getLayers()) {
             String name = layer.conf().getLayer().getLayerName();
             if (layer instanceof ConvolutionLayer conv && exactly(conv, ConvolutionLayer.class)) {
-                setHelper(ConvolutionLayer.class, conv, this == FAST ? new NativeConvolutionHelper(name) : null);
+                setHelper(ConvolutionLayer.class, conv, this == FAST ? new NativeConvolutionHelper(name, conv.hasBias()) : null);
                 conv.setCacheMode(this == FAST ? CacheMode.DEVICE : CacheMode.NONE);
             } else if (layer instanceof BatchNormalization bn) {
                 setHelper(BatchNormalization.class, bn, this == FAST ? new NativeBatchNormHelper(name) : null);
