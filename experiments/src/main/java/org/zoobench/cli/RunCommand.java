@@ -107,7 +107,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--spark", paramLabel = "MASTER",
             description = "train on Apache Spark, each run one task: local[N], spark://HOST:7077, yarn or k8s://URL; "
-                    + "this JVM plans the suite and writes the results (README: Running on a cluster)")
+                    + "this JVM plans the suite and writes the results (docs/cluster.md)")
     String sparkMaster;
 
     @Option(names = "--task-cpus", paramLabel = "N",

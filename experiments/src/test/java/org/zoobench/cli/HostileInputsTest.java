@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The failures of issue 12, each tried as a user would: one clear line, exit 2, and no result lost. */
+/** Bad inputs and broken files, each tried as a user would: one clear line, exit 2, and no result lost. */
 class HostileInputsTest {
 
     @TempDir

@@ -124,7 +124,7 @@ public final class AlexNetAblationSuite extends Suite {
 
         MarkdownTable table = new MarkdownTable("variant", ">params (trained)", ">Δparams", ">params (ImageNet)",
                 ">Δparams (ImageNet)", ">runs", ">top-1 % (mean ± std)", ">pooled 95% CI", ">top-5 %",
-                ">Δtop-1 vs full [95% CI]", ">paper Δtop-1", "slides say");
+                ">Δtop-1 vs full [95% CI]", ">paper Δtop-1");
         MarkdownTable errors = new MarkdownTable("variant", ">train top-1", ">test top-1", ">test top-5",
                 ">paper train top-1", ">paper val top-1", ">paper val top-5");
         List<AblationClaims.Measured> measured = new ArrayList<>();
@@ -155,8 +155,7 @@ public final class AlexNetAblationSuite extends Suite {
                     g.top1Pooled() == null || Double.isNaN(g.top5Mean()) ? "—"
                             : String.format(Locale.ROOT, "%.1f", g.top5Mean()),
                     vsFull == null ? "—" : vsFull.formatSigned(),
-                    g == full.orElse(null) ? "—" : String.format(Locale.ROOT, "%+.1f", paperDelta),
-                    v.slides());
+                    g == full.orElse(null) ? "—" : String.format(Locale.ROOT, "%+.1f", paperDelta));
             if (vsFull != null) {
                 measured.add(new AblationClaims.Measured(v, vsFull, paperDelta));
             }

@@ -106,9 +106,8 @@ public final class ArchitecturesSuite extends Suite {
 
     /**
      * --quick: every net gets the same training seconds of its own recipe's first phase, evaluated 4 times on 2,000
-     * test images. With fast layers DenseNet-121 trains at about 32 img/s here, ResNet-18 41, the BiLSTM 77,
-     * GoogLeNet 106 and the small nets over 1,000 (docs/suite-budgets.md): 100 s each, with calibration and
-     * evaluation, fits in 15 minutes; the small nets see many epochs' worth in it, the ImageNet nets a fraction of one.
+     * test images. Six nets at 100 s each, with calibration and evaluation, fit in 15 minutes on two cores
+     * (docs/suite-budgets.md); the small nets see many epochs' worth in it, the ImageNet nets a fraction of one.
      */
     static final double QUICK_SECONDS = 100;
     static final int QUICK_EVALUATIONS = 4;

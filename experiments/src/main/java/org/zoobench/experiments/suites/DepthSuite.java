@@ -55,9 +55,8 @@ public final class DepthSuite extends Suite {
             .withStepSchedule(12, 18).withAugmentation(Augmentation.CROPS_AND_FLIPS).untilConverged(0.3);
     /**
      * The full recipe's first phase (its updater, rate, weight decay, crops and flips) for the same training time
-     * per net, evaluated 4 times on 2,000 test images: the nets compared at equal seconds, as they start. With fast
-     * layers the 20-layer nets train at about 120 img/s here and the 56-layer ones at about 40
-     * (docs/suite-budgets.md), so 150 s each, with calibration and evaluation, fits in 15 minutes.
+     * per net, evaluated 4 times on 2,000 test images: the nets compared at equal seconds, as they start. Four nets
+     * at 150 s each, with calibration and evaluation, fit in 15 minutes on two cores (docs/suite-budgets.md).
      */
     static final Recipe QUICK = FULL.firstPhase(150, 4, 2_000, 80);
 

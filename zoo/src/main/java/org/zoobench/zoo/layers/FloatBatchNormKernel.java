@@ -7,9 +7,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Batch normalisation of float32 NCHW arrays as a few fused Java loops, one channel at a time: the batch statistics
  * are two passes over the input, the forward output one more, the whole backward pass two. libnd4j has no fused
- * backward op that is fast here (its {@code batchnorm_bp} took 96 ms where the forward op took 11), and the same
- * gradient as separate native broadcast and reduction ops makes about eight passes with a strided reduction in each;
- * these loops measured 3–8x faster than those ops, forward and backward (docs/fast-layers.md). Each image's
+ * backward op that is fast on the CPU (its {@code batchnorm_bp} is several times slower than its forward op), and
+ * the same gradient as separate native broadcast and reduction ops makes about eight passes with a strided reduction
+ * in each; these loops are faster than those ops, forward and backward (docs/fast-layers.md). Each image's
  * {@code H x W} block of one channel is copied to a Java array, where the loops run with eight partial sums (kept in
  * float within a block, in double across blocks) so that the JIT can keep them in registers; deviations are taken
  * from the mean, not from zero, so large means cost no precision. One thread: on two cores, splitting channels

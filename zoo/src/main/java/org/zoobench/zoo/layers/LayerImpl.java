@@ -80,7 +80,7 @@ public enum LayerImpl {
                     : new ComputationGraphUpdater(graph, state));
         }
         // Recurrent step products DL4J computes itself (SimpleRnn; LSTMs without the helper) are small and many: with
-        // OpenBLAS's threads beside libnd4j's spinning OpenMP workers DL4J's LSTM backward measured 1.25x slower
+        // OpenBLAS's threads beside libnd4j's spinning OpenMP workers DL4J's LSTM backward runs slower
         // (docs/fast-layers.md), so recurrent graphs keep matmul.
         if (this == FAST && !recurrent(graph)) {
             DirectGemm.install();

@@ -82,8 +82,8 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
     /**
      * The gradient in closed form from the forward pass's batch statistics, as a few native broadcast and reduction
      * ops over every axis but the channel's: x̂ = (x − μ)/σ, dβ = Σ g, dγ = Σ g·x̂ and
-     * dx = γ/σ · (g − dβ/m − x̂·dγ/m) for m values per channel. libnd4j's batchnorm_bp took 96 ms where its forward
-     * op took 11 (64x64x16x16, docs/fast-layers.md). Without γ (a locked layer) the scale is 1, as in the forward op.
+     * dx = γ/σ · (g − dβ/m − x̂·dγ/m) for m values per channel, because libnd4j's batchnorm_bp is several times slower
+     * than its forward op (docs/fast-layers.md). Without γ (a locked layer) the scale is 1, as in the forward op.
      */
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray epsilon, long[] shape, INDArray gamma,

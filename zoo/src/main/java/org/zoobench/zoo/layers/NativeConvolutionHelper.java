@@ -88,8 +88,8 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
                                                      CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
         int hDim = format == CNN2DFormat.NCHW ? 2 : 1;
         if (input.size(hDim) < kernel[0] || input.size(hDim + 1) < kernel[1]) {
-            // conv2d_bp collapses when the kernel is larger than the image (mostly padding): 834 ms for a 512-channel
-            // 3x3 at 1x1 against 5 ms forward (docs/fast-layers.md). Null hands the pass to DL4J's own im2col + gemm.
+            // conv2d_bp collapses when the kernel is larger than the image (mostly padding): over a hundred times
+            // its forward pass's time (docs/fast-layers.md). Null hands the pass to DL4J's own im2col + gemm.
             return null;
         }
         return Fallbacks.guard(layerName, "backward", () -> {
