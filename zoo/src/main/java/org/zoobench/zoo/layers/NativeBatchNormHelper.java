@@ -1,5 +1,9 @@
 package org.zoobench.zoo.layers;
 
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -29,6 +33,7 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
     private final String layerName;
     private INDArray batchMean;
     private INDArray batchVariance;
+    private final Map<List<Object>, OneDnnBatchNorm> byShape = new HashMap<>();
 
     NativeBatchNormHelper(String layerName) {
         this.layerName = layerName;
@@ -40,7 +45,9 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
                               LayerWorkspaceMgr workspaceMgr) {
         return Fallbacks.guard(layerName, "forward", () -> {
             int axis = channelAxis(x, format);
-            INDArray block = FloatBatchNormKernel.handles(x, axis) ? BlasMatrix.contiguous(x) : null;
+            OneDnnBatchNorm direct = oneDnn(x, gamma, beta, format, eps);
+            INDArray block = direct != null || FloatBatchNormKernel.handles(x, axis) ? BlasMatrix.contiguous(x)
+                    : null;
             INDArray m;
             INDArray v;
             if (training) {
@@ -51,7 +58,9 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
                         batchVariance = Nd4j.createUninitialized(x.dataType(), x.size(axis));
                     }
                 }
-                if (block != null) {
+                if (direct != null) {
+                    // the training primitive writes the batch statistics along with the output
+                } else if (block != null) {
                     FloatBatchNormKernel.statistics(block, batchMean, batchVariance);
                 } else {
                     x.mean(batchMean, reduce);
@@ -64,6 +73,14 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
                 v = var.reshape(var.length());
             }
             INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape());
+            if (direct != null && training) {
+                direct.training(block, gamma, beta, out, m, v);
+                return out;
+            }
+            if (direct != null) {
+                direct.inference(block, BlasMatrix.contiguous(m), BlasMatrix.contiguous(v), gamma, beta, out);
+                return out;
+            }
             if (block != null) {
                 FloatBatchNormKernel.normalize(block, m, v, gamma, beta, eps, out);
                 return out;
@@ -92,6 +109,16 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
                                                      LayerWorkspaceMgr workspaceMgr) {
         return Fallbacks.guard(layerName, "backward", () -> {
             int axis = channelAxis(input, format);
+            OneDnnBatchNorm direct = oneDnn(input, gamma, beta, format, eps);
+            if (direct != null) {
+                INDArray inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(),
+                        input.shape());
+                INDArray gradGamma = Nd4j.createUninitialized(input.dataType(), input.size(axis));
+                INDArray gradBeta = Nd4j.createUninitialized(input.dataType(), input.size(axis));
+                direct.backward(BlasMatrix.contiguous(input), BlasMatrix.contiguous(epsilon), batchMean,
+                        batchVariance, gamma, beta, inputGrad, gradGamma, gradBeta);
+                return new Pair<>(gradients(gradGamma, gradBeta, dGammaView, dBetaView), inputGrad);
+            }
             if (FloatBatchNormKernel.handles(input, axis)) {
                 INDArray inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(),
                         input.shape());
@@ -122,6 +149,23 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
 
             return new Pair<>(gradients(gradGamma, gradBeta, dGammaView, dBetaView), inputGrad);
         });
+    }
+
+    /**
+     * This layer's oneDNN primitives for {@code x}'s shape (built on first use), or null where the Java loops or
+     * libnd4j's ops compute the pass: a type other than float32, another backend, an input of another rank than 2
+     * or 4, or only one of gamma and beta.
+     */
+    private OneDnnBatchNorm oneDnn(INDArray x, INDArray gamma, INDArray beta, CNN2DFormat format, double eps) {
+        if (!OneDnn.handles(x.dataType()) || (x.rank() != 2 && x.rank() != 4) || (gamma == null) != (beta == null)) {
+            return null;
+        }
+        boolean scaled = gamma != null;
+        long[] dims = x.shape();
+        long[] nchw = x.rank() == 4 && format == CNN2DFormat.NHWC ? new long[]{dims[0], dims[3], dims[1], dims[2]}
+                : dims;
+        return byShape.computeIfAbsent(List.of(Arrays.stream(nchw).boxed().toList(), scaled),
+                key -> new OneDnnBatchNorm(nchw, format, eps, scaled));
     }
 
     /** γ's and β's gradients in the layer's gradient views; none for a layer whose γ and β are locked. */
