@@ -22,9 +22,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * A DL4J {@link BatchNormalizationHelper} in place of the stock layer's chain of Java element-wise ops: float32 NCHW
- * arrays (every batch norm in the zoo) go through {@link FloatBatchNormKernel}'s fused loops; other types and layouts
- * through libnd4j's native {@code batchnorm} op and native broadcast and reduction ops. The stock layer keeps doing
+ * A DL4J {@link BatchNormalizationHelper} in place of the stock layer's chain of Java element-wise ops: float32 arrays
+ * on the CPU backend (every batch norm the zoo trains) go through oneDNN's batch normalization
+ * ({@link OneDnnBatchNorm}); other types (double for gradient checks) and backends through libnd4j's native
+ * {@code batchnorm} op and native broadcast and reduction ops. The stock layer keeps doing
  * everything else (the running mean and variance updates, inference statistics, parameter layout), from the batch
  * statistics this helper computes. Failures go through {@link Fallbacks}.
  */
@@ -46,8 +47,6 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
         return Fallbacks.guard(layerName, "forward", () -> {
             int axis = channelAxis(x, format);
             OneDnnBatchNorm direct = oneDnn(x, gamma, beta, format, eps);
-            INDArray block = direct != null || FloatBatchNormKernel.handles(x, axis) ? BlasMatrix.contiguous(x)
-                    : null;
             INDArray m;
             INDArray v;
             if (training) {
@@ -58,11 +57,7 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
                         batchVariance = Nd4j.createUninitialized(x.dataType(), x.size(axis));
                     }
                 }
-                if (direct != null) {
-                    // the training primitive writes the batch statistics along with the output
-                } else if (block != null) {
-                    FloatBatchNormKernel.statistics(block, batchMean, batchVariance);
-                } else {
+                if (direct == null) { // oneDNN's training pass writes the batch statistics along with the output
                     x.mean(batchMean, reduce);
                     Nd4j.exec(new Variance(x, batchVariance, false, reduce)); // biased, as the stock layer normalises
                 }
@@ -74,15 +69,12 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
             }
             INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape());
             if (direct != null && training) {
-                direct.training(block, gamma, beta, out, m, v);
+                direct.training(BlasMatrix.contiguous(x), gamma, beta, out, m, v);
                 return out;
             }
             if (direct != null) {
-                direct.inference(block, BlasMatrix.contiguous(m), BlasMatrix.contiguous(v), gamma, beta, out);
-                return out;
-            }
-            if (block != null) {
-                FloatBatchNormKernel.normalize(block, m, v, gamma, beta, eps, out);
+                direct.inference(BlasMatrix.contiguous(x), BlasMatrix.contiguous(m), BlasMatrix.contiguous(v), gamma,
+                        beta, out);
                 return out;
             }
             BatchNorm op = new BatchNorm();
@@ -118,16 +110,6 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
                 direct.backward(BlasMatrix.contiguous(input), BlasMatrix.contiguous(epsilon), batchMean,
                         batchVariance, gamma, beta, inputGrad, gradGamma, gradBeta);
                 return new Pair<>(gradients(gradGamma, gradBeta, dGammaView, dBetaView), inputGrad);
-            }
-            if (FloatBatchNormKernel.handles(input, axis)) {
-                INDArray inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(),
-                        input.shape());
-                float[] gradGamma = new float[(int) input.size(axis)];
-                float[] gradBeta = new float[gradGamma.length];
-                FloatBatchNormKernel.gradient(BlasMatrix.contiguous(input), BlasMatrix.contiguous(epsilon),
-                        batchMean, batchVariance, gamma, eps, inputGrad, gradGamma, gradBeta);
-                return new Pair<>(gradients(Nd4j.createFromArray(gradGamma), Nd4j.createFromArray(gradBeta),
-                        dGammaView, dBetaView), inputGrad);
             }
             int[] reduce = reducedAxes(input, axis);
             long perChannel = input.length() / input.size(axis);

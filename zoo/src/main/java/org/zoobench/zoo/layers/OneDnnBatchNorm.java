@@ -38,7 +38,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * vectors): the training forward pass, which also writes the batch mean and biased variance the stock layer
  * updates its running statistics from; the inference forward pass from given statistics; and the backward pass
  * from the training pass's statistics, with the gradients of gamma and beta where the layer learns them.
- * Multithreaded, where the Java loops it replaces in float32 ({@link FloatBatchNormKernel}) run on one thread.
+ * Multithreaded, unlike the single-threaded Java loops it replaced.
  */
 final class OneDnnBatchNorm {
 
