@@ -87,9 +87,9 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
                                                      ConvolutionMode convolutionMode, int[] dilation,
                                                      CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
         int hDim = format == CNN2DFormat.NCHW ? 2 : 1;
-        if (input.size(hDim) < kernel[0] || input.size(hDim + 1) < kernel[1]) {
-            // conv2d_bp collapses when the kernel is larger than the image (mostly padding): over a hundred times
-            // its forward pass's time (docs/fast-layers.md). Null hands the pass to DL4J's own im2col + gemm.
+        if (!OneDnn.handles(input.dataType()) && (input.size(hDim) < kernel[0] || input.size(hDim + 1) < kernel[1])) {
+            // libnd4j's conv2d_bp collapses when the kernel is larger than the image (mostly padding): over a hundred
+            // times its forward pass's time (docs/fast-layers.md). Null hands the pass to DL4J's own im2col + gemm.
             return null;
         }
         return Fallbacks.guard(layerName, "backward", () -> {

@@ -109,6 +109,12 @@ final class OneDnn {
         private final List<dnnl_primitive> primitives = new ArrayList<>();
         private final List<dnnl_primitive_desc> descs = new ArrayList<>();
         private final List<dnnl_memory> memories = new ArrayList<>();
+        private final List<Pointer> buffers = new ArrayList<>();
+
+        /** A buffer the primitives keep using between calls, freed with them. */
+        void keep(Pointer buffer) {
+            buffers.add(buffer);
+        }
 
         dnnl_primitive_desc primitiveDesc(Pointer opDesc, dnnl_primitive_desc forwardHint) {
             PointerPointer<?> out = new PointerPointer<>(1);
@@ -150,6 +156,7 @@ final class OneDnn {
             primitives.forEach(p -> dnnl_primitive_destroy(p));
             descs.forEach(d -> dnnl_primitive_desc_destroy(d));
             memories.forEach(m -> dnnl_memory_destroy(m));
+            buffers.forEach(Pointer::deallocate);
         }
     }
 
