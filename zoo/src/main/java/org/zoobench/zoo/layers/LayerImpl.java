@@ -76,6 +76,7 @@ public enum LayerImpl {
         KeptPreOutputDenseLayer.swapDenseLayers(graph, this == FAST);
         FastReluLayer.swapReluLayers(graph, this == FAST);
         FastAddVertex.swapAddVertices(graph, this == FAST);
+        FastMergeVertex.swapMergeVertices(graph, this == FAST);
         layersAndWrapped(graph).filter(LayerImpl::lstmWithHelper).forEach(lstm -> setHelper(LSTM.class, lstm,
                 this == FAST ? new OpenBlasLstmHelper(lstm.conf().getLayer().getLayerName()) : null));
         ComputationGraphUpdater updater = graph.getUpdater();
@@ -96,9 +97,9 @@ public enum LayerImpl {
     }
 
     /**
-     * Whether {@code graph}'s convolution, batch-norm, dense, ReLU and LSTM layers and its adding vertices run this
-     * implementation (the fast helpers, layers and vertices for {@code FAST}, DL4J's own for {@code STOCK});
-     * vacuously true for a graph with none.
+     * Whether {@code graph}'s convolution, batch-norm, LRN, dense, ReLU and LSTM layers and its adding and merging
+     * vertices run this implementation (the fast helpers, layers and vertices for {@code FAST}, DL4J's own for
+     * {@code STOCK}); vacuously true for a graph with none.
      */
     public boolean runs(ComputationGraph graph) {
         if (layersAndWrapped(graph).filter(LayerImpl::lstmWithHelper)
@@ -119,7 +120,8 @@ public enum LayerImpl {
             }
         }
         return Arrays.stream(graph.getVertices()).noneMatch(vertex -> FastAddVertex.swappable(vertex)
-                && vertex instanceof FastAddVertex != (this == FAST));
+                && vertex instanceof FastAddVertex != (this == FAST)
+                || FastMergeVertex.swappable(vertex) && vertex instanceof FastMergeVertex != (this == FAST));
     }
 
     /** Whether the fast layers compute this LRN layer: oneDNN's does float32 on the CPU backend only. */

@@ -474,23 +474,27 @@ class FastLayersTest {
     }
 
     /**
-     * The fast ReLU layers and adding vertices run the same libnd4j ops as DL4J's, only without DL4J's copies: a
-     * graph with them trains bit for bit as one whose ReLUs and sums are DL4J's own (everything else fast in both).
+     * The fast ReLU layers, adding vertices and merge vertices compute exactly what DL4J's compute, only without
+     * DL4J's copies and strided walks: a graph with them trains bit for bit as one whose ReLUs, sums and merges are
+     * DL4J's own (everything else fast in both).
      */
     @ParameterizedTest
     @ValueSource(strings = {"resnet20", "densenet-bc-100"})
-    void fastReluLayersAndSumsChangeNoBit(String model) {
+    void fastReluLayersSumsAndMergesChangeNoBit(String model) {
         ModelEntry entry = ModelRegistry.get(model);
         ModelOptions options = entry.defaultOptions().withInput(InputShape.parse("3x16x16"));
         ComputationGraph fast = entry.build(options);
         ComputationGraph dl4j = entry.build(options);
         FastReluLayer.swapReluLayers(dl4j, false);
         FastAddVertex.swapAddVertices(dl4j, false);
+        FastMergeVertex.swapMergeVertices(dl4j, false);
         assertTrue(LayerImpl.FAST.runs(fast));
         assertFalse(LayerImpl.FAST.runs(dl4j));
         assertTrue(Arrays.stream(fast.getLayers()).anyMatch(layer -> layer instanceof FastReluLayer));
         assertEquals(model.startsWith("resnet"),
                 Arrays.stream(fast.getVertices()).anyMatch(vertex -> vertex instanceof FastAddVertex));
+        assertTrue(Arrays.stream(fast.getVertices()).anyMatch(vertex -> vertex instanceof FastMergeVertex),
+                "concatenations (dense blocks; option-A shortcuts' zero channels)");
         Nd4j.getRandom().setSeed(9);
         INDArray input = Nd4j.rand(DataType.FLOAT, options.input().batchShape(4));
         INDArray labels = labels(fast.outputSingle(input), 10);
