@@ -18,7 +18,6 @@ import org.zoobench.experiments.runner.RunData;
 import org.zoobench.experiments.runner.Trainer;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.UserInputException;
-import org.zoobench.zoo.layers.LayerImpl;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -79,7 +78,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
         checkMatchesRecord(net, c, modelFile);
         // The saved file is the same for both implementations; evaluate with the one the run trained with.
-        LayerImpl.parse(c.layers()).apply(net);
+        c.layers().apply(net);
         Evaluation eval;
         try (RunData data = dataDir.provider().forRun(c)) {
             eval = Evaluation.of(net, data.test());

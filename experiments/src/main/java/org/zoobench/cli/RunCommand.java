@@ -143,7 +143,7 @@ public final class RunCommand implements Callable<Integer> {
         DataParallel workers = training.workers.dataParallel(training.backend,
                 plan.runs().stream().map(run -> run.config().batchSize()).toList());
         List<RunSpec> runs = plan.runs().stream().map(run -> run.withConfig(cut(run.config())
-                .withLayers(training.implementation.impl.id()).withDataParallel(workers))).toList();
+                .withLayers(training.implementation.impl).withDataParallel(workers))).toList();
         Path dir = results != null ? results : Path.of("results", suite.name()
                 + (choice.equals(suite.defaultData()) ? "" : "-" + choice.name())
                 + (chosenScale == Scale.MINI ? "" : "-" + chosenScale) + (quick ? "-quick" : "")

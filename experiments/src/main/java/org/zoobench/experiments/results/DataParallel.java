@@ -1,13 +1,21 @@
 package org.zoobench.experiments.results;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.util.StdConverter;
+import org.zoobench.zoo.parallel.WorkerMode;
+
 import java.io.Serializable;
 
 /**
  * A run trained by several data-parallel workers (DL4J's ParallelWrapper): {@code workers} replicas, kept in step
- * by {@code mode} ({@code averaging} or {@code shared-gradients}). Each step's batch is split among the workers,
- * so the batch, the number of steps and the learning-rate schedule are those of the same run on one worker.
+ * by {@code mode}. Each step's batch is split among the workers, so the batch, the number of steps and the
+ * learning-rate schedule are those of the same run on one worker.
  */
-public record DataParallel(int workers, String mode) implements Serializable {
+public record DataParallel(int workers,
+                           // As records hold it: "averaging" or "shared-gradients".
+                           @JsonSerialize(converter = ModeId.class)
+                           @JsonDeserialize(converter = ParsedMode.class) WorkerMode mode) implements Serializable {
 
     public DataParallel {
         if (workers < 2) {
@@ -18,5 +26,19 @@ public record DataParallel(int workers, String mode) implements Serializable {
     /** The examples each worker gets of a batch: the batch split as evenly as it goes. */
     public int examplesPerWorker(int batchSize) {
         return (batchSize + workers - 1) / workers;
+    }
+
+    static final class ModeId extends StdConverter<WorkerMode, String> {
+        @Override
+        public String convert(WorkerMode mode) {
+            return mode.id();
+        }
+    }
+
+    static final class ParsedMode extends StdConverter<String, WorkerMode> {
+        @Override
+        public WorkerMode convert(String id) {
+            return WorkerMode.parse(id);
+        }
     }
 }

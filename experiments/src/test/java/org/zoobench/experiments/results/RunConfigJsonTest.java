@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.List;
+import org.zoobench.zoo.parallel.WorkerMode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -55,7 +56,8 @@ class RunConfigJsonTest {
 
     @Test
     void aConfigTravelsToSparkExecutorsWhole() throws IOException, ClassNotFoundException {
-        RunConfig config = JSON.readValue(IMAGENET, RunConfig.class).withDataParallel(new DataParallel(2, "averaging"));
+        RunConfig config = JSON.readValue(IMAGENET, RunConfig.class)
+                .withDataParallel(new DataParallel(2, WorkerMode.AVERAGING));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(config);
@@ -67,9 +69,9 @@ class RunConfigJsonTest {
 
     @Test
     void publishedParamsKeepTheirRecordedName() throws IOException {
-        String json = JSON.writeValueAsString(new RunRecord("r", "s", "g", JSON.readValue(PLAIN20, RunConfig.class),
-                RunRecord.FINISHED, null, 1, 61_100_840, 0, null, null, List.of(), 0, 0, 0, 0, 0, null, 0, 0,
-                0, null, null, null, null, 0, null));
+        String json = JSON.writeValueAsString(RunRecord.builder().runId("r").suite("s").group("g")
+                .config(JSON.readValue(PLAIN20, RunConfig.class)).status(RunRecord.FINISHED).paramCount(1)
+                .publishedParamCount(61_100_840).epochs(List.of()).build());
         assertEquals(61_100_840, JSON.readTree(json).get("imagenetParamCount").asLong());
         assertEquals(61_100_840, JSON.readValue(json, RunRecord.class).publishedParamCount());
     }
