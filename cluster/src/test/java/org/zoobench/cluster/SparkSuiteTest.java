@@ -15,8 +15,8 @@ import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.experiments.runner.SparkRunExecutors.Options;
 import org.zoobench.experiments.suites.SuiteRunner;
 import org.zoobench.zoo.InputShape;
-import org.zoobench.zoo.layers.LayerImpl;
 import org.zoobench.zoo.ModelRegistry;
+import org.zoobench.zoo.layers.LayerImpl;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;

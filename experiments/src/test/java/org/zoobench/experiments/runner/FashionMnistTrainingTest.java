@@ -10,8 +10,8 @@ import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.Updater;
 import org.zoobench.zoo.InputShape;
-import org.zoobench.zoo.layers.LayerImpl;
 import org.zoobench.zoo.ModelRegistry;
+import org.zoobench.zoo.layers.LayerImpl;
 
 import java.nio.file.Path;
 
