@@ -1,8 +1,10 @@
 package org.zoobench.cli;
 
+import org.zoobench.experiments.data.TorchvisionPreprocessing;
 import org.zoobench.experiments.results.LrSchedule;
 import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.Updater;
+import org.zoobench.experiments.suites.SuiteOptions.Scale;
 import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.layers.LayerImpl;
 import org.zoobench.zoo.parallel.WorkerMode;
@@ -25,6 +27,20 @@ final class Converters {
             return parse.apply(value);
         } catch (UserInputException e) {
             throw new TypeConversionException(e.getMessage());
+        }
+    }
+
+    static final class PreprocessConverter implements ITypeConverter<TorchvisionPreprocessing> {
+        @Override
+        public TorchvisionPreprocessing convert(String value) {
+            return parsed(TorchvisionPreprocessing::parse, value);
+        }
+    }
+
+    static final class ScaleConverter implements ITypeConverter<Scale> {
+        @Override
+        public Scale convert(String value) {
+            return parsed(Scale::parse, value);
         }
     }
 

@@ -119,7 +119,7 @@ public final class EvalCommand implements Callable<Integer> {
         Bootstrap bootstrap = new Bootstrap(Bootstrap.DEFAULT_SAMPLES, Bootstrap.DEFAULT_CONFIDENCE, 1);
         Estimate top5 = eval.top5Estimate(bootstrap);
         out.printf(Locale.ROOT, "%s on %s (%d images, %s preprocessing): top-1 %s, top-5 %s, %.0f img/s%n", runDir,
-                dataDir.dataDir, eval.predictions().size(), inference.preprocess, eval.top1Estimate(bootstrap).format(),
+                dataDir.dataDir, eval.predictions().size(), preprocessing.id(), eval.top1Estimate(bootstrap).format(),
                 top5 == null ? "—" : top5.format(), eval.samplesPerSec());
         return 0;
     }

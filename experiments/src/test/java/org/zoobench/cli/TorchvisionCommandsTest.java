@@ -202,7 +202,7 @@ class TorchvisionCommandsTest {
                 "--batch", "0"), "--batch must be at least 1");
         assertUserError(CliRun.of("predict", dir.toString(), "--input", "a.png"), "need --preprocess imagenet");
         assertUserError(CliRun.of("predict", dir.toString(), "--input", "a.png", "--preprocess", "caffe"),
-                "unknown --preprocess 'caffe'");
+                "Invalid value for option '--preprocess': unknown --preprocess 'caffe'");
         assertUserError(CliRun.of("predict", dir.toString(), "--input", "a.png", "--preprocess", "imagenet"),
                 "no image file a.png");
         assertUserError(CliRun.of("predict", dir.toString(), "--input", input.toString(), "a.png", "--out",
