@@ -22,60 +22,63 @@ final class Converters {
     private Converters() {
     }
 
-    private static <T> T parsed(Function<String, T> parse, String value) {
-        try {
-            return parse.apply(value);
-        } catch (UserInputException e) {
-            throw new TypeConversionException(e.getMessage());
+    /** A converter by the type's own parser, whose UserInputException becomes picocli's conversion error. */
+    private abstract static class Parsing<T> implements ITypeConverter<T> {
+        private final Function<String, T> parse;
+
+        Parsing(Function<String, T> parse) {
+            this.parse = parse;
+        }
+
+        @Override
+        public T convert(String value) {
+            try {
+                return parse.apply(value);
+            } catch (UserInputException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 
-    static final class PreprocessConverter implements ITypeConverter<TorchvisionPreprocessing> {
-        @Override
-        public TorchvisionPreprocessing convert(String value) {
-            return parsed(TorchvisionPreprocessing::parse, value);
+    static final class PreprocessConverter extends Parsing<TorchvisionPreprocessing> {
+        PreprocessConverter() {
+            super(TorchvisionPreprocessing::parse);
         }
     }
 
-    static final class ScaleConverter implements ITypeConverter<Scale> {
-        @Override
-        public Scale convert(String value) {
-            return parsed(Scale::parse, value);
+    static final class ScaleConverter extends Parsing<Scale> {
+        ScaleConverter() {
+            super(Scale::parse);
         }
     }
 
-    static final class UpdaterConverter implements ITypeConverter<Updater> {
-        @Override
-        public Updater convert(String value) {
-            return parsed(Updater::parse, value);
+    static final class UpdaterConverter extends Parsing<Updater> {
+        UpdaterConverter() {
+            super(Updater::parse);
         }
     }
 
-    static final class ResizeConverter implements ITypeConverter<ResizeMode> {
-        @Override
-        public ResizeMode convert(String value) {
-            return parsed(ResizeMode::parse, value);
+    static final class ResizeConverter extends Parsing<ResizeMode> {
+        ResizeConverter() {
+            super(ResizeMode::parse);
         }
     }
 
-    static final class ScheduleConverter implements ITypeConverter<LrSchedule> {
-        @Override
-        public LrSchedule convert(String value) {
-            return parsed(LrSchedule::parse, value);
+    static final class ScheduleConverter extends Parsing<LrSchedule> {
+        ScheduleConverter() {
+            super(LrSchedule::parse);
         }
     }
 
-    static final class LayerImplConverter implements ITypeConverter<LayerImpl> {
-        @Override
-        public LayerImpl convert(String value) {
-            return parsed(LayerImpl::parse, value);
+    static final class LayerImplConverter extends Parsing<LayerImpl> {
+        LayerImplConverter() {
+            super(LayerImpl::parse);
         }
     }
 
-    static final class WorkerModeConverter implements ITypeConverter<WorkerMode> {
-        @Override
-        public WorkerMode convert(String value) {
-            return parsed(WorkerMode::parse, value);
+    static final class WorkerModeConverter extends Parsing<WorkerMode> {
+        WorkerModeConverter() {
+            super(WorkerMode::parse);
         }
     }
 }

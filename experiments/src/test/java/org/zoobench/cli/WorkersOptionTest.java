@@ -7,12 +7,12 @@ import org.zoobench.experiments.results.DataParallel;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.zoo.device.ThisMachine;
+import org.zoobench.zoo.parallel.WorkerMode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.zoobench.zoo.parallel.WorkerMode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -2,7 +2,6 @@ package org.zoobench.experiments.results;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
-import com.fasterxml.jackson.databind.util.StdConverter;
 import org.zoobench.zoo.parallel.WorkerMode;
 
 import java.io.Serializable;
@@ -14,8 +13,8 @@ import java.io.Serializable;
  */
 public record DataParallel(int workers,
                            // As records hold it: "averaging" or "shared-gradients".
-                           @JsonSerialize(converter = ModeId.class)
-                           @JsonDeserialize(converter = ParsedMode.class) WorkerMode mode) implements Serializable {
+                           @JsonSerialize(converter = ZooIdJson.WorkerModeId.class)
+                           @JsonDeserialize(converter = ZooIdJson.ParsedWorkerMode.class) WorkerMode mode) implements Serializable {
 
     public DataParallel {
         if (workers < 2) {
@@ -26,19 +25,5 @@ public record DataParallel(int workers,
     /** The examples each worker gets of a batch: the batch split as evenly as it goes. */
     public int examplesPerWorker(int batchSize) {
         return (batchSize + workers - 1) / workers;
-    }
-
-    static final class ModeId extends StdConverter<WorkerMode, String> {
-        @Override
-        public String convert(WorkerMode mode) {
-            return mode.id();
-        }
-    }
-
-    static final class ParsedMode extends StdConverter<String, WorkerMode> {
-        @Override
-        public WorkerMode convert(String id) {
-            return WorkerMode.parse(id);
-        }
     }
 }

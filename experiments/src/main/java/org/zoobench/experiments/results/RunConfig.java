@@ -49,8 +49,8 @@ public record RunConfig(String model, String dataset,
                         ResizeMode resize, int classes, int epochs, int batchSize, Updater updater,
                         double learningRate, long seed, int trainLimit, int testLimit, double targetAccuracy,
                         int bootstrapSamples,
-                        @JsonSerialize(converter = LayerImplId.class)
-                        @JsonDeserialize(converter = ParsedLayerImpl.class) LayerImpl layers,
+                        @JsonSerialize(converter = ZooIdJson.LayerImplId.class)
+                        @JsonDeserialize(converter = ZooIdJson.ParsedLayerImpl.class) LayerImpl layers,
                         // Left out of the JSON (and so of the run id) when unset: older runs keep their ids.
                         @JsonInclude(JsonInclude.Include.NON_DEFAULT) double weightDecay,
                         @JsonInclude(JsonInclude.Include.NON_DEFAULT) int lrPatience,
@@ -158,21 +158,6 @@ public record RunConfig(String model, String dataset,
         @Override
         public InputShape convert(String spec) {
             return InputShape.parse(spec);
-        }
-    }
-
-    /** As records have always held it: "fast" or "stock". */
-    static final class LayerImplId extends StdConverter<LayerImpl, String> {
-        @Override
-        public String convert(LayerImpl impl) {
-            return impl.id();
-        }
-    }
-
-    static final class ParsedLayerImpl extends StdConverter<String, LayerImpl> {
-        @Override
-        public LayerImpl convert(String id) {
-            return LayerImpl.parse(id);
         }
     }
 

@@ -3,6 +3,8 @@ package org.zoobench.experiments.results;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.zoobench.zoo.InputShape;
+import org.zoobench.zoo.layers.LayerImpl;
+import org.zoobench.zoo.parallel.WorkerMode;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -10,7 +12,6 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.List;
-import org.zoobench.zoo.parallel.WorkerMode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -52,6 +53,19 @@ class RunConfigJsonTest {
         assertEquals(ResizeMode.CROP, imagenet.resize());
         assertEquals(Updater.NESTEROVS, imagenet.updater());
         assertEquals(InputShape.sequence(28, 28), roundTrip(BILSTM).input());
+    }
+
+    /** The typed fields no committed record holds yet, written as the strings the run id has always hashed. */
+    @Test
+    void workersAndAStepScheduleReadBackFromTheirStrings() throws IOException {
+        String json = PLAIN20.substring(0, PLAIN20.length() - 1) + ",\"lrSchedule\":\"step:12,18\","
+                + "\"dataParallel\":{\"workers\":2,\"mode\":\"shared-gradients\"}}";
+        RunConfig config = roundTrip(json);
+        assertEquals(LrSchedule.steps(12, 18), config.lrSchedule());
+        assertEquals(new DataParallel(2, WorkerMode.SHARED_GRADIENTS), config.dataParallel());
+        assertEquals(LrSchedule.CONSTANT, roundTrip(PLAIN20).lrSchedule(), "a constant rate is left out");
+        assertEquals(LayerImpl.STOCK, JSON.readValue(PLAIN20.replace(",\"layers\":\"fast\"", ""), RunConfig.class)
+                .layers(), "records from before fast layers ran on the stock ones");
     }
 
     @Test

@@ -17,6 +17,7 @@ import org.zoobench.experiments.results.Updater;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.layers.LayerImpl;
 import org.zoobench.zoo.parallel.ParallelTraining;
+import org.zoobench.zoo.parallel.WorkerMode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.zoobench.zoo.parallel.WorkerMode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
