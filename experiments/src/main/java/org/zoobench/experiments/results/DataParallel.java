@@ -14,7 +14,8 @@ import java.io.Serializable;
 public record DataParallel(int workers,
                            // As records hold it: "averaging" or "shared-gradients".
                            @JsonSerialize(converter = ZooIdJson.WorkerModeId.class)
-                           @JsonDeserialize(converter = ZooIdJson.ParsedWorkerMode.class) WorkerMode mode) implements Serializable {
+                           @JsonDeserialize(converter = ZooIdJson.ParsedWorkerMode.class) WorkerMode mode)
+        implements Serializable {
 
     public DataParallel {
         if (workers < 2) {

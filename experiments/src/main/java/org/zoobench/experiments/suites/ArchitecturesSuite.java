@@ -84,16 +84,22 @@ public final class ArchitecturesSuite extends Suite {
      * crops and flips their 32x32 versions are trained with.
      */
     static final List<Contender> CONTENDERS = List.of(
-            new Contender("LeNet-5", "lenet5", Placement.OWN_SIZE, Recipe.untilConverged(Updater.ADAM, 1e-3, 0, 10, 15)),
+            new Contender("LeNet-5", "lenet5", Placement.OWN_SIZE,
+                    Recipe.untilConverged(Updater.ADAM, 1e-3, 0, 10, 15)),
             new Contender("AlexNet", "alexnet-mini", Placement.OWN_SIZE,
-                    Recipe.untilConverged(Updater.NESTEROVS, 0.01, 5e-4, 15, 22).withAugmentation(Augmentation.CROPS_AND_FLIPS)),
+                    Recipe.untilConverged(Updater.NESTEROVS, 0.01, 5e-4, 15, 22)
+                            .withAugmentation(Augmentation.CROPS_AND_FLIPS)),
             new Contender("GoogLeNet", "googlenet", Placement.PADDED_32,
-                    Recipe.untilConverged(Updater.NESTEROVS, 0.01, 2e-4, 15, 22).withAugmentation(Augmentation.CROPS_AND_FLIPS)),
+                    Recipe.untilConverged(Updater.NESTEROVS, 0.01, 2e-4, 15, 22)
+                            .withAugmentation(Augmentation.CROPS_AND_FLIPS)),
             new Contender("ResNet-18", "resnet18", Placement.PADDED_32,
-                    Recipe.untilConverged(Updater.NESTEROVS, 0.1, 1e-4, 15, 22).withAugmentation(Augmentation.CROPS_AND_FLIPS)),
+                    Recipe.untilConverged(Updater.NESTEROVS, 0.1, 1e-4, 15, 22)
+                            .withAugmentation(Augmentation.CROPS_AND_FLIPS)),
             new Contender("DenseNet-121", "densenet121", Placement.PADDED_32,
-                    Recipe.untilConverged(Updater.NESTEROVS, 0.1, 1e-4, 15, 22).withAugmentation(Augmentation.CROPS_AND_FLIPS)),
-            new Contender("BiLSTM", "bilstm-max", Placement.ROWS, Recipe.untilConverged(Updater.ADAM, 1e-3, 0, 10, 15)));
+                    Recipe.untilConverged(Updater.NESTEROVS, 0.1, 1e-4, 15, 22)
+                            .withAugmentation(Augmentation.CROPS_AND_FLIPS)),
+            new Contender("BiLSTM", "bilstm-max", Placement.ROWS,
+                    Recipe.untilConverged(Updater.ADAM, 1e-3, 0, 10, 15)));
 
     /**
      * --quick: every net gets the same training seconds of its own recipe's first phase, evaluated 4 times on 2,000
@@ -106,8 +112,7 @@ public final class ArchitecturesSuite extends Suite {
 
     /** The recipe {@code c} trains with: its family's, or that recipe's quick first phase. */
     static Recipe recipe(Contender c, boolean quick) {
-        return quick ? c.full().quickFirstPhase(QUICK_SECONDS, QUICK_TARGET)
-                : c.full();
+        return quick ? c.full().quickFirstPhase(QUICK_SECONDS, QUICK_TARGET) : c.full();
     }
 
     public ArchitecturesSuite() {
