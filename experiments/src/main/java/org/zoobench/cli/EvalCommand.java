@@ -18,7 +18,6 @@ import org.zoobench.experiments.runner.RunData;
 import org.zoobench.experiments.runner.Trainer;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.UserInputException;
-import org.zoobench.zoo.layers.LayerImpl;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -79,7 +78,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
         checkMatchesRecord(net, c, modelFile);
         // The saved file is the same for both implementations; evaluate with the one the run trained with.
-        LayerImpl.parse(c.layers()).apply(net);
+        c.layers().apply(net);
         Evaluation eval;
         try (RunData data = dataDir.provider().forRun(c)) {
             eval = Evaluation.of(net, data.test());
@@ -120,7 +119,7 @@ public final class EvalCommand implements Callable<Integer> {
         Bootstrap bootstrap = new Bootstrap(Bootstrap.DEFAULT_SAMPLES, Bootstrap.DEFAULT_CONFIDENCE, 1);
         Estimate top5 = eval.top5Estimate(bootstrap);
         out.printf(Locale.ROOT, "%s on %s (%d images, %s preprocessing): top-1 %s, top-5 %s, %.0f img/s%n", runDir,
-                dataDir.dataDir, eval.predictions().size(), inference.preprocess, eval.top1Estimate(bootstrap).format(),
+                dataDir.dataDir, eval.predictions().size(), preprocessing.id(), eval.top1Estimate(bootstrap).format(),
                 top5 == null ? "—" : top5.format(), eval.samplesPerSec());
         return 0;
     }
