@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 final class LayerImplOption {
 
     @Option(names = "--impl", defaultValue = "fast", converter = Converters.LayerImplConverter.class, paramLabel = "IMPL",
-            description = "layer implementation: fast (libnd4j native ops) or stock (DL4J's Java layers) "
+            description = "layer implementation: fast (oneDNN and libnd4j native ops) or stock (DL4J's Java layers) "
                     + "(default ${DEFAULT-VALUE})")
     LayerImpl impl;
 }
