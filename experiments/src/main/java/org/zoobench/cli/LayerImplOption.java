@@ -1,7 +1,7 @@
 package org.zoobench.cli;
 
-import org.zoobench.zoo.UserInputException;
-import org.zoobench.zoo.layers.LayerImpl;
+import org.zoobench.UserInputException;
+import org.zoobench.layers.LayerImpl;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;

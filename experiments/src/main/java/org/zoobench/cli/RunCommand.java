@@ -29,7 +29,7 @@ import org.zoobench.experiments.suites.Suites;
 import org.zoobench.experiments.ui.LiveStats;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.UserInputException;
+import org.zoobench.UserInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;

@@ -5,9 +5,9 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.parallelism.ParallelWrapper;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.zoobench.experiments.results.RunConfig;
-import org.zoobench.zoo.layers.LayerImpl;
-import org.zoobench.zoo.parallel.ParallelTraining;
-import org.zoobench.zoo.parallel.WorkerMode;
+import org.zoobench.layers.LayerImpl;
+import org.zoobench.parallel.ParallelTraining;
+import org.zoobench.parallel.WorkerMode;
 
 import java.util.ArrayList;
 import java.util.List;

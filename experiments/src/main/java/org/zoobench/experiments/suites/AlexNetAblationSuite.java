@@ -18,7 +18,7 @@ import org.zoobench.experiments.suites.SuiteOptions.DataChoice;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.UserInputException;
+import org.zoobench.UserInputException;
 import org.zoobench.zoo.models.AlexNet;
 import org.zoobench.zoo.models.AlexNet.Ablation;
 

@@ -13,8 +13,8 @@ import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.Updater;
+import org.zoobench.parallel.ParallelTraining;
 import org.zoobench.zoo.ModelEntry;
-import org.zoobench.zoo.parallel.ParallelTraining;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -14,7 +14,7 @@ import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.experiments.runner.Trainer;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.UserInputException;
+import org.zoobench.UserInputException;
 import org.zoobench.zoo.profile.ModelProfile;
 
 import java.nio.file.Files;

@@ -2,10 +2,10 @@ package org.zoobench.zoo.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.zoobench.layers.LayerImpl;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
-import org.zoobench.zoo.layers.LayerImpl;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelOptions;
-import org.zoobench.zoo.UserInputException;
+import org.zoobench.UserInputException;
 import org.zoobench.zoo.blocks.Graphs;
 import org.zoobench.zoo.blocks.RecurrentBlocks;
 import org.zoobench.zoo.blocks.RecurrentBlocks.Cell;

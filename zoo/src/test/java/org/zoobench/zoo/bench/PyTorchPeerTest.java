@@ -3,8 +3,8 @@ package org.zoobench.zoo.bench;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.zoobench.zoo.UserInputException;
-import org.zoobench.zoo.layers.LayerImpl;
+import org.zoobench.UserInputException;
+import org.zoobench.layers.LayerImpl;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -18,7 +18,7 @@ import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.profile.ModelProfile;
-import org.zoobench.zoo.UserInputException;
+import org.zoobench.UserInputException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

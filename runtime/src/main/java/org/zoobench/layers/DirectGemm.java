@@ -1,0 +1,175 @@
+package org.zoobench.layers;
+
+import java.lang.reflect.Field;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas;
+import org.nd4j.linalg.api.blas.Level3;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.cpu.nativecpu.blas.CpuLevel3;
+import org.nd4j.linalg.factory.BaseNDArrayFactory;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * ND4J 1.0.0-M2.1 sends every matrix product (dense layers, LSTM steps, {@code INDArray.mmul}) through libnd4j's
+ * {@code matmul} op, which on this machine class reaches 0.5-3 GFLOP/s on the small products of a training step and
+ * 50-70 at 1024^3; OpenBLAS's {@code cblas_sgemm}, which the same backend ships, reaches 45-90 and 170
+ * (docs/fast-layers.md). This {@link Level3} calls OpenBLAS directly for float and double on the CPU backend, as ND4J
+ * did before M2.1 (the code is still there, commented out), for products of at least {@link #MIN_MACS}
+ * multiply-adds, and leaves smaller ones and every other type to ND4J.
+ * <p>
+ * The choice is process-wide: ND4J has one Level3 per JVM, so {@link #install} and {@link #uninstall} switch
+ * every later product, whichever graph it belongs to.
+ */
+final class DirectGemm extends CpuLevel3 {
+
+    private static final int COL_MAJOR = openblas.CblasColMajor;
+    private static final int NO_TRANS = openblas.CblasNoTrans;
+    private static final int TRANS = openblas.CblasTrans;
+
+    /**
+     * Below about two million multiply-adds (an LSTM step, LeNet's last layers) OpenBLAS's threads and libnd4j's
+     * spinning OpenMP workers contend for the two cores and the direct call is slower than ND4J's; measured with
+     * StepProfile (docs/fast-layers.md).
+     */
+    private static final long MIN_MACS = 1L << 21;
+
+    private static Level3 original;
+
+    static synchronized void install() {
+        if (!Nd4j.getEnvironment().isCPU() || factoryLevel3() instanceof DirectGemm) {
+            return;
+        }
+        original = factoryLevel3();
+        setFactoryLevel3(new DirectGemm());
+    }
+
+    static synchronized void uninstall() {
+        if (original != null) {
+            setFactoryLevel3(original);
+            original = null;
+        }
+    }
+
+    @Override
+    public void gemm(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha,
+                     double beta) {
+        DataType type = c.dataType();
+        if ((type != DataType.FLOAT && type != DataType.DOUBLE) || a.dataType() != type || b.dataType() != type
+                || a.rank() != 2 || b.rank() != 2 || c.rank() != 2
+                || c.length() * (transposeA ? a.size(0) : a.size(1)) < MIN_MACS) {
+            super.gemm(a, b, c, transposeA, transposeB, alpha, beta);
+            return;
+        }
+        multiply(a, b, c, transposeA, transposeB, alpha, beta);
+    }
+
+    /** C = alpha op(A) op(B) + beta C with OpenBLAS, for 2-D float or double arrays of any layout. */
+    static void multiply(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha,
+                         double beta) {
+        DataType type = c.dataType();
+        Operand left = Operand.of(a, transposeA);
+        Operand right = Operand.of(b, transposeB);
+        long m = c.size(0);
+        long n = c.size(1);
+        long k = transposeA ? a.size(0) : a.size(1);
+        if (columnMajorLd(c) > 0) {
+            // C = op(A) op(B), all column-major
+            product(type, m, n, k, alpha, left, right, beta, c, columnMajorLd(c));
+        } else if (rowMajorLd(c) > 0) {
+            // a row-major C is a column-major C^T = op(B)^T op(A)^T
+            product(type, n, m, k, alpha, right.transposed(), left.transposed(), beta, c, rowMajorLd(c));
+        } else {
+            INDArray result = c.dup('f');
+            product(type, m, n, k, alpha, left, right, beta, result, columnMajorLd(result));
+            c.assign(result);
+        }
+    }
+
+    @Override
+    public void gemm(char order, char transA, char transB, double alpha, INDArray a, INDArray b, double beta,
+                     INDArray c) {
+        gemm(a, b, c, false, false, alpha, beta);
+    }
+
+    private static void product(DataType type, long m, long n, long k, double alpha, Operand a, Operand b,
+                                double beta, INDArray c, long ldc) {
+        if (type == DataType.FLOAT) {
+            openblas.cblas_sgemm(COL_MAJOR, a.trans(), b.trans(), (int) m, (int) n, (int) k, (float) alpha,
+                    floats(a.array()), (int) a.ld(), floats(b.array()), (int) b.ld(), (float) beta, floats(c), (int) ldc);
+        } else {
+            openblas.cblas_dgemm(COL_MAJOR, a.trans(), b.trans(), (int) m, (int) n, (int) k, alpha,
+                    doubles(a.array()), (int) a.ld(), doubles(b.array()), (int) b.ld(), beta, doubles(c), (int) ldc);
+        }
+    }
+
+    /**
+     * One factor as OpenBLAS sees it: a column-major array with leading dimension {@code ld}, used transposed or
+     * not. A row-major array is its own transpose in column-major terms; any other layout is copied first.
+     */
+    private record Operand(INDArray array, long ld, boolean transpose) {
+
+        static Operand of(INDArray x, boolean transpose) {
+            if (columnMajorLd(x) > 0) {
+                return new Operand(x, columnMajorLd(x), transpose);
+            }
+            if (rowMajorLd(x) > 0) {
+                return new Operand(x, rowMajorLd(x), !transpose);
+            }
+            INDArray copy = x.dup('f');
+            return new Operand(copy, columnMajorLd(copy), transpose);
+        }
+
+        Operand transposed() {
+            return new Operand(array, ld, !transpose);
+        }
+
+        int trans() {
+            return transpose ? TRANS : NO_TRANS;
+        }
+    }
+
+    /** The leading dimension if {@code x} is laid out column-major (unit stride down a column), else 0. */
+    private static long columnMajorLd(INDArray x) {
+        long rows = x.size(0);
+        long cols = x.size(1);
+        if ((x.stride(0) == 1 || rows == 1) && (cols == 1 || x.stride(1) >= Math.max(1, rows))) {
+            return cols == 1 ? Math.max(1, rows) : x.stride(1);
+        }
+        return 0;
+    }
+
+    /** The leading dimension if {@code x} is laid out row-major (unit stride along a row), else 0. */
+    private static long rowMajorLd(INDArray x) {
+        long rows = x.size(0);
+        long cols = x.size(1);
+        if ((x.stride(1) == 1 || cols == 1) && (rows == 1 || x.stride(0) >= Math.max(1, cols))) {
+            return rows == 1 ? Math.max(1, cols) : x.stride(0);
+        }
+        return 0;
+    }
+
+    /** A view's buffer already starts at the view's first element (DirectGemmTest checks offsets). */
+    private static FloatPointer floats(INDArray x) {
+        return new FloatPointer(x.data().addressPointer());
+    }
+
+    private static DoublePointer doubles(INDArray x) {
+        return new DoublePointer(x.data().addressPointer());
+    }
+
+    private static Level3 factoryLevel3() {
+        return Nd4j.factory().level3();
+    }
+
+    private static void setFactoryLevel3(Level3 level3) {
+        try {
+            Field field = BaseNDArrayFactory.class.getDeclaredField("level3");
+            field.setAccessible(true); // ND4J has no setter for its Level3
+            field.set(Nd4j.factory(), level3);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("ND4J's NDArray factory has no 'level3' field to set", e);
+        }
+    }
+}

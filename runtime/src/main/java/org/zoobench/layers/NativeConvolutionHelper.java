@@ -1,0 +1,119 @@
+package org.zoobench.layers;
+
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.AlgoMode;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.BwdDataAlgo;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.BwdFilterAlgo;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.FwdAlgo;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionHelper;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.util.ConvolutionUtils;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2DDerivative;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A DL4J {@link ConvolutionHelper} that runs libnd4j's native {@code conv2d} and {@code conv2d_bp} ops (oneDNN
+ * on the oneDNN build, cuDNN on the CUDA build, libnd4j's own kernels otherwise) in place of the stock layer's Java
+ * im2col + gemm. Parameters and gradients are the stock layer's own views, so layout and initialisation do not
+ * change. Unlike DL4J's MKLDNNConvHelper it accepts every floating-point type (double for gradient checks), and a
+ * failure goes through {@link Fallbacks} instead of a silent switch to the Java path.
+ */
+final class NativeConvolutionHelper extends FastLayerHelper implements ConvolutionHelper {
+
+    private static final int WEIGHTS_OI_HW = 1; // conv2d's weight format 1: [outC, inC, kH, kW], DL4J's layout
+
+    private final String layerName;
+
+    NativeConvolutionHelper(String layerName) {
+        this.layerName = layerName;
+    }
+
+    @Override
+    public INDArray preOutput(INDArray input, INDArray weights, INDArray bias, int[] kernel, int[] strides, int[] pad,
+                              AlgoMode mode, FwdAlgo fwdAlgo, ConvolutionMode convolutionMode, int[] dilation,
+                              CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
+        return Fallbacks.guard(layerName, "forward", () -> {
+            int hDim = format == CNN2DFormat.NCHW ? 2 : 1;
+            int[] outSize = ConvolutionUtils.getOutputSize(input, kernel, strides,
+                    convolutionMode == ConvolutionMode.Same ? null : pad, convolutionMode, dilation, format);
+            int[] padding = convolutionMode == ConvolutionMode.Same
+                    ? ConvolutionUtils.getSameModeTopLeftPadding(outSize,
+                    new int[]{(int) input.size(hDim), (int) input.size(hDim + 1)}, kernel, strides, dilation)
+                    : pad;
+            long outChannels = weights.size(0);
+            long[] outShape = format == CNN2DFormat.NCHW
+                    ? new long[]{input.size(0), outChannels, outSize[0], outSize[1]}
+                    : new long[]{input.size(0), outSize[0], outSize[1], outChannels};
+            INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), outShape);
+            Conv2D op = new Conv2D();
+            op.addInputArgument(bias == null ? new INDArray[]{input, weights}
+                    : new INDArray[]{input, weights, bias.reshape(bias.length())});
+            op.addOutputArgument(out);
+            op.addIArgument(arguments(kernel, strides, padding, dilation, convolutionMode, format));
+            Nd4j.exec(op);
+            return out;
+        });
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray weights, INDArray bias, INDArray delta,
+                                                     int[] kernel, int[] strides, int[] pad, INDArray biasGradView,
+                                                     INDArray weightGradView, IActivation afn, AlgoMode mode,
+                                                     BwdFilterAlgo bwdFilterAlgo, BwdDataAlgo bwdDataAlgo,
+                                                     ConvolutionMode convolutionMode, int[] dilation,
+                                                     CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
+        int hDim = format == CNN2DFormat.NCHW ? 2 : 1;
+        if (input.size(hDim) < kernel[0] || input.size(hDim + 1) < kernel[1]) {
+            // conv2d_bp collapses when the kernel is larger than the image (mostly padding): 834 ms for a 512-channel
+            // 3x3 at 1x1 against 5 ms forward (docs/fast-layers.md). Null hands the pass to DL4J's own im2col + gemm.
+            return null;
+        }
+        return Fallbacks.guard(layerName, "backward", () -> {
+            int[] padding = convolutionMode == ConvolutionMode.Same
+                    ? ConvolutionUtils.getSameModeTopLeftPadding(
+                    new int[]{(int) delta.size(hDim), (int) delta.size(hDim + 1)},
+                    new int[]{(int) input.size(hDim), (int) input.size(hDim + 1)}, kernel, strides, dilation)
+                    : pad;
+            INDArray inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(),
+                    input.shape());
+            // The stock layer hands a bias-free layer a dummy bias gradient; conv2d_bp simply gets no bias.
+            boolean withBias = bias != null;
+            Conv2DDerivative op = new Conv2DDerivative();
+            op.addInputArgument(withBias ? new INDArray[]{input, weights, bias.reshape(bias.length()), delta}
+                    : new INDArray[]{input, weights, delta});
+            op.addOutputArgument(withBias
+                    ? new INDArray[]{inputGrad, weightGradView, biasGradView.reshape(biasGradView.length())}
+                    : new INDArray[]{inputGrad, weightGradView});
+            op.addIArgument(arguments(kernel, strides, padding, dilation, convolutionMode, format));
+            Nd4j.exec(op);
+
+            Gradient gradient = new DefaultGradient();
+            if (withBias) {
+                gradient.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGradView);
+            }
+            gradient.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGradView);
+            return new Pair<>(gradient, inputGrad);
+        });
+    }
+
+    /** conv2d's integer arguments: kernel, stride, padding, dilation, same-mode flag, data format, weight format. */
+    private static long[] arguments(int[] kernel, int[] strides, int[] pad, int[] dilation, ConvolutionMode mode,
+                                    CNN2DFormat format) {
+        return new long[]{kernel[0], kernel[1], strides[0], strides[1], pad[0], pad[1], dilation[0], dilation[1],
+                mode == ConvolutionMode.Same ? 1 : 0, format == CNN2DFormat.NCHW ? 0 : 1, WEIGHTS_OI_HW};
+    }
+
+    @Override
+    public INDArray activate(INDArray z, IActivation afn, boolean training) {
+        return afn.getActivation(z, training);
+    }
+}
