@@ -1,9 +1,13 @@
 package org.zoobench.layers;
 
+import java.lang.ref.WeakReference;
 import java.lang.reflect.Field;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.blas.Level3;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,8 +23,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * did before M2.1 (the code is still there, commented out), for products of at least {@link #MIN_MACS}
  * multiply-adds, and leaves smaller ones and every other type to ND4J.
  * <p>
- * The choice is process-wide: ND4J has one Level3 per JVM, so {@link #install} and {@link #uninstall} switch
- * every later product, whichever graph it belongs to.
+ * ND4J has one Level3 per JVM, but the choice is each graph's ({@link #choose}): once installed, this Level3 sends
+ * a product to OpenBLAS only when one of its factors lies in the parameters of a graph that chose it (a layer's
+ * weights, or a view of them: every product of DL4J's dense, output and im2col convolution layers reads them), and
+ * every other product, whichever graph it belongs to, to ND4J's own code exactly as when nothing is installed.
  */
 final class DirectGemm extends CpuLevel3 {
 
@@ -35,21 +41,51 @@ final class DirectGemm extends CpuLevel3 {
      */
     private static final long MIN_MACS = 1L << 21;
 
-    private static Level3 original;
+    /** The graphs whose large products run on OpenBLAS, by the address range of their parameters. */
+    private static final List<ChosenGraph> CHOSEN = new CopyOnWriteArrayList<>();
 
-    static synchronized void install() {
-        if (!Nd4j.getEnvironment().isCPU() || factoryLevel3() instanceof DirectGemm) {
+    /**
+     * Makes {@code graph}'s large float and double products run on OpenBLAS ({@code direct}) or on ND4J's matmul,
+     * leaving every other graph's choice as it was. Installs this Level3 the first time a graph asks for OpenBLAS; it
+     * stays installed, and without a graph that chose it does what ND4J's own does.
+     */
+    static synchronized void choose(ComputationGraph graph, boolean direct) {
+        CHOSEN.removeIf(chosen -> chosen.graph().get() == null || chosen.graph().get() == graph);
+        if (!direct || !Nd4j.getEnvironment().isCPU()) {
             return;
         }
-        original = factoryLevel3();
-        setFactoryLevel3(new DirectGemm());
+        if (!(factoryLevel3() instanceof DirectGemm)) {
+            setFactoryLevel3(new DirectGemm());
+        }
+        INDArray params = graph.params();
+        long start = params.data().address();
+        CHOSEN.add(new ChosenGraph(new WeakReference<>(graph), start,
+                start + params.length() * params.data().getElementSize()));
     }
 
-    static synchronized void uninstall() {
-        if (original != null) {
-            setFactoryLevel3(original);
-            original = null;
+    /**
+     * A graph that chose OpenBLAS and where its parameters lie: the graph keeps its parameter array, and so that
+     * memory, for as long as it lives, and is not kept alive by this list.
+     */
+    private record ChosenGraph(WeakReference<ComputationGraph> graph, long start, long end) {
+
+        boolean holds(INDArray x) {
+            if (x.isEmpty()) {
+                return false; // no buffer
+            }
+            long address = x.data().address(); // a view's address is that of its first element
+            return address >= start && address < end && graph.get() != null;
         }
+    }
+
+    /** Whether {@code a} or {@code b} is (a view of) the parameters of a graph that chose OpenBLAS. */
+    private static boolean ofAChosenGraph(INDArray a, INDArray b) {
+        for (ChosenGraph chosen : CHOSEN) {
+            if (chosen.holds(a) || chosen.holds(b)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -58,7 +94,7 @@ final class DirectGemm extends CpuLevel3 {
         DataType type = c.dataType();
         if ((type != DataType.FLOAT && type != DataType.DOUBLE) || a.dataType() != type || b.dataType() != type
                 || a.rank() != 2 || b.rank() != 2 || c.rank() != 2
-                || c.length() * (transposeA ? a.size(0) : a.size(1)) < MIN_MACS) {
+                || c.length() * (transposeA ? a.size(0) : a.size(1)) < MIN_MACS || !ofAChosenGraph(a, b)) {
             super.gemm(a, b, c, transposeA, transposeB, alpha, beta);
             return;
         }
@@ -90,7 +126,11 @@ final class DirectGemm extends CpuLevel3 {
     @Override
     public void gemm(char order, char transA, char transB, double alpha, INDArray a, INDArray b, double beta,
                      INDArray c) {
-        gemm(a, b, c, false, false, alpha, beta);
+        if (ofAChosenGraph(a, b)) {
+            gemm(a, b, c, false, false, alpha, beta);
+        } else {
+            super.gemm(order, transA, transB, alpha, a, b, beta, c);
+        }
     }
 
     private static void product(DataType type, long m, long n, long k, double alpha, Operand a, Operand b,

@@ -49,10 +49,10 @@ public enum LayerImpl {
 
     /**
      * Makes {@code graph}'s layers run with this implementation; call after {@code init()} or after loading a
-     * saved graph. The matrix-product routing is process-wide (see {@link DirectGemm}): the last graph applied sets
-     * it for all. For {@code FAST} the graph also keeps each convolution's pre-activation from the forward pass
-     * (DL4J's DEVICE cache mode) so that backpropagation does not run the convolution a second time. LSTMs inside
-     * DL4J's bidirectional and other wrapper layers are reached too.
+     * saved graph. Each graph keeps its own matrix-product routing (see {@link DirectGemm}), whatever other graphs
+     * in the JVM chose. For {@code FAST} the graph also keeps each convolution's pre-activation from the forward
+     * pass (DL4J's DEVICE cache mode) so that backpropagation does not run the convolution a second time. LSTMs
+     * inside DL4J's bidirectional and other wrapper layers are reached too.
      */
     public ComputationGraph apply(ComputationGraph graph) {
         // The graph only opens the cache workspace the layers' DEVICE mode writes into when its configuration asks;
@@ -82,11 +82,7 @@ public enum LayerImpl {
         // Recurrent step products DL4J computes itself (SimpleRnn; LSTMs without the helper) are small and many: with
         // OpenBLAS's threads beside libnd4j's spinning OpenMP workers DL4J's LSTM backward measured 1.25x slower
         // (docs/fast-layers.md), so recurrent graphs keep matmul.
-        if (this == FAST && !recurrent(graph)) {
-            DirectGemm.install();
-        } else {
-            DirectGemm.uninstall();
-        }
+        DirectGemm.choose(graph, this == FAST && !recurrent(graph));
         return graph;
     }
 
