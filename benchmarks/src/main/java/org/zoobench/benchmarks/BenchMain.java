@@ -18,8 +18,6 @@ import org.zoobench.parallel.WorkerMode;
 import org.zoobench.zoo.GitCommit;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.bench.BenchPlan;
-import org.zoobench.zoo.bench.PyTorchPeer;
 import org.zoobench.zoo.profile.MemoryEstimate;
 import org.zoobench.zoo.profile.ModelProfile;
 

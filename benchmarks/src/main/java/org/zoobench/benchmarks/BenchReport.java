@@ -9,7 +9,6 @@ import org.zoobench.benchmarks.BenchResults.Pass;
 import org.zoobench.benchmarks.BenchResults.Peak;
 import org.zoobench.device.CpuPeak;
 import org.zoobench.zoo.Numbers;
-import org.zoobench.zoo.bench.PyTorchPeer;
 
 import java.io.IOException;
 import java.io.StringWriter;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.zoobench.device.CpuPeak;
 
-import org.zoobench.zoo.bench.PyTorchPeer;
 import org.zoobench.UserInputException;
 
 import java.io.IOException;

@@ -16,7 +16,6 @@ import org.zoobench.layers.LayerImpl;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.bench.BenchPlan;
 import org.zoobench.zoo.profile.ModelProfile;
 
 import java.nio.file.Path;

@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.zoobench.UserInputException;
 import org.zoobench.layers.LayerImpl;
-import org.zoobench.zoo.bench.BenchPlan;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

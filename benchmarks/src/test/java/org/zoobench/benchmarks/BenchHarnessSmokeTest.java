@@ -11,7 +11,6 @@ import org.zoobench.layers.LayerImpl;
 import org.zoobench.zoo.GitCommit;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.bench.BenchPlan;
 import org.zoobench.zoo.profile.ModelProfile;
 
 import java.io.ByteArrayOutputStream;

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.zoobench.layers.LayerImpl;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.bench.BenchPlan;
 import org.zoobench.zoo.profile.ModelProfile;
 
 import java.io.ByteArrayOutputStream;

@@ -7,8 +7,6 @@ import org.zoobench.UserInputException;
 import org.zoobench.layers.LayerImpl;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.bench.BenchPlan;
-import org.zoobench.zoo.bench.PyTorchPeer;
 import org.zoobench.zoo.profile.ModelProfile;
 
 import java.io.ByteArrayOutputStream;

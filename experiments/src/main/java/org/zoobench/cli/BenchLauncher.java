@@ -1,12 +1,12 @@
 package org.zoobench.cli;
 
 import org.zoobench.UserInputException;
+import org.zoobench.benchmarks.BenchPlan;
 import org.zoobench.device.GpuFacts;
 import org.zoobench.device.GpuPreflight;
 import org.zoobench.device.GpuProbe;
 import org.zoobench.device.ThisMachine;
 import org.zoobench.zoo.GitCommit;
-import org.zoobench.zoo.bench.BenchPlan;
 
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,13 +1,13 @@
 package org.zoobench.cli;
 
-import org.zoobench.cli.BenchLauncher.Backend;
-import org.zoobench.experiments.results.DataParallel;
 import org.zoobench.UserInputException;
+import org.zoobench.cli.BenchLauncher.Backend;
 import org.zoobench.device.GpuFacts;
 import org.zoobench.device.GpuProbe;
+import org.zoobench.device.ThisMachine;
+import org.zoobench.experiments.results.DataParallel;
 import org.zoobench.parallel.WorkerDevices;
 import org.zoobench.parallel.WorkerMode;
-import org.zoobench.device.ThisMachine;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;

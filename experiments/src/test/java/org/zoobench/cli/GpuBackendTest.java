@@ -3,9 +3,9 @@ package org.zoobench.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.zoobench.UserInputException;
+import org.zoobench.benchmarks.BenchPlan;
 import org.zoobench.cli.BenchLauncher.Backend;
 import org.zoobench.layers.LayerImpl;
-import org.zoobench.zoo.bench.BenchPlan;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;

@@ -37,8 +37,8 @@ import org.zoobench.zoo.ModelOptions;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.blocks.RecurrentBlocks.Cell;
 import org.zoobench.zoo.blocks.RecurrentBlocks.Merge;
-import org.zoobench.zoo.models.RecurrentClassifier;
 import org.zoobench.zoo.models.RecurrentClassifier.Head;
+import org.zoobench.zoo.models.RecurrentClassifier;
 
 import java.io.File;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package org.zoobench.zoo.bench;
+package org.zoobench.benchmarks;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

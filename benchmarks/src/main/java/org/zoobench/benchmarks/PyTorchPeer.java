@@ -1,4 +1,4 @@
-package org.zoobench.zoo.bench;
+package org.zoobench.benchmarks;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
