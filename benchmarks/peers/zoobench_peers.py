@@ -10,9 +10,10 @@ Where torchvision has the architecture, its model is used (resnet18/34/50/101/15
 Everything else is a small module here, with ZooBench's layer names as attribute names so weights can be
 copied across layer by layer:
 
-- googlenet-bn: torchvision's GoogLeNet puts a 3x3 convolution where the paper (and ZooBench) has the 5x5 of
-  the third inception branch, and its BatchNorm eps is 1e-3; this one has the 5x5, eps 1e-5, and pools with
-  DL4J's "Same" rounding (ceil(size / stride), padding split floor/ceil), so its count is ZooBench's.
+- googlenet and googlenet-bn: torchvision's GoogLeNet puts a 3x3 convolution where the paper (and ZooBench) has
+  the 5x5 of the third inception branch, and its BatchNorm eps is 1e-3; these have the 5x5, eps 1e-5, and pool
+  with DL4J's "Same" rounding (ceil(size / stride), padding split floor/ceil), so their counts are ZooBench's.
+  googlenet has the paper's biased convolutions and LRN (PyTorch's alpha is DL4J's times n: it divides by n).
 - LSTMs: DL4J's LSTM has one bias vector per layer where PyTorch's has two (input and recurrent); the
   recurrent bias is held at zero and frozen, so the trainable count and the function are DL4J's. DL4J's
   W [nIn, 4n], RW [n, 4n] and b [4n] hold the gate blocks as (cell input, forget, output, input gate), PyTorch's
@@ -90,6 +91,20 @@ class ConvBnRelu(nn.Sequential):
         self.conv = nn.Conv2d(cin, cout, kernel, stride, padding, bias=False)
         self.bn = batch_norm(cout)
         self.relu = nn.ReLU(inplace=True)
+
+
+class ConvRelu(nn.Sequential):
+    """ZooBench's convRelu: convolution with bias, ReLU."""
+
+    def __init__(self, cin, cout, kernel, stride, padding):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, kernel, stride, padding)
+        self.relu = nn.ReLU(inplace=True)
+
+
+def response_norm():
+    """Krizhevsky et al.'s LRN as ZooBench's: k=2, n=5, alpha=1e-4 on the plain sum (PyTorch divides by n)."""
+    return nn.LocalResponseNorm(5, alpha=1e-4 * 5, beta=0.75, k=2.0)
 
 
 # ---------------------------------------------------------------- LeNet-5 and AlexNet (mini)
@@ -297,7 +312,7 @@ class CifarDenseNetBC(nn.Module):
         return self.output(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
 
 
-# ---------------------------------------------------------------- GoogLeNet with BatchNorm (Szegedy et al. 2014)
+# ---------------------------------------------------------------- GoogLeNet, original and with BatchNorm (Szegedy et al. 2014)
 
 # Table 1: #1x1, #3x3 reduce, #3x3, #5x5 reduce, #5x5, pool proj; a 3x3/2 max pool precedes each stage.
 GOOGLENET_STAGES = [
@@ -316,35 +331,41 @@ GOOGLENET_STAGES = [
 class Inception(nn.Module):
     """Four branches, concatenated in this order: 1x1; 1x1 then 3x3; 1x1 then 5x5; 3x3/1 max pool then 1x1."""
 
-    def __init__(self, cin, filters):
+    def __init__(self, cin, filters, conv):
         super().__init__()
         n1x1, reduce3x3, n3x3, reduce5x5, n5x5, pool_proj = filters
-        self.b1x1 = ConvBnRelu(cin, n1x1, 1, 1, 0)
-        self.b3x3 = nn.Sequential(ConvBnRelu(cin, reduce3x3, 1, 1, 0), ConvBnRelu(reduce3x3, n3x3, 3, 1, 1))
-        self.b5x5 = nn.Sequential(ConvBnRelu(cin, reduce5x5, 1, 1, 0), ConvBnRelu(reduce5x5, n5x5, 5, 1, 2))
+        self.b1x1 = conv(cin, n1x1, 1, 1, 0)
+        self.b3x3 = nn.Sequential(conv(cin, reduce3x3, 1, 1, 0), conv(reduce3x3, n3x3, 3, 1, 1))
+        self.b5x5 = nn.Sequential(conv(cin, reduce5x5, 1, 1, 0), conv(reduce5x5, n5x5, 5, 1, 2))
         self.pool = MaxPoolSame(3, 1)
-        self.pool_proj = ConvBnRelu(cin, pool_proj, 1, 1, 0)
+        self.pool_proj = conv(cin, pool_proj, 1, 1, 0)
         self.out_channels = n1x1 + n3x3 + n5x5 + pool_proj
 
     def forward(self, x):
         return torch.cat([self.b1x1(x), self.b3x3(x), self.b5x5(x), self.pool_proj(self.pool(x))], 1)
 
 
-class GoogLeNetBN(nn.Module):
-    """ZooBench's googlenet-bn: the paper's Table 1 with conv-BN-ReLU everywhere, no LRN, no auxiliary heads."""
+class GoogLeNet(nn.Module):
+    """ZooBench's googlenet (the paper's Table 1: biased convolutions and ReLU, LRN after pool1 and conv2) or,
+    with ``batch_norm``, its googlenet-bn (conv-BN-ReLU everywhere, no LRN); no auxiliary heads."""
 
-    def __init__(self, input_shape, num_classes):
+    def __init__(self, input_shape, num_classes, batch_norm):
         super().__init__()
+        conv = ConvBnRelu if batch_norm else ConvRelu
         self.features = nn.Sequential()
-        self.features.add_module("conv1", ConvBnRelu(input_shape[0], 64, 7, 2, 3))
+        self.features.add_module("conv1", conv(input_shape[0], 64, 7, 2, 3))
         self.features.add_module("pool1", MaxPoolSame(3, 2))
-        self.features.add_module("conv2_reduce", ConvBnRelu(64, 64, 1, 1, 0))
-        self.features.add_module("conv2", ConvBnRelu(64, 192, 3, 1, 1))
+        if not batch_norm:
+            self.features.add_module("pool1_lrn", response_norm())
+        self.features.add_module("conv2_reduce", conv(64, 64, 1, 1, 0))
+        self.features.add_module("conv2", conv(64, 192, 3, 1, 1))
+        if not batch_norm:
+            self.features.add_module("conv2_lrn", response_norm())
         channels = 192
         for stage, modules in enumerate(GOOGLENET_STAGES):
             self.features.add_module(f"pool{stage + 2}", MaxPoolSame(3, 2))
             for name, filters in modules:
-                module = Inception(channels, filters)
+                module = Inception(channels, filters, conv)
                 self.features.add_module(name, module)
                 channels = module.out_channels
         self.dropout = nn.Dropout(0.4)
@@ -439,7 +460,9 @@ def _alexnet(removed, fc_width, mini):
     return _images(lambda shape, classes: AlexNet(shape, classes, removed, fc_width, mini))
 
 
-BUILDERS = {"lenet5": _images(LeNet5), "googlenet-bn": _images(GoogLeNetBN),
+BUILDERS = {"lenet5": _images(LeNet5),
+            "googlenet": _images(lambda shape, classes: GoogLeNet(shape, classes, False)),
+            "googlenet-bn": _images(lambda shape, classes: GoogLeNet(shape, classes, True)),
             "densenet-bc-100": _images(lambda shape, classes: CifarDenseNetBC(shape, classes, 100, 12)),
             "bilstm-max": _recurrent(True), "lstm-max": _recurrent(False)}
 for _suffix, (_removed, _width) in ALEXNET_VARIANTS.items():

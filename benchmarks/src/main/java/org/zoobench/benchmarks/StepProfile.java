@@ -40,7 +40,8 @@ public final class StepProfile {
     /** The fast implementation's own layer and vertex classes, counted under the DL4J type each replaces. */
     private static final Map<String, String> FAST_LAYERS_AND_VERTICES = Map.of(
             "org.zoobench.layers.FastReluLayer", "ActivationLayer",
-            "org.zoobench.layers.FastAddVertex", "ElementWiseVertex");
+            "org.zoobench.layers.FastAddVertex", "ElementWiseVertex",
+            "org.zoobench.layers.FastMergeVertex", "MergeVertex");
 
     private static final Duration SAMPLE_PERIOD = Duration.ofMillis(2);
     private static final double SECONDS_PER_IMPL = 12;

@@ -32,7 +32,8 @@ class PyTorchPeerTest {
             new String[]{"lenet5", "1x32x32"}, new String[]{"alexnet-mini", "3x32x32"},
             new String[]{"alexnet-mini-no-conv3-conv4-fc6-fc7", "1x64x64"}, new String[]{"resnet20", "1x28x28"},
             new String[]{"resnet18", "1x64x64"}, new String[]{"densenet121", "1x64x64"},
-            new String[]{"googlenet-bn", "3x32x32"}, new String[]{"bilstm-max", "16x20"},
+            new String[]{"googlenet-bn", "3x32x32"}, new String[]{"googlenet", "1x32x32"},
+            new String[]{"bilstm-max", "16x20"},
             new String[]{"lstm-max", "5x9"});
 
     /** Why PyTorch cannot run here, or null when it can; asked once. */
@@ -64,7 +65,7 @@ class PyTorchPeerTest {
         PyTorchPeer peer = peerWithPyTorch();
         List<String> names = peerNames();
         assertTrue(names.containsAll(List.of("lenet5", "alexnet-mini", "resnet20", "resnet56", "plain20", "plain56",
-                "resnet18", "googlenet-bn", "densenet121", "densenet-bc-100", "bilstm-max")), names.toString());
+                "resnet18", "googlenet", "googlenet-bn", "densenet121", "densenet-bc-100", "bilstm-max")), names.toString());
 
         List<PyTorchPeer.Count> zoo = new ArrayList<>(PyTorchPeer.zooCounts(names, LayerImpl.FAST, null));
         for (String[] other : OTHER_INPUTS) {

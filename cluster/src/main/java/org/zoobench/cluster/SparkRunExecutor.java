@@ -74,7 +74,7 @@ final class SparkRunExecutor implements RunExecutor {
             String message = firstLine(e.getMessage());
             throw new UserInputException("cannot start Spark on master '" + options.master() + "': " + message
                     + (message.startsWith("Could not parse Master URL") ? "; yarn and k8s:// masters need "
-                    + "spark-submit on that cluster (README, Running on a cluster)" : ""), e);
+                    + "spark-submit on that cluster (docs/cluster.md)" : ""), e);
         }
         try {
             ExecutorSetup setup = new ExecutorSetup(options.dataDir() == null ? null

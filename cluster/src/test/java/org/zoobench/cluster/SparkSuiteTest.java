@@ -16,6 +16,7 @@ import org.zoobench.experiments.runner.SparkRunExecutors.Options;
 import org.zoobench.experiments.suites.SuiteRunner;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelRegistry;
+import org.zoobench.layers.LayerImpl;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -38,8 +39,10 @@ class SparkSuiteTest {
 
     /** LeNet-5 on 320 synthetic images, two epochs: a second or two. */
     private static RunSpec tiny(String model, long seed) {
-        return new RunSpec("spark-test", model, new RunConfig(model, "synthetic", InputShape.image(1, 28, 28),
-                ResizeMode.BILINEAR, 10, 2, 32, Updater.ADAM, 1e-3, seed, 320, 200, 50, 1000, "fast"), 0);
+        return new RunSpec("spark-test", model, RunConfig.builder().model(model).dataset("synthetic")
+                .input(InputShape.image(1, 28, 28)).resize(ResizeMode.BILINEAR).classes(10).epochs(2).batchSize(32)
+                .updater(Updater.ADAM).learningRate(1e-3).seed(seed).trainLimit(320).testLimit(200).targetAccuracy(50)
+                .bootstrapSamples(1000).layers(LayerImpl.FAST).build(), 0);
     }
 
     private static final List<RunSpec> TWO_SEEDS = List.of(tiny("lenet5", 1), tiny("lenet5", 2));

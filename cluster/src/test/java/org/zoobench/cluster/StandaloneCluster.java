@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Spark's standalone master and workers, each a JVM of its own listening on 127.0.0.1, started as the guide in the
- * README starts them: from a Spark home whose {@code jars/} holds Spark's jars and nothing of ZooBench, so that
+ * Spark's standalone master and workers, each a JVM of its own listening on 127.0.0.1, started as docs/cluster.md
+ * starts them: from a Spark home whose {@code jars/} holds Spark's jars and nothing of ZooBench, so that
  * executors find ZooBench, DL4J and ND4J in the shaded jar only. Every JVM it
  * started, executors and the drivers given to {@link #track} included, is killed on {@link #close} and, should the
  * test JVM end first, by a shutdown hook.

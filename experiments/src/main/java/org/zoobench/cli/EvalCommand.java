@@ -5,7 +5,6 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
-import org.zoobench.UserInputException;
 import org.zoobench.experiments.data.TorchvisionPreprocessing;
 import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.Estimate;
@@ -14,11 +13,11 @@ import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.runner.DataProvider;
 import org.zoobench.experiments.runner.Evaluation;
+import org.zoobench.zoo.weights.SavedModel;
 import org.zoobench.experiments.runner.RunData;
 import org.zoobench.experiments.runner.Trainer;
-import org.zoobench.layers.LayerImpl;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.weights.SavedModel;
+import org.zoobench.UserInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -79,7 +78,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
         checkMatchesRecord(net, c, modelFile);
         // The saved file is the same for both implementations; evaluate with the one the run trained with.
-        LayerImpl.parse(c.layers()).apply(net);
+        c.layers().apply(net);
         Evaluation eval;
         try (RunData data = dataDir.provider().forRun(c)) {
             eval = Evaluation.of(net, data.test());
@@ -120,7 +119,7 @@ public final class EvalCommand implements Callable<Integer> {
         Bootstrap bootstrap = new Bootstrap(Bootstrap.DEFAULT_SAMPLES, Bootstrap.DEFAULT_CONFIDENCE, 1);
         Estimate top5 = eval.top5Estimate(bootstrap);
         out.printf(Locale.ROOT, "%s on %s (%d images, %s preprocessing): top-1 %s, top-5 %s, %.0f img/s%n", runDir,
-                dataDir.dataDir, eval.predictions().size(), inference.preprocess, eval.top1Estimate(bootstrap).format(),
+                dataDir.dataDir, eval.predictions().size(), preprocessing.id(), eval.top1Estimate(bootstrap).format(),
                 top5 == null ? "—" : top5.format(), eval.samplesPerSec());
         return 0;
     }

@@ -9,8 +9,8 @@ final class InferenceOptions {
 
     @Option(names = "--preprocess", paramLabel = "NAME", description = "imagenet (torchvision's resize 256, centre "
             + "crop 224, ImageNet mean and standard deviation) or inception (the same with mean and standard "
-            + "deviation 0.5, for torchvision's GoogLeNet weights)")
-    String preprocess;
+            + "deviation 0.5, for torchvision's GoogLeNet weights)", converter = Converters.PreprocessConverter.class)
+    TorchvisionPreprocessing preprocess;
 
     @Option(names = "--batch", defaultValue = "32", description = "examples per forward pass (default "
             + "${DEFAULT-VALUE})")
@@ -21,7 +21,7 @@ final class InferenceOptions {
     }
 
     TorchvisionPreprocessing preprocessing() {
-        return TorchvisionPreprocessing.parse(preprocess);
+        return preprocess;
     }
 
     /** The forward batch, checked. */

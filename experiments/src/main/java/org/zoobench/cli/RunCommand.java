@@ -82,8 +82,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--scale", defaultValue = "mini", paramLabel = "SCALE",
             description = "mini (nets sized for small images and a CPU) or imagenet (alexnet-ablation only: the "
                     + "ImageNet-sized nets and the paper's recipe on --dataset image-folder --data-dir DIR with "
-                    + "DIR/train/<class>/... and DIR/val/<class>/...) (default ${DEFAULT-VALUE})")
-    String scale;
+                    + "DIR/train/<class>/... and DIR/val/<class>/...) (default ${DEFAULT-VALUE})",
+            converter = Converters.ScaleConverter.class)
+    Scale scale;
 
     @Option(names = "--input", paramLabel = "CxHxW",
             description = "alexnet-ablation only: train the variants at this input instead (default 3x224x224 at "
@@ -107,7 +108,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--spark", paramLabel = "MASTER",
             description = "train on Apache Spark, each run one task: local[N], spark://HOST:7077, yarn or k8s://URL; "
-                    + "this JVM plans the suite and writes the results (README: Running on a cluster)")
+                    + "this JVM plans the suite and writes the results (docs/cluster.md)")
     String sparkMaster;
 
     @Option(names = "--task-cpus", paramLabel = "N",
@@ -136,17 +137,16 @@ public final class RunCommand implements Callable<Integer> {
             return elsewhere.getAsInt();
         }
         DataProvider data = training.dataDir.provider();
-        Scale chosenScale = Scale.parse(scale);
-        DataChoice choice = dataset == null ? suite.defaultData() : choose(dataset, chosenScale, data);
-        SuitePlan plan = suite.plan(new SuiteOptions(quick, chosenScale, choice,
+        DataChoice choice = dataset == null ? suite.defaultData() : choose(dataset, scale, data);
+        SuitePlan plan = suite.plan(new SuiteOptions(quick, scale, choice,
                 input == null ? null : InputShape.parse(input)));
         DataParallel workers = training.workers.dataParallel(training.backend,
                 plan.runs().stream().map(run -> run.config().batchSize()).toList());
         List<RunSpec> runs = plan.runs().stream().map(run -> run.withConfig(cut(run.config())
-                .withLayers(training.implementation.impl.id()).withDataParallel(workers))).toList();
+                .withLayers(training.implementation.impl).withDataParallel(workers))).toList();
         Path dir = results != null ? results : Path.of("results", suite.name()
                 + (choice.equals(suite.defaultData()) ? "" : "-" + choice.name())
-                + (chosenScale == Scale.MINI ? "" : "-" + chosenScale) + (quick ? "-quick" : "")
+                + (scale == Scale.MINI ? "" : "-" + scale) + (quick ? "-quick" : "")
                 + (limit == null ? "" : "-limit" + limit) + (testLimit == null ? "" : "-test" + testLimit));
         if (estimateOnly) {
             return printEstimate(suite, plan, runs, dir, data, out);

@@ -6,6 +6,7 @@ import org.zoobench.experiments.report.Report;
 import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.DataParallel;
+import org.zoobench.experiments.results.LrSchedule;
 import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.ResultsLock;
 import org.zoobench.experiments.results.ResultsStore;
@@ -64,16 +65,17 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "64", description = "minibatch size (default ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--updater", defaultValue = "adam", description = "adam, sgd or nesterovs (default ${DEFAULT-VALUE})")
-    String updater;
+    @Option(names = "--updater", defaultValue = "adam", converter = Converters.UpdaterConverter.class,
+            description = "adam, sgd or nesterovs (default ${DEFAULT-VALUE})")
+    Updater updater;
 
     @Option(names = "--lr", description = "learning rate (default: 1e-3 for adam, 1e-2 for sgd and nesterovs)")
     Double learningRate;
 
     @Option(names = "--lr-schedule", defaultValue = "constant", paramLabel = "SCHEDULE",
             description = "constant, or linear: the rate falls linearly to 0 over the run's steps "
-                    + "(default ${DEFAULT-VALUE})")
-    String lrSchedule;
+                    + "(default ${DEFAULT-VALUE})", converter = Converters.ScheduleConverter.class)
+    LrSchedule lrSchedule;
 
     static final class Seeds {
         @Option(names = "--seed", description = "seed of the run (default 1)")
@@ -92,8 +94,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resize", defaultValue = "bilinear", paramLabel = "MODE",
             description = "how images reach --input: bilinear, pad (zero border), or crop (an image folder's train/ "
                     + "and val/ streamed from disk: shorter side to 256/224 of --input, default 3x224x224, random "
-                    + "crops and flips for training, centre crops for evaluation) (default ${DEFAULT-VALUE})")
-    String resize;
+                    + "crops and flips for training, centre crops for evaluation) (default ${DEFAULT-VALUE})",
+            converter = Converters.ResizeConverter.class)
+    ResizeMode resize;
 
     @Option(names = "--limit", paramLabel = "N",
             description = "train on a fixed seeded subset of N >= 1 training images (default: all)")
@@ -127,9 +130,6 @@ public final class TrainCommand implements Callable<Integer> {
         checkRanges();
         training.liveStats.check();
         ModelEntry entry = ModelRegistry.get(model);
-        ResizeMode resizeMode = ResizeMode.parse(resize);
-        Updater rule = Updater.parse(updater);
-        String schedule = RunConfig.parseSchedule(lrSchedule);
         if (training.backend != BenchLauncher.runningBackend()) {
             // the driver's verdict before the data set loads; the batch's memory is checked once the shape is known
             BenchLauncher.checkBackendUsable(training.backend, null);
@@ -142,7 +142,7 @@ public final class TrainCommand implements Callable<Integer> {
         int usedTestLimit = orAll(testLimit);
         int trainExamples;
         int testExamples;
-        if (resizeMode == ResizeMode.CROP) {
+        if (resize == ResizeMode.CROP) {
             // Crops stream an image folder from disk: it is listed, never loaded whole.
             DataProvider.requireImageFolder(dataset);
             classes = data.imageFolder(trainLimit, usedTestLimit).classes().size();
@@ -158,7 +158,7 @@ public final class TrainCommand implements Callable<Integer> {
             trainExamples = loaded.train().numExamples();
             testExamples = loaded.test().numExamples();
         }
-        double lr = learningRate == null ? rule.defaultLearningRate() : learningRate;
+        double lr = learningRate == null ? updater.defaultLearningRate() : learningRate;
         long firstSeed = seeds.seed == null ? 1 : seeds.seed;
         int count = seeds.count == null ? 1 : seeds.count;
         // a step never holds more than every training image: the record says what a step really held
@@ -166,9 +166,11 @@ public final class TrainCommand implements Callable<Integer> {
         int recordedTrainLimit = trainLimit; // final copies for the lambda
         int recordedTestLimit = usedTestLimit;
         String initDir = init == null ? null : init.toAbsolutePath().normalize().toString();
-        IntFunction<RunConfig> atBatch = b -> new RunConfig(entry.name(), dataset, shape, resizeMode, classes, epochs,
-                b, rule, lr, firstSeed, recordedTrainLimit, recordedTestLimit, target, bootstrap,
-                training.implementation.impl.id(), 0, 0, schedule, workers).withInit(initDir);
+        IntFunction<RunConfig> atBatch = b -> RunConfig.builder().model(entry.name()).dataset(dataset).input(shape)
+                .resize(resize).classes(classes).epochs(epochs).batchSize(b).updater(updater).learningRate(lr)
+                .seed(firstSeed).trainLimit(recordedTrainLimit).testLimit(recordedTestLimit).targetAccuracy(target)
+                .bootstrapSamples(bootstrap).layers(training.implementation.impl).lrSchedule(lrSchedule)
+                .dataParallel(workers).init(initDir).build();
         RunConfig asked = atBatch.apply(batch);
         // Fail on a shape the model cannot take, or a batch that cannot fit, before anything is written.
         ModelProfile profile = ModelProfile.of(entry, Trainer.modelOptions(asked));

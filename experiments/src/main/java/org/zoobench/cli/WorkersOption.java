@@ -1,16 +1,14 @@
 package org.zoobench.cli;
 
-import org.zoobench.UserInputException;
 import org.zoobench.cli.BenchLauncher.Backend;
+import org.zoobench.experiments.results.DataParallel;
+import org.zoobench.UserInputException;
 import org.zoobench.device.GpuFacts;
 import org.zoobench.device.GpuProbe;
-import org.zoobench.device.ThisMachine;
-import org.zoobench.experiments.results.DataParallel;
 import org.zoobench.parallel.WorkerDevices;
 import org.zoobench.parallel.WorkerMode;
-import picocli.CommandLine.ITypeConverter;
+import org.zoobench.device.ThisMachine;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.TypeConversionException;
 
 import java.util.List;
 
@@ -23,7 +21,7 @@ final class WorkersOption {
                     + "split among them (default ${DEFAULT-VALUE}: no ParallelWrapper)")
     int workers;
 
-    @Option(names = "--worker-mode", converter = ModeConverter.class, paramLabel = "MODE",
+    @Option(names = "--worker-mode", converter = Converters.WorkerModeConverter.class, paramLabel = "MODE",
             description = "how the replicas stay in step: averaging (parameters and updater state averaged after "
                     + "every step) or shared-gradients (threshold-compressed updates shared between replicas) "
                     + "(default: shared-gradients with --backend cuda, as DL4J recommends for GPUs; averaging on "
@@ -48,7 +46,7 @@ final class WorkersOption {
             throw new UserInputException(String.format("a batch of %d cannot be split among %d workers: use a "
                     + "--batch of at least %d, or fewer --workers", smallest, workers, workers));
         }
-        return new DataParallel(workers, (mode != null ? mode : WorkerMode.recommended(cuda)).id());
+        return new DataParallel(workers, mode != null ? mode : WorkerMode.recommended(cuda));
     }
 
     /** The devices workers can each have: GPUs CUDA can use (checked for a usable driver first), or processors. */
@@ -61,15 +59,4 @@ final class WorkersOption {
         return WorkerDevices.visibleGpus(listed == null ? 0 : listed.size(), System.getenv("CUDA_VISIBLE_DEVICES"));
     }
 
-    /** The zoo's own one-line error for a mode that is neither. */
-    static final class ModeConverter implements ITypeConverter<WorkerMode> {
-        @Override
-        public WorkerMode convert(String value) {
-            try {
-                return WorkerMode.parse(value);
-            } catch (UserInputException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
-        }
-    }
 }

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The failures of issue 12, each tried as a user would: one clear line, exit 2, and no result lost. */
+/** Bad inputs and broken files, each tried as a user would: one clear line, exit 2, and no result lost. */
 class HostileInputsTest {
 
     @TempDir
@@ -58,6 +58,33 @@ class HostileInputsTest {
         try (Stream<Path> runs = Files.list(results.resolve("runs"))) {
             return runs.findFirst().orElseThrow();
         }
+    }
+
+    /** Each option with a closed set of values: the line names the option, the value and the choices. */
+    @Test
+    void aValueOutsideAnOptionsChoicesNamesAllThree() {
+        Path results = tmp.resolve("results");
+        assertUserError(train(results, "--updater", "adagrad"), "Invalid value for option '--updater': unknown "
+                + "updater 'adagrad'; choose adam, sgd or nesterovs (see `zoobench train --help`)");
+        assertUserError(train(results, "--resize", "nearest"), "Invalid value for option '--resize': unknown resize "
+                + "mode 'nearest'; choose bilinear or pad (or crop for ImageNet-style crops of an image folder)");
+        assertUserError(train(results, "--lr-schedule", "cosine"), "Invalid value for option '--lr-schedule': "
+                + "unknown learning-rate schedule 'cosine'; choose constant or linear");
+        assertUserError(train(results, "--impl", "turbo"), "Invalid value for option '--impl': unknown layer "
+                + "implementation 'turbo'; expected fast or stock");
+        assertFalse(Files.exists(results), "nothing written for a bad value");
+    }
+
+    /** The choices in any case, as before they were typed. */
+    @Test
+    void choicesAreTakenInAnyCase() throws Exception {
+        Path results = tmp.resolve("results");
+        CliRun run = train(results, "--updater", "SGD", "--resize", "Pad", "--lr-schedule", "LINEAR", "--impl",
+                "Stock");
+        assertEquals(0, run.exitCode(), run.err());
+        RunRecord record = ResultsStore.readRecord(onlyRun(results).resolve(ResultsStore.RECORD));
+        assertEquals(List.of("sgd", "pad", "linear", "stock"), List.of(record.config().updater().id(),
+                record.config().resize().id(), record.config().lrSchedule().id(), record.config().layers().id()));
     }
 
     @Test

@@ -33,7 +33,7 @@ class RunCommandOptionsTest {
         oneLineUserError(CliRun.of("run", "alexnet-ablation", "--scale", "imagenet", "--dataset", "image-folder",
                 "--data-dir", data.toString(), "--results", results), "image folder " + data + " has no val/ folder");
         oneLineUserError(CliRun.of("run", "alexnet-ablation", "--scale", "huge", "--results", results),
-                "unknown scale 'huge'; choose mini or imagenet");
+                "Invalid value for option '--scale': unknown scale 'huge'; choose mini or imagenet");
     }
 
     @Test

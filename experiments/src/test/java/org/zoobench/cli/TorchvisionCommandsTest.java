@@ -16,6 +16,7 @@ import org.zoobench.experiments.runner.Trainer;
 import org.zoobench.torchvision.PyTorch;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelRegistry;
+import org.zoobench.layers.LayerImpl;
 import org.zoobench.zoo.weights.Npy;
 import org.zoobench.zoo.weights.SavedModel;
 
@@ -126,8 +127,10 @@ class TorchvisionCommandsTest {
     @Test
     void trainInitStartsFromTheSavedWeightsWithAFreshClassifierForOtherClasses() {
         Path dir = imported();
-        RunConfig config = new RunConfig("resnet18", "synthetic", InputShape.parse("3x32x32"), ResizeMode.BILINEAR, 10,
-                1, 8, Updater.ADAM, 1e-3, 1, 16, 16, 85, 1000, "fast")
+        RunConfig config = RunConfig.builder().model("resnet18").dataset("synthetic")
+                .input(InputShape.parse("3x32x32")).resize(ResizeMode.BILINEAR).classes(10).epochs(1).batchSize(8)
+                .updater(Updater.ADAM).learningRate(1e-3).seed(1).trainLimit(16).testLimit(16).targetAccuracy(85)
+                .bootstrapSamples(1000).layers(LayerImpl.FAST).build()
                 .withInit(dir.toAbsolutePath().toString());
         ComputationGraph net = Trainer.network(ModelRegistry.get("resnet18"), config);
         ComputationGraph saved = SavedModel.load(dir).graph();
@@ -199,7 +202,7 @@ class TorchvisionCommandsTest {
                 "--batch", "0"), "--batch must be at least 1");
         assertUserError(CliRun.of("predict", dir.toString(), "--input", "a.png"), "need --preprocess imagenet");
         assertUserError(CliRun.of("predict", dir.toString(), "--input", "a.png", "--preprocess", "caffe"),
-                "unknown --preprocess 'caffe'");
+                "Invalid value for option '--preprocess': unknown --preprocess 'caffe'");
         assertUserError(CliRun.of("predict", dir.toString(), "--input", "a.png", "--preprocess", "imagenet"),
                 "no image file a.png");
         assertUserError(CliRun.of("predict", dir.toString(), "--input", input.toString(), "a.png", "--out",

@@ -7,6 +7,7 @@ import org.zoobench.device.ThisMachine;
 import org.zoobench.experiments.results.DataParallel;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
+import org.zoobench.parallel.WorkerMode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +79,7 @@ class WorkersOptionTest {
         CliRun run = train("--workers", "2");
         assertEquals(0, run.exitCode(), run.err() + run.out());
         RunRecord r = ResultsStore.openForReading(tmp.resolve("results")).records().get(0);
-        assertEquals(new DataParallel(2, "averaging"), r.config().dataParallel(), "the CPU's default mode");
+        assertEquals(new DataParallel(2, WorkerMode.AVERAGING), r.config().dataParallel(), "the CPU's default mode");
         assertEquals(RunRecord.FINISHED, r.status());
     }
 }

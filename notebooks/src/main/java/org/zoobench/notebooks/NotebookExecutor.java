@@ -137,7 +137,7 @@ public final class NotebookExecutor {
             String magic = source.stripLeading().lines().findFirst().orElse("");
             throw new NotebookExecutionException(notebook.name(), cell.number(), "cell magic '" + magic
                     + "' is not supported headless (ZooBench notebooks get the project's classes from the kernel's"
-                    + " class path, see the README)", null);
+                    + " class path, see docs/notebooks.md)", null);
         }
         // Magic lines split the cell: code before a magic runs before it, as in the kernel.
         StringBuilder code = new StringBuilder();
@@ -313,7 +313,7 @@ public final class NotebookExecutor {
         if (!magic.equals("classpath") && !magic.equals("jars")) {
             throw new NotebookExecutionException(notebook.name(), cell.number(), "magic %" + magic
                     + " is not supported headless (only %classpath and %jars are; ZooBench notebooks get their"
-                    + " classes from the kernel's class path, see the README)", null);
+                    + " classes from the kernel's class path, see docs/notebooks.md)", null);
         }
         Path base = notebook.path().toAbsolutePath().getParent();
         for (String glob : words.subList(1, words.size())) {

@@ -17,11 +17,10 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * ND4J 1.0.0-M2.1 sends every matrix product (dense layers, LSTM steps, {@code INDArray.mmul}) through libnd4j's
- * {@code matmul} op, which on this machine class reaches 0.5-3 GFLOP/s on the small products of a training step and
- * 50-70 at 1024^3; OpenBLAS's {@code cblas_sgemm}, which the same backend ships, reaches 45-90 and 170
- * (docs/fast-layers.md). This {@link Level3} calls OpenBLAS directly for float and double on the CPU backend, as ND4J
- * did before M2.1 (the code is still there, commented out), for products of at least {@link #MIN_MACS}
- * multiply-adds, and leaves smaller ones and every other type to ND4J.
+ * {@code matmul} op, which is several times slower than OpenBLAS's {@code cblas_sgemm}, shipped by the same backend,
+ * on the products of a training step (docs/fast-layers.md). This {@link Level3} calls OpenBLAS directly for float
+ * and double on the CPU backend (ND4J's CpuLevel3 holds the same calls, commented out in M2.1), for products of at
+ * least {@link #MIN_MACS} multiply-adds, and leaves smaller ones and every other type to ND4J.
  * <p>
  * ND4J has one Level3 per JVM, but the choice is each graph's ({@link #choose}): once installed, this Level3 sends
  * a product to OpenBLAS only when one of its factors lies in the parameters of a graph that chose it (a layer's

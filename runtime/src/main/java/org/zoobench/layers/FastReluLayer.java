@@ -1,5 +1,7 @@
 package org.zoobench.layers;
 
+import java.util.HashMap;
+import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -21,10 +23,14 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * DL4J's activation layer for a plain ReLU without its copies: DL4J's training forward pass copies the input and
  * then applies libnd4j's ReLU op to the copy, and its backward pass copies the input again before the derivative
- * op, where one op each way, writing into a new array, computes the same values. Every ReLU of a ResNet or
+ * op, where one op each way, writing into a new array, computes the same values: oneDNN's ReLU in float32 on
+ * the CPU backend ({@link OneDnnRelu}), libnd4j's ReLU ops otherwise. Every ReLU of a ResNet or
  * DenseNet pays the copies (the ReLU layers were 15% of a resnet20 training step, docs/fast-layers.md).
  */
 final class FastReluLayer extends ActivationLayer {
+
+    /** oneDNN primitives per array length: one per batch size the layer sees. */
+    private final Map<Long, OneDnnRelu> byLength = new HashMap<>();
 
     private FastReluLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -35,7 +41,12 @@ final class FastReluLayer extends ActivationLayer {
         assertInputSet(false);
         INDArray x = input.castTo(dataType);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape());
-        Nd4j.exec(new RectifiedLinear(x, out, 0));
+        OneDnnRelu relu = oneDnn(x);
+        if (relu != null) {
+            relu.forward(BlasMatrix.contiguous(x), out);
+        } else {
+            Nd4j.exec(new RectifiedLinear(x, out, 0));
+        }
         return out;
     }
 
@@ -44,8 +55,21 @@ final class FastReluLayer extends ActivationLayer {
         assertInputSet(true);
         INDArray x = input.castTo(dataType);
         INDArray delta = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape());
-        Nd4j.exec(new RectifiedLinearDerivative(x, epsilon, delta, 0));
+        OneDnnRelu relu = oneDnn(x);
+        if (relu != null) {
+            relu.backward(BlasMatrix.contiguous(x), BlasMatrix.contiguous(epsilon), delta);
+        } else {
+            Nd4j.exec(new RectifiedLinearDerivative(x, epsilon, delta, 0));
+        }
         return new Pair<>(new DefaultGradient(), delta);
+    }
+
+    /** oneDNN's ReLU for arrays of {@code x}'s length (built on first use), or null where libnd4j's ops run it. */
+    private OneDnnRelu oneDnn(INDArray x) {
+        if (!OneDnn.handles(x.dataType())) {
+            return null;
+        }
+        return byLength.computeIfAbsent(x.length(), OneDnnRelu::new);
     }
 
     /**

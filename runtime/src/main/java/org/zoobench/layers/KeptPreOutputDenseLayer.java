@@ -15,8 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * DL4J's dense layer, except that the backward pass reuses the forward pass's pre-activation {@code z = x·W + b}
  * instead of computing it again, as DL4J's {@code BaseLayer.backpropGradient} does (one matrix product and one
- * bias broadcast per layer and step, and libnd4j's small broadcast ops cost 50–200 µs each here,
- * docs/fast-layers.md). The activation is applied to a copy of {@code z}, so that {@code z} stays as computed
+ * bias broadcast per layer and step, and each small libnd4j op carries a fixed overhead, docs/fast-layers.md). The activation is applied to a copy of {@code z}, so that {@code z} stays as computed
  * whatever later layers do to this layer's output (dropout may scale it in place). Same configuration, same
  * parameter and gradient views, same arithmetic: only the implementation object in the graph changes
  * ({@link #swapDenseLayers}). Layers with layer normalisation or weight noise keep DL4J's code path, as does a

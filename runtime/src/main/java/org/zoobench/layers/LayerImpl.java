@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.deeplearning4j.nn.layers.normalization.LocalResponseNormalization;
 import org.deeplearning4j.nn.layers.recurrent.BaseRecurrentLayer;
 import org.deeplearning4j.nn.layers.recurrent.BidirectionalLayer;
 import org.deeplearning4j.nn.layers.recurrent.LSTM;
@@ -62,15 +63,20 @@ public enum LayerImpl {
         for (Layer layer : graph.getLayers()) {
             String name = layer.conf().getLayer().getLayerName();
             if (layer instanceof ConvolutionLayer conv && exactly(conv, ConvolutionLayer.class)) {
-                setHelper(ConvolutionLayer.class, conv, this == FAST ? new NativeConvolutionHelper(name) : null);
+                setHelper(ConvolutionLayer.class, conv, this == FAST ? new NativeConvolutionHelper(name, conv.hasBias()) : null);
                 conv.setCacheMode(this == FAST ? CacheMode.DEVICE : CacheMode.NONE);
             } else if (layer instanceof BatchNormalization bn) {
                 setHelper(BatchNormalization.class, bn, this == FAST ? new NativeBatchNormHelper(name) : null);
+            } else if (layer instanceof LocalResponseNormalization lrn && lrnWithHelper(lrn)) {
+                setHelper(LocalResponseNormalization.class, lrn, this == FAST
+                        ? new NativeLrnHelper(name, ((org.deeplearning4j.nn.conf.layers.LocalResponseNormalization)
+                        lrn.conf().getLayer()).getDataFormat()) : null);
             }
         }
         KeptPreOutputDenseLayer.swapDenseLayers(graph, this == FAST);
         FastReluLayer.swapReluLayers(graph, this == FAST);
         FastAddVertex.swapAddVertices(graph, this == FAST);
+        FastMergeVertex.swapMergeVertices(graph, this == FAST);
         layersAndWrapped(graph).filter(LayerImpl::lstmWithHelper).forEach(lstm -> setHelper(LSTM.class, lstm,
                 this == FAST ? new OpenBlasLstmHelper(lstm.conf().getLayer().getLayerName()) : null));
         ComputationGraphUpdater updater = graph.getUpdater();
@@ -80,16 +86,16 @@ public enum LayerImpl {
                     : new ComputationGraphUpdater(graph, state));
         }
         // Recurrent step products DL4J computes itself (SimpleRnn; LSTMs without the helper) are small and many: with
-        // OpenBLAS's threads beside libnd4j's spinning OpenMP workers DL4J's LSTM backward measured 1.25x slower
+        // OpenBLAS's threads beside libnd4j's spinning OpenMP workers DL4J's LSTM backward runs slower
         // (docs/fast-layers.md), so recurrent graphs keep matmul.
         DirectGemm.choose(graph, this == FAST && !recurrent(graph));
         return graph;
     }
 
     /**
-     * Whether {@code graph}'s convolution, batch-norm, dense, ReLU and LSTM layers and its adding vertices run this
-     * implementation (the fast helpers, layers and vertices for {@code FAST}, DL4J's own for {@code STOCK});
-     * vacuously true for a graph with none.
+     * Whether {@code graph}'s convolution, batch-norm, LRN, dense, ReLU and LSTM layers and its adding and merging
+     * vertices run this implementation (the fast helpers, layers and vertices for {@code FAST}, DL4J's own for
+     * {@code STOCK}); vacuously true for a graph with none.
      */
     public boolean runs(ComputationGraph graph) {
         if (layersAndWrapped(graph).filter(LayerImpl::lstmWithHelper)
@@ -103,16 +109,24 @@ public enum LayerImpl {
                 return false;
             }
             boolean handled = layer instanceof ConvolutionLayer && exactly(layer, ConvolutionLayer.class)
-                    || layer instanceof BatchNormalization;
+                    || layer instanceof BatchNormalization
+                    || layer instanceof LocalResponseNormalization lrn && lrnWithHelper(lrn);
             if (handled && isFastHelper(layer.getHelper()) != (this == FAST)) {
                 return false;
             }
         }
         return Arrays.stream(graph.getVertices()).noneMatch(vertex -> FastAddVertex.swappable(vertex)
-                && vertex instanceof FastAddVertex != (this == FAST));
+                && vertex instanceof FastAddVertex != (this == FAST)
+                || FastMergeVertex.swappable(vertex) && vertex instanceof FastMergeVertex != (this == FAST));
     }
 
-    /** Whether a layer's helper is one of the fast layers' (a native convolution, batch norm or LSTM). */
+    /** Whether the fast layers compute this LRN layer: oneDNN's does float32 on the CPU backend only. */
+    private static boolean lrnWithHelper(LocalResponseNormalization lrn) {
+        return OneDnn.handles((org.nd4j.linalg.api.buffer.DataType) GraphSwaps.get(
+                org.deeplearning4j.nn.layers.AbstractLayer.class, lrn, "dataType"));
+    }
+
+    /** Whether a layer's helper is one of the fast layers' (a native convolution, batch norm, LRN or LSTM). */
     public static boolean isFastHelper(LayerHelper helper) {
         return helper instanceof FastLayerHelper;
     }
@@ -123,10 +137,11 @@ public enum LayerImpl {
      */
     public String engine(String layerType) {
         return switch (layerType) {
-            case "ConvolutionLayer" -> this == FAST ? "native conv2d" : "DL4J im2col+gemm";
-            case "BatchNormalization" -> this == FAST ? "native batchnorm" : "DL4J";
+            case "ConvolutionLayer" -> this == FAST ? "oneDNN (float32) or native conv2d" : "DL4J im2col+gemm";
+            case "BatchNormalization" -> this == FAST ? "oneDNN (float32) or native batchnorm" : "DL4J";
+            case "LocalResponseNormalization" -> this == FAST ? "oneDNN (float32) or DL4J" : "DL4J";
             case "SubsamplingLayer" -> "native pooling";
-            case "ActivationLayer" -> this == FAST ? "one native op per pass (ReLU)" : "DL4J";
+            case "ActivationLayer" -> this == FAST ? "one oneDNN or native op per pass (ReLU)" : "DL4J";
             case "DenseLayer" -> this == FAST ? "OpenBLAS or ND4J gemm, by size; z kept for backprop" : "ND4J matmul";
             case "OutputLayer" -> this == FAST ? "OpenBLAS or ND4J gemm, by size" : "ND4J matmul";
             case "LSTM" -> this == FAST ? "OpenBLAS per sequence, Java gates" : "DL4J per-step ops";

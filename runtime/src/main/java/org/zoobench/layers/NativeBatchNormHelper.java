@@ -1,5 +1,9 @@
 package org.zoobench.layers;
 
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -18,9 +22,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * A DL4J {@link BatchNormalizationHelper} in place of the stock layer's chain of Java element-wise ops: float32 NCHW
- * arrays (every batch norm in the zoo) go through {@link FloatBatchNormKernel}'s fused loops; other types and layouts
- * through libnd4j's native {@code batchnorm} op and native broadcast and reduction ops. The stock layer keeps doing
+ * A DL4J {@link BatchNormalizationHelper} in place of the stock layer's chain of Java element-wise ops: float32 arrays
+ * on the CPU backend (every batch norm the zoo trains) go through oneDNN's batch normalization
+ * ({@link OneDnnBatchNorm}); other types (double for gradient checks) and backends through libnd4j's native
+ * {@code batchnorm} op and native broadcast and reduction ops. The stock layer keeps doing
  * everything else (the running mean and variance updates, inference statistics, parameter layout), from the batch
  * statistics this helper computes. Failures go through {@link Fallbacks}.
  */
@@ -29,6 +34,7 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
     private final String layerName;
     private INDArray batchMean;
     private INDArray batchVariance;
+    private final Map<List<Object>, OneDnnBatchNorm> byShape = new HashMap<>();
 
     NativeBatchNormHelper(String layerName) {
         this.layerName = layerName;
@@ -40,7 +46,7 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
                               LayerWorkspaceMgr workspaceMgr) {
         return Fallbacks.guard(layerName, "forward", () -> {
             int axis = channelAxis(x, format);
-            INDArray block = FloatBatchNormKernel.handles(x, axis) ? BlasMatrix.contiguous(x) : null;
+            OneDnnBatchNorm direct = oneDnn(x, gamma, beta, format, eps);
             INDArray m;
             INDArray v;
             if (training) {
@@ -51,9 +57,7 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
                         batchVariance = Nd4j.createUninitialized(x.dataType(), x.size(axis));
                     }
                 }
-                if (block != null) {
-                    FloatBatchNormKernel.statistics(block, batchMean, batchVariance);
-                } else {
+                if (direct == null) { // oneDNN's training pass writes the batch statistics along with the output
                     x.mean(batchMean, reduce);
                     Nd4j.exec(new Variance(x, batchVariance, false, reduce)); // biased, as the stock layer normalises
                 }
@@ -64,8 +68,13 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
                 v = var.reshape(var.length());
             }
             INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape());
-            if (block != null) {
-                FloatBatchNormKernel.normalize(block, m, v, gamma, beta, eps, out);
+            if (direct != null && training) {
+                direct.training(BlasMatrix.contiguous(x), gamma, beta, out, m, v);
+                return out;
+            }
+            if (direct != null) {
+                direct.inference(BlasMatrix.contiguous(x), BlasMatrix.contiguous(m), BlasMatrix.contiguous(v), gamma,
+                        beta, out);
                 return out;
             }
             BatchNorm op = new BatchNorm();
@@ -82,8 +91,8 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
     /**
      * The gradient in closed form from the forward pass's batch statistics, as a few native broadcast and reduction
      * ops over every axis but the channel's: x̂ = (x − μ)/σ, dβ = Σ g, dγ = Σ g·x̂ and
-     * dx = γ/σ · (g − dβ/m − x̂·dγ/m) for m values per channel. libnd4j's batchnorm_bp took 96 ms where its forward
-     * op took 11 (64x64x16x16, docs/fast-layers.md). Without γ (a locked layer) the scale is 1, as in the forward op.
+     * dx = γ/σ · (g − dβ/m − x̂·dγ/m) for m values per channel, because libnd4j's batchnorm_bp is several times slower
+     * than its forward op (docs/fast-layers.md). Without γ (a locked layer) the scale is 1, as in the forward op.
      */
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray epsilon, long[] shape, INDArray gamma,
@@ -92,15 +101,15 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
                                                      LayerWorkspaceMgr workspaceMgr) {
         return Fallbacks.guard(layerName, "backward", () -> {
             int axis = channelAxis(input, format);
-            if (FloatBatchNormKernel.handles(input, axis)) {
+            OneDnnBatchNorm direct = oneDnn(input, gamma, beta, format, eps);
+            if (direct != null) {
                 INDArray inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(),
                         input.shape());
-                float[] gradGamma = new float[(int) input.size(axis)];
-                float[] gradBeta = new float[gradGamma.length];
-                FloatBatchNormKernel.gradient(BlasMatrix.contiguous(input), BlasMatrix.contiguous(epsilon),
-                        batchMean, batchVariance, gamma, eps, inputGrad, gradGamma, gradBeta);
-                return new Pair<>(gradients(Nd4j.createFromArray(gradGamma), Nd4j.createFromArray(gradBeta),
-                        dGammaView, dBetaView), inputGrad);
+                INDArray gradGamma = Nd4j.createUninitialized(input.dataType(), input.size(axis));
+                INDArray gradBeta = Nd4j.createUninitialized(input.dataType(), input.size(axis));
+                direct.backward(BlasMatrix.contiguous(input), BlasMatrix.contiguous(epsilon), batchMean,
+                        batchVariance, gamma, beta, inputGrad, gradGamma, gradBeta);
+                return new Pair<>(gradients(gradGamma, gradBeta, dGammaView, dBetaView), inputGrad);
             }
             int[] reduce = reducedAxes(input, axis);
             long perChannel = input.length() / input.size(axis);
@@ -122,6 +131,23 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
 
             return new Pair<>(gradients(gradGamma, gradBeta, dGammaView, dBetaView), inputGrad);
         });
+    }
+
+    /**
+     * This layer's oneDNN primitives for {@code x}'s shape (built on first use), or null where the Java loops or
+     * libnd4j's ops compute the pass: a type other than float32, another backend, an input of another rank than 2
+     * or 4, or only one of gamma and beta.
+     */
+    private OneDnnBatchNorm oneDnn(INDArray x, INDArray gamma, INDArray beta, CNN2DFormat format, double eps) {
+        if (!OneDnn.handles(x.dataType()) || (x.rank() != 2 && x.rank() != 4) || (gamma == null) != (beta == null)) {
+            return null;
+        }
+        boolean scaled = gamma != null;
+        long[] dims = x.shape();
+        long[] nchw = x.rank() == 4 && format == CNN2DFormat.NHWC ? new long[]{dims[0], dims[3], dims[1], dims[2]}
+                : dims;
+        return byShape.computeIfAbsent(List.of(Arrays.stream(nchw).boxed().toList(), scaled),
+                key -> new OneDnnBatchNorm(nchw, format, eps, scaled));
     }
 
     /** γ's and β's gradients in the layer's gradient views; none for a layer whose γ and β are locked. */

@@ -1,5 +1,10 @@
 package org.zoobench.layers;
 
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.lang3.ArrayUtils;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.AlgoMode;
@@ -32,9 +37,13 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
     private static final int WEIGHTS_OI_HW = 1; // conv2d's weight format 1: [outC, inC, kH, kW], DL4J's layout
 
     private final String layerName;
+    /** Whether the layer has a bias: DL4J hands a bias-free layer's helper a zero bias in the forward pass. */
+    private final boolean hasBias;
+    private final Map<List<Long>, OneDnnConvolution> byInputShape = new HashMap<>();
 
-    NativeConvolutionHelper(String layerName) {
+    NativeConvolutionHelper(String layerName, boolean hasBias) {
         this.layerName = layerName;
+        this.hasBias = hasBias;
     }
 
     @Override
@@ -54,6 +63,12 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
                     ? new long[]{input.size(0), outChannels, outSize[0], outSize[1]}
                     : new long[]{input.size(0), outSize[0], outSize[1], outChannels};
             INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), outShape);
+            OneDnnConvolution direct = direct(input, weights, out, strides, padding, dilation, format);
+            if (direct != null) {
+                direct.forward(BlasMatrix.contiguous(input), BlasMatrix.contiguous(weights),
+                        hasBias ? BlasMatrix.contiguous(bias) : null, out);
+                return out;
+            }
             Conv2D op = new Conv2D();
             op.addInputArgument(bias == null ? new INDArray[]{input, weights}
                     : new INDArray[]{input, weights, bias.reshape(bias.length())});
@@ -72,9 +87,9 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
                                                      ConvolutionMode convolutionMode, int[] dilation,
                                                      CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
         int hDim = format == CNN2DFormat.NCHW ? 2 : 1;
-        if (input.size(hDim) < kernel[0] || input.size(hDim + 1) < kernel[1]) {
-            // conv2d_bp collapses when the kernel is larger than the image (mostly padding): 834 ms for a 512-channel
-            // 3x3 at 1x1 against 5 ms forward (docs/fast-layers.md). Null hands the pass to DL4J's own im2col + gemm.
+        if (!OneDnn.handles(input.dataType()) && (input.size(hDim) < kernel[0] || input.size(hDim + 1) < kernel[1])) {
+            // libnd4j's conv2d_bp collapses when the kernel is larger than the image (mostly padding): over a hundred
+            // times its forward pass's time (docs/fast-layers.md). Null hands the pass to DL4J's own im2col + gemm.
             return null;
         }
         return Fallbacks.guard(layerName, "backward", () -> {
@@ -87,14 +102,22 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
                     input.shape());
             // The stock layer hands a bias-free layer a dummy bias gradient; conv2d_bp simply gets no bias.
             boolean withBias = bias != null;
-            Conv2DDerivative op = new Conv2DDerivative();
-            op.addInputArgument(withBias ? new INDArray[]{input, weights, bias.reshape(bias.length()), delta}
-                    : new INDArray[]{input, weights, delta});
-            op.addOutputArgument(withBias
-                    ? new INDArray[]{inputGrad, weightGradView, biasGradView.reshape(biasGradView.length())}
-                    : new INDArray[]{inputGrad, weightGradView});
-            op.addIArgument(arguments(kernel, strides, padding, dilation, convolutionMode, format));
-            Nd4j.exec(op);
+            OneDnnConvolution direct = BlasMatrix.isCBlock(weightGradView)
+                    && (!withBias || BlasMatrix.isCBlock(biasGradView))
+                    ? direct(input, weights, delta, strides, padding, dilation, format) : null;
+            if (direct != null) {
+                direct.backward(BlasMatrix.contiguous(input), BlasMatrix.contiguous(weights),
+                        BlasMatrix.contiguous(delta), inputGrad, weightGradView, withBias ? biasGradView : null);
+            } else {
+                Conv2DDerivative op = new Conv2DDerivative();
+                op.addInputArgument(withBias ? new INDArray[]{input, weights, bias.reshape(bias.length()), delta}
+                        : new INDArray[]{input, weights, delta});
+                op.addOutputArgument(withBias
+                        ? new INDArray[]{inputGrad, weightGradView, biasGradView.reshape(biasGradView.length())}
+                        : new INDArray[]{inputGrad, weightGradView});
+                op.addIArgument(arguments(kernel, strides, padding, dilation, convolutionMode, format));
+                Nd4j.exec(op);
+            }
 
             Gradient gradient = new DefaultGradient();
             if (withBias) {
@@ -103,6 +126,37 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
             gradient.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGradView);
             return new Pair<>(gradient, inputGrad);
         });
+    }
+
+    /**
+     * This layer's oneDNN primitives for this input shape (built on first use), or null where libnd4j's conv2d
+     * op computes the pass instead: a type other than float32 (double for gradient checks), another backend.
+     */
+    private OneDnnConvolution direct(INDArray input, INDArray weights, INDArray output, int[] strides,
+                                     int[] padding, int[] dilation, CNN2DFormat format) {
+        if (!OneDnn.handles(input.dataType())) {
+            return null;
+        }
+        long[] inputDims = channelsSecond(input.shape(), format);
+        OneDnnConvolution direct = byInputShape.get(Arrays.asList(ArrayUtils.toObject(inputDims)));
+        if (direct != null) {
+            return direct;
+        }
+        direct = new OneDnnConvolution(inputDims, weights.shape(), channelsSecond(output.shape(), format), hasBias,
+                strides, padding,
+                dilation, format);
+        byInputShape.put(Arrays.asList(ArrayUtils.toObject(inputDims)), direct);
+        return direct;
+    }
+
+    /** How many input shapes this layer has built oneDNN primitives for. */
+    int oneDnnShapes() {
+        return byInputShape.size();
+    }
+
+    /** An activation shape as oneDNN takes it, N, C, H, W, whatever the layout in memory. */
+    private static long[] channelsSecond(long[] shape, CNN2DFormat format) {
+        return format == CNN2DFormat.NCHW ? shape : new long[]{shape[0], shape[3], shape[1], shape[2]};
     }
 
     /** conv2d's integer arguments: kernel, stride, padding, dilation, same-mode flag, data format, weight format. */

@@ -14,8 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * but in DL4J 1.0.0-M2.1 {@code DefaultGradient.gradient()} returns a new reshaped array on every call, so every
  * training step takes the path meant for gradients computed in another network: each updater block, each
  * parameter's regularisation and the division by the minibatch size cut fresh views out of the whole gradient and
- * parameter arrays, and ND4J's array creation costs tens of microseconds each (7 ms of a resnet20 step of 190,
- * docs/fast-layers.md). When the gradient is the network's own memory this updater tells DL4J so, and DL4J runs
+ * parameter arrays, and ND4J's array creation costs tens of microseconds each (docs/fast-layers.md). When the gradient is the network's own memory this updater tells DL4J so, and DL4J runs
  * its standard path on the views it made once; the arithmetic is the same, so the parameters are bit for bit the
  * same (FastLayersTest).
  */

@@ -1,12 +1,15 @@
 package org.zoobench.layers;
 
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -22,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.Activation;
@@ -241,6 +245,62 @@ class FastLayersTest {
     }
 
     /**
+     * A float32 convolution, which oneDNN computes with primitives the layer builds per input shape, against
+     * DL4J's im2col + gemm in every configuration the primitives translate: strides, zero and asymmetric ("Same")
+     * padding, dilation, 1x1 kernels (kept in plain layouts), no bias, channels-last activations, an input that is
+     * a view of a larger array, and truncating layers whose windows leave the input's last rows unread (negative
+     * padding for oneDNN). Forward in training, the input, weight and bias gradients, and oneDNN did compute them.
+     */
+    @ParameterizedTest
+    @CsvSource({
+            "3x3 stride 1 pad 1,     8, 3, 1, 1, 1, Truncate, true,  NCHW, 16",
+            "3x3 stride 2 pad 1,     8, 3, 2, 1, 1, Truncate, true,  NCHW, 16",
+            "5x5 same stride 2,      6, 5, 2, 0, 1, Same,     true,  NCHW, 15",
+            "3x3 dilation 2,         4, 3, 1, 2, 2, Truncate, true,  NCHW, 13",
+            "1x1 stride 2 no bias,  12, 1, 2, 0, 1, Truncate, false, NCHW, 16",
+            "3x3 no bias,            8, 3, 1, 1, 1, Truncate, false, NCHW, 9",
+            "3x3 channels last,      8, 3, 1, 1, 1, Truncate, true,  NHWC, 12",
+            "3x3 same channels last, 8, 3, 1, 0, 1, Same,     true,  NHWC, 11",
+            "rows left unread,       8, 3, 2, 0, 1, Truncate, true,  NCHW, 12"
+    })
+    void aFloatConvolutionComputesTheSameInEveryConfiguration(String name, int outChannels, int kernel, int stride,
+                                                                int pad, int dilation, ConvolutionMode mode,
+                                                                boolean bias, CNN2DFormat format, int side) {
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
+                .convolutionMode(mode)
+                .graphBuilder()
+                .addInputs("in")
+                .setInputTypes(InputType.convolutional(side, side, 5, format))
+                .addLayer("conv", new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride)
+                        .padding(pad, pad).dilation(dilation, dilation).nOut(outChannels).hasBias(bias)
+                        .dataFormat(format).activation(Activation.IDENTITY).build(), "in")
+                .addLayer("out", new CnnLossLayer.Builder(LossFunctions.LossFunction.MSE).format(format)
+                        .activation(Activation.IDENTITY).build(), "conv")
+                .setOutputs("out")
+                .build();
+        Layer stock = graph(conf, LayerImpl.STOCK).getLayer("conv");
+        Layer fast = graph(conf, LayerImpl.FAST).getLayer("conv");
+        Nd4j.getRandom().setSeed(9);
+        long[] shape = format == CNN2DFormat.NCHW ? new long[]{BATCH, 5, side, side} : new long[]{BATCH, side, side, 5};
+        INDArray wider = Nd4j.rand(DataType.FLOAT, BATCH + 1, shape[1], shape[2], shape[3]).subi(0.5);
+        INDArray input = wider.get(interval(1, BATCH + 1), interval(0, shape[1]), interval(0, shape[2]),
+                interval(0, shape[3]));
+        fast.params().assign(stock.params());
+        INDArray output = stock.activate(input, false, LayerWorkspaceMgr.noWorkspaces());
+        INDArray outputError = Nd4j.rand(DataType.FLOAT, output.shape()).subi(0.5);
+        LayerPass stockPass = LayerPass.of(stock, input, null, outputError);
+        LayerPass fastPass = LayerPass.of(fast, input, null, outputError);
+        assertClose(stockPass.output(), fastPass.output(), FLOAT_TOLERANCE, name + ": output");
+        assertClose(stockPass.inputGradient(), fastPass.inputGradient(), FLOAT_TOLERANCE, name + ": input gradient");
+        assertEquals(stockPass.gradients().keySet(), fastPass.gradients().keySet());
+        stockPass.gradients().forEach((param, g) -> assertClose(g, fastPass.gradients().get(param), FLOAT_TOLERANCE,
+                name + ": gradient of " + param));
+        NativeConvolutionHelper helper = (NativeConvolutionHelper)
+                ((org.deeplearning4j.nn.layers.convolution.ConvolutionLayer) fast).getHelper();
+        assertEquals(1, helper.oneDnnShapes(), name + ": input shapes oneDNN computed");
+    }
+
+    /**
      * The fast dense layer reuses its forward pre-activation in the backward pass. The next layer's dropout may
      * scale this layer's output in place, and a layer with dropout on its own input must see the same dropped-out
      * input in both passes: three training steps of such a net stay equal to DL4J's, parameters and outputs.
@@ -412,23 +472,27 @@ class FastLayersTest {
     }
 
     /**
-     * The fast ReLU layers and adding vertices run the same libnd4j ops as DL4J's, only without DL4J's copies: a
-     * graph with them trains bit for bit as one whose ReLUs and sums are DL4J's own (everything else fast in both).
+     * The fast ReLU layers, adding vertices and merge vertices compute exactly what DL4J's compute, only without
+     * DL4J's copies and strided walks: a graph with them trains bit for bit as one whose ReLUs, sums and merges are
+     * DL4J's own (everything else fast in both).
      */
     @ParameterizedTest
     @ValueSource(strings = {"resnet20", "densenet-bc-100"})
-    void fastReluLayersAndSumsChangeNoBit(String model) {
+    void fastReluLayersSumsAndMergesChangeNoBit(String model) {
         ModelEntry entry = ModelRegistry.get(model);
         ModelOptions options = entry.defaultOptions().withInput(InputShape.parse("3x16x16"));
         ComputationGraph fast = entry.build(options);
         ComputationGraph dl4j = entry.build(options);
         FastReluLayer.swapReluLayers(dl4j, false);
         FastAddVertex.swapAddVertices(dl4j, false);
+        FastMergeVertex.swapMergeVertices(dl4j, false);
         assertTrue(LayerImpl.FAST.runs(fast));
         assertFalse(LayerImpl.FAST.runs(dl4j));
         assertTrue(Arrays.stream(fast.getLayers()).anyMatch(layer -> layer instanceof FastReluLayer));
         assertEquals(model.startsWith("resnet"),
                 Arrays.stream(fast.getVertices()).anyMatch(vertex -> vertex instanceof FastAddVertex));
+        assertTrue(Arrays.stream(fast.getVertices()).anyMatch(vertex -> vertex instanceof FastMergeVertex),
+                "concatenations (dense blocks; option-A shortcuts' zero channels)");
         Nd4j.getRandom().setSeed(9);
         INDArray input = Nd4j.rand(DataType.FLOAT, options.input().batchShape(4));
         INDArray labels = labels(fast.outputSingle(input), 10);

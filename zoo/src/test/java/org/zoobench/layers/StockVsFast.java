@@ -5,6 +5,7 @@ import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.deeplearning4j.nn.layers.normalization.LocalResponseNormalization;
 import org.deeplearning4j.nn.layers.recurrent.LSTM;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -197,7 +198,9 @@ public final class StockVsFast {
             LayerImpl.layersAndWrapped(graph).filter(layer -> LayerImpl.isFastHelper(layer.getHelper()))
                     .forEach(layer -> {
                         Class<?> owner = layer instanceof ConvolutionLayer ? ConvolutionLayer.class
-                                : layer instanceof BatchNormalization ? BatchNormalization.class : LSTM.class;
+                                : layer instanceof BatchNormalization ? BatchNormalization.class
+                                : layer instanceof LocalResponseNormalization ? LocalResponseNormalization.class
+                                : LSTM.class;
                         CountingHelper counting = new CountingHelper(layer.conf().getLayer().getLayerName(),
                                 layer.getHelper());
                         LayerImpl.setHelper(owner, layer, Proxy.newProxyInstance(StockVsFast.class.getClassLoader(),

@@ -42,9 +42,14 @@ public enum TorchvisionPreprocessing {
         this.std = std;
     }
 
+    /** The name --preprocess takes: "imagenet" or "inception". */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
     public static TorchvisionPreprocessing parse(String name) {
         for (TorchvisionPreprocessing p : values()) {
-            if (p.name().toLowerCase(Locale.ROOT).equals(name)) {
+            if (p.id().equals(name)) {
                 return p;
             }
         }

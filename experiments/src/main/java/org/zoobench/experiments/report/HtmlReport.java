@@ -161,7 +161,7 @@ public final class HtmlReport {
         return String.format(Locale.ROOT, "Machine: %s, %d cores, %s, Java %s; backend %s (BLAS %s); layers %s; "
                         + "git commit %s", first.machine().device(), first.machine().cores(), first.machine().os(),
                 first.machine().java(), first.machine().backend(), first.machine().blasVendor(),
-                first.config().layers(), commits);
+                first.config().layers().id(), commits);
     }
 
     /** Every PNG in the folder and its plots/ folder, inline, each captioned with its file name. */

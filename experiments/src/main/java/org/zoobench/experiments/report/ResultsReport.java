@@ -82,7 +82,7 @@ public final class ResultsReport {
                 : String.format(Locale.ROOT, "%s %s e%d b%d %s lr%s n%d%s", r.model(), r.config().dataset(),
                         r.config().epochs(), r.config().batchSize(), r.config().updater(), r.config().learningRate(),
                         r.config().trainLimit(), r.config().dataParallel() == null ? ""
-                                : " " + r.config().workers() + " workers " + r.config().dataParallel().mode());
+                                : " " + r.config().workers() + " workers " + r.config().dataParallel().mode().id());
     }
 
     public static String legend(List<RunRecord> records) {

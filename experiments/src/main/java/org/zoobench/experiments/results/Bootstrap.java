@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Percentile bootstrap over test examples (REFERENCE §4): draw B resamples of the n test predictions with
+ * Percentile bootstrap over test examples (docs/results.md): draw B resamples of the n test predictions with
  * replacement, compute the figure on each, and take the (1-c)/2 and (1+c)/2 quantiles. Seeded, so a rerun
  * gives the same interval. Needs no retraining; it measures the uncertainty due to the finite test set.
  */

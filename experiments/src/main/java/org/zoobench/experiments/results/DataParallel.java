@@ -1,13 +1,21 @@
 package org.zoobench.experiments.results;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import org.zoobench.parallel.WorkerMode;
+
 import java.io.Serializable;
 
 /**
  * A run trained by several data-parallel workers (DL4J's ParallelWrapper): {@code workers} replicas, kept in step
- * by {@code mode} ({@code averaging} or {@code shared-gradients}). Each step's batch is split among the workers,
- * so the batch, the number of steps and the learning-rate schedule are those of the same run on one worker.
+ * by {@code mode}. Each step's batch is split among the workers, so the batch, the number of steps and the
+ * learning-rate schedule are those of the same run on one worker.
  */
-public record DataParallel(int workers, String mode) implements Serializable {
+public record DataParallel(int workers,
+                           // As records hold it: "averaging" or "shared-gradients".
+                           @JsonSerialize(converter = ZooIdJson.WorkerModeId.class)
+                           @JsonDeserialize(converter = ZooIdJson.ParsedWorkerMode.class) WorkerMode mode)
+        implements Serializable {
 
     public DataParallel {
         if (workers < 2) {

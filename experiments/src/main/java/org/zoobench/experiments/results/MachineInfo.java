@@ -17,8 +17,8 @@ import java.util.TreeMap;
 public record MachineInfo(String backend, String device, String blasVendor, int blasThreads, int ompThreads,
                           int cores, String os, String java, Map<String, String> environment) implements Serializable {
 
-    private static final List<String> THREAD_SETTINGS = List.of("OMP_PROC_BIND", "OMP_WAIT_POLICY", "OMP_NUM_THREADS",
-            "OPENBLAS_NUM_THREADS");
+    private static final List<String> THREAD_SETTINGS = List.of("OMP_PROC_BIND", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT",
+            "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS");
 
     public static MachineInfo current() {
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();

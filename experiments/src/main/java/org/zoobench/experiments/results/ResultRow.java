@@ -40,7 +40,7 @@ public final class ResultRow {
         row.put("img_size", c.input().toString());
         row.put("batch_size", c.batchSize());
         row.put("workers", c.workers());
-        row.put("worker_mode", c.dataParallel() == null ? null : c.dataParallel().mode());
+        row.put("worker_mode", c.dataParallel() == null ? null : c.dataParallel().mode().id());
         row.put("run_id", r.runId());
         row.put("suite", r.suite());
         row.put("group", r.group());
@@ -65,7 +65,7 @@ public final class ResultRow {
         row.put("peak_heap_mb", r.peakHeapBytes() / (1 << 20));
         row.put("peak_offheap_mb", r.peakOffHeapBytes() / (1 << 20));
         row.put("peak_rss_mb", r.peakPhysicalBytes() / (1 << 20));
-        row.put("layers", c.layers());
+        row.put("layers", c.layers().id());
         row.put("backend", r.machine().backend());
         row.put("device", r.machine().device());
         row.put("blas", r.machine().blasVendor());

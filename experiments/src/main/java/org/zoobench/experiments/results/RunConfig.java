@@ -7,17 +7,14 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.databind.util.StdConverter;
-import org.zoobench.UserInputException;
+import org.zoobench.layers.LayerImpl;
 import org.zoobench.zoo.InputShape;
 
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * Everything that decides what a run computes. Two runs with equal configs are the same experiment, which is
@@ -29,12 +26,12 @@ import java.util.stream.Collectors;
  * @param testLimit   number of test examples used (the first ones), or 0 for all
  * @param learningRate the updater's learning rate
  * @param targetAccuracy test top-1 (percent) whose time of first reaching is recorded
- * @param layers      the layer implementation, {@code fast} or {@code stock} (see LayerImpl): the same maths,
- *                    but rounding and speed differ, so it is part of what identifies a run
+ * @param layers      the layer implementation (see LayerImpl): the same maths, but rounding and speed differ, so
+ *                    it is part of what identifies a run
  * @param weightDecay L2 weight decay on every layer's weights (0: none)
  * @param lrPatience  epochs without a better test top-1 after which the learning rate is divided by 10 (0: never)
- * @param lrSchedule  {@value #LINEAR_DECAY}: the rate falls linearly from {@code learningRate} at the first step to 0
- *                    after the last; null: the rate stays constant (or follows {@code lrPatience})
+ * @param lrSchedule  the rate's course over the steps (see LrSchedule); where constant, it may follow
+ *                    {@code lrPatience}
  * @param dataParallel the workers that share each step, or null for one (the runner's own loop, no ParallelWrapper)
  * @param augmentation random crops and flips of the training images, or null for whole images
  * @param stopWithin  test top-1 points: training stops once two consecutive epochs trained at the schedule's final
@@ -51,11 +48,13 @@ public record RunConfig(String model, String dataset,
                         @JsonDeserialize(converter = ParsedInputShape.class) InputShape input,
                         ResizeMode resize, int classes, int epochs, int batchSize, Updater updater,
                         double learningRate, long seed, int trainLimit, int testLimit, double targetAccuracy,
-                        int bootstrapSamples, String layers,
+                        int bootstrapSamples,
+                        @JsonSerialize(converter = ZooIdJson.LayerImplId.class)
+                        @JsonDeserialize(converter = ZooIdJson.ParsedLayerImpl.class) LayerImpl layers,
                         // Left out of the JSON (and so of the run id) when unset: older runs keep their ids.
                         @JsonInclude(JsonInclude.Include.NON_DEFAULT) double weightDecay,
                         @JsonInclude(JsonInclude.Include.NON_DEFAULT) int lrPatience,
-                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) String lrSchedule,
+                        @JsonInclude(JsonInclude.Include.NON_EMPTY) LrSchedule lrSchedule,
                         @JsonInclude(JsonInclude.Include.NON_NULL) DataParallel dataParallel,
                         @JsonInclude(JsonInclude.Include.NON_NULL) Augmentation augmentation,
                         @JsonInclude(JsonInclude.Include.NON_DEFAULT) double stopWithin,
@@ -63,95 +62,56 @@ public record RunConfig(String model, String dataset,
                         @JsonInclude(JsonInclude.Include.NON_NULL) String init)
         implements Serializable {
 
-    public static final String LINEAR_DECAY = "linear";
-    /** Prefix of a step schedule: {@code "step:10,15"} divides the rate by 10 after epochs 10 and 15. */
-    public static final String STEP_PREFIX = "step:";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public RunConfig {
         if (layers == null) {
-            layers = "stock"; // records written before fast layers existed ran on DL4J's stock layers
+            layers = LayerImpl.STOCK; // records written before fast layers existed ran on DL4J's stock layers
         }
-        if (lrSchedule != null && !lrSchedule.equals(LINEAR_DECAY)) {
-            stepEpochs(lrSchedule); // throws on anything else
+        if (lrSchedule == null) {
+            lrSchedule = LrSchedule.CONSTANT; // records leave a constant rate out
         }
-        if (lrSchedule != null && lrPatience > 0) {
+        if (!lrSchedule.isConstant() && lrPatience > 0) {
             throw new IllegalArgumentException("a schedule and a plateau rule cannot both set the rate");
         }
-        if (stopWithin > 0 && (LINEAR_DECAY.equals(lrSchedule) || lrPatience > 0 || trainSeconds > 0)) {
+        if (stopWithin > 0 && (lrSchedule.shape() == LrSchedule.Shape.LINEAR || lrPatience > 0
+                || trainSeconds > 0)) {
             throw new IllegalArgumentException("the stopping rule needs a constant or step schedule over epochs");
         }
         if (augmentation != null && resize == ResizeMode.CROP) {
             throw new IllegalArgumentException("ImageNet-style crops already crop and flip: no augmentation on top");
         }
-        if (trainSeconds > 0 && lrSchedule != null) {
+        if (trainSeconds > 0 && !lrSchedule.isConstant()) {
             throw new IllegalArgumentException("a time budget has no fixed step count for a schedule to follow");
         }
     }
 
-    /** A run from fresh weights. */
-    public RunConfig(String model, String dataset, InputShape input, ResizeMode resize, int classes, int epochs,
-                     int batchSize, Updater updater, double learningRate, long seed, int trainLimit, int testLimit,
-                     double targetAccuracy, int bootstrapSamples, String layers, double weightDecay, int lrPatience,
-                     String lrSchedule, DataParallel dataParallel, Augmentation augmentation, double stopWithin,
-                     double trainSeconds) {
-        this(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed, trainLimit,
-                testLimit, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience, lrSchedule, dataParallel,
-                augmentation, stopWithin, trainSeconds, null);
+    /** A config built by name: a run from fresh weights on one worker, whole images, a constant rate, fast layers. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** A run on one worker, whole images, from fresh weights, trained for all its epochs (or its time budget). */
-    public RunConfig(String model, String dataset, InputShape input, ResizeMode resize, int classes, int epochs,
-                     int batchSize, Updater updater, double learningRate, long seed, int trainLimit, int testLimit,
-                     double targetAccuracy, int bootstrapSamples, String layers, double weightDecay, int lrPatience,
-                     String lrSchedule, DataParallel dataParallel) {
-        this(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed, trainLimit,
-                testLimit, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience, lrSchedule, dataParallel,
-                null, 0, 0);
-    }
-
-    /** A run on one worker. */
-    public RunConfig(String model, String dataset, InputShape input, ResizeMode resize, int classes, int epochs,
-                     int batchSize, Updater updater, double learningRate, long seed, int trainLimit, int testLimit,
-                     double targetAccuracy, int bootstrapSamples, String layers, double weightDecay, int lrPatience,
-                     String lrSchedule) {
-        this(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed, trainLimit,
-                testLimit, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience, lrSchedule, null);
-    }
-
-    /** A run whose rate is constant or follows {@code lrPatience}. */
-    public RunConfig(String model, String dataset, InputShape input, ResizeMode resize, int classes, int epochs,
-                     int batchSize, Updater updater, double learningRate, long seed, int trainLimit, int testLimit,
-                     double targetAccuracy, int bootstrapSamples, String layers, double weightDecay, int lrPatience) {
-        this(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed, trainLimit,
-                testLimit, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience, null);
-    }
-
-    /** A run with a constant learning rate and no weight decay. */
-    public RunConfig(String model, String dataset, InputShape input, ResizeMode resize, int classes, int epochs,
-                     int batchSize, Updater updater, double learningRate, long seed, int trainLimit, int testLimit,
-                     double targetAccuracy, int bootstrapSamples, String layers) {
-        this(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed, trainLimit,
-                testLimit, targetAccuracy, bootstrapSamples, layers, 0, 0);
+    /** A builder holding this config, to change some of it by name. */
+    public Builder toBuilder() {
+        return new Builder().model(model).dataset(dataset).input(input).resize(resize).classes(classes)
+                .epochs(epochs).batchSize(batchSize).updater(updater).learningRate(learningRate).seed(seed)
+                .trainLimit(trainLimit).testLimit(testLimit).targetAccuracy(targetAccuracy)
+                .bootstrapSamples(bootstrapSamples).layers(layers).weightDecay(weightDecay).lrPatience(lrPatience)
+                .lrSchedule(lrSchedule).dataParallel(dataParallel).augmentation(augmentation).stopWithin(stopWithin)
+                .trainSeconds(trainSeconds).init(init);
     }
 
     public RunConfig withSeed(long s) {
-        return new RunConfig(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, s,
-                trainLimit, testLimit, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience, lrSchedule,
-                dataParallel, augmentation, stopWithin, trainSeconds, init);
+        return toBuilder().seed(s).build();
     }
 
-    public RunConfig withLayers(String l) {
-        return new RunConfig(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed,
-                trainLimit, testLimit, targetAccuracy, bootstrapSamples, l, weightDecay, lrPatience, lrSchedule,
-                dataParallel, augmentation, stopWithin, trainSeconds, init);
+    public RunConfig withLayers(LayerImpl l) {
+        return toBuilder().layers(l).build();
     }
 
     /** The same run on these workers (null: on one). */
     public RunConfig withDataParallel(DataParallel d) {
-        return new RunConfig(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed,
-                trainLimit, testLimit, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience, lrSchedule,
-                d, augmentation, stopWithin, trainSeconds, init);
+        return toBuilder().dataParallel(d).build();
     }
 
     /** How many workers share each step: 1 unless {@link #dataParallel()} says more. */
@@ -161,81 +121,22 @@ public record RunConfig(String model, String dataset,
 
     /** The same run cut to {@code e} epochs and the given example limits (0 = all): the notebooks' CI caps. */
     public RunConfig withBudget(int e, int trainLimitNow, int testLimitNow) {
-        return new RunConfig(model, dataset, input, resize, classes, e, batchSize, updater, learningRate, seed,
-                trainLimitNow, testLimitNow, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience,
-                lrSchedule, dataParallel, augmentation, stopWithin, trainSeconds, init);
+        return toBuilder().epochs(e).trainLimit(trainLimitNow).testLimit(testLimitNow).build();
     }
 
     /** The same run starting from the weights saved in {@code dir} (null: fresh ones). */
     public RunConfig withInit(String dir) {
-        return new RunConfig(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate, seed,
-                trainLimit, testLimit, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience, lrSchedule,
-                dataParallel, augmentation, stopWithin, trainSeconds, dir);
+        return toBuilder().init(dir).build();
     }
 
     /** The learning-rate schedule in words, e.g. "linear decay to 0". */
     public String scheduleInWords() {
-        return scheduleInWords(lrPatience, lrSchedule);
-    }
-
-    /** A --lr-schedule value as a run config holds it: null for constant, {@link #LINEAR_DECAY}. */
-    public static String parseSchedule(String name) {
-        return switch (name.trim().toLowerCase(Locale.ROOT)) {
-            case "constant" -> null;
-            case LINEAR_DECAY -> LINEAR_DECAY;
-            default -> throw new UserInputException("unknown learning-rate schedule '" + name
-                    + "'; choose constant or linear");
-        };
-    }
-
-    /** The step schedule dividing the rate by 10 after each of these epochs, as a run config holds it. */
-    public static String stepSchedule(int... afterEpochs) {
-        String schedule = STEP_PREFIX + Arrays.stream(afterEpochs).mapToObj(String::valueOf)
-                .collect(Collectors.joining(","));
-        stepEpochs(schedule);
-        return schedule;
-    }
-
-    /** The epochs after which a step schedule divides the rate by 10, increasing; fails on anything else. */
-    public static int[] stepEpochs(String schedule) {
-        if (schedule == null || !schedule.startsWith(STEP_PREFIX)) {
-            throw new IllegalArgumentException("unknown learning-rate schedule " + schedule);
-        }
-        int[] epochs;
-        try {
-            epochs = Arrays.stream(schedule.substring(STEP_PREFIX.length()).split(","))
-                    .mapToInt(Integer::parseInt).toArray();
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("unknown learning-rate schedule " + schedule, e);
-        }
-        for (int i = 0; i < epochs.length; i++) {
-            if (epochs[i] < 1 || (i > 0 && epochs[i] <= epochs[i - 1])) {
-                throw new IllegalArgumentException("a step schedule's epochs must be positive and increasing: "
-                        + schedule);
-            }
-        }
-        return epochs;
+        return lrSchedule.inWords(lrPatience);
     }
 
     /** The last epoch after which the schedule divides the rate; 0 where the rate is never divided at set epochs. */
     public int lastDivisionEpoch() {
-        if (lrSchedule == null || lrSchedule.equals(LINEAR_DECAY)) {
-            return 0;
-        }
-        int[] epochs = stepEpochs(lrSchedule);
-        return epochs[epochs.length - 1];
-    }
-
-    public static String scheduleInWords(int lrPatience, String lrSchedule) {
-        if (LINEAR_DECAY.equals(lrSchedule)) {
-            return "linear decay to 0";
-        }
-        if (lrSchedule != null) {
-            return "÷10 after epochs " + Arrays.stream(stepEpochs(lrSchedule)).mapToObj(String::valueOf)
-                    .collect(Collectors.joining(" and "));
-        }
-        return lrPatience > 0 ? String.format(Locale.ROOT, "÷10 after %d epoch(s) without a better test top-1",
-                lrPatience) : "constant";
+        return lrSchedule.lastDivisionEpoch();
     }
 
     /** Directory name of the run: readable prefix plus a hash of the whole config. */
@@ -257,6 +158,66 @@ public record RunConfig(String model, String dataset,
         @Override
         public InputShape convert(String spec) {
             return InputShape.parse(spec);
+        }
+    }
+
+    /** Builds a config by name; unset, a component has the default of its type, and {@code layers} is fast. */
+    public static final class Builder {
+        private String model;
+        private String dataset;
+        private InputShape input;
+        private ResizeMode resize = ResizeMode.BILINEAR;
+        private int classes;
+        private int epochs;
+        private int batchSize;
+        private Updater updater;
+        private double learningRate;
+        private long seed;
+        private int trainLimit;
+        private int testLimit;
+        private double targetAccuracy;
+        private int bootstrapSamples;
+        private LayerImpl layers = LayerImpl.FAST;
+        private double weightDecay;
+        private int lrPatience;
+        private LrSchedule lrSchedule = LrSchedule.CONSTANT;
+        private DataParallel dataParallel;
+        private Augmentation augmentation;
+        private double stopWithin;
+        private double trainSeconds;
+        private String init;
+
+        private Builder() {
+        }
+
+        public Builder model(String v) { model = v; return this; }
+        public Builder dataset(String v) { dataset = v; return this; }
+        public Builder input(InputShape v) { input = v; return this; }
+        public Builder resize(ResizeMode v) { resize = v; return this; }
+        public Builder classes(int v) { classes = v; return this; }
+        public Builder epochs(int v) { epochs = v; return this; }
+        public Builder batchSize(int v) { batchSize = v; return this; }
+        public Builder updater(Updater v) { updater = v; return this; }
+        public Builder learningRate(double v) { learningRate = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder trainLimit(int v) { trainLimit = v; return this; }
+        public Builder testLimit(int v) { testLimit = v; return this; }
+        public Builder targetAccuracy(double v) { targetAccuracy = v; return this; }
+        public Builder bootstrapSamples(int v) { bootstrapSamples = v; return this; }
+        public Builder layers(LayerImpl v) { layers = v; return this; }
+        public Builder weightDecay(double v) { weightDecay = v; return this; }
+        public Builder lrPatience(int v) { lrPatience = v; return this; }
+        public Builder lrSchedule(LrSchedule v) { lrSchedule = v; return this; }
+        public Builder dataParallel(DataParallel v) { dataParallel = v; return this; }
+        public Builder augmentation(Augmentation v) { augmentation = v; return this; }
+        public Builder stopWithin(double v) { stopWithin = v; return this; }
+        public Builder trainSeconds(double v) { trainSeconds = v; return this; }
+        public Builder init(String v) { init = v; return this; }
+
+        public RunConfig build() {
+            return new RunConfig(model, dataset, input, resize, classes, epochs, batchSize, updater, learningRate,
+                    seed, trainLimit, testLimit, targetAccuracy, bootstrapSamples, layers, weightDecay, lrPatience,
+                    lrSchedule, dataParallel, augmentation, stopWithin, trainSeconds, init);
         }
     }
 }

@@ -52,4 +52,78 @@ public record RunRecord(String runId, String suite, String group, RunConfig conf
     public long seed() {
         return config.seed();
     }
+
+    /** A record built by name; unset, a component has the default of its type. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a record by name. */
+    public static final class Builder {
+        private String runId;
+        private String suite;
+        private String group;
+        private RunConfig config;
+        private String status;
+        private String statusDetail;
+        private long paramCount;
+        private long publishedParamCount;
+        private long macs;
+        private Estimate top1;
+        private Estimate top5;
+        private List<EpochStats> epochs;
+        private double trainSamplesPerSec;
+        private double inferSamplesPerSec;
+        private double dataLoadingShare;
+        private double wallTimeSec;
+        private double trainTimeSec;
+        private Double timeToTargetSec;
+        private long peakHeapBytes;
+        private long peakOffHeapBytes;
+        private long peakPhysicalBytes;
+        private MachineInfo machine;
+        private String gitCommit;
+        private String startedAt;
+        private String finishedAt;
+        private long layerFallbacks;
+        private Integer convergedAtEpoch;
+
+        private Builder() {
+        }
+
+        public Builder runId(String v) { runId = v; return this; }
+        public Builder suite(String v) { suite = v; return this; }
+        public Builder group(String v) { group = v; return this; }
+        public Builder config(RunConfig v) { config = v; return this; }
+        public Builder status(String v) { status = v; return this; }
+        public Builder statusDetail(String v) { statusDetail = v; return this; }
+        public Builder paramCount(long v) { paramCount = v; return this; }
+        public Builder publishedParamCount(long v) { publishedParamCount = v; return this; }
+        public Builder macs(long v) { macs = v; return this; }
+        public Builder top1(Estimate v) { top1 = v; return this; }
+        public Builder top5(Estimate v) { top5 = v; return this; }
+        public Builder epochs(List<EpochStats> v) { epochs = v; return this; }
+        public Builder trainSamplesPerSec(double v) { trainSamplesPerSec = v; return this; }
+        public Builder inferSamplesPerSec(double v) { inferSamplesPerSec = v; return this; }
+        public Builder dataLoadingShare(double v) { dataLoadingShare = v; return this; }
+        public Builder wallTimeSec(double v) { wallTimeSec = v; return this; }
+        public Builder trainTimeSec(double v) { trainTimeSec = v; return this; }
+        public Builder timeToTargetSec(Double v) { timeToTargetSec = v; return this; }
+        public Builder peakHeapBytes(long v) { peakHeapBytes = v; return this; }
+        public Builder peakOffHeapBytes(long v) { peakOffHeapBytes = v; return this; }
+        public Builder peakPhysicalBytes(long v) { peakPhysicalBytes = v; return this; }
+        public Builder machine(MachineInfo v) { machine = v; return this; }
+        public Builder gitCommit(String v) { gitCommit = v; return this; }
+        public Builder startedAt(String v) { startedAt = v; return this; }
+        public Builder finishedAt(String v) { finishedAt = v; return this; }
+        public Builder layerFallbacks(long v) { layerFallbacks = v; return this; }
+        public Builder convergedAtEpoch(Integer v) { convergedAtEpoch = v; return this; }
+
+        public RunRecord build() {
+            return new RunRecord(runId, suite, group, config, status, statusDetail, paramCount, publishedParamCount,
+                    macs, top1, top5, epochs, trainSamplesPerSec, inferSamplesPerSec, dataLoadingShare, wallTimeSec,
+                    trainTimeSec, timeToTargetSec, peakHeapBytes, peakOffHeapBytes, peakPhysicalBytes, machine,
+                    gitCommit, startedAt, finishedAt, layerFallbacks, convergedAtEpoch);
+        }
+    }
 }

@@ -5,9 +5,7 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.parallelism.ParallelWrapper;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.zoobench.experiments.results.RunConfig;
-import org.zoobench.layers.LayerImpl;
 import org.zoobench.parallel.ParallelTraining;
-import org.zoobench.parallel.WorkerMode;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +24,8 @@ final class ParallelFitter implements EpochFitter {
 
     ParallelFitter(ComputationGraph net, RunConfig config) {
         workers = config.workers();
-        wrapper = ParallelTraining.wrap(net, workers, WorkerMode.parse(config.dataParallel().mode()),
-                LayerImpl.parse(config.layers()), config.seed());
+        wrapper = ParallelTraining.wrap(net, workers, config.dataParallel().mode(), config.layers(),
+                config.seed());
         // ParallelWrapper gives its workers its own listeners only, in place of the network's: the run's (--ui's
         // statistics, one worker each in the same session) go with them
         List<TrainingListener> listeners = new ArrayList<>(net.getListeners());

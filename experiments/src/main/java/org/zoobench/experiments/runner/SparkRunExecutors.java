@@ -36,8 +36,8 @@ public interface SparkRunExecutors {
         return ServiceLoader.load(SparkRunExecutors.class).findFirst()
                 .orElseThrow(() -> new UserInputException("--spark needs ZooBench's cluster module, which is not on "
                         + "the class path: run through ./zoobench, which builds it (Maven profile cluster) on first use "
-                        + "of --spark, or spark-submit the jar of `mvn -Pcluster -DskipTests package` (README, "
-                        + "Running on a cluster)"))
+                        + "of --spark, or spark-submit the jar of `mvn -Pcluster -DskipTests package` (docs/"
+                        + "cluster.md)"))
                 .open(options);
     }
 }

@@ -11,20 +11,20 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.nd4j.linalg.schedule.ISchedule;
-import org.zoobench.UserInputException;
 import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.DataParallel;
 import org.zoobench.experiments.results.Estimate;
+import org.zoobench.experiments.results.LrSchedule;
 import org.zoobench.experiments.results.MachineInfo;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.RunSink;
-import org.zoobench.layers.Fallbacks;
-import org.zoobench.layers.LayerImpl;
 import org.zoobench.zoo.GitCommit;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
+import org.zoobench.UserInputException;
 import org.zoobench.zoo.profile.MemoryEstimate;
+import org.zoobench.layers.Fallbacks;
 import org.zoobench.zoo.profile.ModelProfile;
 import org.zoobench.zoo.weights.InitialWeights;
 import org.zoobench.zoo.weights.SavedModel;
@@ -57,7 +57,7 @@ public final class Trainer {
         return ModelOptions.of(config.classes(), config.input())
                 .withSeed(config.seed())
                 .withUpdater(config.updater().create(config.learningRate()))
-                .withImpl(LayerImpl.parse(config.layers()));
+                .withImpl(config.layers());
     }
 
     /**
@@ -154,12 +154,13 @@ public final class Trainer {
 
     /** The run's learning-rate schedule over its steps, or null where the rate is constant or follows a plateau. */
     static ISchedule schedule(RunConfig config, int batchesPerEpoch) {
-        if (config.lrSchedule() == null) {
-            return null;
-        }
-        return RunConfig.LINEAR_DECAY.equals(config.lrSchedule())
-                ? new LinearDecay(config.learningRate(), batchesPerEpoch * config.epochs())
-                : new StepDecay(config.learningRate(), batchesPerEpoch, RunConfig.stepEpochs(config.lrSchedule()));
+        LrSchedule schedule = config.lrSchedule();
+        return switch (schedule.shape()) {
+            case CONSTANT -> null;
+            case LINEAR -> new LinearDecay(config.learningRate(), batchesPerEpoch * config.epochs());
+            case STEP -> new StepDecay(config.learningRate(), batchesPerEpoch,
+                    schedule.divisionEpochs().stream().mapToInt(Integer::intValue).toArray());
+        };
     }
 
     public RunRecord run(RunSpec spec, ModelEntry entry, RunData data, String progressLabel) {
@@ -278,13 +279,18 @@ public final class Trainer {
             top5 = finalTest.top5Estimate(bootstrap);
         }
         double wall = (System.nanoTime() - wallStart) / 1e9;
-        RunRecord record = new RunRecord(spec.runId(), spec.suite(), spec.group(), config,
-                tally.hasDiverged() ? RunRecord.DIVERGED : RunRecord.FINISHED, tally.divergence(),
-                profile.trainableParams(), spec.publishedParamCount(), profile.macs(), top1, top5, tally.epochs(),
-                trainThroughput, finalTest == null ? Double.NaN : finalTest.samplesPerSec(), meter.loadingShare(),
-                wall, tally.trainSeconds(), tally.timeToTarget(), memory.peakHeap(), memory.peakOffHeap(),
-                memory.peakPhysical(), MachineInfo.current(), GitCommit.atStart(), startedAt, Instant.now().toString(),
-                Fallbacks.count() - fallbacksBefore, convergedAt);
+        RunRecord record = RunRecord.builder().runId(spec.runId()).suite(spec.suite()).group(spec.group())
+                .config(config).status(tally.hasDiverged() ? RunRecord.DIVERGED : RunRecord.FINISHED)
+                .statusDetail(tally.divergence()).paramCount(profile.trainableParams())
+                .publishedParamCount(spec.publishedParamCount()).macs(profile.macs()).top1(top1).top5(top5)
+                .epochs(tally.epochs()).trainSamplesPerSec(trainThroughput)
+                .inferSamplesPerSec(finalTest == null ? Double.NaN : finalTest.samplesPerSec())
+                .dataLoadingShare(meter.loadingShare()).wallTimeSec(wall).trainTimeSec(tally.trainSeconds())
+                .timeToTargetSec(tally.timeToTarget()).peakHeapBytes(memory.peakHeap())
+                .peakOffHeapBytes(memory.peakOffHeap()).peakPhysicalBytes(memory.peakPhysical())
+                .machine(MachineInfo.current()).gitCommit(GitCommit.atStart()).startedAt(startedAt)
+                .finishedAt(Instant.now().toString()).layerFallbacks(Fallbacks.count() - fallbacksBefore)
+                .convergedAtEpoch(convergedAt).build();
         store.save(record, finalTest == null ? null : finalTest.predictions(),
                 finalTest == null ? null : file -> ModelSerializer.writeModel(net, file.toFile(), false));
         if (checkpoints) {

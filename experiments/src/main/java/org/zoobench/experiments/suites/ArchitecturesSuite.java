@@ -78,47 +78,40 @@ public final class ArchitecturesSuite extends Suite {
         }
     }
 
-    /** Every full recipe: all images, batch 128, 2 seeds, time to DAWNBench's 90% recorded, at most 30 epochs. */
-    private static Recipe family(Updater updater, double lr, double weightDecay, int... divisions) {
-        return new Recipe(0, 0, 30, 128, 2, updater, lr, 90, weightDecay, 0).withStepSchedule(divisions)
-                .untilConverged(STOP_WITHIN);
-    }
-
-    /** "Test top-1 stops rising": two epochs after the last division within this many points. */
-    static final double STOP_WITHIN = 0.3;
-
     /**
      * Each family's recipe adapted from its paper (docs/recipes.md says how each differs): the small nets and the
      * BiLSTM with Adam on whole images; the ImageNet families with momentum SGD, weight decay, and the padded
      * crops and flips their 32x32 versions are trained with.
      */
     static final List<Contender> CONTENDERS = List.of(
-            new Contender("LeNet-5", "lenet5", Placement.OWN_SIZE, family(Updater.ADAM, 1e-3, 0, 10, 15)),
+            new Contender("LeNet-5", "lenet5", Placement.OWN_SIZE,
+                    Recipe.untilConverged(Updater.ADAM, 1e-3, 0, 10, 15)),
             new Contender("AlexNet", "alexnet-mini", Placement.OWN_SIZE,
-                    family(Updater.NESTEROVS, 0.01, 5e-4, 15, 22).withAugmentation(Augmentation.CROPS_AND_FLIPS)),
+                    Recipe.untilConverged(Updater.NESTEROVS, 0.01, 5e-4, 15, 22)
+                            .withAugmentation(Augmentation.CROPS_AND_FLIPS)),
             new Contender("GoogLeNet", "googlenet", Placement.PADDED_32,
-                    family(Updater.NESTEROVS, 0.01, 2e-4, 15, 22).withAugmentation(Augmentation.CROPS_AND_FLIPS)),
+                    Recipe.untilConverged(Updater.NESTEROVS, 0.01, 2e-4, 15, 22)
+                            .withAugmentation(Augmentation.CROPS_AND_FLIPS)),
             new Contender("ResNet-18", "resnet18", Placement.PADDED_32,
-                    family(Updater.NESTEROVS, 0.1, 1e-4, 15, 22).withAugmentation(Augmentation.CROPS_AND_FLIPS)),
+                    Recipe.untilConverged(Updater.NESTEROVS, 0.1, 1e-4, 15, 22)
+                            .withAugmentation(Augmentation.CROPS_AND_FLIPS)),
             new Contender("DenseNet-121", "densenet121", Placement.PADDED_32,
-                    family(Updater.NESTEROVS, 0.1, 1e-4, 15, 22).withAugmentation(Augmentation.CROPS_AND_FLIPS)),
-            new Contender("BiLSTM", "bilstm-max", Placement.ROWS, family(Updater.ADAM, 1e-3, 0, 10, 15)));
+                    Recipe.untilConverged(Updater.NESTEROVS, 0.1, 1e-4, 15, 22)
+                            .withAugmentation(Augmentation.CROPS_AND_FLIPS)),
+            new Contender("BiLSTM", "bilstm-max", Placement.ROWS,
+                    Recipe.untilConverged(Updater.ADAM, 1e-3, 0, 10, 15)));
 
     /**
      * --quick: every net gets the same training seconds of its own recipe's first phase, evaluated 4 times on 2,000
-     * test images. With fast layers DenseNet-121 trains at about 32 img/s here, ResNet-18 41, the BiLSTM 77,
-     * GoogLeNet 106 and the small nets over 1,000 (docs/suite-budgets.md): 100 s each, with calibration and
-     * evaluation, fits in 15 minutes; the small nets see many epochs' worth in it, the ImageNet nets a fraction of one.
+     * test images. Six nets at 100 s each, with calibration and evaluation, fit in 15 minutes on two cores
+     * (docs/suite-budgets.md); the small nets see many epochs' worth in it, the ImageNet nets a fraction of one.
      */
     static final double QUICK_SECONDS = 100;
-    static final int QUICK_EVALUATIONS = 4;
-    static final int QUICK_TEST_LIMIT = 2_000;
     static final double QUICK_TARGET = 85;
 
     /** The recipe {@code c} trains with: its family's, or that recipe's quick first phase. */
     static Recipe recipe(Contender c, boolean quick) {
-        return quick ? c.full().firstPhase(QUICK_SECONDS, QUICK_EVALUATIONS, QUICK_TEST_LIMIT, QUICK_TARGET)
-                : c.full();
+        return quick ? c.full().quickFirstPhase(QUICK_SECONDS, QUICK_TARGET) : c.full();
     }
 
     public ArchitecturesSuite() {
@@ -169,8 +162,8 @@ public final class ArchitecturesSuite extends Suite {
                     + "ranking at equal training time on this machine, and which nets reach %.0f%% test top-1 "
                     + "soonest, with intervals on %,d test images. What it cannot: the ranking at convergence, which "
                     + "is a different question (a net that is slow per image ranks low here and may rank high "
-                    + "there).", QUICK_SECONDS, CONTENDERS.get(0).full().epochs(), QUICK_TEST_LIMIT, seeds,
-                    QUICK_TARGET, QUICK_TEST_LIMIT));
+                    + "there).", QUICK_SECONDS, CONTENDERS.get(0).full().epochs(), Recipe.QUICK_TEST_LIMIT, seeds,
+                    QUICK_TARGET, Recipe.QUICK_TEST_LIMIT));
         }
         return new SuitePlan(runs, recipe, notes);
     }

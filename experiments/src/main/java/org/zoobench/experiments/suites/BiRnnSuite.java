@@ -64,10 +64,16 @@ public final class BiRnnSuite extends Suite {
     static final Pair FUTURE_CONTEXT = new Pair("future context", "future-context",
             InputShape.sequence(FutureContextTask.DEFAULT.symbols(), FutureContextTask.DEFAULT.length()),
             FutureContextTask.DEFAULT.symbols(), "per-step top-1", "bilstm-tagger",
-            new Recipe(20_000, 5_000, 10, 32, 2, Updater.ADAM, 1e-2, 90),
-            new Recipe(4_000, 1_000, 3, 32, 1, Updater.ADAM, 1e-2, 90));
-    static final Recipe ROWS_FULL = new Recipe(0, 0, 10, 128, 2, Updater.ADAM, 1e-3, 88);
-    static final Recipe ROWS_QUICK = new Recipe(2_000, 1_000, 2, 32, 1, Updater.ADAM, 1e-3, 75);
+            adam(1e-2).trainLimit(20_000).testLimit(5_000).epochs(10).batch(32).seeds(2).target(90).build(),
+            adam(1e-2).trainLimit(4_000).testLimit(1_000).epochs(3).batch(32).target(90).build());
+    static final Recipe ROWS_FULL = adam(1e-3).epochs(10).batch(128).seeds(2).target(88).build();
+    static final Recipe ROWS_QUICK = adam(1e-3).trainLimit(2_000).testLimit(1_000).epochs(2).batch(32).target(75)
+            .build();
+
+    /** Both tasks train with Adam; only the rate differs. */
+    private static Recipe.Builder adam(double lr) {
+        return Recipe.builder().updater(Updater.ADAM).lr(lr);
+    }
 
     /** The image task on {@code data}: each image read as one step per row, classified by max over time. */
     static Pair rows(DataChoice data) {

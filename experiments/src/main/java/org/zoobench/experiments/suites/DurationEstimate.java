@@ -26,15 +26,15 @@ import java.util.function.Function;
 final class DurationEstimate {
 
     /**
-     * The first tens of steps run slower (JIT, workspaces and oneDNN sizing themselves): after 3 warm-up steps the
-     * quick ablation's estimate was 61% over the time it took, after 15 11% over, after 25 9% under (2026-12-01,
-     * idle). The median ignores a late GC pause.
+     * The first tens of steps run slower (JIT, workspaces and oneDNN sizing themselves), so a few warm-up steps
+     * overestimate a suite by far; each suite's last line says how far its estimate was off. The median ignores a
+     * late GC pause.
      */
     private static final int WARM_UP_STEPS = 25;
     private static final int TIMED_STEPS = 15;
     /**
-     * Inference costs 0.2-0.35 of a training step per image here with fast layers (the alexnet-mini variants'
-     * records: 1,161 against 4,881 img/s for the full net, 2,761 against 8,315 with four layers removed).
+     * Inference costs a fraction of a training step per image with fast layers (compare train_img_s and
+     * infer_img_s in a suite's results.csv).
      */
     private static final double FORWARD_SHARE_OF_STEP = 0.3;
     /** Inference passes are few and cheap beside training: a short warm-up and a median of a few suffice. */

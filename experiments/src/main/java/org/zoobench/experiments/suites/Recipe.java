@@ -1,6 +1,7 @@
 package org.zoobench.experiments.suites;
 
 import org.zoobench.experiments.results.Augmentation;
+import org.zoobench.experiments.results.LrSchedule;
 import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.Updater;
@@ -19,57 +20,45 @@ import java.util.Objects;
  * The training recipe a suite gives every model it compares: subset sizes (0 = all), epochs, batch, seeds,
  * updater and learning rate, the test top-1 (percent) whose time of first reaching is recorded, L2 weight decay
  * (0 = none), the epochs without a better test top-1 after which the rate is divided by 10 (0 = never), the
- * rate's schedule otherwise (null: constant; {@link RunConfig#LINEAR_DECAY}; a step schedule), random crops and
- * flips of the training images (null: none), the stopping rule's tolerance in test top-1 points (0: train every
- * epoch; else {@code epochs} is the most) and a training-time budget in seconds (0: none; else {@code epochs}
- * counts the evaluations within it). See {@link RunConfig} for each.
+ * rate's schedule otherwise, random crops and flips of the training images (null: none), the stopping rule's
+ * tolerance in test top-1 points (0: train every epoch; else {@code epochs} is the most) and a training-time budget
+ * in seconds (0: none; else {@code epochs} counts the evaluations within it). See {@link RunConfig} for each.
  */
 record Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, Updater updater, double lr,
-              double target, double weightDecay, int lrPatience, String lrSchedule, Augmentation augmentation,
+              double target, double weightDecay, int lrPatience, LrSchedule lrSchedule, Augmentation augmentation,
               double stopWithin, double trainSeconds) {
 
     static final long FIRST_SEED = 1;
+    /** A quick recipe's evaluations within its time budget, and the test images each scores. */
+    static final int QUICK_EVALUATIONS = 4;
+    static final int QUICK_TEST_LIMIT = 2_000;
+    /** "Test top-1 stops rising": two epochs after the last division within this many points. */
+    static final double STOP_WITHIN = 0.3;
 
-    /** A recipe with a constant learning rate and no weight decay. */
-    Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, Updater updater, double lr, double target) {
-        this(trainLimit, testLimit, epochs, batch, seeds, updater, lr, target, 0, 0, null, null, 0, 0);
+    /** A recipe built by name: all images, one seed, a constant rate, no weight decay, whole images. */
+    static Builder builder() {
+        return new Builder();
     }
 
-    /** A recipe with weight decay and a plateau schedule. */
-    Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, Updater updater, double lr, double target,
-           double weightDecay, int lrPatience) {
-        this(trainLimit, testLimit, epochs, batch, seeds, updater, lr, target, weightDecay, lrPatience, null, null, 0,
-                0);
+    /**
+     * The recipe the architectures and depth suites adapt from each paper: all images, batch 128, 2 seeds, the
+     * rate divided by 10 after each of {@code divisions}, then trained until test top-1 stops rising, 30 epochs at
+     * most, the time to DAWNBench's 90% recorded.
+     */
+    static Recipe untilConverged(Updater updater, double lr, double weightDecay, int... divisions) {
+        return builder().epochs(30).batch(128).seeds(2).updater(updater).lr(lr).target(90).weightDecay(weightDecay)
+                .lrSchedule(LrSchedule.steps(divisions)).stopWithin(STOP_WITHIN).build();
     }
 
-    /** This recipe with the rate falling linearly to 0 over its steps. */
-    Recipe withLinearDecay() {
-        return new Recipe(trainLimit, testLimit, epochs, batch, seeds, updater, lr, target, weightDecay, 0,
-                RunConfig.LINEAR_DECAY, augmentation, stopWithin, trainSeconds);
-    }
-
-    /** This recipe with the rate divided by 10 after each of these epochs. */
-    Recipe withStepSchedule(int... afterEpochs) {
-        return new Recipe(trainLimit, testLimit, epochs, batch, seeds, updater, lr, target, weightDecay, 0,
-                RunConfig.stepSchedule(afterEpochs), augmentation, stopWithin, trainSeconds);
+    Builder toBuilder() {
+        return new Builder().trainLimit(trainLimit).testLimit(testLimit).epochs(epochs).batch(batch).seeds(seeds)
+                .updater(updater).lr(lr).target(target).weightDecay(weightDecay).lrPatience(lrPatience)
+                .lrSchedule(lrSchedule).augmentation(augmentation).stopWithin(stopWithin).trainSeconds(trainSeconds);
     }
 
     /** This recipe with its training images randomly cropped and flipped. */
     Recipe withAugmentation(Augmentation a) {
-        return new Recipe(trainLimit, testLimit, epochs, batch, seeds, updater, lr, target, weightDecay, lrPatience,
-                lrSchedule, a, stopWithin, trainSeconds);
-    }
-
-    /** This recipe stopping once test top-1 stops rising (within {@code points}), its epochs being the most. */
-    Recipe untilConverged(double points) {
-        return new Recipe(trainLimit, testLimit, epochs, batch, seeds, updater, lr, target, weightDecay, lrPatience,
-                lrSchedule, augmentation, points, trainSeconds);
-    }
-
-    /** This recipe trained for {@code seconds} per net, evaluated {@code epochs} times at equal shares of it. */
-    Recipe forSeconds(double seconds) {
-        return new Recipe(trainLimit, testLimit, epochs, batch, seeds, updater, lr, target, weightDecay, lrPatience,
-                lrSchedule, augmentation, stopWithin, seconds);
+        return toBuilder().augmentation(a).build();
     }
 
     /**
@@ -99,20 +88,23 @@ record Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, U
     }
 
     private RunConfig config(Net net, long seed, int bootstrapSamples) {
-        return new RunConfig(net.model(), net.dataset(), net.input(), net.resize(), net.classes(), epochs,
-                batch, updater, lr, seed, trainLimit, testLimit, target, bootstrapSamples, LayerImpl.FAST.id(),
-                weightDecay, lrPatience, lrSchedule, null, augmentation, stopWithin, trainSeconds);
+        return RunConfig.builder().model(net.model()).dataset(net.dataset()).input(net.input()).resize(net.resize())
+                .classes(net.classes()).epochs(epochs).batchSize(batch).updater(updater).learningRate(lr).seed(seed)
+                .trainLimit(trainLimit).testLimit(testLimit).targetAccuracy(target)
+                .bootstrapSamples(bootstrapSamples).layers(LayerImpl.FAST).weightDecay(weightDecay)
+                .lrPatience(lrPatience).lrSchedule(lrSchedule).augmentation(augmentation).stopWithin(stopWithin)
+                .trainSeconds(trainSeconds).build();
     }
 
     /**
-     * This recipe's first phase, as a quick recipe: its updater, starting rate, weight decay, crops and flips on
-     * all training images for {@code seconds} of training per net, evaluated {@code evaluations} times on
-     * {@code testLimit} test images, one seed, the time to {@code target} recorded. No schedule and no stopping
-     * rule: both count epochs, which a time budget does not fix.
+     * This recipe's first phase, as the suites' quick recipe: its updater, starting rate, weight decay, crops and
+     * flips on all training images for {@code seconds} of training per net, evaluated {@value #QUICK_EVALUATIONS}
+     * times on {@value #QUICK_TEST_LIMIT} test images, one seed, the time to {@code target} recorded. No schedule
+     * and no stopping rule: both count epochs, which a time budget does not fix.
      */
-    Recipe firstPhase(double seconds, int evaluations, int testLimit, double target) {
-        return new Recipe(0, testLimit, evaluations, batch, 1, updater, lr, target, weightDecay, 0, null,
-                augmentation, 0, seconds);
+    Recipe quickFirstPhase(double seconds, double target) {
+        return builder().testLimit(QUICK_TEST_LIMIT).epochs(QUICK_EVALUATIONS).batch(batch).updater(updater).lr(lr)
+                .target(target).weightDecay(weightDecay).augmentation(augmentation).trainSeconds(seconds).build();
     }
 
     /** The training examples each net sees: the recipe's limit times its epochs (its most, with a stopping rule). */
@@ -124,8 +116,7 @@ record Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, U
     String describe() {
         return String.format(Locale.ROOT, "%s train / %s test examples, %s, batch %d, %s lr %s%s%s%s, seeds %d..%d",
                 count(trainLimit), count(testLimit), length(), batch, updater, lr,
-                lrPatience == 0 && lrSchedule == null ? ""
-                        : " (" + RunConfig.scheduleInWords(lrPatience, lrSchedule) + ")",
+                lrPatience == 0 && lrSchedule.isConstant() ? "" : " (" + lrSchedule.inWords(lrPatience) + ")",
                 weightDecay == 0 ? "" : ", weight decay " + weightDecay,
                 augmentation == null ? "" : ", " + augmentation.inWords(), FIRST_SEED, FIRST_SEED + seeds - 1);
     }
@@ -164,8 +155,8 @@ record Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, U
         if (!updater.equals(full.updater) || lr != full.lr) {
             cuts.add(updater + " lr " + lr + " instead of " + full.updater + " lr " + full.lr);
         }
-        String schedule = RunConfig.scheduleInWords(lrPatience, lrSchedule);
-        String fullSchedule = RunConfig.scheduleInWords(full.lrPatience, full.lrSchedule);
+        String schedule = lrSchedule.inWords(lrPatience);
+        String fullSchedule = full.lrSchedule.inWords(full.lrPatience);
         if (!schedule.equals(fullSchedule)) {
             cuts.add("learning rate " + schedule + " instead of " + fullSchedule);
         }
@@ -185,5 +176,46 @@ record Recipe(int trainLimit, int testLimit, int epochs, int batch, int seeds, U
 
     private static String count(int limit) {
         return limit == 0 ? "all" : String.format(Locale.ROOT, "%,d", limit);
+    }
+
+    /** Builds a recipe by name; unset, a component has the default of its type, and the rate is constant. */
+    static final class Builder {
+        private int trainLimit;
+        private int testLimit;
+        private int epochs;
+        private int batch;
+        private int seeds = 1;
+        private Updater updater;
+        private double lr;
+        private double target;
+        private double weightDecay;
+        private int lrPatience;
+        private LrSchedule lrSchedule = LrSchedule.CONSTANT;
+        private Augmentation augmentation;
+        private double stopWithin;
+        private double trainSeconds;
+
+        private Builder() {
+        }
+
+        Builder trainLimit(int v) { trainLimit = v; return this; }
+        Builder testLimit(int v) { testLimit = v; return this; }
+        Builder epochs(int v) { epochs = v; return this; }
+        Builder batch(int v) { batch = v; return this; }
+        Builder seeds(int v) { seeds = v; return this; }
+        Builder updater(Updater v) { updater = v; return this; }
+        Builder lr(double v) { lr = v; return this; }
+        Builder target(double v) { target = v; return this; }
+        Builder weightDecay(double v) { weightDecay = v; return this; }
+        Builder lrPatience(int v) { lrPatience = v; return this; }
+        Builder lrSchedule(LrSchedule v) { lrSchedule = v; return this; }
+        Builder augmentation(Augmentation v) { augmentation = v; return this; }
+        Builder stopWithin(double v) { stopWithin = v; return this; }
+        Builder trainSeconds(double v) { trainSeconds = v; return this; }
+
+        Recipe build() {
+            return new Recipe(trainLimit, testLimit, epochs, batch, seeds, updater, lr, target, weightDecay,
+                    lrPatience, lrSchedule, augmentation, stopWithin, trainSeconds);
+        }
     }
 }

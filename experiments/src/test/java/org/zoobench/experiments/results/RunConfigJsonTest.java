@@ -3,6 +3,8 @@ package org.zoobench.experiments.results;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.zoobench.zoo.InputShape;
+import org.zoobench.layers.LayerImpl;
+import org.zoobench.parallel.WorkerMode;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -53,9 +55,23 @@ class RunConfigJsonTest {
         assertEquals(InputShape.sequence(28, 28), roundTrip(BILSTM).input());
     }
 
+    /** The typed fields no committed record holds yet, written as the strings the run id has always hashed. */
+    @Test
+    void workersAndAStepScheduleReadBackFromTheirStrings() throws IOException {
+        String json = PLAIN20.substring(0, PLAIN20.length() - 1) + ",\"lrSchedule\":\"step:12,18\","
+                + "\"dataParallel\":{\"workers\":2,\"mode\":\"shared-gradients\"}}";
+        RunConfig config = roundTrip(json);
+        assertEquals(LrSchedule.steps(12, 18), config.lrSchedule());
+        assertEquals(new DataParallel(2, WorkerMode.SHARED_GRADIENTS), config.dataParallel());
+        assertEquals(LrSchedule.CONSTANT, roundTrip(PLAIN20).lrSchedule(), "a constant rate is left out");
+        assertEquals(LayerImpl.STOCK, JSON.readValue(PLAIN20.replace(",\"layers\":\"fast\"", ""), RunConfig.class)
+                .layers(), "records from before fast layers ran on the stock ones");
+    }
+
     @Test
     void aConfigTravelsToSparkExecutorsWhole() throws IOException, ClassNotFoundException {
-        RunConfig config = JSON.readValue(IMAGENET, RunConfig.class).withDataParallel(new DataParallel(2, "averaging"));
+        RunConfig config = JSON.readValue(IMAGENET, RunConfig.class)
+                .withDataParallel(new DataParallel(2, WorkerMode.AVERAGING));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(config);
@@ -67,9 +83,9 @@ class RunConfigJsonTest {
 
     @Test
     void publishedParamsKeepTheirRecordedName() throws IOException {
-        String json = JSON.writeValueAsString(new RunRecord("r", "s", "g", JSON.readValue(PLAIN20, RunConfig.class),
-                RunRecord.FINISHED, null, 1, 61_100_840, 0, null, null, List.of(), 0, 0, 0, 0, 0, null, 0, 0,
-                0, null, null, null, null, 0, null));
+        String json = JSON.writeValueAsString(RunRecord.builder().runId("r").suite("s").group("g")
+                .config(JSON.readValue(PLAIN20, RunConfig.class)).status(RunRecord.FINISHED).paramCount(1)
+                .publishedParamCount(61_100_840).epochs(List.of()).build());
         assertEquals(61_100_840, JSON.readTree(json).get("imagenetParamCount").asLong());
         assertEquals(61_100_840, JSON.readValue(json, RunRecord.class).publishedParamCount());
     }

@@ -9,6 +9,7 @@ import org.zoobench.experiments.data.ForwardingBatches;
 import org.nd4j.linalg.factory.Nd4j;
 import org.zoobench.experiments.results.Augmentation;
 import org.zoobench.experiments.results.EpochStats;
+import org.zoobench.experiments.results.LrSchedule;
 import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
@@ -17,6 +18,7 @@ import org.zoobench.experiments.results.Updater;
 
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelRegistry;
+import org.zoobench.layers.LayerImpl;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,11 +35,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The converged-run recipe's parts: step schedule, stopping rule and equal-time budget, alone and in a run. */
 class ConvergedRecipeTrainingTest {
 
-    private static RunConfig tiny(int epochs, String schedule, double stopWithin, double trainSeconds) {
+    private static RunConfig tiny(int epochs, LrSchedule schedule, double stopWithin, double trainSeconds) {
         RunConfig c = TinyRuns.config("tiny-cnn", 1);
-        return new RunConfig(c.model(), c.dataset(), c.input(), c.resize(), c.classes(), epochs, c.batchSize(),
-                Updater.NESTEROVS, 0.1, c.seed(), c.trainLimit(), c.testLimit(), c.targetAccuracy(),
-                c.bootstrapSamples(), c.layers(), 0, 0, schedule, null, null, stopWithin, trainSeconds);
+        return RunConfig.builder().model(c.model()).dataset(c.dataset()).input(c.input()).resize(c.resize())
+                .classes(c.classes()).epochs(epochs).batchSize(c.batchSize()).updater(Updater.NESTEROVS)
+                .learningRate(0.1).seed(c.seed()).trainLimit(c.trainLimit()).testLimit(c.testLimit())
+                .targetAccuracy(c.targetAccuracy()).bootstrapSamples(c.bootstrapSamples()).layers(c.layers())
+                .lrSchedule(schedule).stopWithin(stopWithin).trainSeconds(trainSeconds).build();
     }
 
     private static RunRecord train(Path dir, RunConfig config) {
@@ -65,16 +69,17 @@ class ConvergedRecipeTrainingTest {
 
     @Test
     void aStepScheduleIsWrittenReadAndWordedAsEpochs() {
-        String schedule = RunConfig.stepSchedule(12, 18);
-        assertEquals("step:12,18", schedule);
+        LrSchedule schedule = LrSchedule.steps(12, 18);
+        assertEquals("step:12,18", schedule.id());
+        assertEquals(schedule, LrSchedule.recorded("step:12,18"));
         RunConfig c = tiny(30, schedule, 0.3, 0);
         assertEquals(18, c.lastDivisionEpoch());
         assertEquals("÷10 after epochs 12 and 18", c.scheduleInWords());
         for (String bad : List.of("step:", "step:3,2", "step:0", "step:a", "cosine")) {
-            assertThrows(IllegalArgumentException.class, () -> tiny(30, bad, 0, 0), bad);
+            assertThrows(IllegalArgumentException.class, () -> LrSchedule.recorded(bad), bad);
         }
         assertThrows(IllegalArgumentException.class, () -> tiny(4, schedule, 0, 60), "a time budget has no epochs");
-        assertThrows(IllegalArgumentException.class, () -> tiny(4, RunConfig.LINEAR_DECAY, 0.3, 0));
+        assertThrows(IllegalArgumentException.class, () -> tiny(4, LrSchedule.LINEAR, 0.3, 0));
     }
 
     @Test
@@ -121,7 +126,7 @@ class ConvergedRecipeTrainingTest {
     @Test
     void aStepRunRecordsTheRateEachEpochTrainedAtAndStopsOnceConverged(@TempDir Path tmp) {
         // A 0.3-point tolerance on 200 test images: stops once the rate is small enough to change nothing.
-        RunRecord r = train(tmp, tiny(12, RunConfig.stepSchedule(2, 3), 100, 0));
+        RunRecord r = train(tmp, tiny(12, LrSchedule.steps(2, 3), 100, 0));
         List<Double> rates = r.epochs().stream().map(EpochStats::learningRate).toList();
         assertEquals(List.of(0.1, 0.1, 0.01, 0.001, 0.001), rates.subList(0, 5).stream()
                 .map(x -> Math.round(x * 1e6) / 1e6).toList());
@@ -139,9 +144,11 @@ class ConvergedRecipeTrainingTest {
     @Test
     void aTimeBudgetTrainsForThatLongInEqualRoundsAcrossEpochs(@TempDir Path tmp) {
         RunConfig c = TinyRuns.config("tiny-cnn", 1);
-        RunRecord r = train(tmp, new RunConfig(c.model(), c.dataset(), c.input(), c.resize(), c.classes(), 3,
-                c.batchSize(), c.updater(), c.learningRate(), c.seed(), c.trainLimit(), c.testLimit(),
-                c.targetAccuracy(), c.bootstrapSamples(), c.layers(), 0, 0, null, null, null, 0, 1.5));
+        RunRecord r = train(tmp, RunConfig.builder().model(c.model()).dataset(c.dataset()).input(c.input())
+                .resize(c.resize()).classes(c.classes()).epochs(3).batchSize(c.batchSize()).updater(c.updater())
+                .learningRate(c.learningRate()).seed(c.seed()).trainLimit(c.trainLimit()).testLimit(c.testLimit())
+                .targetAccuracy(c.targetAccuracy()).bootstrapSamples(c.bootstrapSamples()).layers(c.layers())
+                .trainSeconds(1.5).build());
         assertEquals(3, r.epochs().size(), "one evaluation per round");
         for (int i = 0; i < 3; i++) {
             double share = 0.5 * (i + 1);
@@ -161,9 +168,10 @@ class ConvergedRecipeTrainingTest {
     void aRunWithCropsAndFlipsTrainsAndItsRecordReadsBackWithThem(@TempDir Path tmp) {
         // LeNet-5 on real images, as FashionMnistTrainingTest (about 70% without crops and flips): the synthetic
         // set's class signal is per pixel, which any shift destroys.
-        RunConfig augmented = new RunConfig("lenet5", "fashion-mnist", InputShape.image(1, 28, 28),
-                ResizeMode.BILINEAR, 10, 2, 32, Updater.ADAM, 1e-3, 1, 1_500, 500, 70, 1000, "fast", 0, 0, null, null,
-                Augmentation.CROPS_AND_FLIPS, 0, 0);
+        RunConfig augmented = RunConfig.builder().model("lenet5").dataset("fashion-mnist")
+                .input(InputShape.image(1, 28, 28)).resize(ResizeMode.BILINEAR).classes(10).epochs(2).batchSize(32)
+                .updater(Updater.ADAM).learningRate(1e-3).seed(1).trainLimit(1_500).testLimit(500).targetAccuracy(70)
+                .bootstrapSamples(1000).layers(LayerImpl.FAST).augmentation(Augmentation.CROPS_AND_FLIPS).build();
         RunRecord r;
         try (RunData batches = DataProvider.standard().forRun(augmented)) {
             r = new Trainer(ResultsStore.openForWriting(tmp)).run(RunSpec.single(augmented),
@@ -172,12 +180,16 @@ class ConvergedRecipeTrainingTest {
         assertTrue(r.top1().value() > 40, "10 classes: chance is 10%, got " + r.top1());
         RunRecord read = ResultsStore.openForReading(tmp).find(augmented.runId()).orElseThrow();
         assertEquals(augmented, read.config());
-        RunConfig whole = new RunConfig("lenet5", "fashion-mnist", InputShape.image(1, 28, 28), ResizeMode.BILINEAR,
-                10, 2, 32, Updater.ADAM, 1e-3, 1, 1_500, 500, 70, 1000, "fast");
+        RunConfig whole = RunConfig.builder().model("lenet5").dataset("fashion-mnist")
+                .input(InputShape.image(1, 28, 28)).resize(ResizeMode.BILINEAR).classes(10).epochs(2).batchSize(32)
+                .updater(Updater.ADAM).learningRate(1e-3).seed(1).trainLimit(1_500).testLimit(500).targetAccuracy(70)
+                .bootstrapSamples(1000).layers(LayerImpl.FAST).build();
         assertTrue(!augmented.runId().equals(whole.runId()), "crops and flips are part of what a run computes");
-        assertThrows(IllegalArgumentException.class, () -> new RunConfig("tiny-cnn", "image-folder",
-                InputShape.image(3, 32, 32), ResizeMode.CROP, 10, 2, 32, Updater.ADAM, 0.1, 1, 0, 0, 50, 1000, "fast",
-                0, 0, null, null, Augmentation.CROPS_AND_FLIPS, 0, 0), "ImageNet-style crops already crop");
+        assertThrows(IllegalArgumentException.class, () -> RunConfig.builder().model("tiny-cnn")
+                .dataset("image-folder").input(InputShape.image(3, 32, 32)).resize(ResizeMode.CROP).classes(10)
+                .epochs(2).batchSize(32).updater(Updater.ADAM).learningRate(0.1).seed(1).trainLimit(0).testLimit(0)
+                .targetAccuracy(50).bootstrapSamples(1000).layers(LayerImpl.FAST)
+                .augmentation(Augmentation.CROPS_AND_FLIPS).build(), "ImageNet-style crops already crop");
     }
 
     /** The run's data, whose training batches fail at the start of epoch {@code failAt} (a killed sitting). */
@@ -233,7 +245,7 @@ class ConvergedRecipeTrainingTest {
 
     @Test
     void aRunKilledAfterAnEpochResumesThereAndEndsAsIfUninterrupted(@TempDir Path tmp) throws Exception {
-        RunConfig config = tiny(4, RunConfig.stepSchedule(2), 0, 0);
+        RunConfig config = tiny(4, LrSchedule.steps(2), 0, 0);
         RunRecord whole = train(tmp.resolve("whole"), config);
         ResultsStore store = ResultsStore.openForWriting(tmp.resolve("resumed"));
         Path runDir = store.runDir(config.runId());

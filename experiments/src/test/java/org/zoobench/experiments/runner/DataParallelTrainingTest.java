@@ -7,13 +7,16 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.zoobench.experiments.results.DataParallel;
 import org.zoobench.experiments.results.EpochStats;
+import org.zoobench.experiments.results.LrSchedule;
 import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.ResultRow;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.Updater;
+import org.zoobench.layers.LayerImpl;
 import org.zoobench.parallel.ParallelTraining;
+import org.zoobench.parallel.WorkerMode;
 import org.zoobench.zoo.ModelEntry;
 
 import java.nio.file.Files;
@@ -48,8 +51,10 @@ class DataParallelTrainingTest {
      * batch is one step on the whole batch, so two workers should train as one does, up to rounding.
      */
     private static RunConfig sgd(int epochs, int trainLimit) {
-        return new RunConfig("tiny-cnn", "synthetic", TinyRuns.SHAPE, ResizeMode.BILINEAR, 10, epochs, 32, Updater.SGD,
-                0.1, 1, trainLimit, 200, 50, 1000, "fast", 0, 0, RunConfig.LINEAR_DECAY);
+        return RunConfig.builder().model("tiny-cnn").dataset("synthetic").input(TinyRuns.SHAPE)
+                .resize(ResizeMode.BILINEAR).classes(10).epochs(epochs).batchSize(32).updater(Updater.SGD)
+                .learningRate(0.1).seed(1).trainLimit(trainLimit).testLimit(200).targetAccuracy(50)
+                .bootstrapSamples(1000).layers(LayerImpl.FAST).lrSchedule(LrSchedule.LINEAR).build();
     }
 
     private static List<List<Double>> curves(RunRecord r) {
@@ -61,7 +66,7 @@ class DataParallelTrainingTest {
     void twoAveragingWorkersLearnAsOneWorkerDoesAndTheRecordSaysSo(@TempDir Path tmp) throws Exception {
         RunConfig one = sgd(2, 320);
         RunRecord single = train(tmp.resolve("one"), one);
-        RunConfig config = one.withDataParallel(new DataParallel(2, "averaging"));
+        RunConfig config = one.withDataParallel(new DataParallel(2, WorkerMode.AVERAGING));
         RunRecord two = train(tmp.resolve("two"), config);
 
         assertEquals(RunRecord.FINISHED, two.status());
@@ -97,7 +102,7 @@ class DataParallelTrainingTest {
 
     @Test
     void averagingWorkersRepeatTheirRunUnderTheSameSeed(@TempDir Path tmp) {
-        RunConfig config = sgd(1, 160).withDataParallel(new DataParallel(2, "averaging"));
+        RunConfig config = sgd(1, 160).withDataParallel(new DataParallel(2, WorkerMode.AVERAGING));
         assertEquals(curves(train(tmp.resolve("a"), config)), curves(train(tmp.resolve("b"), config)));
     }
 
@@ -105,18 +110,22 @@ class DataParallelTrainingTest {
     void gradientSharingWorkersLearn(@TempDir Path tmp) {
         // Sharing sends each step a thresholded fraction of every update (at most 1% of the parameters by DL4J's
         // default), so it needs more steps than averaging: Adam on 1,280 images twice.
-        RunConfig config = new RunConfig("tiny-cnn", "synthetic", TinyRuns.SHAPE, ResizeMode.BILINEAR, 10, 2, 32,
-                Updater.ADAM, 1e-2, 1, 1280, 200, 50, 1000, "fast")
-                .withDataParallel(new DataParallel(2, "shared-gradients"));
+        RunConfig config = RunConfig.builder().model("tiny-cnn").dataset("synthetic").input(TinyRuns.SHAPE)
+                .resize(ResizeMode.BILINEAR).classes(10).epochs(2).batchSize(32).updater(Updater.ADAM)
+                .learningRate(1e-2).seed(1).trainLimit(1280).testLimit(200).targetAccuracy(50).bootstrapSamples(1000)
+                .layers(LayerImpl.FAST).build()
+                .withDataParallel(new DataParallel(2, WorkerMode.SHARED_GRADIENTS));
         RunRecord r = train(tmp, config);
         assertTrue(r.top1().value() > 20, "10 classes: chance is 10%, got " + r.top1());
-        assertEquals("shared-gradients", r.config().dataParallel().mode());
+        assertEquals(WorkerMode.SHARED_GRADIENTS, r.config().dataParallel().mode());
     }
 
     @Test
     void aLossThatBlowsUpOnTheWorkersEndsTheRunAsDiverged(@TempDir Path tmp) {
-        RunConfig config = new RunConfig("tiny-cnn", "synthetic", TinyRuns.SHAPE, ResizeMode.BILINEAR, 10, 2, 32,
-                Updater.SGD, 1e6, 1, 320, 200, 50, 1000, "fast").withDataParallel(new DataParallel(2, "averaging"));
+        RunConfig config = RunConfig.builder().model("tiny-cnn").dataset("synthetic").input(TinyRuns.SHAPE)
+                .resize(ResizeMode.BILINEAR).classes(10).epochs(2).batchSize(32).updater(Updater.SGD)
+                .learningRate(1e6).seed(1).trainLimit(320).testLimit(200).targetAccuracy(50).bootstrapSamples(1000)
+                .layers(LayerImpl.FAST).build().withDataParallel(new DataParallel(2, WorkerMode.AVERAGING));
         RunRecord r = train(tmp, config);
         assertTrue(r.diverged());
         assertTrue(r.statusDetail().startsWith("loss became"), r.statusDetail());

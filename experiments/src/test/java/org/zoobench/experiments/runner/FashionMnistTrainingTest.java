@@ -11,6 +11,7 @@ import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.Updater;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelRegistry;
+import org.zoobench.layers.LayerImpl;
 
 import java.nio.file.Path;
 
@@ -28,8 +29,10 @@ class FashionMnistTrainingTest {
 
     @Test
     void leNet5OnASubsetClearlyBeatsChance(@TempDir Path tmp) {
-        RunConfig config = new RunConfig("lenet5", "fashion-mnist", InputShape.image(1, 28, 28), ResizeMode.BILINEAR,
-                10, 2, 32, Updater.ADAM, 1e-3, 1, 1500, 500, 70, 1000, "fast");
+        RunConfig config = RunConfig.builder().model("lenet5").dataset("fashion-mnist")
+                .input(InputShape.image(1, 28, 28)).resize(ResizeMode.BILINEAR).classes(10).epochs(2).batchSize(32)
+                .updater(Updater.ADAM).learningRate(1e-3).seed(1).trainLimit(1500).testLimit(500).targetAccuracy(70)
+                .bootstrapSamples(1000).layers(LayerImpl.FAST).build();
         RunRecord r;
         try (RunData data = new DataProvider(Datasets::load, DataOptions.defaults().withDownload(false))
                 .forRun(config)) {

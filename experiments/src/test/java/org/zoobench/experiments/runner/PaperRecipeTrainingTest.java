@@ -25,9 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PaperRecipeTrainingTest {
 
     private static RunConfig withRecipe(RunConfig c, double weightDecay, int patience) {
-        return new RunConfig(c.model(), c.dataset(), c.input(), c.resize(), c.classes(), c.epochs(), c.batchSize(),
-                Updater.NESTEROVS, 0.01, c.seed(), c.trainLimit(), c.testLimit(), c.targetAccuracy(),
-                c.bootstrapSamples(), c.layers(), weightDecay, patience);
+        return RunConfig.builder().model(c.model()).dataset(c.dataset()).input(c.input()).resize(c.resize())
+                .classes(c.classes()).epochs(c.epochs()).batchSize(c.batchSize()).updater(Updater.NESTEROVS)
+                .learningRate(0.01).seed(c.seed()).trainLimit(c.trainLimit()).testLimit(c.testLimit())
+                .targetAccuracy(c.targetAccuracy()).bootstrapSamples(c.bootstrapSamples()).layers(c.layers())
+                .weightDecay(weightDecay).lrPatience(patience).build();
     }
 
     @Test
@@ -83,9 +85,11 @@ class PaperRecipeTrainingTest {
     void aRunRecordsTheRateEachEpochTrainedAt(@TempDir Path dir) {
         RunConfig c = TinyRuns.config("tiny-cnn", 1);
         // Patience 1 and three epochs: at least one epoch fails to beat the best unless every epoch improves.
-        RunConfig config = new RunConfig(c.model(), c.dataset(), c.input(), c.resize(), c.classes(), 3, c.batchSize(),
-                Updater.NESTEROVS, 0.01, c.seed(), c.trainLimit(), c.testLimit(), c.targetAccuracy(),
-                c.bootstrapSamples(), c.layers(), 5e-4, 1);
+        RunConfig config = RunConfig.builder().model(c.model()).dataset(c.dataset()).input(c.input())
+                .resize(c.resize()).classes(c.classes()).epochs(3).batchSize(c.batchSize()).updater(Updater.NESTEROVS)
+                .learningRate(0.01).seed(c.seed()).trainLimit(c.trainLimit()).testLimit(c.testLimit())
+                .targetAccuracy(c.targetAccuracy()).bootstrapSamples(c.bootstrapSamples()).layers(c.layers())
+                .weightDecay(5e-4).lrPatience(1).build();
         RunRecord r;
         try (RunData data = TinyRuns.syntheticData().forRun(config)) {
             r = new Trainer(ResultsStore.openForWriting(dir)).run(RunSpec.single(config), TinyRuns.tinyCnn("tiny-cnn"),

@@ -9,6 +9,7 @@ import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.Updater;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
+import org.zoobench.layers.LayerImpl;
 import org.zoobench.zoo.blocks.ConvBlocks;
 import org.zoobench.zoo.blocks.Graphs;
 
@@ -39,7 +40,9 @@ public final class TinyRuns {
     }
 
     public static RunConfig config(String model, long seed) {
-        return new RunConfig(model, "synthetic", SHAPE, ResizeMode.BILINEAR, 10, 2, 32, Updater.ADAM, 1e-2, seed, 320,
-                200, 50, 1000, "fast");
+        return RunConfig.builder().model(model).dataset("synthetic").input(SHAPE).resize(ResizeMode.BILINEAR)
+                .classes(10).epochs(2).batchSize(32).updater(Updater.ADAM).learningRate(1e-2).seed(seed)
+                .trainLimit(320).testLimit(200).targetAccuracy(50).bootstrapSamples(1000).layers(LayerImpl.FAST)
+                .build();
     }
 }

@@ -57,8 +57,10 @@ class TrainerTest {
     @Test
     void theNetworkRunsTheRecordedLayerImplementation() {
         for (LayerImpl impl : LayerImpl.values()) {
-            RunConfig config = new RunConfig("tiny-cnn", "synthetic", InputShape.image(1, 8, 8), ResizeMode.BILINEAR,
-                    10, 1, 32, Updater.ADAM, 1e-2, 1, 320, 200, 50, 1000, impl.id(), 5e-4, 0);
+            RunConfig config = RunConfig.builder().model("tiny-cnn").dataset("synthetic")
+                    .input(InputShape.image(1, 8, 8)).resize(ResizeMode.BILINEAR).classes(10).epochs(1).batchSize(32)
+                    .updater(Updater.ADAM).learningRate(1e-2).seed(1).trainLimit(320).testLimit(200)
+                    .targetAccuracy(50).bootstrapSamples(1000).layers(impl).weightDecay(5e-4).build();
             ComputationGraph net = Trainer.network(TINY, config);
             assertTrue(impl.runs(net), impl + " recorded, but the network's layers run another implementation");
         }
@@ -126,8 +128,10 @@ class TrainerTest {
             return new LoadedDataset("poisoned", train, clean.test(), clean.shape(), clean.classNames());
         }, DataOptions.defaults().withShape(TinyRuns.SHAPE));
         RunConfig good = TinyRuns.config("tiny-cnn", 1);
-        RunConfig bad = new RunConfig("tiny-cnn", "poisoned", good.input(), ResizeMode.BILINEAR, 10, 2, 32,
-                Updater.ADAM, 1e-2, 1, 320, 200, 50, 1000, "fast");
+        RunConfig bad = RunConfig.builder().model("tiny-cnn").dataset("poisoned").input(good.input())
+                .resize(ResizeMode.BILINEAR).classes(10).epochs(2).batchSize(32).updater(Updater.ADAM)
+                .learningRate(1e-2).seed(1).trainLimit(320).testLimit(200).targetAccuracy(50).bootstrapSamples(1000)
+                .layers(LayerImpl.FAST).build();
         ResultsStore store = ResultsStore.openForWriting(tmp);
         StringWriter log = new StringWriter();
         List<RunRecord> records = new SuiteRunner(store, name -> TINY, data, new PrintWriter(log, true))

@@ -92,7 +92,7 @@ class AlexNetAblationSuiteTest {
         written.writeTo(store);
         String report = written.markdown();
         assertTrue(report.contains("| remove fc7 (alexnet-mini-no-fc7)"), report);
-        assertTrue(report.contains("-16,781,312"), "ImageNet Δparams of removing fc7 (REFERENCE §2)\n" + report);
+        assertTrue(report.contains("-16,781,312"), "ImageNet Δparams of removing fc7 (docs/reference-facts.md §2)\n" + report);
         assertTrue(report.contains("-49,414,144"), "ImageNet Δparams of removing fc6+fc7\n" + report);
         assertTrue(report.contains("-30.0 [-"), "Δtop-1 of removing all four: 50.0 - 80.0\n" + report);
         assertTrue(report.contains("-30.8"), "the paper's Δ for removing all four: 40.5 - 71.3\n" + report);

@@ -6,6 +6,7 @@ import org.zoobench.UserInputException;
 import org.zoobench.experiments.report.Report;
 import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.results.Augmentation;
+import org.zoobench.experiments.results.LrSchedule;
 import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
@@ -38,7 +39,7 @@ class ArchitecturesSuiteTest {
     private static List<Object> budget(RunSpec r) {
         RunConfig c = r.config();
         return List.of(c.trainSeconds(), c.epochs(), c.trainLimit(), c.testLimit(), c.seed(), c.targetAccuracy(),
-                c.stopWithin(), String.valueOf(c.lrSchedule()));
+                c.stopWithin(), c.lrSchedule());
     }
 
     @Test
@@ -46,7 +47,7 @@ class ArchitecturesSuiteTest {
         SuitePlan plan = suite.plan(true);
         assertEquals(List.of("lenet5", "alexnet-mini", "googlenet", "resnet18", "densenet121", "bilstm-max"),
                 plan.runs().stream().map(r -> r.config().model()).toList());
-        assertEquals(Set.of(List.of(100.0, 4, 0, 2000, 1L, 85.0, 0.0, "null")),
+        assertEquals(Set.of(List.of(100.0, 4, 0, 2000, 1L, 85.0, 0.0, LrSchedule.CONSTANT)),
                 plan.runs().stream().map(ArchitecturesSuiteTest::budget).collect(Collectors.toSet()),
                 "the same seconds, evaluations, examples, seed and target for every net; no schedule");
         Map<String, String> datasets = plan.runs().stream()
@@ -83,7 +84,7 @@ class ArchitecturesSuiteTest {
         Map<String, RunConfig> first = plan.runs().stream().filter(r -> r.config().seed() == 1)
                 .collect(Collectors.toMap(r -> r.config().model(), RunSpec::config));
         RunConfig resnet = first.get("resnet18");
-        assertEquals(List.of(Updater.NESTEROVS, 0.1, 1e-4, "step:15,22", Augmentation.CROPS_AND_FLIPS),
+        assertEquals(List.of(Updater.NESTEROVS, 0.1, 1e-4, LrSchedule.steps(15, 22), Augmentation.CROPS_AND_FLIPS),
                 List.of(resnet.updater(), resnet.learningRate(), resnet.weightDecay(), resnet.lrSchedule(),
                         resnet.augmentation()));
         assertNull(first.get("bilstm-max").augmentation(), "rows of pixels are not cropped");

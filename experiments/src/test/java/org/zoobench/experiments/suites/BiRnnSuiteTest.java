@@ -45,10 +45,12 @@ class BiRnnSuiteTest {
         for (List<RunSpec> pair : byDataset.values()) {
             RunConfig bi = pair.get(0).config();
             RunConfig causal = pair.get(1).config();
-            assertEquals(new RunConfig(bi.model(), causal.dataset(), causal.input(), causal.resize(), causal.classes(),
-                    causal.epochs(), causal.batchSize(), causal.updater(), causal.learningRate(), causal.seed(),
-                    causal.trainLimit(), causal.testLimit(), causal.targetAccuracy(), causal.bootstrapSamples(),
-                    causal.layers()), bi,
+            assertEquals(RunConfig.builder().model(bi.model()).dataset(causal.dataset()).input(causal.input())
+                    .resize(causal.resize()).classes(causal.classes()).epochs(causal.epochs())
+                    .batchSize(causal.batchSize()).updater(causal.updater()).learningRate(causal.learningRate())
+                    .seed(causal.seed()).trainLimit(causal.trainLimit()).testLimit(causal.testLimit())
+                    .targetAccuracy(causal.targetAccuracy()).bootstrapSamples(causal.bootstrapSamples())
+                    .layers(causal.layers()).build(), bi,
                     "twins differ only in the model");
             assertEquals(ModelRegistry.get(bi.model()).defaultInput(), bi.input());
         }
@@ -112,7 +114,8 @@ class BiRnnSuiteTest {
     /** The suite's path for real, on a small future-context task: per-step scoring, no top-5, the verdict. */
     @Test
     void aSmallRealFutureContextRunShowsTheBidirectionalAdvantage(@TempDir Path dir) {
-        Recipe small = new Recipe(800, 200, 3, 32, 1, Updater.ADAM, 2e-2, 90);
+        Recipe small = Recipe.builder().trainLimit(800).testLimit(200).epochs(3).batch(32)
+                .updater(Updater.ADAM).lr(2e-2).target(90).build();
         ResultsStore store = ResultsStore.openForWriting(dir);
         List<RunRecord> done = new SuiteRunner(store, ModelRegistry::get, DataProvider.standard(),
                 new PrintWriter(new StringWriter())).run(BiRnnSuite.FUTURE_CONTEXT.runs(small));

@@ -44,7 +44,7 @@ class DepthSuiteTest {
     void quickGivesEveryNetTheFullRecipesFirstSecondsAndSaysItCannotJudgeThePaper() {
         SuitePlan plan = suite.plan(true);
         assertTrue(plan.runs().stream().allMatch(r -> r.config().trainSeconds() == 150 && r.config().epochs() == 4
-                && r.config().learningRate() == 0.1 && r.config().lrSchedule() == null
+                && r.config().learningRate() == 0.1 && r.config().lrSchedule().isConstant()
                 && r.config().augmentation() != null && r.config().testLimit() == 2000), "equal time, first phase");
         assertTrue(plan.notes().get(0).endsWith("150 s of training instead of 182 epochs."), plan.notes().get(0));
         String quick = plan.notes().get(1);

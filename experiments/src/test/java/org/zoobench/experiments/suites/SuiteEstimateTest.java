@@ -1,6 +1,7 @@
 package org.zoobench.experiments.suites;
 
 import org.junit.jupiter.api.Test;
+import org.zoobench.experiments.results.LrSchedule;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.Updater;
 import org.zoobench.experiments.runner.RunSpec;
@@ -13,16 +14,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SuiteEstimateTest {
 
-    private static RunSpec run(int epochs, String schedule, double stopWithin, double trainSeconds) {
+    private static RunSpec run(int epochs, LrSchedule schedule, double stopWithin, double trainSeconds) {
         RunConfig c = TinyRuns.config("tiny-cnn", 1);
-        return RunSpec.single(new RunConfig(c.model(), c.dataset(), c.input(), c.resize(), c.classes(), epochs,
-                c.batchSize(), Updater.NESTEROVS, 0.1, c.seed(), c.trainLimit(), c.testLimit(), c.targetAccuracy(),
-                c.bootstrapSamples(), c.layers(), 0, 0, schedule, null, null, stopWithin, trainSeconds));
+        return RunSpec.single(RunConfig.builder().model(c.model()).dataset(c.dataset()).input(c.input())
+                .resize(c.resize()).classes(c.classes()).epochs(epochs).batchSize(c.batchSize())
+                .updater(Updater.NESTEROVS).learningRate(0.1).seed(c.seed()).trainLimit(c.trainLimit())
+                .testLimit(c.testLimit()).targetAccuracy(c.targetAccuracy()).bootstrapSamples(c.bootstrapSamples())
+                .layers(c.layers()).lrSchedule(schedule).stopWithin(stopWithin).trainSeconds(trainSeconds).build());
     }
 
     @Test
     void eachRunsTimeIsGivenPerEpochAndBetweenItsEarliestStopAndItsMost() {
-        List<RunSpec> runs = List.of(run(30, RunConfig.stepSchedule(2, 3), 0.3, 0), run(2, null, 0, 0),
+        List<RunSpec> runs = List.of(run(30, LrSchedule.steps(2, 3), 0.3, 0), run(2, LrSchedule.CONSTANT, 0, 0),
                 run(4, null, 0, 600));
         String estimate = SuiteEstimate.describe(runs, TinyRuns::tinyCnn, TinyRuns.syntheticData());
         List<String> lines = estimate.lines().toList();

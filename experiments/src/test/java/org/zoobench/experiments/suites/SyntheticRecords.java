@@ -48,12 +48,16 @@ final class SyntheticRecords {
         }
         double acc = 100.0 * correct / n;
         int saved = store.records().size();
-        RunRecord r = new RunRecord(spec.runId(), spec.suite(), spec.group(), spec.config(), RunRecord.FINISHED,
-                null, params, spec.publishedParamCount(), 1, new Estimate(acc, acc - 2, acc + 2),
-                new Estimate(100, 100, 100),
-                java.util.List.of(new EpochStats(1, 1, 1, Math.min(100, acc + TRAIN_MARGIN), 1, acc, 1, 1e-3)), 1, 1, 0, 1, 1, null, 1, 1, 1,
-                new MachineInfo("CPU", "CPU", "OPENBLAS", 2, 2, 2, "linux", "17", Map.of()), "abc",
-                "2026-01-01T00:00:00Z", "2026-01-01T00:00:0" + saved % 10 + "Z", 0, convergedAt);
+        RunRecord r = RunRecord.builder().runId(spec.runId()).suite(spec.suite()).group(spec.group())
+                .config(spec.config()).status(RunRecord.FINISHED).paramCount(params)
+                .publishedParamCount(spec.publishedParamCount()).macs(1).top1(new Estimate(acc, acc - 2, acc + 2))
+                .top5(new Estimate(100, 100, 100))
+                .epochs(java.util.List.of(new EpochStats(1, 1, 1, Math.min(100, acc + TRAIN_MARGIN), 1, acc, 1, 1e-3)))
+                .trainSamplesPerSec(1).inferSamplesPerSec(1).wallTimeSec(1).trainTimeSec(1).peakHeapBytes(1)
+                .peakOffHeapBytes(1).peakPhysicalBytes(1)
+                .machine(new MachineInfo("CPU", "CPU", "OPENBLAS", 2, 2, 2, "linux", "17", Map.of())).gitCommit("abc")
+                .startedAt("2026-01-01T00:00:00Z").finishedAt("2026-01-01T00:00:0" + saved % 10 + "Z")
+                .convergedAtEpoch(convergedAt).build();
         store.save(r, new Predictions(labels, top1, top5), null);
         return r;
     }

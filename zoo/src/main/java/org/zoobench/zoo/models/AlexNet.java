@@ -68,29 +68,28 @@ public record AlexNet(Layout layout, Set<String> removed, int fcWidth, boolean i
 
     /**
      * One row of Zeiler and Fergus (2013) Table 3: the registry suffix, what was changed, the paper's errors (%:
-     * top-1 train, top-1 validation, top-5 validation), what the lecture slides say about it
-     * (docs/reference-facts.md §2) and the net.
+     * top-1 train, top-1 validation, top-5 validation; docs/reference-facts.md, section 2) and the net.
      */
     public record Ablation(String suffix, String label, double paperTrainTop1Error, double paperTop1Error,
-                           double paperTop5Error, String slides, AlexNet net) {
+                           double paperTop5Error, AlexNet net) {
     }
 
     /** Table 3's variants in the order the ablation suite reports them; the first is the full network. */
     public static final List<Ablation> ABLATIONS = List.of(
-            //           suffix, label                                  paper: train, val, val top-5   slides
-            new Ablation("", "full network",                                  35.1, 40.5, 18.1, "8 layers, ~60M params",
+            //           suffix, label                                  paper: train, val, val top-5
+            new Ablation("", "full network",                                  35.1, 40.5, 18.1,
                     singleTower()),
-            new Ablation("-no-fc7", "remove fc7",                             27.4, 40.0, 18.4, "-16M params, 1.1% drop",
+            new Ablation("-no-fc7", "remove fc7",                             27.4, 40.0, 18.4,
                     singleTower().without("fc7")),
-            new Ablation("-no-fc6-fc7", "remove fc6, fc7",                    27.4, 44.8, 22.4, "-50M params, 5.7% drop",
+            new Ablation("-no-fc6-fc7", "remove fc6, fc7",                    27.4, 44.8, 22.4,
                     singleTower().without("fc6", "fc7")),
-            new Ablation("-no-conv3-conv4", "remove conv3, conv4",            41.8, 45.4, 22.1, "-1M params, 3% drop",
+            new Ablation("-no-conv3-conv4", "remove conv3, conv4",            41.8, 45.4, 22.1,
                     singleTower().without("conv3", "conv4")),
-            new Ablation("-no-conv3-conv4-fc6-fc7", "remove conv3, conv4, fc6, fc7", 71.1, 71.3, 50.1, "33.5% drop",
+            new Ablation("-no-conv3-conv4-fc6-fc7", "remove conv3, conv4, fc6, fc7", 71.1, 71.3, 50.1,
                     singleTower().without("conv3", "conv4", "fc6", "fc7")),
-            new Ablation("-fc8192", "fc6, fc7 widened to 8192",               26.8, 40.0, 18.1, "—",
+            new Ablation("-fc8192", "fc6, fc7 widened to 8192",               26.8, 40.0, 18.1,
                     singleTower().withFcWidth(8192)),
-            new Ablation("-fc2048", "fc6, fc7 narrowed to 2048",              40.3, 41.7, 18.8, "—",
+            new Ablation("-fc2048", "fc6, fc7 narrowed to 2048",              40.3, 41.7, 18.8,
                     singleTower().withFcWidth(2048)));
 
     public AlexNet {

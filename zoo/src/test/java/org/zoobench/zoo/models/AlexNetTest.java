@@ -58,7 +58,7 @@ class AlexNetTest {
     }
 
     @Test
-    void ablationsRemoveExactlyWhatTheSlidesSay() {
+    void ablationsRemoveTheParametersOfTheLayersTheyDrop() {
         long full = paramsOf("alexnet");
         assertEquals(16_781_312, full - paramsOf("alexnet-no-fc7"), "fc7 is 4096x4096 + 4096");
         assertEquals(49_414_144, full - paramsOf("alexnet-no-fc6-fc7"), "fc8 then reads conv5's 9,216 features");
