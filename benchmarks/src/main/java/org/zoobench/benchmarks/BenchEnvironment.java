@@ -1,13 +1,13 @@
 package org.zoobench.benchmarks;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.zoobench.zoo.layers.LayerImpl;
+import org.zoobench.layers.LayerImpl;
 import org.nd4j.linalg.factory.Nd4j;
 import org.bytedeco.javacpp.Loader;
 import org.nd4j.nativeblas.NativeOpsHolder;
-import org.zoobench.zoo.device.GpuFacts.Device;
-import org.zoobench.zoo.device.GpuProbe;
-import org.zoobench.zoo.device.ThisMachine;
+import org.zoobench.device.GpuFacts.Device;
+import org.zoobench.device.GpuProbe;
+import org.zoobench.device.ThisMachine;
 
 import java.io.IOException;
 import java.io.InputStream;

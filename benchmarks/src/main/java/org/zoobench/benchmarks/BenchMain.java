@@ -7,19 +7,18 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.zoobench.UserInputException;
+import org.zoobench.device.CpuPeak;
+import org.zoobench.device.GpuFacts;
+import org.zoobench.device.GpuPreflight;
+import org.zoobench.device.GpuProbe;
+import org.zoobench.device.ThisMachine;
+import org.zoobench.parallel.WorkerDevices;
+import org.zoobench.parallel.WorkerMode;
 import org.zoobench.zoo.GitCommit;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.UserInputException;
-import org.zoobench.zoo.bench.BenchPlan;
-import org.zoobench.zoo.bench.PyTorchPeer;
-import org.zoobench.zoo.device.CpuPeak;
-import org.zoobench.zoo.device.GpuFacts;
-import org.zoobench.zoo.device.GpuPreflight;
-import org.zoobench.zoo.device.GpuProbe;
-import org.zoobench.zoo.device.ThisMachine;
-import org.zoobench.zoo.parallel.WorkerDevices;
-import org.zoobench.zoo.parallel.WorkerMode;
+import org.zoobench.zoo.profile.MemoryEstimate;
 import org.zoobench.zoo.profile.ModelProfile;
 
 import java.io.IOException;
@@ -362,7 +361,7 @@ public final class BenchMain {
         GpuFacts.Demand largest = null;
         for (String name : plan.models()) {
             ModelEntry entry = ModelRegistry.get(name);
-            GpuFacts.Demand d = GpuFacts.Demand.of(ModelProfile.of(entry, plan.options(entry)), smallest, true);
+            GpuFacts.Demand d = MemoryEstimate.demand(ModelProfile.of(entry, plan.options(entry)), smallest, true);
             if (largest == null || d.bytes(smallest) > largest.bytes(smallest)) {
                 largest = d;
             }

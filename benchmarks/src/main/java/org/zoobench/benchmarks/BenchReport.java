@@ -7,9 +7,8 @@ import org.zoobench.benchmarks.BenchResults.ModelRow;
 import org.zoobench.benchmarks.BenchResults.ParallelRow;
 import org.zoobench.benchmarks.BenchResults.Pass;
 import org.zoobench.benchmarks.BenchResults.Peak;
+import org.zoobench.device.CpuPeak;
 import org.zoobench.zoo.Numbers;
-import org.zoobench.zoo.bench.PyTorchPeer;
-import org.zoobench.zoo.device.CpuPeak;
 
 import java.io.IOException;
 import java.io.StringWriter;

@@ -3,10 +3,9 @@ package org.zoobench.benchmarks;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import org.zoobench.zoo.device.CpuPeak;
+import org.zoobench.device.CpuPeak;
 
-import org.zoobench.zoo.bench.PyTorchPeer;
-import org.zoobench.zoo.UserInputException;
+import org.zoobench.UserInputException;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -10,7 +10,7 @@ import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.factory.Nd4j;
-import org.zoobench.zoo.layers.LayerImpl;
+import org.zoobench.layers.LayerImpl;
 
 import java.util.LinkedHashSet;
 import java.util.Locale;

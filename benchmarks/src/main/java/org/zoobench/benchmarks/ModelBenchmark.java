@@ -11,12 +11,11 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.BenchmarkParams;
+import org.zoobench.device.ThisMachine;
+import org.zoobench.layers.LayerImpl;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.bench.BenchPlan;
-import org.zoobench.zoo.device.ThisMachine;
-import org.zoobench.zoo.layers.LayerImpl;
 import org.zoobench.zoo.profile.ModelProfile;
 
 import java.nio.file.Path;

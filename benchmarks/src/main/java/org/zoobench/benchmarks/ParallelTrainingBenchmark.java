@@ -11,12 +11,12 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
+import org.zoobench.parallel.ParallelTraining;
+import org.zoobench.parallel.WorkerMode;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.PreparedBatches;
-import org.zoobench.zoo.parallel.ParallelTraining;
-import org.zoobench.zoo.parallel.WorkerMode;
 
 import java.util.List;
 import java.util.Random;

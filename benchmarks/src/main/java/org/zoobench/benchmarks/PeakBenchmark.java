@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The best a matrix product reaches here as DL4J sees it: a square single-precision matrix multiply through ND4J
  * (and so through the backend's BLAS), 2·n³ floating-point operations per call, at a few sizes. Reported beside the
- * theoretical peak ({@link org.zoobench.zoo.device.CpuPeak}), of which models' GFLOP/s are quoted as a share.
+ * theoretical peak ({@link org.zoobench.device.CpuPeak}), of which models' GFLOP/s are quoted as a share.
  */
 @BenchmarkMode(Mode.AverageTime)
 @Fork(1)

@@ -8,11 +8,11 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.zoobench.layers.LayerImpl;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.layers.LayerImpl;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,9 +39,9 @@ public final class StepProfile {
 
     /** The fast implementation's own layer and vertex classes, counted under the DL4J type each replaces. */
     private static final Map<String, String> FAST_LAYERS_AND_VERTICES = Map.of(
-            "org.zoobench.zoo.layers.FastReluLayer", "ActivationLayer",
-            "org.zoobench.zoo.layers.FastAddVertex", "ElementWiseVertex",
-            "org.zoobench.zoo.layers.FastMergeVertex", "MergeVertex");
+            "org.zoobench.layers.FastReluLayer", "ActivationLayer",
+            "org.zoobench.layers.FastAddVertex", "ElementWiseVertex",
+            "org.zoobench.layers.FastMergeVertex", "MergeVertex");
 
     private static final Duration SAMPLE_PERIOD = Duration.ofMillis(2);
     private static final double SECONDS_PER_IMPL = 12;

@@ -3,9 +3,8 @@ package org.zoobench.benchmarks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.zoobench.zoo.UserInputException;
-import org.zoobench.zoo.bench.BenchPlan;
-import org.zoobench.zoo.layers.LayerImpl;
+import org.zoobench.UserInputException;
+import org.zoobench.layers.LayerImpl;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

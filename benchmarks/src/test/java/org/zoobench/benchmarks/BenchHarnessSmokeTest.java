@@ -6,12 +6,11 @@ import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.zoobench.device.CpuPeak;
+import org.zoobench.layers.LayerImpl;
 import org.zoobench.zoo.GitCommit;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.bench.BenchPlan;
-import org.zoobench.zoo.device.CpuPeak;
-import org.zoobench.zoo.layers.LayerImpl;
 import org.zoobench.zoo.profile.ModelProfile;
 
 import java.io.ByteArrayOutputStream;

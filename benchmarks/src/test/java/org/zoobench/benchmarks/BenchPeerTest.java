@@ -3,12 +3,10 @@ package org.zoobench.benchmarks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.zoobench.UserInputException;
+import org.zoobench.layers.LayerImpl;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.UserInputException;
-import org.zoobench.zoo.bench.BenchPlan;
-import org.zoobench.zoo.bench.PyTorchPeer;
-import org.zoobench.zoo.layers.LayerImpl;
 import org.zoobench.zoo.profile.ModelProfile;
 
 import java.io.ByteArrayOutputStream;

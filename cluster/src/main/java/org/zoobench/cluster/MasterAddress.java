@@ -1,6 +1,6 @@
 package org.zoobench.cluster;
 
-import org.zoobench.zoo.UserInputException;
+import org.zoobench.UserInputException;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -7,11 +7,11 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.zoobench.UserInputException;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.runner.Progress;
 import org.zoobench.experiments.runner.RunExecutor;
 import org.zoobench.experiments.runner.SparkRunExecutors.Options;
-import org.zoobench.zoo.UserInputException;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -16,7 +16,7 @@ import org.zoobench.experiments.runner.SparkRunExecutors.Options;
 import org.zoobench.experiments.suites.SuiteRunner;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.layers.LayerImpl;
+import org.zoobench.layers.LayerImpl;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,14 +1,14 @@
 package org.zoobench.cli;
 
+import org.zoobench.UserInputException;
+import org.zoobench.benchmarks.BenchPlan;
+import org.zoobench.benchmarks.PyTorchPeer;
 import org.zoobench.cli.BenchLauncher.Backend;
+import org.zoobench.device.ThisMachine;
+import org.zoobench.parallel.WorkerDevices;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.UserInputException;
-import org.zoobench.zoo.bench.BenchPlan;
-import org.zoobench.zoo.bench.PyTorchPeer;
-import org.zoobench.zoo.device.ThisMachine;
-import org.zoobench.zoo.parallel.WorkerDevices;
 import org.zoobench.zoo.profile.MemoryEstimate;
 import org.zoobench.zoo.profile.ModelProfile;
 import picocli.CommandLine.Command;

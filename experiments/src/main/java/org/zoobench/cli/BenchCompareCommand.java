@@ -1,6 +1,6 @@
 package org.zoobench.cli;
 
-import org.zoobench.zoo.bench.BenchPlan;
+import org.zoobench.benchmarks.BenchPlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -2,12 +2,12 @@ package org.zoobench.cli;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
+import org.zoobench.UserInputException;
+import org.zoobench.benchmarks.BenchPlan;
 import org.zoobench.cli.BenchLauncher.Backend;
 import org.zoobench.experiments.report.HtmlReport;
 import org.zoobench.experiments.report.Plots;
 import org.zoobench.experiments.report.ResultsReport;
-import org.zoobench.zoo.UserInputException;
-import org.zoobench.zoo.bench.BenchPlan;
 
 import java.io.IOException;
 import java.io.PrintWriter;

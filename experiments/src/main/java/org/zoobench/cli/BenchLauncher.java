@@ -1,12 +1,12 @@
 package org.zoobench.cli;
 
+import org.zoobench.UserInputException;
+import org.zoobench.benchmarks.BenchPlan;
+import org.zoobench.device.GpuFacts;
+import org.zoobench.device.GpuPreflight;
+import org.zoobench.device.GpuProbe;
+import org.zoobench.device.ThisMachine;
 import org.zoobench.zoo.GitCommit;
-import org.zoobench.zoo.UserInputException;
-import org.zoobench.zoo.bench.BenchPlan;
-import org.zoobench.zoo.device.GpuFacts;
-import org.zoobench.zoo.device.GpuPreflight;
-import org.zoobench.zoo.device.GpuProbe;
-import org.zoobench.zoo.device.ThisMachine;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -140,7 +140,8 @@ final class BenchLauncher implements BenchComparison.BenchJvm {
     boolean olderThanAPom(Path list) {
         try {
             FileTime listed = Files.getLastModifiedTime(list);
-            for (String pom : List.of("pom.xml", "zoo/pom.xml", "experiments/pom.xml", "benchmarks/pom.xml")) {
+            for (String pom : List.of("pom.xml", "runtime/pom.xml", "zoo/pom.xml", "experiments/pom.xml",
+                    "benchmarks/pom.xml")) {
                 Path file = root.resolve(pom);
                 if (Files.isRegularFile(file) && Files.getLastModifiedTime(file).compareTo(listed) > 0) {
                     return true;
@@ -155,7 +156,7 @@ final class BenchLauncher implements BenchComparison.BenchJvm {
     private void build(String module, Backend backend) {
         String profile = backend.mavenProfile == null ? "" : " -P" + backend.mavenProfile;
         // Both modules at once: the CLI and the benchmarks each keep a classpath file per backend. test-compile,
-        // because both modules' test classpaths take the zoo's test-jar, which the compile phase cannot resolve.
+        // because both modules' test classpaths take the runtime's test-jar, which the compile phase cannot resolve.
         String mvn = "mvn -q -B -DskipTests" + profile + " -pl experiments,benchmarks -am test-compile";
         System.err.println("zoobench: building for the " + backend + " backend (" + mvn + ")"
                 + (backend == Backend.CUDA ? "; the first time it downloads about 2.4 GB of CUDA jars..." : "..."));

@@ -5,9 +5,9 @@ import org.zoobench.experiments.results.LrSchedule;
 import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.Updater;
 import org.zoobench.experiments.suites.SuiteOptions.Scale;
-import org.zoobench.zoo.UserInputException;
-import org.zoobench.zoo.layers.LayerImpl;
-import org.zoobench.zoo.parallel.WorkerMode;
+import org.zoobench.UserInputException;
+import org.zoobench.layers.LayerImpl;
+import org.zoobench.parallel.WorkerMode;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 

@@ -17,7 +17,7 @@ import org.zoobench.zoo.weights.SavedModel;
 import org.zoobench.experiments.runner.RunData;
 import org.zoobench.experiments.runner.Trainer;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.UserInputException;
+import org.zoobench.UserInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;

@@ -1,12 +1,13 @@
 package org.zoobench.cli;
 
+import org.zoobench.UserInputException;
 import org.zoobench.cli.BenchLauncher.Backend;
+import org.zoobench.device.GpuFacts;
+import org.zoobench.device.GpuPreflight;
+import org.zoobench.device.GpuProbe;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.UserInputException;
-import org.zoobench.zoo.device.GpuFacts;
-import org.zoobench.zoo.device.GpuPreflight;
-import org.zoobench.zoo.device.GpuProbe;
+import org.zoobench.zoo.profile.MemoryEstimate;
 import org.zoobench.zoo.profile.ModelProfile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,7 +44,7 @@ public final class GpuCheckCommand implements Callable<Integer> {
         GpuFacts.Demand demand = null;
         if (model != null) {
             ModelEntry entry = ModelRegistry.get(model);
-            demand = GpuFacts.Demand.of(ModelProfile.of(entry, entry.defaultOptions()), batch, true);
+            demand = MemoryEstimate.demand(ModelProfile.of(entry, entry.defaultOptions()), batch, true);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (BenchLauncher.runningBackend() != Backend.CUDA) {

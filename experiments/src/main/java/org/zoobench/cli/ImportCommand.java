@@ -2,10 +2,10 @@ package org.zoobench.cli;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.zoobench.UserInputException;
 import org.zoobench.experiments.results.AtomicFiles;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.weights.Npy;
 import org.zoobench.zoo.weights.SavedModel;
 import org.zoobench.zoo.weights.TorchvisionWeights;

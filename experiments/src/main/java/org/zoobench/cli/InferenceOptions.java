@@ -1,7 +1,7 @@
 package org.zoobench.cli;
 
+import org.zoobench.UserInputException;
 import org.zoobench.experiments.data.TorchvisionPreprocessing;
-import org.zoobench.zoo.UserInputException;
 import picocli.CommandLine.Option;
 
 /** The options of the commands that run a saved model on images: their preprocessing and the forward batch. */

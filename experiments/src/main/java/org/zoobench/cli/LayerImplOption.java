@@ -1,6 +1,6 @@
 package org.zoobench.cli;
 
-import org.zoobench.zoo.layers.LayerImpl;
+import org.zoobench.layers.LayerImpl;
 import picocli.CommandLine.Option;
 
 /** {@code --impl fast|stock}, shared by every command that builds models: which layer implementation runs them. */

@@ -1,7 +1,7 @@
 package org.zoobench.cli;
 
+import org.zoobench.UserInputException;
 import org.zoobench.experiments.results.ResultsStore;
-import org.zoobench.zoo.UserInputException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package org.zoobench.cli;
 
+import org.zoobench.UserInputException;
 import org.zoobench.experiments.report.HtmlReport;
 import org.zoobench.experiments.report.Report;
 import org.zoobench.experiments.report.ResultsReport;
@@ -8,7 +9,6 @@ import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.SuiteInfo;
 import org.zoobench.experiments.suites.Suites;
-import org.zoobench.zoo.UserInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;

@@ -2,12 +2,12 @@ package org.zoobench.cli;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.zoobench.layers.LayerImpl;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.Numbers;
-import org.zoobench.zoo.layers.LayerImpl;
 import org.zoobench.zoo.profile.LayerProfile;
 import org.zoobench.zoo.profile.ModelProfile;
 import picocli.CommandLine.Command;

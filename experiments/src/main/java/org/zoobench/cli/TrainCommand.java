@@ -1,5 +1,6 @@
 package org.zoobench.cli;
 
+import org.zoobench.UserInputException;
 import org.zoobench.experiments.report.HtmlReport;
 import org.zoobench.experiments.report.Report;
 import org.zoobench.experiments.report.ResultsReport;
@@ -21,8 +22,7 @@ import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.zoo.Numbers;
-import org.zoobench.zoo.UserInputException;
-import org.zoobench.zoo.device.GpuFacts;
+import org.zoobench.zoo.profile.MemoryEstimate;
 import org.zoobench.zoo.profile.ModelProfile;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -175,7 +175,7 @@ public final class TrainCommand implements Callable<Integer> {
         // Fail on a shape the model cannot take, or a batch that cannot fit, before anything is written.
         ModelProfile profile = ModelProfile.of(entry, Trainer.modelOptions(asked));
         OptionalInt elsewhere = BenchLauncher.fromLauncherRoot().onBackend(training.backend,
-                GpuFacts.Demand.of(profile, workers == null ? usedBatch : workers.examplesPerWorker(usedBatch), true), spec.root().commandLine().getParseResult().originalArgs(),
+                MemoryEstimate.demand(profile, workers == null ? usedBatch : workers.examplesPerWorker(usedBatch), true), spec.root().commandLine().getParseResult().originalArgs(),
                 spec.commandLine().getErr());
         if (elsewhere.isPresent()) {
             return elsewhere.getAsInt();

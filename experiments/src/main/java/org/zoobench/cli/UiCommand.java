@@ -1,9 +1,9 @@
 package org.zoobench.cli;
 
 import org.deeplearning4j.ui.model.storage.FileStatsStorage;
+import org.zoobench.UserInputException;
 import org.zoobench.experiments.ui.StatsFile;
 import org.zoobench.experiments.ui.TrainingUi;
-import org.zoobench.zoo.UserInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

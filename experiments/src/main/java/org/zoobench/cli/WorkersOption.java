@@ -2,12 +2,12 @@ package org.zoobench.cli;
 
 import org.zoobench.cli.BenchLauncher.Backend;
 import org.zoobench.experiments.results.DataParallel;
-import org.zoobench.zoo.UserInputException;
-import org.zoobench.zoo.device.GpuFacts;
-import org.zoobench.zoo.device.GpuProbe;
-import org.zoobench.zoo.parallel.WorkerDevices;
-import org.zoobench.zoo.parallel.WorkerMode;
-import org.zoobench.zoo.device.ThisMachine;
+import org.zoobench.UserInputException;
+import org.zoobench.device.GpuFacts;
+import org.zoobench.device.GpuProbe;
+import org.zoobench.parallel.WorkerDevices;
+import org.zoobench.parallel.WorkerMode;
+import org.zoobench.device.ThisMachine;
 import picocli.CommandLine.Option;
 
 import java.util.List;

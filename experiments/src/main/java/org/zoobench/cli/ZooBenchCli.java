@@ -1,8 +1,8 @@
 package org.zoobench.cli;
 
+import org.zoobench.UserInputException;
 import org.zoobench.zoo.GitCommit;
 import org.zoobench.zoo.Numbers;
-import org.zoobench.zoo.UserInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

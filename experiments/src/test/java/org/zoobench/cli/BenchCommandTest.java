@@ -2,10 +2,10 @@ package org.zoobench.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.zoobench.benchmarks.BenchPlan;
 import org.zoobench.cli.BenchLauncher.Backend;
-import org.zoobench.zoo.bench.BenchPlan;
-import org.zoobench.zoo.device.ThisMachine;
-import org.zoobench.zoo.layers.LayerImpl;
+import org.zoobench.device.ThisMachine;
+import org.zoobench.layers.LayerImpl;
 import org.zoobench.zoo.profile.MemoryEstimate;
 import picocli.CommandLine;
 

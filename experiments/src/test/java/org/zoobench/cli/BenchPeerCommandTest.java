@@ -3,8 +3,8 @@ package org.zoobench.cli;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.zoobench.benchmarks.PyTorchPeer;
 import org.zoobench.cli.BenchLauncher.Backend;
-import org.zoobench.zoo.bench.PyTorchPeer;
 import picocli.CommandLine;
 
 import java.nio.file.Files;

@@ -2,10 +2,10 @@ package org.zoobench.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.zoobench.UserInputException;
+import org.zoobench.benchmarks.BenchPlan;
 import org.zoobench.cli.BenchLauncher.Backend;
-import org.zoobench.zoo.UserInputException;
-import org.zoobench.zoo.bench.BenchPlan;
-import org.zoobench.zoo.layers.LayerImpl;
+import org.zoobench.layers.LayerImpl;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;

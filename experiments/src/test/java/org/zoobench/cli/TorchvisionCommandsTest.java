@@ -16,7 +16,7 @@ import org.zoobench.experiments.runner.Trainer;
 import org.zoobench.torchvision.PyTorch;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.layers.LayerImpl;
+import org.zoobench.layers.LayerImpl;
 import org.zoobench.zoo.weights.Npy;
 import org.zoobench.zoo.weights.SavedModel;
 

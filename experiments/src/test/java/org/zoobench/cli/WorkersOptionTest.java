@@ -3,11 +3,11 @@ package org.zoobench.cli;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.zoobench.device.ThisMachine;
 import org.zoobench.experiments.results.DataParallel;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
-import org.zoobench.zoo.device.ThisMachine;
-import org.zoobench.zoo.parallel.WorkerMode;
+import org.zoobench.parallel.WorkerMode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

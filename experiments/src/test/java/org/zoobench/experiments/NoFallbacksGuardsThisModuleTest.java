@@ -5,14 +5,14 @@ import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
-import org.zoobench.zoo.layers.NoFallbacks;
+import org.zoobench.layers.NoFallbacks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 /**
- * The zoo's {@link NoFallbacks} guards this module's tests too: a test during which a fast layer fell back to
+ * The runtime's {@link NoFallbacks} guards this module's tests too: a test during which a fast layer fell back to
  * DL4J's Java code fails, with this module's test class path and JUnit configuration as Maven runs them.
  */
 class NoFallbacksGuardsThisModuleTest {

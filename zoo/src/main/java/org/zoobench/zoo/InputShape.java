@@ -1,6 +1,7 @@
 package org.zoobench.zoo;
 
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.zoobench.UserInputException;
 
 import java.io.Serializable;
 import java.util.Arrays;

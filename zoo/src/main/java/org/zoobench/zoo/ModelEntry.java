@@ -2,6 +2,7 @@ package org.zoobench.zoo;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.zoobench.UserInputException;
 
 import java.util.function.Consumer;
 import java.util.function.Function;

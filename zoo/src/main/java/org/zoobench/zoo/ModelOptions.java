@@ -3,7 +3,8 @@ package org.zoobench.zoo;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.zoobench.zoo.layers.LayerImpl;
+import org.zoobench.UserInputException;
+import org.zoobench.layers.LayerImpl;
 
 /**
  * What a caller may choose when building a registered model. DL4J bakes the updater and the data type into

@@ -2,6 +2,7 @@ package org.zoobench.zoo;
 
 import org.apache.commons.text.similarity.LevenshteinDistance;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.zoobench.UserInputException;
 import org.zoobench.zoo.blocks.ResidualUnits;
 import org.zoobench.zoo.models.AlexNet;
 import org.zoobench.zoo.models.DenseNet;

@@ -1,6 +1,7 @@
 package org.zoobench.zoo;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.zoobench.UserInputException;
 
 import java.util.Arrays;
 

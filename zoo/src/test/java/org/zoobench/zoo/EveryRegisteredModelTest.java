@@ -5,6 +5,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.zoobench.UserInputException;
 import org.zoobench.zoo.profile.ModelProfile;
 
 import java.util.Arrays;

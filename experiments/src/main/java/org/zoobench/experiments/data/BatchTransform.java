@@ -3,10 +3,10 @@ package org.zoobench.experiments.data;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.zoobench.UserInputException;
 import org.zoobench.experiments.data.DataPipeline.Resize;
 import org.zoobench.experiments.results.Augmentation;
 import org.zoobench.zoo.InputShape;
-import org.zoobench.zoo.UserInputException;
 
 import java.nio.FloatBuffer;
 import java.util.Random;

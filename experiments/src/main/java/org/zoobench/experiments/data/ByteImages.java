@@ -3,7 +3,7 @@ package org.zoobench.experiments.data;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.zoobench.zoo.UserInputException;
+import org.zoobench.UserInputException;
 
 /** Builds a {@link DataSet} from images stored as unsigned bytes (pixel value / 255) and byte labels. */
 final class ByteImages {

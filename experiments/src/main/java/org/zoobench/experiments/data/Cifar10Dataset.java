@@ -1,8 +1,8 @@
 package org.zoobench.experiments.data;
 
 import org.nd4j.linalg.dataset.DataSet;
+import org.zoobench.UserInputException;
 import org.zoobench.zoo.InputShape;
-import org.zoobench.zoo.UserInputException;
 
 import java.io.IOException;
 import java.nio.file.Files;

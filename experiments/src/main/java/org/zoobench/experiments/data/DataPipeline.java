@@ -2,9 +2,9 @@ package org.zoobench.experiments.data;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
+import org.zoobench.UserInputException;
 import org.zoobench.experiments.results.Augmentation;
 import org.zoobench.zoo.InputShape;
-import org.zoobench.zoo.UserInputException;
 
 import java.util.concurrent.atomic.AtomicLong;
 

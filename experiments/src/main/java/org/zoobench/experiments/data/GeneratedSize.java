@@ -1,7 +1,7 @@
 package org.zoobench.experiments.data;
 
+import org.zoobench.UserInputException;
 import org.zoobench.zoo.Numbers;
-import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.profile.MemoryEstimate;
 
 /**

@@ -1,7 +1,7 @@
 package org.zoobench.experiments.data;
 
 import org.datavec.image.loader.NativeImageLoader;
-import org.zoobench.zoo.UserInputException;
+import org.zoobench.UserInputException;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -11,8 +11,8 @@ import org.datavec.image.transform.ColorConversionTransform;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.zoobench.UserInputException;
 import org.zoobench.zoo.InputShape;
-import org.zoobench.zoo.UserInputException;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;

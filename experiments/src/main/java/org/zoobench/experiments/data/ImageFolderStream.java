@@ -5,9 +5,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.zoobench.UserInputException;
+import org.zoobench.device.ThisMachine;
 import org.zoobench.zoo.InputShape;
-import org.zoobench.zoo.UserInputException;
-import org.zoobench.zoo.device.ThisMachine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

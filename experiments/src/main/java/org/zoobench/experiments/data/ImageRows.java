@@ -2,8 +2,8 @@ package org.zoobench.experiments.data;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.zoobench.UserInputException;
 import org.zoobench.zoo.InputShape;
-import org.zoobench.zoo.UserInputException;
 
 /**
  * Images read as sequences, one image row per step: a CxHxW image becomes H steps of C*W features (the channels

@@ -4,9 +4,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
+import org.zoobench.UserInputException;
 import org.zoobench.experiments.data.ImageFolderStream.Crop;
 import org.zoobench.zoo.InputShape;
-import org.zoobench.zoo.UserInputException;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package org.zoobench.experiments.data;
 
-import org.zoobench.zoo.UserInputException;
+import org.zoobench.UserInputException;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;

@@ -4,7 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.zoobench.zoo.UserInputException;
+import org.zoobench.UserInputException;
 
 import java.util.Arrays;
 import java.util.Random;

@@ -2,7 +2,7 @@ package org.zoobench.experiments.results;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
-import org.zoobench.zoo.parallel.WorkerMode;
+import org.zoobench.parallel.WorkerMode;
 
 import java.io.Serializable;
 

@@ -2,7 +2,7 @@ package org.zoobench.experiments.results;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import org.zoobench.zoo.UserInputException;
+import org.zoobench.UserInputException;
 
 import java.io.Serializable;
 import java.util.Arrays;

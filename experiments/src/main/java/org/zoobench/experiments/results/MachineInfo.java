@@ -1,8 +1,8 @@
 package org.zoobench.experiments.results;
 
 import org.nd4j.linalg.factory.Nd4j;
-import org.zoobench.zoo.device.ComputeDevice;
-import org.zoobench.zoo.device.ThisMachine;
+import org.zoobench.device.ComputeDevice;
+import org.zoobench.device.ThisMachine;
 
 import java.io.Serializable;
 import java.util.List;

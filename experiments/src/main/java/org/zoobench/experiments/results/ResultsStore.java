@@ -7,8 +7,8 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
+import org.zoobench.UserInputException;
 import org.zoobench.zoo.Numbers;
-import org.zoobench.zoo.UserInputException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.databind.util.StdConverter;
+import org.zoobench.layers.LayerImpl;
 import org.zoobench.zoo.InputShape;
-import org.zoobench.zoo.layers.LayerImpl;
 
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;

@@ -6,7 +6,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
-import org.zoobench.zoo.UserInputException;
+import org.zoobench.UserInputException;
 
 import java.util.Arrays;
 import java.util.Locale;

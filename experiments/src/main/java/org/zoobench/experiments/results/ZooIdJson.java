@@ -1,8 +1,8 @@
 package org.zoobench.experiments.results;
 
 import com.fasterxml.jackson.databind.util.StdConverter;
-import org.zoobench.zoo.layers.LayerImpl;
-import org.zoobench.zoo.parallel.WorkerMode;
+import org.zoobench.layers.LayerImpl;
+import org.zoobench.parallel.WorkerMode;
 
 import java.util.function.Function;
 

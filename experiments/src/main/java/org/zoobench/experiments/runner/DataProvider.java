@@ -1,5 +1,6 @@
 package org.zoobench.experiments.runner;
 
+import org.zoobench.UserInputException;
 import org.zoobench.experiments.data.DataOptions;
 import org.zoobench.experiments.data.DataPipeline;
 import org.zoobench.experiments.data.Datasets;
@@ -8,7 +9,6 @@ import org.zoobench.experiments.data.LoadedDataset;
 import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.zoo.InputShape;
-import org.zoobench.zoo.UserInputException;
 
 import java.util.HashMap;
 import java.util.Map;

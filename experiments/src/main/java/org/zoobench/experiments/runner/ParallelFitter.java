@@ -5,7 +5,7 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.parallelism.ParallelWrapper;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.zoobench.experiments.results.RunConfig;
-import org.zoobench.zoo.parallel.ParallelTraining;
+import org.zoobench.parallel.ParallelTraining;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package org.zoobench.experiments.runner;
 
-import org.zoobench.zoo.UserInputException;
+import org.zoobench.UserInputException;
 
 import java.net.URI;
 import java.nio.file.Path;

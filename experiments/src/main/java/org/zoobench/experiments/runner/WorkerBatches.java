@@ -3,7 +3,7 @@ package org.zoobench.experiments.runner;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.zoobench.experiments.data.ForwardingBatches;
-import org.zoobench.zoo.parallel.ParallelTraining;
+import org.zoobench.parallel.ParallelTraining;
 
 import java.util.ArrayDeque;
 import java.util.Deque;

@@ -1,5 +1,6 @@
 package org.zoobench.experiments.suites;
 
+import org.zoobench.UserInputException;
 import org.zoobench.experiments.report.MarkdownTable;
 import org.zoobench.experiments.report.Report;
 import org.zoobench.experiments.report.ResultsReport;
@@ -19,9 +20,8 @@ import org.zoobench.experiments.suites.SuiteOptions.DataChoice;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.UserInputException;
-import org.zoobench.zoo.models.AlexNet;
 import org.zoobench.zoo.models.AlexNet.Ablation;
+import org.zoobench.zoo.models.AlexNet;
 
 import java.util.ArrayList;
 import java.util.List;

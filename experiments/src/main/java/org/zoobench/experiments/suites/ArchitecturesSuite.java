@@ -1,5 +1,7 @@
 package org.zoobench.experiments.suites;
 
+import org.zoobench.UserInputException;
+import org.zoobench.experiments.data.Datasets;
 import org.zoobench.experiments.report.Report;
 import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.report.SeedSummary;
@@ -8,7 +10,6 @@ import org.zoobench.experiments.results.Bootstrap;
 import org.zoobench.experiments.results.Estimate;
 import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.ResultsStore;
-import org.zoobench.experiments.data.Datasets;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.Updater;
 import org.zoobench.experiments.runner.RunSpec;
@@ -16,7 +17,6 @@ import org.zoobench.experiments.suites.SuiteOptions.DataChoice;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.UserInputException;
 
 import java.util.ArrayList;
 import java.util.Comparator;

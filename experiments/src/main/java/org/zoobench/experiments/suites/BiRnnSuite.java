@@ -23,7 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.zoobench.zoo.UserInputException;
+import org.zoobench.UserInputException;
 
 /**
  * Causal against bidirectional recurrent nets (Schuster & Paliwal 1997), each pair the same cell, widths and

@@ -23,7 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.zoobench.zoo.UserInputException;
+import org.zoobench.UserInputException;
 
 /**
  * He et al. (2015), section 4.2: plain and residual CIFAR-style nets at 20 and 56 layers. The observation to

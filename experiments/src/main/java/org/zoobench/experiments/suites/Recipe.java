@@ -6,9 +6,9 @@ import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.Updater;
 import org.zoobench.experiments.runner.RunSpec;
+import org.zoobench.layers.LayerImpl;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
-import org.zoobench.zoo.layers.LayerImpl;
 import org.zoobench.zoo.profile.ModelProfile;
 
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package org.zoobench.experiments.suites;
 
+import org.zoobench.UserInputException;
 import org.zoobench.zoo.InputShape;
-import org.zoobench.zoo.UserInputException;
 
 import java.util.Locale;
 

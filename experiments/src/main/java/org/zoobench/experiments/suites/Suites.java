@@ -1,6 +1,6 @@
 package org.zoobench.experiments.suites;
 
-import org.zoobench.zoo.UserInputException;
+import org.zoobench.UserInputException;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,8 +2,8 @@ package org.zoobench.experiments.ui;
 
 import org.deeplearning4j.ui.model.storage.FileStatsStorage;
 import org.mapdb.DBException;
+import org.zoobench.UserInputException;
 import org.zoobench.experiments.results.ResultsStore;
-import org.zoobench.zoo.UserInputException;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -8,7 +8,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import org.deeplearning4j.core.storage.StatsStorage;
 import org.deeplearning4j.ui.VertxUIServer;
-import org.zoobench.zoo.UserInputException;
+import org.zoobench.UserInputException;
 
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;

@@ -14,10 +14,10 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.zoobench.UserInputException;
 import org.zoobench.experiments.data.DataPipeline.Resize;
 import org.zoobench.experiments.results.Augmentation;
 import org.zoobench.zoo.InputShape;
-import org.zoobench.zoo.UserInputException;
 
 import java.util.ArrayList;
 import java.util.Arrays;

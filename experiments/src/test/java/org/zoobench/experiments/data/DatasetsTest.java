@@ -2,8 +2,8 @@ package org.zoobench.experiments.data;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.zoobench.UserInputException;
 import org.zoobench.zoo.InputShape;
-import org.zoobench.zoo.UserInputException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

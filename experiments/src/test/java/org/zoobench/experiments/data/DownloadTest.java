@@ -5,7 +5,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.zoobench.zoo.UserInputException;
+import org.zoobench.UserInputException;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -3,9 +3,9 @@ package org.zoobench.experiments.data;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
+import org.zoobench.UserInputException;
 import org.zoobench.experiments.data.ImageFolderStream.Crop;
 import org.zoobench.zoo.InputShape;
-import org.zoobench.zoo.UserInputException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,8 +5,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.zoobench.UserInputException;
 import org.zoobench.zoo.InputShape;
-import org.zoobench.zoo.UserInputException;
 
 import java.util.List;
 

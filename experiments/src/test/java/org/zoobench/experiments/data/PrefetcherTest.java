@@ -4,7 +4,7 @@ import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.zoobench.zoo.UserInputException;
+import org.zoobench.UserInputException;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -3,8 +3,8 @@ package org.zoobench.experiments.results;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.zoobench.zoo.InputShape;
-import org.zoobench.zoo.layers.LayerImpl;
-import org.zoobench.zoo.parallel.WorkerMode;
+import org.zoobench.layers.LayerImpl;
+import org.zoobench.parallel.WorkerMode;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

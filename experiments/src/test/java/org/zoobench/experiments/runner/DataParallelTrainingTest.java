@@ -14,10 +14,10 @@ import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.Updater;
+import org.zoobench.layers.LayerImpl;
+import org.zoobench.parallel.ParallelTraining;
+import org.zoobench.parallel.WorkerMode;
 import org.zoobench.zoo.ModelEntry;
-import org.zoobench.zoo.layers.LayerImpl;
-import org.zoobench.zoo.parallel.ParallelTraining;
-import org.zoobench.zoo.parallel.WorkerMode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,7 +11,7 @@ import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.Updater;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.layers.LayerImpl;
+import org.zoobench.layers.LayerImpl;
 
 import java.nio.file.Path;
 

@@ -9,7 +9,7 @@ import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.Updater;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
-import org.zoobench.zoo.layers.LayerImpl;
+import org.zoobench.layers.LayerImpl;
 import org.zoobench.zoo.blocks.ConvBlocks;
 import org.zoobench.zoo.blocks.Graphs;
 

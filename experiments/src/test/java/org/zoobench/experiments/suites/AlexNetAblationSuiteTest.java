@@ -2,6 +2,7 @@ package org.zoobench.experiments.suites;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.zoobench.UserInputException;
 import org.zoobench.experiments.data.DataOptions;
 import org.zoobench.experiments.data.Datasets;
 import org.zoobench.experiments.data.ImageFolders;
@@ -17,7 +18,6 @@ import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.experiments.runner.Trainer;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.models.AlexNet;
 import org.zoobench.zoo.profile.ModelProfile;
 

@@ -2,20 +2,20 @@ package org.zoobench.experiments.suites;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.zoobench.UserInputException;
 import org.zoobench.experiments.report.Report;
 import org.zoobench.experiments.report.ResultsReport;
 import org.zoobench.experiments.results.Augmentation;
 import org.zoobench.experiments.results.LrSchedule;
 import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.ResultsStore;
-import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.RunConfig;
+import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.Updater;
 import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.experiments.runner.Trainer;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.profile.ModelProfile;
 
 import java.nio.file.Files;

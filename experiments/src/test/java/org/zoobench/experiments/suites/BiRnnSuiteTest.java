@@ -2,6 +2,7 @@ package org.zoobench.experiments.suites;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.zoobench.UserInputException;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
@@ -10,7 +11,6 @@ import org.zoobench.experiments.runner.DataProvider;
 import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.UserInputException;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -2,13 +2,13 @@ package org.zoobench.experiments.suites;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.zoobench.UserInputException;
 import org.zoobench.experiments.results.Augmentation;
 import org.zoobench.experiments.results.ResizeMode;
 import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.zoo.InputShape;
-import org.zoobench.zoo.UserInputException;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -4,10 +4,10 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.runner.RunSpec;
+import org.zoobench.layers.StockVsFast;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelRegistry;
-import org.zoobench.zoo.layers.StockVsFast;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -17,9 +17,9 @@ import org.deeplearning4j.zoo.model.TextGenerationLSTM;
 import org.deeplearning4j.zoo.model.VGG16;
 import org.deeplearning4j.zoo.model.VGG19;
 import org.deeplearning4j.zoo.model.Xception;
+import org.zoobench.UserInputException;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelOptions;
-import org.zoobench.zoo.UserInputException;
 
 /**
  * DL4J's own zoo (deeplearning4j-zoo 1.0.0-M2.1) as configurations, registered under {@code dl4j-} names so

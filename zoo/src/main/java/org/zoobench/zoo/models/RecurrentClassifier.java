@@ -2,13 +2,13 @@ package org.zoobench.zoo.models;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.zoobench.UserInputException;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelOptions;
-import org.zoobench.zoo.UserInputException;
 import org.zoobench.zoo.blocks.Graphs;
-import org.zoobench.zoo.blocks.RecurrentBlocks;
 import org.zoobench.zoo.blocks.RecurrentBlocks.Cell;
 import org.zoobench.zoo.blocks.RecurrentBlocks.Merge;
+import org.zoobench.zoo.blocks.RecurrentBlocks;
 import org.zoobench.zoo.blocks.SequenceHeads;
 
 import java.util.Locale;

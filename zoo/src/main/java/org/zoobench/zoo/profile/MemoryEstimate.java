@@ -1,7 +1,8 @@
 package org.zoobench.zoo.profile;
 
 import org.bytedeco.javacpp.Pointer;
-import org.zoobench.zoo.device.ThisMachine;
+import org.zoobench.device.GpuFacts;
+import org.zoobench.device.ThisMachine;
 
 import java.util.Locale;
 
@@ -27,6 +28,13 @@ public final class MemoryEstimate {
         long params = profile.trainableParams() * 4L;
         long activations = profile.activationBytes() * batch;
         return training ? 3 * activations + 4 * params : activations + params;
+    }
+
+    /** The GPU memory one model needs at one batch, as the GPU checks take it: {@link #bytes}, linear in the batch. */
+    public static GpuFacts.Demand demand(ModelProfile profile, int batch, boolean training) {
+        long fixed = bytes(profile, 0, training);
+        return new GpuFacts.Demand(profile.model() + (training ? " training" : " inference"), batch, fixed,
+                bytes(profile, 1, training) - fixed);
     }
 
     /**

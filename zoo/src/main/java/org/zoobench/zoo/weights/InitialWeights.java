@@ -7,7 +7,7 @@ import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
-import org.zoobench.zoo.UserInputException;
+import org.zoobench.UserInputException;
 
 import java.util.Arrays;
 import java.util.Map;

@@ -3,7 +3,7 @@ package org.zoobench.zoo.weights;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.zoobench.zoo.UserInputException;
+import org.zoobench.UserInputException;
 
 import java.io.DataInputStream;
 import java.io.EOFException;

@@ -4,7 +4,7 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.util.ModelSerializer;
-import org.zoobench.zoo.UserInputException;
+import org.zoobench.UserInputException;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -11,11 +11,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
+import org.zoobench.layers.LayerImpl;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelOptions;
 import org.zoobench.zoo.blocks.RecurrentBlocks.Cell;
 import org.zoobench.zoo.blocks.RecurrentBlocks.Merge;
-import org.zoobench.zoo.layers.LayerImpl;
 import org.zoobench.zoo.models.RecurrentClassifier.Head;
 
 import java.util.ArrayList;

@@ -1,0 +1,101 @@
+package org.zoobench.layers;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
+import org.deeplearning4j.nn.layers.ActivationLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * DL4J's activation layer for a plain ReLU without its copies: DL4J's training forward pass copies the input and
+ * then applies libnd4j's ReLU op to the copy, and its backward pass copies the input again before the derivative
+ * op, where one op each way, writing into a new array, computes the same values: oneDNN's ReLU in float32 on
+ * the CPU backend ({@link OneDnnRelu}), libnd4j's ReLU ops otherwise. Every ReLU of a ResNet or
+ * DenseNet pays the copies (the ReLU layers were 15% of a resnet20 training step, docs/fast-layers.md).
+ */
+final class FastReluLayer extends ActivationLayer {
+
+    /** oneDNN primitives per array length: one per batch size the layer sees. */
+    private final Map<Long, OneDnnRelu> byLength = new HashMap<>();
+
+    private FastReluLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        INDArray x = input.castTo(dataType);
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape());
+        OneDnnRelu relu = oneDnn(x);
+        if (relu != null) {
+            relu.forward(BlasMatrix.contiguous(x), out);
+        } else {
+            Nd4j.exec(new RectifiedLinear(x, out, 0));
+        }
+        return out;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        INDArray x = input.castTo(dataType);
+        INDArray delta = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape());
+        OneDnnRelu relu = oneDnn(x);
+        if (relu != null) {
+            relu.backward(BlasMatrix.contiguous(x), BlasMatrix.contiguous(epsilon), delta);
+        } else {
+            Nd4j.exec(new RectifiedLinearDerivative(x, epsilon, delta, 0));
+        }
+        return new Pair<>(new DefaultGradient(), delta);
+    }
+
+    /** oneDNN's ReLU for arrays of {@code x}'s length (built on first use), or null where libnd4j's ops run it. */
+    private OneDnnRelu oneDnn(INDArray x) {
+        if (!OneDnn.handles(x.dataType())) {
+            return null;
+        }
+        return byLength.computeIfAbsent(x.length(), OneDnnRelu::new);
+    }
+
+    /**
+     * Puts a {@code FastReluLayer} (for {@code fast}) or DL4J's own activation layer in place of every activation
+     * layer of {@code graph} that computes a plain ReLU (no cap, threshold or negative slope).
+     */
+    static void swapReluLayers(ComputationGraph graph, boolean fast) {
+        for (GraphVertex vertex : graph.getVertices()) {
+            if (vertex instanceof LayerVertex layerVertex && swappable(layerVertex.getLayer())
+                    && layerVertex.getLayer() instanceof FastReluLayer != fast) {
+                Layer old = layerVertex.getLayer();
+                DataType dataType = (DataType) GraphSwaps.get(
+                        org.deeplearning4j.nn.layers.AbstractLayer.class, old, "dataType");
+                Layer replacement = fast ? new FastReluLayer(old.conf(), dataType)
+                        : new ActivationLayer(old.conf(), dataType);
+                GraphSwaps.replaceLayer(graph, layerVertex, old, replacement);
+            }
+        }
+    }
+
+    /** DL4J's activation layer (or this one) with a plain ReLU. */
+    static boolean swappable(Layer layer) {
+        return (layer.getClass() == ActivationLayer.class || layer instanceof FastReluLayer)
+                && layer.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.ActivationLayer conf
+                && conf.getActivationFn() instanceof ActivationReLU relu && relu.getMax() == null
+                && (relu.getThreshold() == null || relu.getThreshold() == 0)
+                && (relu.getNegativeSlope() == null || relu.getNegativeSlope() == 0);
+    }
+}

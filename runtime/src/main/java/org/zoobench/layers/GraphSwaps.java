@@ -1,0 +1,67 @@
+package org.zoobench.layers;
+
+import java.lang.reflect.Field;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
+
+/**
+ * Puts another implementation object in place of a layer or vertex of an initialised graph, keeping its
+ * configuration, parameters and connections: how DL4J's transfer learning swaps in frozen layers. The fast
+ * implementation swaps in DL4J subclasses whose hot loops are faster, and the stock one swaps DL4J's own back.
+ */
+final class GraphSwaps {
+
+    private GraphSwaps() {
+    }
+
+    /** Replaces {@code old}, the layer of {@code vertex}, in the vertex and in the graph's layer array. */
+    static void replaceLayer(ComputationGraph graph, LayerVertex vertex, Layer old, Layer replacement) {
+        replacement.setListeners(old.getListeners());
+        replacement.setIndex(old.getIndex());
+        set(LayerVertex.class, vertex, "layer", replacement); // DL4J has no setter
+        Layer[] layers = graph.getLayers();
+        for (int i = 0; i < layers.length; i++) {
+            if (layers[i] == old) {
+                layers[i] = replacement;
+            }
+        }
+    }
+
+    /** Replaces vertex {@code old} of {@code graph} (same index, name, inputs and outputs) by {@code replacement}. */
+    @SuppressWarnings("unchecked")
+    static void replaceVertex(ComputationGraph graph, GraphVertex old, GraphVertex replacement) {
+        replacement.setOutputVertex(old.isOutputVertex());
+        graph.getVertices()[old.getVertexIndex()] = replacement;
+        ((Map<String, GraphVertex>) get(ComputationGraph.class, graph, "verticesMap"))
+                .put(old.getVertexName(), replacement); // DL4J has no setter for either
+    }
+
+    static Object get(Class<?> owner, Object target, String name) {
+        try {
+            return field(owner, name).get(target);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("DL4J " + owner.getSimpleName() + "." + name + " is not readable", e);
+        }
+    }
+
+    static void set(Class<?> owner, Object target, String name, Object value) {
+        try {
+            field(owner, name).set(target, value);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("DL4J " + owner.getSimpleName() + "." + name + " is not writable", e);
+        }
+    }
+
+    static Field field(Class<?> owner, String name) {
+        try {
+            Field field = owner.getDeclaredField(name);
+            field.setAccessible(true);
+            return field;
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException("DL4J " + owner.getSimpleName() + " has no '" + name + "' field", e);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package org.zoobench.layers;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalizationHelper;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.BatchNorm;
+import org.nd4j.linalg.api.ops.impl.summarystats.Variance;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * A DL4J {@link BatchNormalizationHelper} in place of the stock layer's chain of Java element-wise ops: float32 arrays
+ * on the CPU backend (every batch norm the zoo trains) go through oneDNN's batch normalization
+ * ({@link OneDnnBatchNorm}); other types (double for gradient checks) and backends through libnd4j's native
+ * {@code batchnorm} op and native broadcast and reduction ops. The stock layer keeps doing
+ * everything else (the running mean and variance updates, inference statistics, parameter layout), from the batch
+ * statistics this helper computes. Failures go through {@link Fallbacks}.
+ */
+final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormalizationHelper {
+
+    private final String layerName;
+    private INDArray batchMean;
+    private INDArray batchVariance;
+    private final Map<List<Object>, OneDnnBatchNorm> byShape = new HashMap<>();
+
+    NativeBatchNormHelper(String layerName) {
+        this.layerName = layerName;
+    }
+
+    @Override
+    public INDArray preOutput(INDArray x, boolean training, long[] shape, INDArray gamma, INDArray beta,
+                              INDArray mean, INDArray var, double decay, double eps, CNN2DFormat format,
+                              LayerWorkspaceMgr workspaceMgr) {
+        return Fallbacks.guard(layerName, "forward", () -> {
+            int axis = channelAxis(x, format);
+            OneDnnBatchNorm direct = oneDnn(x, gamma, beta, format, eps);
+            INDArray m;
+            INDArray v;
+            if (training) {
+                int[] reduce = reducedAxes(x, axis);
+                if (batchMean == null || batchMean.dataType() != x.dataType() || batchMean.length() != x.size(axis)) {
+                    try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                        batchMean = Nd4j.createUninitialized(x.dataType(), x.size(axis));
+                        batchVariance = Nd4j.createUninitialized(x.dataType(), x.size(axis));
+                    }
+                }
+                if (direct == null) { // oneDNN's training pass writes the batch statistics along with the output
+                    x.mean(batchMean, reduce);
+                    Nd4j.exec(new Variance(x, batchVariance, false, reduce)); // biased, as the stock layer normalises
+                }
+                m = batchMean;
+                v = batchVariance;
+            } else {
+                m = mean.reshape(mean.length());
+                v = var.reshape(var.length());
+            }
+            INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape());
+            if (direct != null && training) {
+                direct.training(BlasMatrix.contiguous(x), gamma, beta, out, m, v);
+                return out;
+            }
+            if (direct != null) {
+                direct.inference(BlasMatrix.contiguous(x), BlasMatrix.contiguous(m), BlasMatrix.contiguous(v), gamma,
+                        beta, out);
+                return out;
+            }
+            BatchNorm op = new BatchNorm();
+            op.addInputArgument(gamma == null ? new INDArray[]{x, m, v}
+                    : new INDArray[]{x, m, v, gamma.reshape(gamma.length()), beta.reshape(beta.length())});
+            op.addOutputArgument(out);
+            op.addIArgument(gamma == null ? 0 : 1, beta == null ? 0 : 1, axis);
+            op.addTArgument(eps);
+            Nd4j.exec(op);
+            return out;
+        });
+    }
+
+    /**
+     * The gradient in closed form from the forward pass's batch statistics, as a few native broadcast and reduction
+     * ops over every axis but the channel's: x̂ = (x − μ)/σ, dβ = Σ g, dγ = Σ g·x̂ and
+     * dx = γ/σ · (g − dβ/m − x̂·dγ/m) for m values per channel, because libnd4j's batchnorm_bp is several times slower
+     * than its forward op (docs/fast-layers.md). Without γ (a locked layer) the scale is 1, as in the forward op.
+     */
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray epsilon, long[] shape, INDArray gamma,
+                                                     INDArray beta, INDArray dGammaView, INDArray dBetaView,
+                                                     double eps, CNN2DFormat format,
+                                                     LayerWorkspaceMgr workspaceMgr) {
+        return Fallbacks.guard(layerName, "backward", () -> {
+            int axis = channelAxis(input, format);
+            OneDnnBatchNorm direct = oneDnn(input, gamma, beta, format, eps);
+            if (direct != null) {
+                INDArray inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(),
+                        input.shape());
+                INDArray gradGamma = Nd4j.createUninitialized(input.dataType(), input.size(axis));
+                INDArray gradBeta = Nd4j.createUninitialized(input.dataType(), input.size(axis));
+                direct.backward(BlasMatrix.contiguous(input), BlasMatrix.contiguous(epsilon), batchMean,
+                        batchVariance, gamma, beta, inputGrad, gradGamma, gradBeta);
+                return new Pair<>(gradients(gradGamma, gradBeta, dGammaView, dBetaView), inputGrad);
+            }
+            int[] reduce = reducedAxes(input, axis);
+            long perChannel = input.length() / input.size(axis);
+            INDArray invStd = Transforms.pow(batchVariance.add(eps), -0.5, false);
+            INDArray xHat = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, input.dataType(),
+                    input.shape());
+            Nd4j.exec(new BroadcastSubOp(input, batchMean, xHat, axis));
+            Nd4j.exec(new BroadcastMulOp(xHat, invStd, xHat, axis));
+            INDArray gradBeta = epsilon.sum(reduce);
+            INDArray gradGamma = epsilon.mul(xHat).sum(reduce);
+
+            INDArray inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(),
+                    input.shape());
+            Nd4j.exec(new BroadcastMulOp(xHat, gradGamma.div(perChannel), inputGrad, axis));
+            inputGrad.rsubi(epsilon);
+            Nd4j.exec(new BroadcastSubOp(inputGrad, gradBeta.div(perChannel), inputGrad, axis));
+            Nd4j.exec(new BroadcastMulOp(inputGrad, gamma == null ? invStd : invStd.muli(gamma.reshape(gamma.length())),
+                    inputGrad, axis));
+
+            return new Pair<>(gradients(gradGamma, gradBeta, dGammaView, dBetaView), inputGrad);
+        });
+    }
+
+    /**
+     * This layer's oneDNN primitives for {@code x}'s shape (built on first use), or null where the Java loops or
+     * libnd4j's ops compute the pass: a type other than float32, another backend, an input of another rank than 2
+     * or 4, or only one of gamma and beta.
+     */
+    private OneDnnBatchNorm oneDnn(INDArray x, INDArray gamma, INDArray beta, CNN2DFormat format, double eps) {
+        if (!OneDnn.handles(x.dataType()) || (x.rank() != 2 && x.rank() != 4) || (gamma == null) != (beta == null)) {
+            return null;
+        }
+        boolean scaled = gamma != null;
+        long[] dims = x.shape();
+        long[] nchw = x.rank() == 4 && format == CNN2DFormat.NHWC ? new long[]{dims[0], dims[3], dims[1], dims[2]}
+                : dims;
+        return byShape.computeIfAbsent(List.of(Arrays.stream(nchw).boxed().toList(), scaled),
+                key -> new OneDnnBatchNorm(nchw, format, eps, scaled));
+    }
+
+    /** γ's and β's gradients in the layer's gradient views; none for a layer whose γ and β are locked. */
+    private static Gradient gradients(INDArray gradGamma, INDArray gradBeta, INDArray dGammaView,
+                                      INDArray dBetaView) {
+        Gradient gradient = new DefaultGradient();
+        if (dGammaView != null) {
+            dGammaView.assign(gradGamma.reshape(dGammaView.shape()));
+            dBetaView.assign(gradBeta.reshape(dBetaView.shape()));
+            gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
+            gradient.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);
+        }
+        return gradient;
+    }
+
+    private static int[] reducedAxes(INDArray x, int channelAxis) {
+        return x.rank() == 2 ? new int[]{0} : channelAxis == 1 ? new int[]{0, 2, 3} : new int[]{0, 1, 2};
+    }
+
+    private static int channelAxis(INDArray x, CNN2DFormat format) {
+        return x.rank() != 4 || format == CNN2DFormat.NCHW ? 1 : 3;
+    }
+
+    @Override
+    public INDArray getMeanCache(org.nd4j.linalg.api.buffer.DataType dataType) {
+        return batchMean;
+    }
+
+    @Override
+    public INDArray getVarCache(org.nd4j.linalg.api.buffer.DataType dataType) {
+        return batchVariance;
+    }
+
+    @Override
+    public boolean checkSupported(double eps, boolean fixedGammaBeta) {
+        return true;
+    }
+}

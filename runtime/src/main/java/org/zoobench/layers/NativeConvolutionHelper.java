@@ -1,0 +1,173 @@
+package org.zoobench.layers;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.lang3.ArrayUtils;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.AlgoMode;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.BwdDataAlgo;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.BwdFilterAlgo;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.FwdAlgo;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionHelper;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.util.ConvolutionUtils;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2DDerivative;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A DL4J {@link ConvolutionHelper} that runs libnd4j's native {@code conv2d} and {@code conv2d_bp} ops (oneDNN
+ * on the oneDNN build, cuDNN on the CUDA build, libnd4j's own kernels otherwise) in place of the stock layer's Java
+ * im2col + gemm. Parameters and gradients are the stock layer's own views, so layout and initialisation do not
+ * change. Unlike DL4J's MKLDNNConvHelper it accepts every floating-point type (double for gradient checks), and a
+ * failure goes through {@link Fallbacks} instead of a silent switch to the Java path.
+ */
+final class NativeConvolutionHelper extends FastLayerHelper implements ConvolutionHelper {
+
+    private static final int WEIGHTS_OI_HW = 1; // conv2d's weight format 1: [outC, inC, kH, kW], DL4J's layout
+
+    private final String layerName;
+    /** Whether the layer has a bias: DL4J hands a bias-free layer's helper a zero bias in the forward pass. */
+    private final boolean hasBias;
+    private final Map<List<Long>, OneDnnConvolution> byInputShape = new HashMap<>();
+
+    NativeConvolutionHelper(String layerName, boolean hasBias) {
+        this.layerName = layerName;
+        this.hasBias = hasBias;
+    }
+
+    @Override
+    public INDArray preOutput(INDArray input, INDArray weights, INDArray bias, int[] kernel, int[] strides, int[] pad,
+                              AlgoMode mode, FwdAlgo fwdAlgo, ConvolutionMode convolutionMode, int[] dilation,
+                              CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
+        return Fallbacks.guard(layerName, "forward", () -> {
+            int hDim = format == CNN2DFormat.NCHW ? 2 : 1;
+            int[] outSize = ConvolutionUtils.getOutputSize(input, kernel, strides,
+                    convolutionMode == ConvolutionMode.Same ? null : pad, convolutionMode, dilation, format);
+            int[] padding = convolutionMode == ConvolutionMode.Same
+                    ? ConvolutionUtils.getSameModeTopLeftPadding(outSize,
+                    new int[]{(int) input.size(hDim), (int) input.size(hDim + 1)}, kernel, strides, dilation)
+                    : pad;
+            long outChannels = weights.size(0);
+            long[] outShape = format == CNN2DFormat.NCHW
+                    ? new long[]{input.size(0), outChannels, outSize[0], outSize[1]}
+                    : new long[]{input.size(0), outSize[0], outSize[1], outChannels};
+            INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), outShape);
+            OneDnnConvolution direct = direct(input, weights, out, strides, padding, dilation, format);
+            if (direct != null) {
+                direct.forward(BlasMatrix.contiguous(input), BlasMatrix.contiguous(weights),
+                        hasBias ? BlasMatrix.contiguous(bias) : null, out);
+                return out;
+            }
+            Conv2D op = new Conv2D();
+            op.addInputArgument(bias == null ? new INDArray[]{input, weights}
+                    : new INDArray[]{input, weights, bias.reshape(bias.length())});
+            op.addOutputArgument(out);
+            op.addIArgument(arguments(kernel, strides, padding, dilation, convolutionMode, format));
+            Nd4j.exec(op);
+            return out;
+        });
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray weights, INDArray bias, INDArray delta,
+                                                     int[] kernel, int[] strides, int[] pad, INDArray biasGradView,
+                                                     INDArray weightGradView, IActivation afn, AlgoMode mode,
+                                                     BwdFilterAlgo bwdFilterAlgo, BwdDataAlgo bwdDataAlgo,
+                                                     ConvolutionMode convolutionMode, int[] dilation,
+                                                     CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
+        int hDim = format == CNN2DFormat.NCHW ? 2 : 1;
+        if (!OneDnn.handles(input.dataType()) && (input.size(hDim) < kernel[0] || input.size(hDim + 1) < kernel[1])) {
+            // libnd4j's conv2d_bp collapses when the kernel is larger than the image (mostly padding): over a hundred
+            // times its forward pass's time (docs/fast-layers.md). Null hands the pass to DL4J's own im2col + gemm.
+            return null;
+        }
+        return Fallbacks.guard(layerName, "backward", () -> {
+            int[] padding = convolutionMode == ConvolutionMode.Same
+                    ? ConvolutionUtils.getSameModeTopLeftPadding(
+                    new int[]{(int) delta.size(hDim), (int) delta.size(hDim + 1)},
+                    new int[]{(int) input.size(hDim), (int) input.size(hDim + 1)}, kernel, strides, dilation)
+                    : pad;
+            INDArray inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(),
+                    input.shape());
+            // The stock layer hands a bias-free layer a dummy bias gradient; conv2d_bp simply gets no bias.
+            boolean withBias = bias != null;
+            OneDnnConvolution direct = BlasMatrix.isCBlock(weightGradView)
+                    && (!withBias || BlasMatrix.isCBlock(biasGradView))
+                    ? direct(input, weights, delta, strides, padding, dilation, format) : null;
+            if (direct != null) {
+                direct.backward(BlasMatrix.contiguous(input), BlasMatrix.contiguous(weights),
+                        BlasMatrix.contiguous(delta), inputGrad, weightGradView, withBias ? biasGradView : null);
+            } else {
+                Conv2DDerivative op = new Conv2DDerivative();
+                op.addInputArgument(withBias ? new INDArray[]{input, weights, bias.reshape(bias.length()), delta}
+                        : new INDArray[]{input, weights, delta});
+                op.addOutputArgument(withBias
+                        ? new INDArray[]{inputGrad, weightGradView, biasGradView.reshape(biasGradView.length())}
+                        : new INDArray[]{inputGrad, weightGradView});
+                op.addIArgument(arguments(kernel, strides, padding, dilation, convolutionMode, format));
+                Nd4j.exec(op);
+            }
+
+            Gradient gradient = new DefaultGradient();
+            if (withBias) {
+                gradient.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGradView);
+            }
+            gradient.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGradView);
+            return new Pair<>(gradient, inputGrad);
+        });
+    }
+
+    /**
+     * This layer's oneDNN primitives for this input shape (built on first use), or null where libnd4j's conv2d
+     * op computes the pass instead: a type other than float32 (double for gradient checks), another backend.
+     */
+    private OneDnnConvolution direct(INDArray input, INDArray weights, INDArray output, int[] strides,
+                                     int[] padding, int[] dilation, CNN2DFormat format) {
+        if (!OneDnn.handles(input.dataType())) {
+            return null;
+        }
+        long[] inputDims = channelsSecond(input.shape(), format);
+        OneDnnConvolution direct = byInputShape.get(Arrays.asList(ArrayUtils.toObject(inputDims)));
+        if (direct != null) {
+            return direct;
+        }
+        direct = new OneDnnConvolution(inputDims, weights.shape(), channelsSecond(output.shape(), format), hasBias,
+                strides, padding,
+                dilation, format);
+        byInputShape.put(Arrays.asList(ArrayUtils.toObject(inputDims)), direct);
+        return direct;
+    }
+
+    /** How many input shapes this layer has built oneDNN primitives for. */
+    int oneDnnShapes() {
+        return byInputShape.size();
+    }
+
+    /** An activation shape as oneDNN takes it, N, C, H, W, whatever the layout in memory. */
+    private static long[] channelsSecond(long[] shape, CNN2DFormat format) {
+        return format == CNN2DFormat.NCHW ? shape : new long[]{shape[0], shape[3], shape[1], shape[2]};
+    }
+
+    /** conv2d's integer arguments: kernel, stride, padding, dilation, same-mode flag, data format, weight format. */
+    private static long[] arguments(int[] kernel, int[] strides, int[] pad, int[] dilation, ConvolutionMode mode,
+                                    CNN2DFormat format) {
+        return new long[]{kernel[0], kernel[1], strides[0], strides[1], pad[0], pad[1], dilation[0], dilation[1],
+                mode == ConvolutionMode.Same ? 1 : 0, format == CNN2DFormat.NCHW ? 0 : 1, WEIGHTS_OI_HW};
+    }
+
+    @Override
+    public INDArray activate(INDArray z, IActivation afn, boolean training) {
+        return afn.getActivation(z, training);
+    }
+}

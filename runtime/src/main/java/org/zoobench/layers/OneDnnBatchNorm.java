@@ -1,0 +1,169 @@
+package org.zoobench.layers;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SCALE;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SHIFT;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_MEAN;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCALE;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SHIFT;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_VARIANCE;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_a;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_ab;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_backward;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_backward_data;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_batch_normalization_backward_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_batch_normalization_forward_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_inference;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_nhwc;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_use_global_stats;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_use_scale;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_use_shift;
+
+import java.lang.ref.Cleaner;
+import org.bytedeco.dnnl.dnnl_batch_normalization_desc_t;
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_primitive;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A batch norm layer's oneDNN primitives for one input shape, in DL4J's plain layout (NCHW, NHWC or a batch of
+ * vectors): the training forward pass, which also writes the batch mean and biased variance the stock layer
+ * updates its running statistics from; the inference forward pass from given statistics; and the backward pass
+ * from the training pass's statistics, with the gradients of gamma and beta where the layer learns them.
+ * Multithreaded, unlike the single-threaded Java loops it replaced.
+ */
+final class OneDnnBatchNorm {
+
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final boolean scaled;
+    private final dnnl_primitive training;
+    private final dnnl_primitive inference;
+    private final dnnl_primitive backward;
+    private final dnnl_memory source;
+    private final dnnl_memory output;
+    private final dnnl_memory outputGradient;
+    private final dnnl_memory inputGradient;
+    private final dnnl_memory mean;
+    private final dnnl_memory variance;
+    private final dnnl_memory scale;
+    private final dnnl_memory shift;
+    private final dnnl_memory scaleGradient;
+    private final dnnl_memory shiftGradient;
+
+    /**
+     * @param dims   N, C, H, W (or N, C for vectors), whatever the layout in memory
+     * @param scaled whether the layer learns gamma and beta (not locked)
+     */
+    OneDnnBatchNorm(long[] dims, CNN2DFormat format, double eps, boolean scaled) {
+        this.scaled = scaled;
+        OneDnn.Natives natives = new OneDnn.Natives();
+        int tag = dims.length == 2 ? dnnl_ab : format == CNN2DFormat.NCHW ? dnnl_nchw : dnnl_nhwc;
+        dnnl_memory_desc_t data = OneDnn.desc(dims, tag);
+        dnnl_memory_desc_t perChannel = OneDnn.desc(new long[]{dims[1]}, dnnl_a);
+        int scaleShift = scaled ? dnnl_use_scale | dnnl_use_shift : 0;
+
+        dnnl_batch_normalization_desc_t trainingDesc = new dnnl_batch_normalization_desc_t();
+        OneDnn.check(dnnl_batch_normalization_forward_desc_init(trainingDesc, dnnl_forward_training, data,
+                (float) eps, scaleShift), "batch norm training descriptor");
+        dnnl_primitive_desc trainingPd = natives.primitiveDesc(trainingDesc, null);
+        training = natives.primitive(trainingPd);
+
+        dnnl_batch_normalization_desc_t inferenceDesc = new dnnl_batch_normalization_desc_t();
+        OneDnn.check(dnnl_batch_normalization_forward_desc_init(inferenceDesc, dnnl_forward_inference, data,
+                (float) eps, scaleShift | dnnl_use_global_stats), "batch norm inference descriptor");
+        inference = natives.primitive(natives.primitiveDesc(inferenceDesc, null));
+
+        dnnl_batch_normalization_desc_t backwardDesc = new dnnl_batch_normalization_desc_t();
+        OneDnn.check(dnnl_batch_normalization_backward_desc_init(backwardDesc,
+                scaled ? dnnl_backward : dnnl_backward_data, data, data, (float) eps, scaleShift),
+                "batch norm backward descriptor");
+        backward = natives.primitive(natives.primitiveDesc(backwardDesc, trainingPd));
+
+        source = natives.memory(data);
+        output = natives.memory(data);
+        outputGradient = natives.memory(data);
+        inputGradient = natives.memory(data);
+        mean = natives.memory(perChannel);
+        variance = natives.memory(perChannel);
+        scale = natives.memory(perChannel);
+        shift = natives.memory(perChannel);
+        scaleGradient = natives.memory(perChannel);
+        shiftGradient = natives.memory(perChannel);
+        CLEANER.register(this, natives);
+    }
+
+    /**
+     * Normalises {@code x} with its own batch statistics, which it writes to {@code batchMean} and
+     * {@code batchVariance} (biased); {@code gamma} and {@code beta} are ignored for an unscaled layer. Every array
+     * one C-ordered block of floats.
+     */
+    void training(INDArray x, INDArray gamma, INDArray beta, INDArray out, INDArray batchMean,
+                  INDArray batchVariance) {
+        bindData(x, out, batchMean, batchVariance, gamma, beta);
+        execute(training);
+    }
+
+    /** Normalises {@code x} with the given statistics (the running ones, at inference). */
+    void inference(INDArray x, INDArray statsMean, INDArray statsVariance, INDArray gamma, INDArray beta,
+                   INDArray out) {
+        bindData(x, out, statsMean, statsVariance, gamma, beta);
+        execute(inference);
+    }
+
+    /**
+     * The gradients with respect to the input and (for a scaled layer) gamma and beta, given the training pass's
+     * batch statistics and the gradient with respect to the output.
+     */
+    void backward(INDArray x, INDArray epsilon, INDArray batchMean, INDArray batchVariance, INDArray gamma,
+                  INDArray beta, INDArray inputGrad, INDArray gammaGrad, INDArray betaGrad) {
+        OneDnn.bind(source, x);
+        OneDnn.bind(outputGradient, epsilon);
+        OneDnn.bind(inputGradient, inputGrad);
+        OneDnn.bind(mean, batchMean);
+        OneDnn.bind(variance, batchVariance);
+        if (scaled) {
+            OneDnn.bind(scale, gamma);
+            OneDnn.bind(shift, beta);
+            OneDnn.bind(scaleGradient, gammaGrad);
+            OneDnn.bind(shiftGradient, betaGrad);
+            OneDnn.execute(backward, DNNL_ARG_SRC, source, DNNL_ARG_DIFF_DST, outputGradient, DNNL_ARG_MEAN, mean,
+                    DNNL_ARG_VARIANCE, variance, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift,
+                    DNNL_ARG_DIFF_SRC, inputGradient,
+                    DNNL_ARG_DIFF_SCALE, scaleGradient, DNNL_ARG_DIFF_SHIFT, shiftGradient);
+        } else {
+            OneDnn.execute(backward, DNNL_ARG_SRC, source, DNNL_ARG_DIFF_DST, outputGradient, DNNL_ARG_MEAN, mean,
+                    DNNL_ARG_VARIANCE, variance, DNNL_ARG_DIFF_SRC, inputGradient);
+        }
+    }
+
+    private void bindData(INDArray x, INDArray out, INDArray statsMean, INDArray statsVariance, INDArray gamma,
+                          INDArray beta) {
+        OneDnn.bind(source, x);
+        OneDnn.bind(output, out);
+        OneDnn.bind(mean, statsMean);
+        OneDnn.bind(variance, statsVariance);
+        if (scaled) {
+            OneDnn.bind(scale, gamma);
+            OneDnn.bind(shift, beta);
+        }
+    }
+
+    private void execute(dnnl_primitive forward) {
+        if (scaled) {
+            OneDnn.execute(forward, DNNL_ARG_SRC, source, DNNL_ARG_DST, output, DNNL_ARG_MEAN, mean,
+                    DNNL_ARG_VARIANCE, variance, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift);
+        } else {
+            OneDnn.execute(forward, DNNL_ARG_SRC, source, DNNL_ARG_DST, output, DNNL_ARG_MEAN, mean,
+                    DNNL_ARG_VARIANCE, variance);
+        }
+    }
+}

@@ -1,0 +1,288 @@
+package org.zoobench.layers;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_BIAS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_direct;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_dilated_convolution_backward_data_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_dilated_convolution_backward_weights_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_dilated_convolution_forward_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_format_tag_any;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_nhwc;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_oihw;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_dst_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_src_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_weights_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_dst_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_src_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_weights_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_x;
+
+import java.lang.ref.Cleaner;
+import org.bytedeco.dnnl.dnnl_convolution_desc_t;
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_primitive;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One convolution layer's oneDNN primitives for one input shape: forward, backward to the input and backward to
+ * the weights and bias, each with the reorders between DL4J's plain layouts (NCHW or NHWC activations, OIHW
+ * weights) and the blocked layouts oneDNN's direct kernels choose. Built on first use and kept, since building
+ * them costs far more than running them. Direct kernels always (libnd4j lets oneDNN pick Winograd for the
+ * backward pass, which is slower here); 1x1 kernels stay in plain layouts, where oneDNN's gemm kernel needs no
+ * reorders and is faster than the blocked one with them (docs/fast-layers.md).
+ */
+final class OneDnnConvolution {
+
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    /** Scratch buffer numbers: at most four blocked copies are alive at once within a pass. */
+    private static final int SLOT_A = 0;
+    private static final int SLOT_B = 1;
+    private static final int SLOT_C = 2;
+    private static final int SLOT_D = 3;
+
+    private final OneDnn.Natives natives = new OneDnn.Natives();
+    private final boolean withBias;
+    private final dnnl_memory_desc_t srcPlain;
+    private final dnnl_memory_desc_t weightsPlain;
+    private final dnnl_memory_desc_t dstPlain;
+    private final dnnl_memory_desc_t biasDesc;
+    private final dnnl_memory_desc_t srcAny;
+    private final dnnl_memory_desc_t weightsAny;
+    private final dnnl_memory_desc_t dstAny;
+    private final long[] stride;
+    private final long[] dilate;
+    private final long[] padLeft;
+    private final long[] padRight;
+
+    private final dnnl_primitive_desc forwardPd;
+    private final dnnl_primitive forward;
+    private final Operand source;
+    private final Operand weights;
+    private final Operand output;
+    private final dnnl_memory bias;
+    /** Built on the first backward pass: inference never needs it. */
+    private Backward backward;
+
+    /**
+     * @param inputDims  input as N, C, H, W whatever the format; {@code outputDims} likewise
+     * @param padding    top-left padding (the bottom-right padding follows from the output size)
+     */
+    OneDnnConvolution(long[] inputDims, long[] weightDims, long[] outputDims, boolean withBias, int[] strides,
+                      int[] padding, int[] dilation, CNN2DFormat format) {
+        this.withBias = withBias;
+        int activationTag = format == CNN2DFormat.NCHW ? dnnl_nchw : dnnl_nhwc;
+        boolean pointwise = weightDims[2] == 1 && weightDims[3] == 1;
+        srcPlain = OneDnn.desc(inputDims, activationTag);
+        weightsPlain = OneDnn.desc(weightDims, dnnl_oihw);
+        dstPlain = OneDnn.desc(outputDims, activationTag);
+        biasDesc = withBias ? OneDnn.desc(new long[]{outputDims[1]}, dnnl_x) : null;
+        srcAny = pointwise ? srcPlain : OneDnn.desc(inputDims, dnnl_format_tag_any);
+        weightsAny = pointwise ? weightsPlain : OneDnn.desc(weightDims, dnnl_format_tag_any);
+        dstAny = pointwise ? dstPlain : OneDnn.desc(outputDims, dnnl_format_tag_any);
+        stride = new long[]{strides[0], strides[1]};
+        dilate = new long[]{dilation[0] - 1L, dilation[1] - 1L};
+        padLeft = new long[]{padding[0], padding[1]};
+        padRight = rightPadding(inputDims, weightDims, outputDims, strides, padding, dilation);
+
+        dnnl_convolution_desc_t forwardDesc = new dnnl_convolution_desc_t();
+        OneDnn.check(dnnl_dilated_convolution_forward_desc_init(forwardDesc, dnnl_forward_training,
+                dnnl_convolution_direct, srcAny, weightsAny, biasDesc, dstAny, stride, dilate, padLeft, padRight),
+                "convolution forward descriptor");
+        forwardPd = natives.primitiveDesc(forwardDesc, null);
+        forward = natives.primitive(forwardPd);
+        source = Operand.input(natives, srcPlain, query(forwardPd, dnnl_query_src_md), SLOT_A);
+        weights = Operand.input(natives, weightsPlain, query(forwardPd, dnnl_query_weights_md), SLOT_B);
+        output = Operand.output(natives, dstPlain, query(forwardPd, dnnl_query_dst_md), SLOT_C);
+        bias = withBias ? natives.memory(biasDesc) : null;
+        CLEANER.register(this, natives);
+    }
+
+    private static dnnl_memory_desc_t query(dnnl_primitive_desc pd, int what) {
+        return dnnl_primitive_desc_query_md(pd, what, 0);
+    }
+
+    /** {@code out = conv(input, weights) + bias}; every array one C-ordered block of floats. */
+    void forward(INDArray input, INDArray weightValues, INDArray biasValues, INDArray out) {
+        dnnl_memory src = source.in(input);
+        dnnl_memory w = weights.in(weightValues);
+        dnnl_memory dst = output.out(out);
+        if (withBias) {
+            OneDnn.bind(bias, biasValues);
+            OneDnn.execute(forward, DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, w, DNNL_ARG_BIAS, bias, DNNL_ARG_DST, dst);
+        } else {
+            OneDnn.execute(forward, DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, w, DNNL_ARG_DST, dst);
+        }
+        output.finish();
+    }
+
+    /**
+     * The bottom and right padding that makes oneDNN's output size equal DL4J's: negative where DL4J's truncating
+     * mode leaves input rows or columns that no window reaches (a 1x1 stride-2 shortcut on an even side), which
+     * oneDNN takes.
+     */
+    private static long[] rightPadding(long[] inputDims, long[] weightDims, long[] outputDims, int[] strides, int[] padding,
+                               int[] dilation) {
+        long[] padRight = new long[2];
+        for (int d = 0; d < 2; d++) {
+            long kernelExtent = (weightDims[2 + d] - 1) * dilation[d] + 1;
+            padRight[d] = (outputDims[2 + d] - 1) * strides[d] + kernelExtent - inputDims[2 + d] - padding[d];
+        }
+        return padRight;
+    }
+
+    /**
+     * The gradients of the loss with respect to the input, the weights and the bias, given the input, the weights
+     * and the gradient with respect to the output ({@code delta}); every array one C-ordered block of floats.
+     */
+    void backward(INDArray input, INDArray weightValues, INDArray delta, INDArray inputGrad, INDArray weightGrad,
+                  INDArray biasGrad) {
+        if (backward == null) {
+            backward = new Backward();
+        }
+        backward.run(input, weightValues, delta, inputGrad, weightGrad, biasGrad);
+    }
+
+    /** The two backward primitives, to the input and to the weights and bias, with their operands. */
+    private final class Backward {
+        private final dnnl_primitive toInput;
+        private final Operand outputGradient;
+        private final Operand weightsForInput;
+        private final Operand inputGradient;
+
+        private final dnnl_primitive toWeights;
+        private final Operand sourceForWeights;
+        private final Operand outputGradientForWeights;
+        private final boolean sharesOutputGradient;
+        private final Operand weightsGradient;
+        private final dnnl_memory biasGradient;
+
+        Backward() {
+            dnnl_convolution_desc_t dataDesc = new dnnl_convolution_desc_t();
+            OneDnn.check(dnnl_dilated_convolution_backward_data_desc_init(dataDesc, dnnl_convolution_direct, srcAny,
+                    weightsAny, dstAny, stride, dilate, padLeft, padRight), "convolution backward data descriptor");
+            dnnl_primitive_desc dataPd = natives.primitiveDesc(dataDesc, forwardPd);
+            toInput = natives.primitive(dataPd);
+            outputGradient = Operand.input(natives, dstPlain, query(dataPd, dnnl_query_diff_dst_md), SLOT_A);
+            weightsForInput = Operand.input(natives, weightsPlain, query(dataPd, dnnl_query_weights_md), SLOT_B);
+            inputGradient = Operand.output(natives, srcPlain, query(dataPd, dnnl_query_diff_src_md), SLOT_C);
+
+            dnnl_convolution_desc_t weightsDesc = new dnnl_convolution_desc_t();
+            OneDnn.check(dnnl_dilated_convolution_backward_weights_desc_init(weightsDesc, dnnl_convolution_direct,
+                    srcAny, weightsAny, biasDesc, dstAny, stride, dilate, padLeft, padRight),
+                    "convolution backward weights descriptor");
+            dnnl_primitive_desc weightsPd = natives.primitiveDesc(weightsDesc, forwardPd);
+            toWeights = natives.primitive(weightsPd);
+            sourceForWeights = Operand.input(natives, srcPlain, query(weightsPd, dnnl_query_src_md), SLOT_C);
+            dnnl_memory_desc_t gradientLayout = query(weightsPd, dnnl_query_diff_dst_md);
+            sharesOutputGradient = OneDnn.same(gradientLayout, query(dataPd, dnnl_query_diff_dst_md));
+            outputGradientForWeights = Operand.input(natives, dstPlain, gradientLayout, SLOT_D);
+            weightsGradient = Operand.output(natives, weightsPlain, query(weightsPd, dnnl_query_diff_weights_md),
+                    SLOT_B);
+            biasGradient = withBias ? natives.memory(biasDesc) : null;
+        }
+
+        void run(INDArray input, INDArray weightValues, INDArray delta, INDArray inputGrad, INDArray weightGrad,
+                 INDArray biasGrad) {
+            dnnl_memory diffDst = outputGradient.in(delta);
+            dnnl_memory w = weightsForInput.in(weightValues);
+            dnnl_memory diffSrc = inputGradient.out(inputGrad);
+            OneDnn.execute(toInput, DNNL_ARG_DIFF_DST, diffDst, DNNL_ARG_WEIGHTS, w, DNNL_ARG_DIFF_SRC, diffSrc);
+            inputGradient.finish();
+
+            dnnl_memory src = sourceForWeights.in(input);
+            dnnl_memory diffDstForWeights = sharesOutputGradient ? diffDst : outputGradientForWeights.in(delta);
+            dnnl_memory diffWeights = weightsGradient.out(weightGrad);
+            if (withBias) {
+                OneDnn.bind(biasGradient, biasGrad);
+                OneDnn.execute(toWeights, DNNL_ARG_SRC, src, DNNL_ARG_DIFF_DST, diffDstForWeights,
+                        DNNL_ARG_DIFF_WEIGHTS, diffWeights, DNNL_ARG_DIFF_BIAS, biasGradient);
+            } else {
+                OneDnn.execute(toWeights, DNNL_ARG_SRC, src, DNNL_ARG_DIFF_DST, diffDstForWeights,
+                        DNNL_ARG_DIFF_WEIGHTS, diffWeights);
+            }
+            weightsGradient.finish();
+        }
+    }
+
+    /**
+     * One argument of a primitive: its plain memory, bound to a DL4J array each call, and, where oneDNN wants
+     * another layout, a blocked copy in a scratch buffer with the reorder between the two.
+     */
+    private static final class Operand {
+        private final dnnl_memory plain;
+        private final dnnl_memory_desc_t blockedLayout;
+        private final dnnl_memory blocked;
+        private final dnnl_primitive reorder;
+        private final int slot;
+
+        private Operand(dnnl_memory plain, dnnl_memory_desc_t blockedLayout, dnnl_memory blocked,
+                        dnnl_primitive reorder, int slot) {
+            this.plain = plain;
+            this.blockedLayout = blockedLayout;
+            this.blocked = blocked;
+            this.reorder = reorder;
+            this.slot = slot;
+        }
+
+        static Operand input(OneDnn.Natives natives, dnnl_memory_desc_t plainLayout, dnnl_memory_desc_t wanted,
+                             int slot) {
+            return of(natives, plainLayout, wanted, slot, true);
+        }
+
+        static Operand output(OneDnn.Natives natives, dnnl_memory_desc_t plainLayout, dnnl_memory_desc_t wanted,
+                              int slot) {
+            return of(natives, plainLayout, wanted, slot, false);
+        }
+
+        private static Operand of(OneDnn.Natives natives, dnnl_memory_desc_t plainLayout, dnnl_memory_desc_t wanted,
+                                  int slot, boolean isInput) {
+            dnnl_memory plain = natives.memory(plainLayout);
+            if (OneDnn.same(plainLayout, wanted)) {
+                return new Operand(plain, null, null, null, slot);
+            }
+            dnnl_memory blocked = natives.memory(wanted);
+            dnnl_primitive reorder = isInput ? natives.reorder(plainLayout, wanted) : natives.reorder(wanted, plainLayout);
+            return new Operand(plain, wanted, blocked, reorder, slot);
+        }
+
+        /** The memory the primitive reads: {@code values} itself, or its blocked copy. */
+        dnnl_memory in(INDArray values) {
+            OneDnn.bind(plain, values);
+            if (blocked == null) {
+                return plain;
+            }
+            OneDnn.bindScratch(blocked, blockedLayout, slot);
+            OneDnn.reorder(reorder, plain, blocked);
+            return blocked;
+        }
+
+        /** The memory the primitive writes; {@link #finish()} then brings a blocked result to {@code values}. */
+        dnnl_memory out(INDArray values) {
+            OneDnn.bind(plain, values);
+            if (blocked == null) {
+                return plain;
+            }
+            OneDnn.bindScratch(blocked, blockedLayout, slot);
+            return blocked;
+        }
+
+        void finish() {
+            if (blocked != null) {
+                OneDnn.reorder(reorder, blocked, plain);
+            }
+        }
+    }
+}
