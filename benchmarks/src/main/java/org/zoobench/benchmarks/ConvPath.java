@@ -19,11 +19,14 @@ import java.util.Set;
 /**
  * Which code computes a benchmark's convolutions, as recorded in its rows: a DL4J convolution layer runs its helper
  * (cuDNN with deeplearning4j-cuda on the classpath, oneDNN on the oneDNN build) or else its own im2col + gemm;
- * libnd4j's conv2d op (what native, fast layers call) runs the platform helper its build has, or its own kernel.
+ * the fast layers call oneDNN's primitives themselves in float32 on the CPU backend, and otherwise libnd4j's conv2d
+ * op, which runs the platform helper its build has, or its own kernel.
  */
 final class ConvPath {
 
     static final String IM2COL = "dl4j im2col+gemm";
+    /** The fast layers' own oneDNN primitives (float32 on the CPU backend). */
+    static final String ONEDNN_DIRECT = "oneDNN primitives (fast layers)";
 
     private ConvPath() {
     }
@@ -33,8 +36,9 @@ final class ConvPath {
         Set<String> paths = new LinkedHashSet<>();
         for (Layer layer : net.getLayers()) {
             if (layer instanceof ConvolutionLayer conv) {
-                paths.add(LayerImpl.isFastHelper(conv.getHelper()) ? nativeOp(buildInfo, Nd4j.getEnvironment().helpersAllowed())
-                        : ofHelper(conv.getHelper()));
+                paths.add(!LayerImpl.isFastHelper(conv.getHelper()) ? ofHelper(conv.getHelper())
+                        : LayerImpl.oneDnnComputes(conv.getParam("W").dataType()) ? ONEDNN_DIRECT
+                        : nativeOp(buildInfo, Nd4j.getEnvironment().helpersAllowed()));
             } else if (layer.getClass().getSimpleName().toLowerCase(Locale.ROOT).contains("conv")) {
                 paths.add(nativeOp(buildInfo, Nd4j.getEnvironment().helpersAllowed()));
             }

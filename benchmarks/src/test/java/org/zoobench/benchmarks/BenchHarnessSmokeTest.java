@@ -93,7 +93,7 @@ class BenchHarnessSmokeTest {
         assertTrue(sgemm > 0.1 && sgemm < theoretical, "best sgemm " + sgemm + " of " + theoretical);
         assertEquals(List.of(128, 256, 512), saved.peak().sizes(), "the plan's size, half and twice it");
         assertEquals("cpu-onednn", row.get("backend"));
-        assertEquals("libnd4j conv2d (oneDNN)", row.get("conv_path"), "fast layers on the default (oneDNN) build");
+        assertEquals(ConvPath.ONEDNN_DIRECT, row.get("conv_path"), "fast layers in float32 on the CPU backend");
 
         List<CSVRecord> parallel = read(out.resolve("parallel.csv"));
         assertEquals(1, parallel.size());

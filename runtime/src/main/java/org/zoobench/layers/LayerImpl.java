@@ -126,6 +126,11 @@ public enum LayerImpl {
                 org.deeplearning4j.nn.layers.AbstractLayer.class, lrn, "dataType"));
     }
 
+    /** Whether the fast layers compute arrays of this type with oneDNN's primitives here (float32, CPU backend). */
+    public static boolean oneDnnComputes(org.nd4j.linalg.api.buffer.DataType type) {
+        return OneDnn.handles(type);
+    }
+
     /** Whether a layer's helper is one of the fast layers' (a native convolution, batch norm, LRN or LSTM). */
     public static boolean isFastHelper(LayerHelper helper) {
         return helper instanceof FastLayerHelper;
