@@ -122,7 +122,7 @@ public enum LayerImpl {
 
     /** Whether the fast layers compute this LRN layer: oneDNN's does float32 on the CPU backend only. */
     private static boolean lrnWithHelper(LocalResponseNormalization lrn) {
-        return OneDnn.handles((org.nd4j.linalg.api.buffer.DataType) GraphSwaps.get(
+        return oneDnnComputes((org.nd4j.linalg.api.buffer.DataType) GraphSwaps.get(
                 org.deeplearning4j.nn.layers.AbstractLayer.class, lrn, "dataType"));
     }
 

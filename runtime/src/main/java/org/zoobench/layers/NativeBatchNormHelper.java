@@ -143,9 +143,7 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
             return null;
         }
         boolean scaled = gamma != null;
-        long[] dims = x.shape();
-        long[] nchw = x.rank() == 4 && format == CNN2DFormat.NHWC ? new long[]{dims[0], dims[3], dims[1], dims[2]}
-                : dims;
+        long[] nchw = OneDnn.channelsSecond(x.shape(), format);
         return byShape.computeIfAbsent(List.of(Arrays.stream(nchw).boxed().toList(), scaled),
                 key -> new OneDnnBatchNorm(nchw, format, eps, scaled));
     }

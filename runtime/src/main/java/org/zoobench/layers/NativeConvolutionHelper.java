@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.lang3.ArrayUtils;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.AlgoMode;
@@ -137,26 +136,15 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
         if (!OneDnn.handles(input.dataType())) {
             return null;
         }
-        long[] inputDims = channelsSecond(input.shape(), format);
-        OneDnnConvolution direct = byInputShape.get(Arrays.asList(ArrayUtils.toObject(inputDims)));
-        if (direct != null) {
-            return direct;
-        }
-        direct = new OneDnnConvolution(inputDims, weights.shape(), channelsSecond(output.shape(), format), hasBias,
-                strides, padding,
-                dilation, format);
-        byInputShape.put(Arrays.asList(ArrayUtils.toObject(inputDims)), direct);
-        return direct;
+        long[] inputDims = OneDnn.channelsSecond(input.shape(), format);
+        return byInputShape.computeIfAbsent(Arrays.stream(inputDims).boxed().toList(),
+                key -> new OneDnnConvolution(inputDims, weights.shape(), OneDnn.channelsSecond(output.shape(), format),
+                        hasBias, strides, padding, dilation, format));
     }
 
     /** How many input shapes this layer has built oneDNN primitives for. */
     int oneDnnShapes() {
         return byInputShape.size();
-    }
-
-    /** An activation shape as oneDNN takes it, N, C, H, W, whatever the layout in memory. */
-    private static long[] channelsSecond(long[] shape, CNN2DFormat format) {
-        return format == CNN2DFormat.NCHW ? shape : new long[]{shape[0], shape[3], shape[1], shape[2]};
     }
 
     /** conv2d's integer arguments: kernel, stride, padding, dilation, same-mode flag, data format, weight format. */

@@ -57,8 +57,7 @@ final class NativeLrnHelper extends FastLayerHelper implements LocalResponseNorm
     }
 
     private OneDnnLrn primitives(INDArray x, double k, double n, double alpha, double beta) {
-        long[] shape = x.shape();
-        long[] nchw = format == CNN2DFormat.NCHW ? shape : new long[]{shape[0], shape[3], shape[1], shape[2]};
+        long[] nchw = OneDnn.channelsSecond(x.shape(), format);
         return byShape.computeIfAbsent(Arrays.stream(nchw).boxed().toList(),
                 key -> new OneDnnLrn(nchw, format, k, n, alpha, beta));
     }

@@ -21,6 +21,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_default_flags;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
 
+import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacpp.BytePointer;
@@ -34,6 +35,7 @@ import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -91,6 +93,15 @@ final class OneDnn {
         return new dnnl_stream(out.get(0));
     }
 
+    /**
+     * An activation shape as oneDNN takes it, channels second (N, C, H, W or N, C), whatever the layout in memory:
+     * a rank-4 NHWC shape is reordered, any other is as it is.
+     */
+    static long[] channelsSecond(long[] shape, CNN2DFormat format) {
+        return shape.length == 4 && format == CNN2DFormat.NHWC
+                ? new long[]{shape[0], shape[3], shape[1], shape[2]} : shape;
+    }
+
     static dnnl_memory_desc_t desc(long[] dims, int tag) {
         dnnl_memory_desc_t desc = new dnnl_memory_desc_t();
         check(dnnl_memory_desc_init_by_tag(desc, dims.length, dims, dnnl_f32, tag), "memory descriptor");
@@ -106,10 +117,18 @@ final class OneDnn {
      * memory objects (whose buffers are set per call).
      */
     static final class Natives implements Runnable {
+        /** One thread frees every layer's natives: each Cleaner runs its own. */
+        private static final Cleaner CLEANER = Cleaner.create();
+
         private final List<dnnl_primitive> primitives = new ArrayList<>();
         private final List<dnnl_primitive_desc> descs = new ArrayList<>();
         private final List<dnnl_memory> memories = new ArrayList<>();
         private final List<Pointer> buffers = new ArrayList<>();
+
+        /** Frees these natives once {@code owner}, the Java object that uses them, is unreachable. */
+        void freeWith(Object owner) {
+            CLEANER.register(owner, this);
+        }
 
         /** A buffer the primitives keep using between calls, freed with them. */
         void keep(Pointer buffer) {

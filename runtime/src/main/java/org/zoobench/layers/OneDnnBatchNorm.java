@@ -24,7 +24,6 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_use_global_stats;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_use_scale;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_use_shift;
 
-import java.lang.ref.Cleaner;
 import org.bytedeco.dnnl.dnnl_batch_normalization_desc_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
@@ -41,8 +40,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Multithreaded, unlike the single-threaded Java loops it replaced.
  */
 final class OneDnnBatchNorm {
-
-    private static final Cleaner CLEANER = Cleaner.create();
 
     private final boolean scaled;
     private final dnnl_primitive training;
@@ -98,7 +95,7 @@ final class OneDnnBatchNorm {
         shift = natives.memory(perChannel);
         scaleGradient = natives.memory(perChannel);
         shiftGradient = natives.memory(perChannel);
-        CLEANER.register(this, natives);
+        natives.freeWith(this);
     }
 
     /**

@@ -26,7 +26,6 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_query_src_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_weights_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_x;
 
-import java.lang.ref.Cleaner;
 import org.bytedeco.dnnl.dnnl_convolution_desc_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
@@ -44,8 +43,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * reorders and is faster than the blocked one with them (docs/fast-layers.md).
  */
 final class OneDnnConvolution {
-
-    private static final Cleaner CLEANER = Cleaner.create();
 
     /** Scratch buffer numbers: at most four blocked copies are alive at once within a pass. */
     private static final int SLOT_A = 0;
@@ -107,7 +104,7 @@ final class OneDnnConvolution {
         weights = Operand.input(natives, weightsPlain, query(forwardPd, dnnl_query_weights_md), SLOT_B);
         output = Operand.output(natives, dstPlain, query(forwardPd, dnnl_query_dst_md), SLOT_C);
         bias = withBias ? natives.memory(biasDesc) : null;
-        CLEANER.register(this, natives);
+        natives.freeWith(this);
     }
 
     private static dnnl_memory_desc_t query(dnnl_primitive_desc pd, int what) {

@@ -16,7 +16,6 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_nhwc;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_workspace_md;
 
-import java.lang.ref.Cleaner;
 import org.bytedeco.dnnl.dnnl_lrn_desc_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
@@ -35,8 +34,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * two gradients' small second terms.
  */
 final class OneDnnLrn {
-
-    private static final Cleaner CLEANER = Cleaner.create();
 
     private final dnnl_primitive forward;
     private final dnnl_primitive backward;
@@ -75,7 +72,7 @@ final class OneDnnLrn {
         } else {
             workspace = null;
         }
-        CLEANER.register(this, natives);
+        natives.freeWith(this);
     }
 
     /** {@code out} from {@code x}; both one C-ordered block of floats. */

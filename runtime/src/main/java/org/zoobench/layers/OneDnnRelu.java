@@ -10,7 +10,6 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_forward_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_relu;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
 
-import java.lang.ref.Cleaner;
 import org.bytedeco.dnnl.dnnl_eltwise_desc_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
@@ -25,8 +24,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * derivative op took five times its forward op's time on DenseNet-BC-100's activations (docs/fast-layers.md).
  */
 final class OneDnnRelu {
-
-    private static final Cleaner CLEANER = Cleaner.create();
 
     private final dnnl_primitive forward;
     private final dnnl_primitive backward;
@@ -51,7 +48,7 @@ final class OneDnnRelu {
         output = natives.memory(flat);
         outputGradient = natives.memory(flat);
         inputGradient = natives.memory(flat);
-        CLEANER.register(this, natives);
+        natives.freeWith(this);
     }
 
     /** {@code out = max(0, x)}; both one C-ordered block of floats. */
