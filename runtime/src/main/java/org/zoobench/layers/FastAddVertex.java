@@ -11,25 +11,35 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.nd4j.common.primitives.Pair;
 
 /**
  * DL4J's element-wise vertex whose sum (every residual connection of the zoo) writes the first two inputs' sum into
  * a new array with one libnd4j op, where DL4J copies the first input and then adds each further one in place (a
- * copy and an op per input, docs/fast-layers.md). Inputs of different shapes or types (DL4J broadcasts
- * or casts them), the vertex's other operations and its backward pass are DL4J's.
+ * copy and an op per input, docs/fast-layers.md). Inputs held channels-last ({@link ChannelsLast}) are added as
+ * flat blocks into a sum held the same way (a term held in C order beside them is copied to that layout
+ * first: a strided sum takes five times as long), and the backward pass hands each input a copy of the gradient in the
+ * gradient's own layout (DL4J's copies would reorder it to C order). Inputs of different shapes or types (DL4J
+ * broadcasts or casts them) and the vertex's other operations are DL4J's.
  */
 final class FastAddVertex extends ElementWiseVertex {
 
     /** DL4J's backward pass reads how many inputs the forward pass had from this private field. */
     private static final Field INPUTS_IN_FORWARD_PASS = GraphSwaps.field(ElementWiseVertex.class, "nInForwardPass");
 
-    private FastAddVertex(ComputationGraph graph, GraphVertex old, DataType dataType) {
+    private final ChannelsLastPlan plan;
+    private int inputsInForwardPass;
+
+    private FastAddVertex(ComputationGraph graph, GraphVertex old, DataType dataType, ChannelsLastPlan plan) {
         super(graph, old.getVertexName(), old.getVertexIndex(), old.getInputVertices(), old.getOutputVertices(),
                 Op.Add, dataType);
+        this.plan = plan;
     }
 
     @Override
     public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        inputsInForwardPass = 0;
         if (!canDoForward() || inputs.length < 2 || !sameShapesAndType()) {
             return super.doForward(training, workspaceMgr);
         }
@@ -38,12 +48,44 @@ final class FastAddVertex extends ElementWiseVertex {
         } catch (IllegalAccessException e) {
             throw new IllegalStateException("DL4J ElementWiseVertex.nInForwardPass is not writable", e);
         }
-        INDArray sum = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, inputs[0].shape());
-        Nd4j.exec(new AddOp(inputs[0], inputs[1], sum));
+        inputsInForwardPass = inputs.length;
+        boolean channelsLast = plan.holdsOutput(getVertexName());
+        long[] shape = inputs[0].shape();
+        INDArray sum = channelsLast ? ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATIONS, dataType, shape)
+                : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, shape);
+        INDArray flatSum = ChannelsLast.flat(sum);
+        Nd4j.exec(new AddOp(flatTerm(inputs[0], sum, workspaceMgr), flatTerm(inputs[1], sum, workspaceMgr), flatSum));
         for (int i = 2; i < inputs.length; i++) {
-            sum.addi(inputs[i]);
+            flatSum.addi(flatTerm(inputs[i], sum, workspaceMgr));
         }
         return sum;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
+        if (inputsInForwardPass == 0 || !canDoBackward()
+                || !(ChannelsLast.is(epsilon) || BlasMatrix.isCBlock(epsilon))) {
+            return super.doBackward(tbptt, workspaceMgr);
+        }
+        INDArray flatEpsilon = ChannelsLast.flat(epsilon);
+        INDArray[] gradients = new INDArray[inputsInForwardPass];
+        for (int i = 0; i < gradients.length; i++) {
+            boolean held = plan.gradientHeld(getVertexName(), i);
+            long[] shape = epsilon.shape();
+            gradients[i] = held ? ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATION_GRAD, dataType, shape)
+                    : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, shape);
+            if (held == ChannelsLast.is(epsilon)) {
+                ChannelsLast.flat(gradients[i]).assign(flatEpsilon);
+            } else {
+                gradients[i].assign(epsilon);
+            }
+        }
+        return new Pair<>(null, gradients);
+    }
+
+    /** A term's values as a flat block in the sum's layout (a copy where it is held otherwise). */
+    private static INDArray flatTerm(INDArray term, INDArray sum, LayerWorkspaceMgr workspaceMgr) {
+        return ChannelsLast.flat(ChannelsLast.inLayoutOf(term, sum, workspaceMgr, ArrayType.FF_WORKING_MEM));
     }
 
     private boolean sameShapesAndType() {
@@ -59,11 +101,11 @@ final class FastAddVertex extends ElementWiseVertex {
      * Puts a {@code FastAddVertex} (for {@code fast}) or DL4J's own vertex in place of every adding element-wise
      * vertex of {@code graph}.
      */
-    static void swapAddVertices(ComputationGraph graph, boolean fast) {
+    static void swapAddVertices(ComputationGraph graph, boolean fast, ChannelsLastPlan plan) {
         for (GraphVertex old : graph.getVertices().clone()) {
             if (swappable(old) && old instanceof FastAddVertex != fast) {
                 DataType dataType = (DataType) GraphSwaps.get(BaseGraphVertex.class, old, "dataType");
-                GraphSwaps.replaceVertex(graph, old, fast ? new FastAddVertex(graph, old, dataType)
+                GraphSwaps.replaceVertex(graph, old, fast ? new FastAddVertex(graph, old, dataType, plan)
                         : new ElementWiseVertex(graph, old.getVertexName(), old.getVertexIndex(),
                         old.getInputVertices(), old.getOutputVertices(), Op.Add, dataType));
             }

@@ -26,27 +26,33 @@ import org.nd4j.linalg.factory.Nd4j;
  * op, where one op each way, writing into a new array, computes the same values: oneDNN's ReLU in float32 on
  * the CPU backend ({@link OneDnnRelu}), libnd4j's ReLU ops otherwise. Every ReLU of a ResNet or
  * DenseNet pays the copies (the ReLU layers were 15% of a resnet20 training step, docs/fast-layers.md).
+ * Activations held channels-last ({@link ChannelsLast}) stay so.
  */
 final class FastReluLayer extends ActivationLayer {
 
     /** oneDNN primitives per array length: one per batch size the layer sees. */
     private final Map<Long, OneDnnRelu> byLength = new HashMap<>();
 
-    private FastReluLayer(NeuralNetConfiguration conf, DataType dataType) {
+    private final ChannelsLast.Layouts layouts;
+
+    private FastReluLayer(NeuralNetConfiguration conf, DataType dataType, ChannelsLast.Layouts layouts) {
         super(conf, dataType);
+        this.layouts = layouts;
     }
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         INDArray x = input.castTo(dataType);
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape());
         OneDnnRelu relu = oneDnn(x);
         if (relu != null) {
-            relu.forward(BlasMatrix.contiguous(x), out);
-        } else {
-            Nd4j.exec(new RectifiedLinear(x, out, 0));
+            INDArray source = layouts.input(x, workspaceMgr);
+            INDArray out = layouts.output(source, workspaceMgr);
+            relu.forward(source, out);
+            return layouts.handOnOutput(out, workspaceMgr);
         }
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape());
+        Nd4j.exec(new RectifiedLinear(x, out, 0));
         return out;
     }
 
@@ -54,11 +60,16 @@ final class FastReluLayer extends ActivationLayer {
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         INDArray x = input.castTo(dataType);
-        INDArray delta = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape());
         OneDnnRelu relu = oneDnn(x);
+        INDArray delta;
         if (relu != null) {
-            relu.backward(BlasMatrix.contiguous(x), BlasMatrix.contiguous(epsilon), delta);
+            INDArray source = layouts.input(x, workspaceMgr);
+            INDArray computed = layouts.gradient(source, workspaceMgr);
+            relu.backward(source, ChannelsLast.inLayoutOf(epsilon, source, workspaceMgr, ArrayType.BP_WORKING_MEM),
+                    computed);
+            delta = layouts.handBackGradient(computed, workspaceMgr);
         } else {
+            delta = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape());
             Nd4j.exec(new RectifiedLinearDerivative(x, epsilon, delta, 0));
         }
         return new Pair<>(new DefaultGradient(), delta);
@@ -76,14 +87,15 @@ final class FastReluLayer extends ActivationLayer {
      * Puts a {@code FastReluLayer} (for {@code fast}) or DL4J's own activation layer in place of every activation
      * layer of {@code graph} that computes a plain ReLU (no cap, threshold or negative slope).
      */
-    static void swapReluLayers(ComputationGraph graph, boolean fast) {
+    static void swapReluLayers(ComputationGraph graph, boolean fast, ChannelsLastPlan plan) {
         for (GraphVertex vertex : graph.getVertices()) {
             if (vertex instanceof LayerVertex layerVertex && swappable(layerVertex.getLayer())
                     && layerVertex.getLayer() instanceof FastReluLayer != fast) {
                 Layer old = layerVertex.getLayer();
                 DataType dataType = (DataType) GraphSwaps.get(
                         org.deeplearning4j.nn.layers.AbstractLayer.class, old, "dataType");
-                Layer replacement = fast ? new FastReluLayer(old.conf(), dataType)
+                String name = layerVertex.getVertexName();
+                Layer replacement = fast ? new FastReluLayer(old.conf(), dataType, new ChannelsLast.Layouts(plan, name))
                         : new ActivationLayer(old.conf(), dataType);
                 GraphSwaps.replaceLayer(graph, layerVertex, old, replacement);
             }

@@ -60,13 +60,16 @@ public enum LayerImpl {
         // only convolutions use it (an LSTM graph with the workspace open trained slower).
         boolean convolutions = Arrays.stream(graph.getLayers()).anyMatch(layer -> layer instanceof ConvolutionLayer);
         graph.getConfiguration().setCacheMode(this == FAST && convolutions ? CacheMode.DEVICE : CacheMode.NONE);
+        ChannelsLastPlan plan = this == FAST && OneDnn.handles(graph.getConfiguration().getDataType())
+                ? ChannelsLastPlan.of(graph) : ChannelsLastPlan.NONE;
         for (Layer layer : graph.getLayers()) {
             String name = layer.conf().getLayer().getLayerName();
             if (layer instanceof ConvolutionLayer conv && exactly(conv, ConvolutionLayer.class)) {
-                setHelper(ConvolutionLayer.class, conv, this == FAST ? new NativeConvolutionHelper(name, conv.hasBias()) : null);
+                setHelper(ConvolutionLayer.class, conv,
+                        this == FAST ? new NativeConvolutionHelper(name, conv.hasBias(), plan) : null);
                 conv.setCacheMode(this == FAST ? CacheMode.DEVICE : CacheMode.NONE);
             } else if (layer instanceof BatchNormalization bn) {
-                setHelper(BatchNormalization.class, bn, this == FAST ? new NativeBatchNormHelper(name) : null);
+                setHelper(BatchNormalization.class, bn, this == FAST ? new NativeBatchNormHelper(name, plan) : null);
             } else if (layer instanceof LocalResponseNormalization lrn && lrnWithHelper(lrn)) {
                 setHelper(LocalResponseNormalization.class, lrn, this == FAST
                         ? new NativeLrnHelper(name, ((org.deeplearning4j.nn.conf.layers.LocalResponseNormalization)
@@ -74,8 +77,8 @@ public enum LayerImpl {
             }
         }
         KeptPreOutputDenseLayer.swapDenseLayers(graph, this == FAST);
-        FastReluLayer.swapReluLayers(graph, this == FAST);
-        FastAddVertex.swapAddVertices(graph, this == FAST);
+        FastReluLayer.swapReluLayers(graph, this == FAST, plan);
+        FastAddVertex.swapAddVertices(graph, this == FAST, plan);
         FastMergeVertex.swapMergeVertices(graph, this == FAST);
         layersAndWrapped(graph).filter(LayerImpl::lstmWithHelper).forEach(lstm -> setHelper(LSTM.class, lstm,
                 this == FAST ? new OpenBlasLstmHelper(lstm.conf().getLayer().getLayerName()) : null));
@@ -195,7 +198,7 @@ public enum LayerImpl {
     }
 
     /** Whether a layer runs its stock Java code here: subclasses (depthwise, separable, ...) keep theirs. */
-    private static boolean exactly(Layer layer, Class<?> type) {
+    static boolean exactly(Layer layer, Class<?> type) {
         return layer.getClass() == type;
     }
 

@@ -1,5 +1,7 @@
 package org.zoobench.layers;
 
+import static org.bytedeco.dnnl.global.dnnl.dnnl_ab;
+
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -35,9 +37,11 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
     private INDArray batchMean;
     private INDArray batchVariance;
     private final Map<List<Object>, OneDnnBatchNorm> byShape = new HashMap<>();
+    private final ChannelsLast.Layouts layouts;
 
-    NativeBatchNormHelper(String layerName) {
+    NativeBatchNormHelper(String layerName, ChannelsLastPlan plan) {
         this.layerName = layerName;
+        this.layouts = new ChannelsLast.Layouts(plan, layerName);
     }
 
     @Override
@@ -67,16 +71,17 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
                 m = mean.reshape(mean.length());
                 v = var.reshape(var.length());
             }
-            INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape());
-            if (direct != null && training) {
-                direct.training(BlasMatrix.contiguous(x), gamma, beta, out, m, v);
-                return out;
-            }
             if (direct != null) {
-                direct.inference(BlasMatrix.contiguous(x), BlasMatrix.contiguous(m), BlasMatrix.contiguous(v), gamma,
-                        beta, out);
-                return out;
+                INDArray source = layouts.input(x, workspaceMgr);
+                INDArray out = layouts.output(source, workspaceMgr);
+                if (training) {
+                    direct.training(source, gamma, beta, out, m, v);
+                } else {
+                    direct.inference(source, BlasMatrix.contiguous(m), BlasMatrix.contiguous(v), gamma, beta, out);
+                }
+                return layouts.handOnOutput(out, workspaceMgr);
             }
+            INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape());
             BatchNorm op = new BatchNorm();
             op.addInputArgument(gamma == null ? new INDArray[]{x, m, v}
                     : new INDArray[]{x, m, v, gamma.reshape(gamma.length()), beta.reshape(beta.length())});
@@ -103,13 +108,15 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
             int axis = channelAxis(input, format);
             OneDnnBatchNorm direct = oneDnn(input, gamma, beta, format, eps);
             if (direct != null) {
-                INDArray inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(),
-                        input.shape());
+                INDArray source = layouts.input(input, workspaceMgr);
+                INDArray inputGrad = layouts.gradient(source, workspaceMgr);
                 INDArray gradGamma = Nd4j.createUninitialized(input.dataType(), input.size(axis));
                 INDArray gradBeta = Nd4j.createUninitialized(input.dataType(), input.size(axis));
-                direct.backward(BlasMatrix.contiguous(input), BlasMatrix.contiguous(epsilon), batchMean,
-                        batchVariance, gamma, beta, inputGrad, gradGamma, gradBeta);
-                return new Pair<>(gradients(gradGamma, gradBeta, dGammaView, dBetaView), inputGrad);
+                direct.backward(source, ChannelsLast.inLayoutOf(epsilon, source, workspaceMgr,
+                        ArrayType.BP_WORKING_MEM), batchMean, batchVariance, gamma, beta, inputGrad, gradGamma,
+                        gradBeta);
+                return new Pair<>(gradients(gradGamma, gradBeta, dGammaView, dBetaView),
+                        layouts.handBackGradient(inputGrad, workspaceMgr));
             }
             int[] reduce = reducedAxes(input, axis);
             long perChannel = input.length() / input.size(axis);
@@ -134,9 +141,9 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
     }
 
     /**
-     * This layer's oneDNN primitives for {@code x}'s shape (built on first use), or null where the Java loops or
-     * libnd4j's ops compute the pass: a type other than float32, another backend, an input of another rank than 2
-     * or 4, or only one of gamma and beta.
+     * This layer's oneDNN primitives for {@code x}'s shape and the layout the plan computes it in (built on first
+     * use), or null where libnd4j's ops compute the pass: a type other than float32, another backend, an input of
+     * another rank than 2 or 4, or only one of gamma and beta.
      */
     private OneDnnBatchNorm oneDnn(INDArray x, INDArray gamma, INDArray beta, CNN2DFormat format, double eps) {
         if (!OneDnn.handles(x.dataType()) || (x.rank() != 2 && x.rank() != 4) || (gamma == null) != (beta == null)) {
@@ -144,8 +151,9 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
         }
         boolean scaled = gamma != null;
         long[] nchw = OneDnn.channelsSecond(x.shape(), format);
-        return byShape.computeIfAbsent(List.of(Arrays.stream(nchw).boxed().toList(), scaled),
-                key -> new OneDnnBatchNorm(nchw, format, eps, scaled));
+        int tag = x.rank() == 2 ? dnnl_ab : layouts.oneDnnTag(format);
+        return byShape.computeIfAbsent(List.of(Arrays.stream(nchw).boxed().toList(), tag, scaled),
+                key -> new OneDnnBatchNorm(nchw, tag, eps, scaled));
     }
 
     /** γ's and β's gradients in the layer's gradient views; none for a layer whose γ and β are locked. */

@@ -1,5 +1,8 @@
 package org.zoobench.layers;
 
+import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_nhwc;
+
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -33,16 +36,26 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class NativeConvolutionHelper extends FastLayerHelper implements ConvolutionHelper {
 
-    private static final int WEIGHTS_OI_HW = 1; // conv2d's weight format 1: [outC, inC, kH, kW], DL4J's layout
+    private static final int WEIGHTS_OI_HW = 1;
+    private static final int HELD_CHANNELS = 64; // conv2d's weight format 1: [outC, inC, kH, kW], DL4J's layout
 
     private final String layerName;
     /** Whether the layer has a bias: DL4J hands a bias-free layer's helper a zero bias in the forward pass. */
     private final boolean hasBias;
-    private final Map<List<Long>, OneDnnConvolution> byInputShape = new HashMap<>();
+    /** Where oneDNN computes in NHWC: the input or the output is held channels-last ({@link ChannelsLastPlan}). */
+    private final boolean computesNhwc;
+    /** Whether the output goes on held channels-last, else in C order. */
+    private final boolean holdsOutput;
+    /** Whether the input's gradient goes back held channels-last, else in C order. */
+    private final boolean gradientHeld;
+    private final Map<List<Object>, OneDnnConvolution> byInput = new HashMap<>();
 
-    NativeConvolutionHelper(String layerName, boolean hasBias) {
+    NativeConvolutionHelper(String layerName, boolean hasBias, ChannelsLastPlan plan) {
         this.layerName = layerName;
         this.hasBias = hasBias;
+        this.holdsOutput = plan.holdsOutput(layerName);
+        this.gradientHeld = plan.gradientHeld(layerName, 0);
+        this.computesNhwc = holdsOutput || plan.inputHeld(layerName, 0);
     }
 
     @Override
@@ -61,13 +74,16 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
             long[] outShape = format == CNN2DFormat.NCHW
                     ? new long[]{input.size(0), outChannels, outSize[0], outSize[1]}
                     : new long[]{input.size(0), outSize[0], outSize[1], outChannels};
-            INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), outShape);
-            OneDnnConvolution direct = direct(input, weights, out, strides, padding, dilation, format);
-            if (direct != null) {
-                direct.forward(BlasMatrix.contiguous(input), BlasMatrix.contiguous(weights),
-                        hasBias ? BlasMatrix.contiguous(bias) : null, out);
+            if (OneDnn.handles(input.dataType())) {
+                INDArray source = ChannelsLast.block(input);
+                INDArray out = format == CNN2DFormat.NCHW && holdsOutput
+                        ? ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATIONS, input.dataType(), outShape)
+                        : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), outShape);
+                direct(source, weights, outShape, strides, padding, dilation, format).forward(source,
+                        BlasMatrix.contiguous(weights), hasBias ? BlasMatrix.contiguous(bias) : null, out);
                 return out;
             }
+            INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), outShape);
             Conv2D op = new Conv2D();
             op.addInputArgument(bias == null ? new INDArray[]{input, weights}
                     : new INDArray[]{input, weights, bias.reshape(bias.length())});
@@ -97,17 +113,23 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
                     new int[]{(int) delta.size(hDim), (int) delta.size(hDim + 1)},
                     new int[]{(int) input.size(hDim), (int) input.size(hDim + 1)}, kernel, strides, dilation)
                     : pad;
-            INDArray inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(),
-                    input.shape());
             // The stock layer hands a bias-free layer a dummy bias gradient; conv2d_bp simply gets no bias.
             boolean withBias = bias != null;
-            OneDnnConvolution direct = BlasMatrix.isCBlock(weightGradView)
-                    && (!withBias || BlasMatrix.isCBlock(biasGradView))
-                    ? direct(input, weights, delta, strides, padding, dilation, format) : null;
-            if (direct != null) {
-                direct.backward(BlasMatrix.contiguous(input), BlasMatrix.contiguous(weights),
-                        BlasMatrix.contiguous(delta), inputGrad, weightGradView, withBias ? biasGradView : null);
+            INDArray inputGrad;
+            if (OneDnn.handles(input.dataType()) && BlasMatrix.isCBlock(weightGradView)
+                    && (!withBias || BlasMatrix.isCBlock(biasGradView))) {
+                INDArray source = ChannelsLast.block(input);
+                inputGrad = format == CNN2DFormat.NCHW && gradientHeld
+                        ? ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape())
+                        : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape());
+                INDArray outputGrad = ChannelsLast.block(delta);
+                direct(source, weights, delta.shape(), strides, padding, dilation, format).backward(source,
+                        BlasMatrix.contiguous(weights), outputGrad, ChannelsLast.oneDnnTag(outputGrad, format),
+                        inputGrad, ChannelsLast.oneDnnTag(inputGrad, format), weightGradView,
+                        withBias ? biasGradView : null);
             } else {
+                inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(),
+                        input.shape());
                 Conv2DDerivative op = new Conv2DDerivative();
                 op.addInputArgument(withBias ? new INDArray[]{input, weights, bias.reshape(bias.length()), delta}
                         : new INDArray[]{input, weights, delta});
@@ -128,23 +150,24 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
     }
 
     /**
-     * This layer's oneDNN primitives for this input shape (built on first use), or null where libnd4j's conv2d
-     * op computes the pass instead: a type other than float32 (double for gradient checks), another backend.
+     * This layer's oneDNN primitives for this input's shape and layout (built on first use), for float32 on the CPU
+     * backend; libnd4j's conv2d op computes other types (double for gradient checks) and backends.
      */
-    private OneDnnConvolution direct(INDArray input, INDArray weights, INDArray output, int[] strides,
+    private OneDnnConvolution direct(INDArray input, INDArray weights, long[] outputShape, int[] strides,
                                      int[] padding, int[] dilation, CNN2DFormat format) {
-        if (!OneDnn.handles(input.dataType())) {
-            return null;
-        }
         long[] inputDims = OneDnn.channelsSecond(input.shape(), format);
-        return byInputShape.computeIfAbsent(Arrays.stream(inputDims).boxed().toList(),
-                key -> new OneDnnConvolution(inputDims, weights.shape(), OneDnn.channelsSecond(output.shape(), format),
-                        hasBias, strides, padding, dilation, format));
+        int inputTag = ChannelsLast.oneDnnTag(input, format);
+        int outputTag = format == CNN2DFormat.NHWC || holdsOutput ? dnnl_nhwc : dnnl_nchw;
+        boolean nhwc = format == CNN2DFormat.NHWC || computesNhwc;
+        return byInput.computeIfAbsent(List.of(Arrays.stream(inputDims).boxed().toList(), inputTag),
+                key -> new OneDnnConvolution(inputDims, inputTag, weights.shape(),
+                        OneDnn.channelsSecond(outputShape, format), outputTag, nhwc, hasBias, strides, padding,
+                        dilation));
     }
 
-    /** How many input shapes this layer has built oneDNN primitives for. */
+    /** How many input shapes and layouts this layer has built oneDNN primitives for. */
     int oneDnnShapes() {
-        return byInputShape.size();
+        return byInput.size();
     }
 
     /** conv2d's integer arguments: kernel, stride, padding, dilation, same-mode flag, data format, weight format. */

@@ -11,15 +11,12 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SHIFT;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_VARIANCE;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_a;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_ab;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_backward;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_backward_data;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_batch_normalization_backward_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_batch_normalization_forward_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_inference;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_nhwc;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_use_global_stats;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_use_scale;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_use_shift;
@@ -29,11 +26,11 @@ import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A batch norm layer's oneDNN primitives for one input shape, in DL4J's plain layout (NCHW, NHWC or a batch of
+ * A batch norm layer's oneDNN primitives for one input shape and layout (NCHW; NHWC, which includes NCHW
+ * activations held channels-last ({@link ChannelsLast}) and is where oneDNN has its fast kernels; or a batch of
  * vectors): the training forward pass, which also writes the batch mean and biased variance the stock layer
  * updates its running statistics from; the inference forward pass from given statistics; and the backward pass
  * from the training pass's statistics, with the gradients of gamma and beta where the layer learns them.
@@ -58,12 +55,12 @@ final class OneDnnBatchNorm {
 
     /**
      * @param dims   N, C, H, W (or N, C for vectors), whatever the layout in memory
+     * @param tag    the layout in memory: oneDNN's {@code nchw}, {@code nhwc} or {@code ab}
      * @param scaled whether the layer learns gamma and beta (not locked)
      */
-    OneDnnBatchNorm(long[] dims, CNN2DFormat format, double eps, boolean scaled) {
+    OneDnnBatchNorm(long[] dims, int tag, double eps, boolean scaled) {
         this.scaled = scaled;
         OneDnn.Natives natives = new OneDnn.Natives();
-        int tag = dims.length == 2 ? dnnl_ab : format == CNN2DFormat.NCHW ? dnnl_nchw : dnnl_nhwc;
         dnnl_memory_desc_t data = OneDnn.desc(dims, tag);
         dnnl_memory_desc_t perChannel = OneDnn.desc(new long[]{dims[1]}, dnnl_a);
         int scaleShift = scaled ? dnnl_use_scale | dnnl_use_shift : 0;
@@ -100,8 +97,8 @@ final class OneDnnBatchNorm {
 
     /**
      * Normalises {@code x} with its own batch statistics, which it writes to {@code batchMean} and
-     * {@code batchVariance} (biased); {@code gamma} and {@code beta} are ignored for an unscaled layer. Every array
-     * one C-ordered block of floats.
+     * {@code batchVariance} (biased); {@code gamma} and {@code beta} are ignored for an unscaled layer. Input and
+     * output one block each in this layout, the per-channel arrays one C-ordered block.
      */
     void training(INDArray x, INDArray gamma, INDArray beta, INDArray out, INDArray batchMean,
                   INDArray batchVariance) {

@@ -14,7 +14,6 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_dilated_convolution_backward_we
 import static org.bytedeco.dnnl.global.dnnl.dnnl_dilated_convolution_forward_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_format_tag_any;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_nhwc;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_oihw;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
@@ -26,21 +25,26 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_query_src_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_weights_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_x;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.bytedeco.dnnl.dnnl_convolution_desc_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * One convolution layer's oneDNN primitives for one input shape: forward, backward to the input and backward to
- * the weights and bias, each with the reorders between DL4J's plain layouts (NCHW or NHWC activations, OIHW
- * weights) and the blocked layouts oneDNN's direct kernels choose. Built on first use and kept, since building
- * them costs far more than running them. Direct kernels always (libnd4j lets oneDNN pick Winograd for the
- * backward pass, which is slower here); 1x1 kernels stay in plain layouts, where oneDNN's gemm kernel needs no
- * reorders and is faster than the blocked one with them (docs/fast-layers.md).
+ * One convolution layer's oneDNN primitives for one input shape and layout: forward, backward to the input and
+ * backward to the weights and bias. Where the input or the output is held channels-last ({@link ChannelsLast}, as
+ * {@link ChannelsLastPlan} decides), the activations are computed in oneDNN's {@code nhwc}, whose direct
+ * kernels need no reorder and whose batch norm is fast too; between NCHW arrays, in the blocked layouts oneDNN's
+ * direct kernels choose, with reorders from and to NCHW around them, except 1x1 kernels, which stay in NCHW, where
+ * oneDNN's gemm kernel needs no reorders and is faster than the blocked one with them. Weights are reordered from
+ * DL4J's OIHW into the layout the kernels choose, and their gradient back. Built on first use and kept, since
+ * building them costs far more than running them. Direct kernels always: libnd4j lets oneDNN pick Winograd for the
+ * backward pass, which is slower here (docs/fast-layers.md).
  */
 final class OneDnnConvolution {
 
@@ -56,9 +60,11 @@ final class OneDnnConvolution {
     private final dnnl_memory_desc_t weightsPlain;
     private final dnnl_memory_desc_t dstPlain;
     private final dnnl_memory_desc_t biasDesc;
-    private final dnnl_memory_desc_t srcAny;
-    private final dnnl_memory_desc_t weightsAny;
-    private final dnnl_memory_desc_t dstAny;
+    private final dnnl_memory_desc_t srcComputed;
+    private final dnnl_memory_desc_t weightsComputed;
+    private final dnnl_memory_desc_t dstComputed;
+    private final long[] inputDims;
+    private final long[] outputDims;
     private final long[] stride;
     private final long[] dilate;
     private final long[] padLeft;
@@ -70,25 +76,35 @@ final class OneDnnConvolution {
     private final Operand weights;
     private final Operand output;
     private final dnnl_memory bias;
-    /** Built on the first backward pass: inference never needs it. */
-    private Backward backward;
+    /** Built on the first backward pass (inference never needs one), per layout of the gradients. */
+    private final Map<List<Integer>, Backward> backwards = new HashMap<>();
 
     /**
-     * @param inputDims  input as N, C, H, W whatever the format; {@code outputDims} likewise
+     * @param inputDims  input as N, C, H, W whatever the layout; {@code outputDims} likewise
+     * @param inputTag   the input's layout in memory, oneDNN's {@code nchw} or {@code nhwc}; {@code outputTag}
+     *                   the output's
+     * @param nhwc       whether the kernels compute in NHWC, else in the blocked layouts they choose
      * @param padding    top-left padding (the bottom-right padding follows from the output size)
      */
-    OneDnnConvolution(long[] inputDims, long[] weightDims, long[] outputDims, boolean withBias, int[] strides,
-                      int[] padding, int[] dilation, CNN2DFormat format) {
+    OneDnnConvolution(long[] inputDims, int inputTag, long[] weightDims, long[] outputDims, int outputTag,
+                      boolean nhwc, boolean withBias, int[] strides, int[] padding, int[] dilation) {
         this.withBias = withBias;
-        int activationTag = format == CNN2DFormat.NCHW ? dnnl_nchw : dnnl_nhwc;
-        boolean pointwise = weightDims[2] == 1 && weightDims[3] == 1;
-        srcPlain = OneDnn.desc(inputDims, activationTag);
+        this.inputDims = inputDims;
+        this.outputDims = outputDims;
+        srcPlain = OneDnn.desc(inputDims, inputTag);
         weightsPlain = OneDnn.desc(weightDims, dnnl_oihw);
-        dstPlain = OneDnn.desc(outputDims, activationTag);
+        dstPlain = OneDnn.desc(outputDims, outputTag);
         biasDesc = withBias ? OneDnn.desc(new long[]{outputDims[1]}, dnnl_x) : null;
-        srcAny = pointwise ? srcPlain : OneDnn.desc(inputDims, dnnl_format_tag_any);
-        weightsAny = pointwise ? weightsPlain : OneDnn.desc(weightDims, dnnl_format_tag_any);
-        dstAny = pointwise ? dstPlain : OneDnn.desc(outputDims, dnnl_format_tag_any);
+        if (nhwc) {
+            srcComputed = OneDnn.desc(inputDims, dnnl_nhwc);
+            dstComputed = OneDnn.desc(outputDims, dnnl_nhwc);
+            weightsComputed = OneDnn.desc(weightDims, dnnl_format_tag_any);
+        } else {
+            boolean pointwise = weightDims[2] == 1 && weightDims[3] == 1;
+            srcComputed = pointwise ? srcPlain : OneDnn.desc(inputDims, dnnl_format_tag_any);
+            dstComputed = pointwise ? dstPlain : OneDnn.desc(outputDims, dnnl_format_tag_any);
+            weightsComputed = pointwise ? weightsPlain : OneDnn.desc(weightDims, dnnl_format_tag_any);
+        }
         stride = new long[]{strides[0], strides[1]};
         dilate = new long[]{dilation[0] - 1L, dilation[1] - 1L};
         padLeft = new long[]{padding[0], padding[1]};
@@ -96,7 +112,8 @@ final class OneDnnConvolution {
 
         dnnl_convolution_desc_t forwardDesc = new dnnl_convolution_desc_t();
         OneDnn.check(dnnl_dilated_convolution_forward_desc_init(forwardDesc, dnnl_forward_training,
-                dnnl_convolution_direct, srcAny, weightsAny, biasDesc, dstAny, stride, dilate, padLeft, padRight),
+                dnnl_convolution_direct, srcComputed, weightsComputed, biasDesc, dstComputed, stride, dilate, padLeft,
+                padRight),
                 "convolution forward descriptor");
         forwardPd = natives.primitiveDesc(forwardDesc, null);
         forward = natives.primitive(forwardPd);
@@ -111,7 +128,10 @@ final class OneDnnConvolution {
         return dnnl_primitive_desc_query_md(pd, what, 0);
     }
 
-    /** {@code out = conv(input, weights) + bias}; every array one C-ordered block of floats. */
+    /**
+     * {@code out = conv(input, weights) + bias}; the input one block in the layout it was built for, the output
+     * channels-last, weights and bias one C-ordered block.
+     */
     void forward(INDArray input, INDArray weightValues, INDArray biasValues, INDArray out) {
         dnnl_memory src = source.in(input);
         dnnl_memory w = weights.in(weightValues);
@@ -142,14 +162,13 @@ final class OneDnnConvolution {
 
     /**
      * The gradients of the loss with respect to the input, the weights and the bias, given the input, the weights
-     * and the gradient with respect to the output ({@code delta}); every array one C-ordered block of floats.
+     * and the gradient with respect to the output ({@code delta}, channels-last); the input and its gradient one
+     * block each in the layout this was built for, weights, bias and their gradients one C-ordered block.
      */
-    void backward(INDArray input, INDArray weightValues, INDArray delta, INDArray inputGrad, INDArray weightGrad,
-                  INDArray biasGrad) {
-        if (backward == null) {
-            backward = new Backward();
-        }
-        backward.run(input, weightValues, delta, inputGrad, weightGrad, biasGrad);
+    void backward(INDArray input, INDArray weightValues, INDArray delta, int deltaTag, INDArray inputGrad,
+                  int inputGradTag, INDArray weightGrad, INDArray biasGrad) {
+        backwards.computeIfAbsent(List.of(deltaTag, inputGradTag), key -> new Backward(deltaTag, inputGradTag))
+                .run(input, weightValues, delta, inputGrad, weightGrad, biasGrad);
     }
 
     /** The two backward primitives, to the input and to the weights and bias, with their operands. */
@@ -166,26 +185,29 @@ final class OneDnnConvolution {
         private final Operand weightsGradient;
         private final dnnl_memory biasGradient;
 
-        Backward() {
+        Backward(int deltaTag, int inputGradTag) {
+            dnnl_memory_desc_t deltaPlain = OneDnn.desc(outputDims, deltaTag);
             dnnl_convolution_desc_t dataDesc = new dnnl_convolution_desc_t();
-            OneDnn.check(dnnl_dilated_convolution_backward_data_desc_init(dataDesc, dnnl_convolution_direct, srcAny,
-                    weightsAny, dstAny, stride, dilate, padLeft, padRight), "convolution backward data descriptor");
+            OneDnn.check(dnnl_dilated_convolution_backward_data_desc_init(dataDesc, dnnl_convolution_direct,
+                    srcComputed, weightsComputed, dstComputed, stride, dilate, padLeft, padRight),
+                    "convolution backward data descriptor");
             dnnl_primitive_desc dataPd = natives.primitiveDesc(dataDesc, forwardPd);
             toInput = natives.primitive(dataPd);
-            outputGradient = Operand.input(natives, dstPlain, query(dataPd, dnnl_query_diff_dst_md), SLOT_A);
+            outputGradient = Operand.input(natives, deltaPlain, query(dataPd, dnnl_query_diff_dst_md), SLOT_A);
             weightsForInput = Operand.input(natives, weightsPlain, query(dataPd, dnnl_query_weights_md), SLOT_B);
-            inputGradient = Operand.output(natives, srcPlain, query(dataPd, dnnl_query_diff_src_md), SLOT_C);
+            inputGradient = Operand.output(natives, OneDnn.desc(inputDims, inputGradTag),
+                    query(dataPd, dnnl_query_diff_src_md), SLOT_C);
 
             dnnl_convolution_desc_t weightsDesc = new dnnl_convolution_desc_t();
             OneDnn.check(dnnl_dilated_convolution_backward_weights_desc_init(weightsDesc, dnnl_convolution_direct,
-                    srcAny, weightsAny, biasDesc, dstAny, stride, dilate, padLeft, padRight),
+                    srcComputed, weightsComputed, biasDesc, dstComputed, stride, dilate, padLeft, padRight),
                     "convolution backward weights descriptor");
             dnnl_primitive_desc weightsPd = natives.primitiveDesc(weightsDesc, forwardPd);
             toWeights = natives.primitive(weightsPd);
             sourceForWeights = Operand.input(natives, srcPlain, query(weightsPd, dnnl_query_src_md), SLOT_C);
             dnnl_memory_desc_t gradientLayout = query(weightsPd, dnnl_query_diff_dst_md);
             sharesOutputGradient = OneDnn.same(gradientLayout, query(dataPd, dnnl_query_diff_dst_md));
-            outputGradientForWeights = Operand.input(natives, dstPlain, gradientLayout, SLOT_D);
+            outputGradientForWeights = Operand.input(natives, deltaPlain, gradientLayout, SLOT_D);
             weightsGradient = Operand.output(natives, weightsPlain, query(weightsPd, dnnl_query_diff_weights_md),
                     SLOT_B);
             biasGradient = withBias ? natives.memory(biasDesc) : null;

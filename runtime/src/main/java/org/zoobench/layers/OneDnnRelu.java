@@ -51,14 +51,14 @@ final class OneDnnRelu {
         natives.freeWith(this);
     }
 
-    /** {@code out = max(0, x)}; both one C-ordered block of floats. */
+    /** {@code out = max(0, x)}; both one block of floats in the same layout. */
     void forward(INDArray x, INDArray out) {
         OneDnn.bind(source, x);
         OneDnn.bind(output, out);
         OneDnn.execute(forward, DNNL_ARG_SRC, source, DNNL_ARG_DST, output);
     }
 
-    /** {@code delta = x > 0 ? epsilon : 0}; each one C-ordered block of floats. */
+    /** {@code delta = x > 0 ? epsilon : 0}; each one block of floats, all in the same layout. */
     void backward(INDArray x, INDArray epsilon, INDArray delta) {
         OneDnn.bind(source, x);
         OneDnn.bind(outputGradient, epsilon);

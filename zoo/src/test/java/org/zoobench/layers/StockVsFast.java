@@ -45,10 +45,31 @@ public final class StockVsFast {
     private StockVsFast() {
     }
 
-    /** {@code entry} at {@code options} (any implementation), on {@code batch} random examples. */
+    /**
+     * {@code entry} at {@code options} (any implementation), on {@code batch} random examples; on a second random
+     * input where the first fails. A ReLU whose input lies within rounding of zero can take the other branch when
+     * the kernels round differently, and one such flip moves the gradient of every layer below it by percent
+     * (plain20 at 1x32x32: one activation at 8e-6 where the two forward passes differ by 1.4e-5 after fourteen
+     * layers, 2% of every gradient below it). A wrong kernel fails on every input; such a flip is too rare to recur
+     * on a second one.
+     */
     public static void compare(ModelEntry entry, ModelOptions options, int batch, double tolerance) {
+        try {
+            compareOn(entry, options, batch, tolerance, 3);
+        } catch (AssertionError first) {
+            try {
+                compareOn(entry, options, batch, tolerance, 4);
+            } catch (AssertionError second) {
+                second.addSuppressed(first);
+                throw second;
+            }
+        }
+    }
+
+    private static void compareOn(ModelEntry entry, ModelOptions options, int batch, double tolerance,
+                                  long inputSeed) {
         ComputationGraph graph = entry.build(options.withImpl(LayerImpl.STOCK));
-        Nd4j.getRandom().setSeed(3);
+        Nd4j.getRandom().setSeed(inputSeed);
         INDArray input = Nd4j.rand(options.dataType(), options.input().batchShape(batch)).subi(0.5);
         Pass stock = Pass.of(graph, input, options.numClasses());
 

@@ -52,8 +52,12 @@ class SuiteNetsComputeTheSameTest {
         return nets.entrySet().stream().map(net -> dynamicTest(net.getKey(), () -> {
             RunConfig c = net.getValue();
             ModelEntry entry = ModelRegistry.get(c.model());
-            StockVsFast.compare(entry, entry.defaultOptions().withInput(c.input()).withClasses(c.classes()), BATCH,
-                    TOLERANCE);
+            try {
+                StockVsFast.compare(entry, entry.defaultOptions().withInput(c.input()).withClasses(c.classes()),
+                        BATCH, TOLERANCE);
+            } catch (AssertionError e) { // surefire's report names no dynamic test
+                throw new AssertionError(net.getKey() + ": " + e.getMessage(), e);
+            }
         }));
     }
 }

@@ -1,0 +1,130 @@
+package org.zoobench.layers;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.VertexIndices;
+import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+
+/**
+ * Where a graph's activations are held channels-last ({@link ChannelsLast}) between the fast layers, decided once
+ * from the graph's structure so that a layer computes in the same layout whatever implementation its neighbours
+ * run (the kernels, and so the rounding, depend on the layout). A vertex hands its output on channels-last only
+ * when every vertex reading it computes channels-last natively (a oneDNN convolution, batch norm or ReLU, or an
+ * adding vertex): a pooling or merging layer, or DL4J's activation function inside a convolution, would walk the
+ * strides element by element, several times slower than a plain block. A convolution starts holding its output
+ * so only where it has at most {@link #HELD_CHANNELS} output channels and its input is held or no wider than its
+ * output: reordering a wide NCHW input (a DenseNet's concatenation before its 1x1 convolution) costs more than the
+ * held output saves, and on wider layers oneDNN's blocked kernels beat its NHWC ones by more than the reorders and
+ * batch norm save. Batch norm, ReLU and sums hold their output where their input is held. A gradient goes back
+ * channels-last only to a vertex with a single reader: DL4J sums the gradients of a vertex read by several with a
+ * strided in-place sum five times slower than on plain blocks (docs/fast-layers.md).
+ */
+final class ChannelsLastPlan {
+
+    /** No activation held channels-last: every fast layer reads and writes C order (double, other backends). */
+    static final ChannelsLastPlan NONE = new ChannelsLastPlan(Set.of(), Map.of(), Map.of());
+
+    static final long HELD_CHANNELS = 64;
+
+    private final Set<String> holders;
+    /** Per vertex, for each of its inputs, whether it is held channels-last. */
+    private final Map<String, boolean[]> inputsHeld;
+    /** Per vertex, for each of its inputs, whether that input's vertex is read by several. */
+    private final Map<String, boolean[]> inputsReadBySeveral;
+
+    private ChannelsLastPlan(Set<String> holders, Map<String, boolean[]> inputsHeld,
+                             Map<String, boolean[]> inputsReadBySeveral) {
+        this.holders = holders;
+        this.inputsHeld = inputsHeld;
+        this.inputsReadBySeveral = inputsReadBySeveral;
+    }
+
+    /** The plan for {@code graph}, whose layers the fast implementation computes with oneDNN. */
+    static ChannelsLastPlan of(ComputationGraph graph) {
+        Set<String> holders = new HashSet<>();
+        Map<String, boolean[]> inputsHeld = new HashMap<>();
+        Map<String, boolean[]> inputsReadBySeveral = new HashMap<>();
+        GraphVertex[] vertices = graph.getVertices();
+        for (int index : graph.topologicalSortOrder()) {
+            GraphVertex vertex = vertices[index];
+            VertexIndices[] inputs = vertex.getInputVertices() == null ? new VertexIndices[0]
+                    : vertex.getInputVertices();
+            boolean[] held = new boolean[inputs.length];
+            boolean[] shared = new boolean[inputs.length];
+            for (int i = 0; i < inputs.length; i++) {
+                GraphVertex input = vertices[inputs[i].getVertexIndex()];
+                held[i] = holders.contains(input.getVertexName());
+                shared[i] = input.getOutputVertices().length > 1 || input.isOutputVertex();
+            }
+            inputsHeld.put(vertex.getVertexName(), held);
+            inputsReadBySeveral.put(vertex.getVertexName(), shared);
+            VertexIndices[] readers = vertex.getOutputVertices();
+            if (readers != null && readers.length > 0 && !vertex.isOutputVertex() && holdsOutput(vertex, held)
+                    && Arrays.stream(readers).allMatch(r -> readsChannelsLast(vertices[r.getVertexIndex()]))) {
+                holders.add(vertex.getVertexName());
+            }
+        }
+        return new ChannelsLastPlan(holders, inputsHeld, inputsReadBySeveral);
+    }
+
+    /** Whether vertex {@code name} hands its output on held channels-last. */
+    boolean holdsOutput(String name) {
+        return holders.contains(name);
+    }
+
+    /** Whether input {@code index} of vertex {@code name} is held channels-last. */
+    boolean inputHeld(String name, int index) {
+        return flag(inputsHeld, name, index);
+    }
+
+    /**
+     * Whether the gradient for input {@code index} of vertex {@code name} goes back held channels-last: where the
+     * input is held and its vertex has no other reader (or is no network output).
+     */
+    boolean gradientHeld(String name, int index) {
+        return inputHeld(name, index) && !flag(inputsReadBySeveral, name, index);
+    }
+
+    private static boolean flag(Map<String, boolean[]> flags, String name, int index) {
+        boolean[] values = flags.get(name);
+        return values != null && index < values.length && values[index];
+    }
+
+    /** Whether the vertex, given which of its inputs are held, computes a channels-last output (see above). */
+    private static boolean holdsOutput(GraphVertex vertex, boolean[] inputsHeld) {
+        boolean anyHeld = false;
+        for (boolean held : inputsHeld) {
+            anyHeld |= held;
+        }
+        if (vertex instanceof LayerVertex layerVertex && layerVertex.getLayer() instanceof ConvolutionLayer conv) {
+            if (!LayerImpl.exactly(conv, ConvolutionLayer.class)) {
+                return false;
+            }
+            org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf =
+                    (org.deeplearning4j.nn.conf.layers.ConvolutionLayer) conv.conf().getLayer();
+            return conf.getActivationFn() instanceof ActivationIdentity && conf.getNOut() <= HELD_CHANNELS
+                    && (anyHeld || conf.getNIn() <= conf.getNOut());
+        }
+        return anyHeld && readsChannelsLast(vertex);
+    }
+
+    /** Whether the vertex reads a channels-last input as fast as a plain one. */
+    private static boolean readsChannelsLast(GraphVertex vertex) {
+        if (vertex instanceof LayerVertex layerVertex) {
+            Layer layer = layerVertex.getLayer();
+            return layer instanceof ConvolutionLayer conv && LayerImpl.exactly(conv, ConvolutionLayer.class)
+                    || layer instanceof BatchNormalization
+                    || FastReluLayer.swappable(layer);
+        }
+        return FastAddVertex.swappable(vertex);
+    }
+}
