@@ -432,7 +432,7 @@ class FastLayersTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"lenet5", "bilstm-max"})
+    @ValueSource(strings = {"lenet5", "bilstm-max", "resnet20"})
     void sameSeedTrainsToIdenticalParameters(String model) {
         ModelEntry entry = ModelRegistry.get(model);
         INDArray first = trainTwoSteps(entry);

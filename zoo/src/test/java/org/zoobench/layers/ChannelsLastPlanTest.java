@@ -1,0 +1,103 @@
+package org.zoobench.layers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
+import org.deeplearning4j.nn.graph.vertex.impl.MergeVertex;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.pooling.GlobalPoolingLayer;
+import org.junit.jupiter.api.Test;
+import org.zoobench.zoo.InputShape;
+import org.zoobench.zoo.ModelEntry;
+import org.zoobench.zoo.ModelRegistry;
+
+/** Which activations the fast layers hold channels-last, decided from each graph's structure. */
+class ChannelsLastPlanTest {
+
+    private static ComputationGraph built(String model, String input) {
+        ModelEntry entry = ModelRegistry.get(model);
+        return entry.build(entry.defaultOptions().withInput(InputShape.parse(input)));
+    }
+
+    private static Stream<GraphVertex> readers(ComputationGraph graph, GraphVertex vertex) {
+        return vertex.getOutputVertices() == null ? Stream.empty()
+                : Arrays.stream(vertex.getOutputVertices()).map(r -> graph.getVertices()[r.getVertexIndex()]);
+    }
+
+    private static boolean isLayer(GraphVertex vertex, Class<? extends Layer> type) {
+        return vertex instanceof LayerVertex layerVertex && type.isInstance(layerVertex.getLayer());
+    }
+
+    @Test
+    void aResidualNetHoldsEveryConvolutionsOutputAndGivesSharedInputsPlainGradients() {
+        ComputationGraph graph = built("resnet20", "3x32x32");
+        ChannelsLastPlan plan = ChannelsLastPlan.of(graph);
+        List<GraphVertex> convolutions = Arrays.stream(graph.getVertices())
+                .filter(v -> isLayer(v, ConvolutionLayer.class)).toList();
+        assertEquals(19, convolutions.size());
+        convolutions.forEach(conv -> assertTrue(plan.holdsOutput(conv.getVertexName()), conv.getVertexName()));
+
+        GraphVertex beforePooling = Arrays.stream(graph.getVertices())
+                .filter(v -> readers(graph, v).anyMatch(r -> isLayer(r, GlobalPoolingLayer.class)))
+                .findFirst().orElseThrow();
+        assertFalse(plan.holdsOutput(beforePooling.getVertexName()), "global pooling reads a plain array");
+        assertTrue(plan.inputHeld(beforePooling.getVertexName(), 0));
+
+        List<GraphVertex> sums = Arrays.stream(graph.getVertices())
+                .filter(v -> v instanceof FastAddVertex).toList();
+        assertEquals(9, sums.size());
+        int identityShortcuts = 0;
+        for (GraphVertex sum : sums) {
+            boolean[] shared = new boolean[2];
+            for (int i = 0; i < 2; i++) {
+                GraphVertex input = graph.getVertices()[sum.getInputVertices()[i].getVertexIndex()];
+                shared[i] = input.getOutputVertices().length > 1;
+                assertEquals(!shared[i] && plan.inputHeld(sum.getVertexName(), i),
+                        plan.gradientHeld(sum.getVertexName(), i), sum.getVertexName() + " input " + i);
+            }
+            assertFalse(shared[0] && shared[1]);
+            identityShortcuts += shared[0] || shared[1] ? 1 : 0;
+        }
+        assertEquals(7, identityShortcuts, "all units but the two that widen take their input, read twice, as is");
+    }
+
+    @Test
+    void wideLayersAndConvolutionsWithTheirOwnActivationKeepNchw() {
+        ComputationGraph resnet18 = built("resnet18", "1x32x32");
+        ChannelsLastPlan wide = ChannelsLastPlan.of(resnet18);
+        for (GraphVertex vertex : resnet18.getVertices()) {
+            if (vertex instanceof LayerVertex layerVertex && layerVertex.getLayer() instanceof ConvolutionLayer conv
+                    && ((org.deeplearning4j.nn.conf.layers.ConvolutionLayer) conv.conf().getLayer()).getNOut()
+                    > ChannelsLastPlan.HELD_CHANNELS) {
+                assertFalse(wide.holdsOutput(vertex.getVertexName()), vertex.getVertexName());
+            }
+        }
+        ComputationGraph lenet = built("lenet5", "1x28x28");
+        ChannelsLastPlan ownActivations = ChannelsLastPlan.of(lenet);
+        Arrays.stream(lenet.getVertices()).forEach(v -> assertFalse(ownActivations.holdsOutput(v.getVertexName()),
+                "LeNet-5's convolutions apply their ReLU themselves: " + v.getVertexName()));
+    }
+
+    @Test
+    void nothingAConcatenationReadsIsHeld() {
+        ComputationGraph graph = built("densenet-bc-100", "3x32x32");
+        ChannelsLastPlan plan = ChannelsLastPlan.of(graph);
+        long held = 0;
+        for (GraphVertex vertex : graph.getVertices()) {
+            boolean merged = readers(graph, vertex).anyMatch(r -> r instanceof MergeVertex);
+            if (plan.holdsOutput(vertex.getVertexName())) {
+                held++;
+                assertFalse(merged, vertex.getVertexName());
+            }
+        }
+        assertTrue(held > 0, "the bottleneck units' 1x1 convolutions, batch norms and ReLUs before the 3x3");
+    }
+}
