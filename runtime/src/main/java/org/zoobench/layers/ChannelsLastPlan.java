@@ -106,7 +106,7 @@ final class ChannelsLastPlan {
             anyHeld |= held;
         }
         if (vertex instanceof LayerVertex layerVertex && layerVertex.getLayer() instanceof ConvolutionLayer conv) {
-            if (!LayerImpl.exactly(conv, ConvolutionLayer.class)) {
+            if (!KeptOutputConvolutionLayer.swappable(conv)) {
                 return false;
             }
             org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf =
@@ -121,7 +121,7 @@ final class ChannelsLastPlan {
     private static boolean readsChannelsLast(GraphVertex vertex) {
         if (vertex instanceof LayerVertex layerVertex) {
             Layer layer = layerVertex.getLayer();
-            return layer instanceof ConvolutionLayer conv && LayerImpl.exactly(conv, ConvolutionLayer.class)
+            return KeptOutputConvolutionLayer.swappable(layer)
                     || layer instanceof BatchNormalization
                     || FastReluLayer.swappable(layer);
         }

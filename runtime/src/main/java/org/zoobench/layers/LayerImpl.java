@@ -52,19 +52,23 @@ public enum LayerImpl {
      * Makes {@code graph}'s layers run with this implementation; call after {@code init()} or after loading a
      * saved graph. Each graph keeps its own matrix-product routing (see {@link DirectGemm}), whatever other graphs
      * in the JVM chose. For {@code FAST} the graph also keeps each convolution's pre-activation from the forward
-     * pass (DL4J's DEVICE cache mode) so that backpropagation does not run the convolution a second time. LSTMs
+     * pass (the output itself where the activation is the identity, else DL4J's DEVICE cache mode's copy) so that
+     * backpropagation does not run the convolution a second time. LSTMs
      * inside DL4J's bidirectional and other wrapper layers are reached too.
      */
     public ComputationGraph apply(ComputationGraph graph) {
         // The graph only opens the cache workspace the layers' DEVICE mode writes into when its configuration asks;
-        // only convolutions use it (an LSTM graph with the workspace open trained slower).
-        boolean convolutions = Arrays.stream(graph.getLayers()).anyMatch(layer -> layer instanceof ConvolutionLayer);
-        graph.getConfiguration().setCacheMode(this == FAST && convolutions ? CacheMode.DEVICE : CacheMode.NONE);
+        // only convolutions with an activation of their own use it (the others keep their output themselves, and an
+        // LSTM graph with the workspace open trained slower).
+        boolean cachedConvolutions = Arrays.stream(graph.getLayers()).anyMatch(layer ->
+                KeptOutputConvolutionLayer.swappable(layer) && !KeptOutputConvolutionLayer.identity(layer));
+        graph.getConfiguration().setCacheMode(this == FAST && cachedConvolutions ? CacheMode.DEVICE : CacheMode.NONE);
         ChannelsLastPlan plan = this == FAST && OneDnn.handles(graph.getConfiguration().getDataType())
                 ? ChannelsLastPlan.of(graph) : ChannelsLastPlan.NONE;
+        KeptOutputConvolutionLayer.swapConvolutionLayers(graph, this == FAST);
         for (Layer layer : graph.getLayers()) {
             String name = layer.conf().getLayer().getLayerName();
-            if (layer instanceof ConvolutionLayer conv && exactly(conv, ConvolutionLayer.class)) {
+            if (layer instanceof ConvolutionLayer conv && KeptOutputConvolutionLayer.swappable(conv)) {
                 setHelper(ConvolutionLayer.class, conv,
                         this == FAST ? new NativeConvolutionHelper(name, conv.hasBias(), plan) : null);
                 conv.setCacheMode(this == FAST ? CacheMode.DEVICE : CacheMode.NONE);
@@ -108,10 +112,12 @@ public enum LayerImpl {
         for (Layer layer : graph.getLayers()) {
             if (KeptPreOutputDenseLayer.swappable(layer)
                     && layer instanceof KeptPreOutputDenseLayer != (this == FAST)
+                    || KeptOutputConvolutionLayer.swappable(layer)
+                    && layer instanceof KeptOutputConvolutionLayer != (this == FAST)
                     || FastReluLayer.swappable(layer) && layer instanceof FastReluLayer != (this == FAST)) {
                 return false;
             }
-            boolean handled = layer instanceof ConvolutionLayer && exactly(layer, ConvolutionLayer.class)
+            boolean handled = KeptOutputConvolutionLayer.swappable(layer)
                     || layer instanceof BatchNormalization
                     || layer instanceof LocalResponseNormalization lrn && lrnWithHelper(lrn);
             if (handled && isFastHelper(layer.getHelper()) != (this == FAST)) {
@@ -198,7 +204,7 @@ public enum LayerImpl {
     }
 
     /** Whether a layer runs its stock Java code here: subclasses (depthwise, separable, ...) keep theirs. */
-    static boolean exactly(Layer layer, Class<?> type) {
+    private static boolean exactly(Layer layer, Class<?> type) {
         return layer.getClass() == type;
     }
 

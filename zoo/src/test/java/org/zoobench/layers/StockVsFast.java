@@ -16,6 +16,7 @@ import org.zoobench.zoo.ModelOptions;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionHelper;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -279,6 +280,10 @@ public final class StockVsFast {
             assertTrue(forward > 0, "layer " + layer + ": the fast forward pass never ran");
             if (backpropagated) {
                 assertTrue(backward + backwardByDesign > 0, "layer " + layer + ": the fast backward pass never ran");
+                if (helper instanceof ConvolutionHelper) {
+                    assertEquals(2, forward, "layer " + layer + ": convolutions run for one inference and one"
+                            + " training pass (the backward pass must reuse the kept pre-activation)");
+                }
             }
         }
     }
