@@ -32,7 +32,7 @@ final class ChannelsLast {
     }
 
     /** A new array of {@code x}'s shape and type, held channels-last where {@code x} is, else in C order. */
-    static INDArray like(INDArray x, LayerWorkspaceMgr workspaces, ArrayType type) {
+    private static INDArray like(INDArray x, LayerWorkspaceMgr workspaces, ArrayType type) {
         return is(x) ? create(workspaces, type, x.dataType(), x.shape())
                 : workspaces.createUninitialized(type, x.dataType(), x.shape());
     }
@@ -106,9 +106,9 @@ final class ChannelsLast {
             return format == CNN2DFormat.NHWC || inputHeld ? dnnl_nhwc : dnnl_nchw;
         }
 
-        /** The input as one block in the layout the layer computes in. */
-        INDArray input(INDArray x, LayerWorkspaceMgr workspaces) {
-            return inputHeld ? held(block(x), workspaces, ArrayType.FF_WORKING_MEM) : BlasMatrix.contiguous(x);
+        /** The input as one block in the layout the layer computes in (a copy, of type {@code working}, if not). */
+        INDArray input(INDArray x, LayerWorkspaceMgr workspaces, ArrayType working) {
+            return inputHeld ? held(block(x), workspaces, working) : BlasMatrix.contiguous(x);
         }
 
         /** Where the layer writes its output, computed in {@code source}'s layout. */

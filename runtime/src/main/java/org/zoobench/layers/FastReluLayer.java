@@ -46,7 +46,7 @@ final class FastReluLayer extends ActivationLayer {
         INDArray x = input.castTo(dataType);
         OneDnnRelu relu = oneDnn(x);
         if (relu != null) {
-            INDArray source = layouts.input(x, workspaceMgr);
+            INDArray source = layouts.input(x, workspaceMgr, ArrayType.FF_WORKING_MEM);
             INDArray out = layouts.output(source, workspaceMgr);
             relu.forward(source, out);
             return layouts.handOnOutput(out, workspaceMgr);
@@ -63,7 +63,7 @@ final class FastReluLayer extends ActivationLayer {
         OneDnnRelu relu = oneDnn(x);
         INDArray delta;
         if (relu != null) {
-            INDArray source = layouts.input(x, workspaceMgr);
+            INDArray source = layouts.input(x, workspaceMgr, ArrayType.BP_WORKING_MEM);
             INDArray computed = layouts.gradient(source, workspaceMgr);
             relu.backward(source, ChannelsLast.inLayoutOf(epsilon, source, workspaceMgr, ArrayType.BP_WORKING_MEM),
                     computed);

@@ -30,6 +30,21 @@ final class GraphSwaps {
         }
     }
 
+    /**
+     * Replaces {@code old} by {@code replacement}, a new layer object on the same configuration, handing it the
+     * parameters, gradient views and iteration and epoch counts the old one had.
+     */
+    static void replaceLayerWithItsState(ComputationGraph graph, LayerVertex vertex, Layer old, Layer replacement) {
+        replacement.setParamsViewArray(old.params());
+        replacement.setParamTable(old.paramTable());
+        if (old.getGradientsViewArray() != null) {
+            replacement.setBackpropGradientsViewArray(old.getGradientsViewArray());
+        }
+        replacement.setIterationCount(old.getIterationCount());
+        replacement.setEpochCount(old.getEpochCount());
+        replaceLayer(graph, vertex, old, replacement);
+    }
+
     /** Replaces vertex {@code old} of {@code graph} (same index, name, inputs and outputs) by {@code replacement}. */
     @SuppressWarnings("unchecked")
     static void replaceVertex(ComputationGraph graph, GraphVertex old, GraphVertex replacement) {

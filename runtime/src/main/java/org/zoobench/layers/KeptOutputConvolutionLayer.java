@@ -53,17 +53,11 @@ final class KeptOutputConvolutionLayer extends ConvolutionLayer {
             if (vertex instanceof LayerVertex layerVertex && swappable(layerVertex.getLayer())
                     && layerVertex.getLayer() instanceof KeptOutputConvolutionLayer != keep) {
                 ConvolutionLayer old = (ConvolutionLayer) layerVertex.getLayer();
-                ConvolutionLayer replacement = keep ? new KeptOutputConvolutionLayer(old.conf(), old.params().dataType())
-                        : new ConvolutionLayer(old.conf(), old.params().dataType());
-                replacement.setParamsViewArray(old.params());
-                replacement.setParamTable(old.paramTable());
-                if (old.getGradientsViewArray() != null) {
-                    replacement.setBackpropGradientsViewArray(old.getGradientsViewArray());
-                }
-                replacement.setIterationCount(old.getIterationCount());
-                replacement.setEpochCount(old.getEpochCount());
+                DataType dataType = old.params().dataType();
+                ConvolutionLayer replacement = keep ? new KeptOutputConvolutionLayer(old.conf(), dataType)
+                        : new ConvolutionLayer(old.conf(), dataType);
                 LayerImpl.setHelper(ConvolutionLayer.class, replacement, old.getHelper());
-                GraphSwaps.replaceLayer(graph, layerVertex, old, replacement);
+                GraphSwaps.replaceLayerWithItsState(graph, layerVertex, old, replacement);
             }
         }
     }

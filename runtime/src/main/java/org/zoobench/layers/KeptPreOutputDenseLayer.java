@@ -71,14 +71,7 @@ final class KeptPreOutputDenseLayer extends DenseLayer {
                 DenseLayer old = (DenseLayer) layerVertex.getLayer();
                 DenseLayer replacement = keep ? new KeptPreOutputDenseLayer(old.conf(), old.params().dataType())
                         : new DenseLayer(old.conf(), old.params().dataType());
-                replacement.setParamsViewArray(old.params());
-                replacement.setParamTable(old.paramTable());
-                if (old.getGradientsViewArray() != null) {
-                    replacement.setBackpropGradientsViewArray(old.getGradientsViewArray());
-                }
-                replacement.setIterationCount(old.getIterationCount());
-                replacement.setEpochCount(old.getEpochCount());
-                GraphSwaps.replaceLayer(graph, layerVertex, old, replacement);
+                GraphSwaps.replaceLayerWithItsState(graph, layerVertex, old, replacement);
             }
         }
     }

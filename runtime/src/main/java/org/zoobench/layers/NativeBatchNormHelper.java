@@ -72,7 +72,7 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
                 v = var.reshape(var.length());
             }
             if (direct != null) {
-                INDArray source = layouts.input(x, workspaceMgr);
+                INDArray source = layouts.input(x, workspaceMgr, ArrayType.FF_WORKING_MEM);
                 INDArray out = layouts.output(source, workspaceMgr);
                 if (training) {
                     direct.training(source, gamma, beta, out, m, v);
@@ -108,7 +108,7 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
             int axis = channelAxis(input, format);
             OneDnnBatchNorm direct = oneDnn(input, gamma, beta, format, eps);
             if (direct != null) {
-                INDArray source = layouts.input(input, workspaceMgr);
+                INDArray source = layouts.input(input, workspaceMgr, ArrayType.BP_WORKING_MEM);
                 INDArray inputGrad = layouts.gradient(source, workspaceMgr);
                 INDArray gradGamma = Nd4j.createUninitialized(input.dataType(), input.size(axis));
                 INDArray gradBeta = Nd4j.createUninitialized(input.dataType(), input.size(axis));

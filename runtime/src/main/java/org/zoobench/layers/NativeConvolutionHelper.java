@@ -36,8 +36,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class NativeConvolutionHelper extends FastLayerHelper implements ConvolutionHelper {
 
-    private static final int WEIGHTS_OI_HW = 1;
-    private static final int HELD_CHANNELS = 64; // conv2d's weight format 1: [outC, inC, kH, kW], DL4J's layout
+    private static final int WEIGHTS_OI_HW = 1; // conv2d's weight format 1: [outC, inC, kH, kW], DL4J's layout
 
     private final String layerName;
     /** Whether the layer has a bias: DL4J hands a bias-free layer's helper a zero bias in the forward pass. */
