@@ -17,12 +17,25 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class ChannelsLast {
 
+    /** NCHW axes from the fastest-varying in an NHWC block to the slowest. */
+    private static final int[] NHWC_ORDER = {1, 3, 2, 0};
+
     private ChannelsLast() {
     }
 
     /** Whether {@code x} is a rank-4 NCHW-shaped view of one NHWC block (and not also a plain NCHW block). */
     static boolean is(INDArray x) {
-        return x.rank() == 4 && !BlasMatrix.isCBlock(x) && BlasMatrix.isCBlock(x.permute(0, 2, 3, 1));
+        if (x.rank() != 4 || BlasMatrix.isCBlock(x)) {
+            return false;
+        }
+        long expected = 1; // the strides of an NHWC block, walked from C (fastest) to N, as isCBlock walks C order
+        for (int d : NHWC_ORDER) {
+            if (x.size(d) != 1 && x.stride(d) != expected) {
+                return false;
+            }
+            expected *= x.size(d);
+        }
+        return true;
     }
 
     /** A new NCHW-shaped array of this shape, held channels-last. */

@@ -1,18 +1,18 @@
 package org.zoobench.layers;
 
 import java.lang.reflect.Field;
+import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.vertex.impl.ElementWiseVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.factory.Nd4j;
-import org.deeplearning4j.nn.gradient.Gradient;
-import org.nd4j.common.primitives.Pair;
 
 /**
  * DL4J's element-wise vertex whose sum (every residual connection of the zoo) writes the first two inputs' sum into
@@ -69,9 +69,9 @@ final class FastAddVertex extends ElementWiseVertex {
         }
         INDArray flatEpsilon = ChannelsLast.flat(epsilon);
         INDArray[] gradients = new INDArray[inputsInForwardPass];
+        long[] shape = epsilon.shape();
         for (int i = 0; i < gradients.length; i++) {
             boolean held = plan.gradientHeld(getVertexName(), i);
-            long[] shape = epsilon.shape();
             gradients[i] = held ? ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATION_GRAD, dataType, shape)
                     : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, shape);
             if (held == ChannelsLast.is(epsilon)) {

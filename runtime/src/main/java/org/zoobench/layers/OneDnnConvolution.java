@@ -129,8 +129,8 @@ final class OneDnnConvolution {
     }
 
     /**
-     * {@code out = conv(input, weights) + bias}; the input one block in the layout it was built for, the output
-     * channels-last, weights and bias one C-ordered block.
+     * {@code out = conv(input, weights) + bias}; input and output one block each in the layouts this was built for,
+     * weights and bias one C-ordered block.
      */
     void forward(INDArray input, INDArray weightValues, INDArray biasValues, INDArray out) {
         dnnl_memory src = source.in(input);
@@ -162,8 +162,9 @@ final class OneDnnConvolution {
 
     /**
      * The gradients of the loss with respect to the input, the weights and the bias, given the input, the weights
-     * and the gradient with respect to the output ({@code delta}, channels-last); the input and its gradient one
-     * block each in the layout this was built for, weights, bias and their gradients one C-ordered block.
+     * and the gradient with respect to the output ({@code delta}); the input one block in the layout this was built
+     * for, {@code delta} and the input's gradient one block each in the layouts their tags name, weights, bias and
+     * their gradients one C-ordered block.
      */
     void backward(INDArray input, INDArray weightValues, INDArray delta, int deltaTag, INDArray inputGrad,
                   int inputGradTag, INDArray weightGrad, INDArray biasGrad) {
