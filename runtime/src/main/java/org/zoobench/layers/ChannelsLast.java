@@ -38,10 +38,14 @@ final class ChannelsLast {
         return true;
     }
 
-    /** A new NCHW-shaped array of this shape, held channels-last. */
+    /**
+     * A new NCHW-shaped array of this shape, held channels-last; a gradient ({@code ACTIVATION_GRAD}) is a
+     * {@link HeldGradient}, whose sum with another held gradient runs flat.
+     */
     static INDArray create(LayerWorkspaceMgr workspaces, ArrayType type, DataType dataType, long[] nchw) {
-        return workspaces.createUninitialized(type, dataType, new long[]{nchw[0], nchw[2], nchw[3], nchw[1]})
+        INDArray held = workspaces.createUninitialized(type, dataType, new long[]{nchw[0], nchw[2], nchw[3], nchw[1]})
                 .permute(0, 3, 1, 2);
+        return type == ArrayType.ACTIVATION_GRAD ? HeldGradient.of(held) : held;
     }
 
     /** A new array of {@code x}'s shape and type, held channels-last where {@code x} is, else in C order. */
@@ -106,12 +110,10 @@ final class ChannelsLast {
     static final class Layouts {
         private final boolean inputHeld;
         private final boolean holdsOutput;
-        private final boolean gradientHeld;
 
         Layouts(ChannelsLastPlan plan, String layerName) {
             inputHeld = plan.inputHeld(layerName, 0);
             holdsOutput = plan.holdsOutput(layerName);
-            gradientHeld = plan.gradientHeld(layerName, 0);
         }
 
         /** oneDNN's tag for the layout the layer computes a rank-4 input in. */
@@ -136,12 +138,12 @@ final class ChannelsLast {
 
         /** Where the layer writes the input's gradient, computed in {@code source}'s layout. */
         INDArray gradient(INDArray source, LayerWorkspaceMgr workspaces) {
-            return result(source, gradientHeld, workspaces, ArrayType.ACTIVATION_GRAD, ArrayType.BP_WORKING_MEM);
+            return result(source, inputHeld, workspaces, ArrayType.ACTIVATION_GRAD, ArrayType.BP_WORKING_MEM);
         }
 
         /** The input's gradient as it goes back. */
         INDArray handBackGradient(INDArray gradient, LayerWorkspaceMgr workspaces) {
-            return handedOn(gradient, gradientHeld, workspaces, ArrayType.ACTIVATION_GRAD);
+            return handedOn(gradient, inputHeld, workspaces, ArrayType.ACTIVATION_GRAD);
         }
     }
 }

@@ -24,56 +24,47 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
  * so only where it has at most {@link #HELD_CHANNELS} output channels and its input is held or no wider than its
  * output: reordering a wide NCHW input (a DenseNet's concatenation before its 1x1 convolution) costs more than the
  * held output saves, and on wider layers oneDNN's blocked kernels beat its NHWC ones by more than the reorders and
- * batch norm save. Batch norm, ReLU and sums hold their output where their input is held. A gradient goes back
- * channels-last only to a vertex with a single reader: DL4J sums the gradients of a vertex read by several with a
- * strided in-place sum five times slower than on plain blocks (docs/fast-layers.md).
+ * batch norm save. Batch norm, ReLU and sums hold their output where their input is held, and every gradient
+ * goes back in its input's layout (a vertex read by several sums its held gradients flat: {@link HeldGradient}).
  */
 final class ChannelsLastPlan {
 
     /** No activation held channels-last: every fast layer reads and writes C order (double, other backends). */
-    static final ChannelsLastPlan NONE = new ChannelsLastPlan(Set.of(), Map.of(), Map.of());
+    static final ChannelsLastPlan NONE = new ChannelsLastPlan(Set.of(), Map.of());
 
     static final long HELD_CHANNELS = 64;
 
     private final Set<String> holders;
     /** Per vertex, for each of its inputs, whether it is held channels-last. */
     private final Map<String, boolean[]> inputsHeld;
-    /** Per vertex, for each of its inputs, whether that input's vertex is read by several. */
-    private final Map<String, boolean[]> inputsReadBySeveral;
 
-    private ChannelsLastPlan(Set<String> holders, Map<String, boolean[]> inputsHeld,
-                             Map<String, boolean[]> inputsReadBySeveral) {
+    private ChannelsLastPlan(Set<String> holders, Map<String, boolean[]> inputsHeld) {
         this.holders = holders;
         this.inputsHeld = inputsHeld;
-        this.inputsReadBySeveral = inputsReadBySeveral;
     }
 
     /** The plan for {@code graph}, whose layers the fast implementation computes with oneDNN. */
     static ChannelsLastPlan of(ComputationGraph graph) {
         Set<String> holders = new HashSet<>();
         Map<String, boolean[]> inputsHeld = new HashMap<>();
-        Map<String, boolean[]> inputsReadBySeveral = new HashMap<>();
         GraphVertex[] vertices = graph.getVertices();
         for (int index : graph.topologicalSortOrder()) {
             GraphVertex vertex = vertices[index];
             VertexIndices[] inputs = vertex.getInputVertices() == null ? new VertexIndices[0]
                     : vertex.getInputVertices();
             boolean[] held = new boolean[inputs.length];
-            boolean[] shared = new boolean[inputs.length];
             for (int i = 0; i < inputs.length; i++) {
                 GraphVertex input = vertices[inputs[i].getVertexIndex()];
                 held[i] = holders.contains(input.getVertexName());
-                shared[i] = input.getOutputVertices().length > 1 || input.isOutputVertex();
             }
             inputsHeld.put(vertex.getVertexName(), held);
-            inputsReadBySeveral.put(vertex.getVertexName(), shared);
             VertexIndices[] readers = vertex.getOutputVertices();
             if (readers != null && readers.length > 0 && !vertex.isOutputVertex() && holdsOutput(vertex, held)
                     && Arrays.stream(readers).allMatch(r -> readsChannelsLast(vertices[r.getVertexIndex()]))) {
                 holders.add(vertex.getVertexName());
             }
         }
-        return new ChannelsLastPlan(holders, inputsHeld, inputsReadBySeveral);
+        return new ChannelsLastPlan(holders, inputsHeld);
     }
 
     /** Whether vertex {@code name} hands its output on held channels-last. */
@@ -81,22 +72,10 @@ final class ChannelsLastPlan {
         return holders.contains(name);
     }
 
-    /** Whether input {@code index} of vertex {@code name} is held channels-last. */
+    /** Whether input {@code index} of vertex {@code name} is held channels-last, and its gradient goes back so. */
     boolean inputHeld(String name, int index) {
-        return flag(inputsHeld, name, index);
-    }
-
-    /**
-     * Whether the gradient for input {@code index} of vertex {@code name} goes back held channels-last: where the
-     * input is held and its vertex has no other reader (or is no network output).
-     */
-    boolean gradientHeld(String name, int index) {
-        return inputHeld(name, index) && !flag(inputsReadBySeveral, name, index);
-    }
-
-    private static boolean flag(Map<String, boolean[]> flags, String name, int index) {
-        boolean[] values = flags.get(name);
-        return values != null && index < values.length && values[index];
+        boolean[] held = inputsHeld.get(name);
+        return held != null && index < held.length && held[index];
     }
 
     /** Whether the vertex, given which of its inputs are held, computes a channels-last output (see above). */

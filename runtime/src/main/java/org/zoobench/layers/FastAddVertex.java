@@ -71,7 +71,7 @@ final class FastAddVertex extends ElementWiseVertex {
         INDArray[] gradients = new INDArray[inputsInForwardPass];
         long[] shape = epsilon.shape();
         for (int i = 0; i < gradients.length; i++) {
-            boolean held = plan.gradientHeld(getVertexName(), i);
+            boolean held = plan.inputHeld(getVertexName(), i);
             gradients[i] = held ? ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATION_GRAD, dataType, shape)
                     : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, shape);
             if (held == ChannelsLast.is(epsilon)) {

@@ -53,7 +53,7 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
         this.layerName = layerName;
         this.hasBias = hasBias;
         this.holdsOutput = plan.holdsOutput(layerName);
-        this.gradientHeld = plan.gradientHeld(layerName, 0);
+        this.gradientHeld = plan.inputHeld(layerName, 0);
         this.computesNhwc = holdsOutput || plan.inputHeld(layerName, 0);
     }
 

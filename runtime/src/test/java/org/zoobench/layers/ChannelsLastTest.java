@@ -47,6 +47,28 @@ class ChannelsLastTest {
     }
 
     @Test
+    void heldGradientsSumInPlaceToTheValuesOfAPlainSum() {
+        INDArray first = counting(2, 3, 4, 5);
+        INDArray second = counting(2, 3, 4, 5).muli(-3f).addi(1f);
+        INDArray expected = first.add(second);
+        INDArray[] others = {gradientHeld(second), second.dup(), ChannelsLast.held(second, NO_WORKSPACES,
+                ArrayType.ACTIVATIONS)};
+        for (INDArray other : others) {
+            INDArray sum = gradientHeld(first);
+            assertTrue(sum instanceof HeldGradient);
+            assertSame(sum, sum.addi(other));
+            assertEquals(expected, sum);
+            assertTrue(ChannelsLast.is(sum));
+            assertEquals(expected, other.dup().addi(gradientHeld(first)), "a plain or held array plus a held gradient");
+        }
+    }
+
+    private static INDArray gradientHeld(INDArray nchw) {
+        return ChannelsLast.create(NO_WORKSPACES, ArrayType.ACTIVATION_GRAD, nchw.dataType(), nchw.shape())
+                .assign(nchw);
+    }
+
+    @Test
     void mapsOfOnePositionAndSingleChannelsCountAsPlain() {
         INDArray pixels = Nd4j.zeros(DataType.FLOAT, 4, 8, 1, 1);
         INDArray oneChannel = Nd4j.zeros(DataType.FLOAT, 4, 1, 3, 3);

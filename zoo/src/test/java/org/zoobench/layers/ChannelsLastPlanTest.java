@@ -37,7 +37,7 @@ class ChannelsLastPlanTest {
     }
 
     @Test
-    void aResidualNetHoldsEveryConvolutionsOutputAndGivesSharedInputsPlainGradients() {
+    void aResidualNetHoldsEveryConvolutionsOutputAndEveryUnitsInput() {
         ComputationGraph graph = built("resnet20", "3x32x32");
         ChannelsLastPlan plan = ChannelsLastPlan.of(graph);
         List<GraphVertex> convolutions = Arrays.stream(graph.getVertices())
@@ -60,8 +60,9 @@ class ChannelsLastPlanTest {
             for (int i = 0; i < 2; i++) {
                 GraphVertex input = graph.getVertices()[sum.getInputVertices()[i].getVertexIndex()];
                 shared[i] = input.getOutputVertices().length > 1;
-                assertEquals(!shared[i] && plan.inputHeld(sum.getVertexName(), i),
-                        plan.gradientHeld(sum.getVertexName(), i), sum.getVertexName() + " input " + i);
+                if (shared[i]) {
+                    assertTrue(plan.inputHeld(sum.getVertexName(), i), sum.getVertexName() + " input " + i);
+                }
             }
             assertFalse(shared[0] && shared[1]);
             identityShortcuts += shared[0] || shared[1] ? 1 : 0;
