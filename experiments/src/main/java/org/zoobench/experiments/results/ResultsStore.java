@@ -257,6 +257,22 @@ public final class ResultsStore implements RunSink {
         reconcile();
     }
 
+    /**
+     * Writes a saved run's record again, with a measurement added after it was saved (the rows of results.csv and
+     * results.jsonl hold nothing that changes).
+     */
+    public void saveRecord(RunRecord record) {
+        if (!isFinished(record.runId())) {
+            throw new IllegalStateException("run " + record.runId() + " is not saved in " + dir);
+        }
+        try {
+            AtomicFiles.writeString(runDir(record.runId()).resolve(RECORD), PRETTY.writeValueAsString(record));
+        } catch (IOException | UncheckedIOException e) {
+            throw new UserInputException("cannot write " + runDir(record.runId()).resolve(RECORD) + " ("
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()) + "); it is as it was", e);
+        }
+    }
+
     /** Overrides the free space of the results directory's file system, in bytes (tests use it). */
     public static final String SPACE_PROPERTY = "zoobench.diskAvailable";
 

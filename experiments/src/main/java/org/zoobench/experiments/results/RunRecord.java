@@ -28,6 +28,10 @@ import java.util.List;
  * @param convergedAtEpoch  the epoch at which the config's stopping rule ended training (test top-1 within
  *                          {@link RunConfig#stopWithin()} points of the epoch before, both after the schedule's last
  *                          division); null where it has no rule or the rule was not met within its epochs
+ * @param trainingSetTop1   top-1 on every training example after the last epoch, evaluated as the test set is
+ *                          (inference mode, no crops or flips), with its bootstrap interval: the final training error
+ *                          of a run trained until converged (a config with a stopping rule); null for other runs,
+ *                          diverged ones, and runs saved before it was measured whose model is gone
  */
 public record RunRecord(String runId, String suite, String group, RunConfig config, String status, String statusDetail,
                         long paramCount, @JsonProperty("imagenetParamCount") long publishedParamCount, long macs,
@@ -36,7 +40,8 @@ public record RunRecord(String runId, String suite, String group, RunConfig conf
                         double wallTimeSec, double trainTimeSec, Double timeToTargetSec,
                         long peakHeapBytes, long peakOffHeapBytes, long peakPhysicalBytes,
                         MachineInfo machine, String gitCommit, String startedAt, String finishedAt,
-                        long layerFallbacks, Integer convergedAtEpoch) implements Serializable {
+                        long layerFallbacks, Integer convergedAtEpoch, Estimate trainingSetTop1)
+        implements Serializable {
 
     public static final String FINISHED = "finished";
     public static final String DIVERGED = "diverged";
@@ -51,6 +56,19 @@ public record RunRecord(String runId, String suite, String group, RunConfig conf
 
     public long seed() {
         return config.seed();
+    }
+
+    /** This record with {@code top1} as its training-set top-1. */
+    public RunRecord withTrainingSetTop1(Estimate top1) {
+        return new RunRecord(runId, suite, group, config, status, statusDetail, paramCount, publishedParamCount, macs,
+                this.top1, top5, epochs, trainSamplesPerSec, inferSamplesPerSec, dataLoadingShare, wallTimeSec,
+                trainTimeSec, timeToTargetSec, peakHeapBytes, peakOffHeapBytes, peakPhysicalBytes, machine, gitCommit,
+                startedAt, finishedAt, layerFallbacks, convergedAtEpoch, top1);
+    }
+
+    /** Whether the run should have a training-set top-1 and has none (saved before it was measured). */
+    public boolean lacksTrainingSetTop1() {
+        return trainingSetTop1 == null && !diverged() && config.stopWithin() > 0;
     }
 
     /** A record built by name; unset, a component has the default of its type. */
@@ -87,6 +105,7 @@ public record RunRecord(String runId, String suite, String group, RunConfig conf
         private String finishedAt;
         private long layerFallbacks;
         private Integer convergedAtEpoch;
+        private Estimate trainingSetTop1;
 
         private Builder() {
         }
@@ -118,12 +137,13 @@ public record RunRecord(String runId, String suite, String group, RunConfig conf
         public Builder finishedAt(String v) { finishedAt = v; return this; }
         public Builder layerFallbacks(long v) { layerFallbacks = v; return this; }
         public Builder convergedAtEpoch(Integer v) { convergedAtEpoch = v; return this; }
+        public Builder trainingSetTop1(Estimate v) { trainingSetTop1 = v; return this; }
 
         public RunRecord build() {
             return new RunRecord(runId, suite, group, config, status, statusDetail, paramCount, publishedParamCount,
                     macs, top1, top5, epochs, trainSamplesPerSec, inferSamplesPerSec, dataLoadingShare, wallTimeSec,
                     trainTimeSec, timeToTargetSec, peakHeapBytes, peakOffHeapBytes, peakPhysicalBytes, machine,
-                    gitCommit, startedAt, finishedAt, layerFallbacks, convergedAtEpoch);
+                    gitCommit, startedAt, finishedAt, layerFallbacks, convergedAtEpoch, trainingSetTop1);
         }
     }
 }

@@ -4,6 +4,7 @@ import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.zoo.ModelEntry;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -31,5 +32,26 @@ public final class LocalRunExecutor implements RunExecutor {
             }
             listener.saved(run, record);
         }
+    }
+
+    @Override
+    public boolean measuresTrainingSets() {
+        return true;
+    }
+
+    @Override
+    public List<RunRecord> measureTrainingSets(List<RunRecord> records, ResultsStore store) {
+        List<RunRecord> measured = new ArrayList<>();
+        for (RunRecord record : records) {
+            RunRecord updated;
+            try (RunData batches = data.forRun(record.config())) {
+                updated = Trainer.withTrainingSetTop1(record, store.modelFile(record.runId()), batches);
+            }
+            if (updated != record) {
+                store.saveRecord(updated);
+                measured.add(updated);
+            }
+        }
+        return measured;
     }
 }

@@ -11,8 +11,8 @@ import org.zoobench.zoo.InputShape;
 /**
  * A run's batches through the data pipeline (resize, channels, normalisation by training-set statistics,
  * seeded shuffling, prefetching). The training sample is evaluated through a second pipeline over the same
- * training set, so it is normalised exactly like the training batches; crops and flips, if any, touch the training
- * batches only.
+ * training set, so it is normalised exactly like the training batches, as is the whole training set where a run
+ * evaluates it; crops and flips, if any, touch the training batches only.
  */
 final class PipelineRunData {
 
@@ -31,7 +31,11 @@ final class PipelineRunData {
         DataPipeline sample = pipeline(sampleAsTest, input, resize, EVAL_BATCH, seed);
         PipelineIterator train = training.train();
         PipelineIterator test = evaluation.test();
-        return new IteratorRunData(train, sample.test(), test, training.trainSize(), training.testSize());
+        LoadedDataset trainingAsTest = new LoadedDataset(data.name(), data.train(), data.train(), data.shape(),
+                data.classNames());
+        return new IteratorRunData(train, sample.test(), test,
+                () -> pipeline(trainingAsTest, input, resize, EVAL_BATCH, seed).test(), training.trainSize(),
+                training.testSize());
     }
 
     private static DataPipeline pipeline(LoadedDataset data, InputShape input, DataPipeline.Resize resize, int batch,

@@ -20,6 +20,12 @@ public interface RunData extends AutoCloseable {
 
     DataSetIterator test();
 
+    /**
+     * Every training example as the test set is evaluated (no crops or flips), for a run's final training error;
+     * prepared on first use.
+     */
+    DataSetIterator trainingSet();
+
     /** Stops any background batch preparation. */
     @Override
     void close();

@@ -35,6 +35,23 @@ public interface RunExecutor extends AutoCloseable {
     /** Trains every run of {@code runs}, none of which is finished in {@code store}, and saves each there. */
     void trainAll(List<PlannedRun> runs, ResultsStore store, Listener listener);
 
+    /**
+     * Whether {@link #measureTrainingSets} measures anything: an executor whose data is elsewhere (Spark's) leaves
+     * such runs as they are.
+     */
+    default boolean measuresTrainingSets() {
+        return false;
+    }
+
+    /**
+     * Measures the training-set top-1 of finished runs saved before it was measured
+     * ({@link RunRecord#lacksTrainingSetTop1()}) on their saved models and saves their records again, returning
+     * those it measured.
+     */
+    default List<RunRecord> measureTrainingSets(List<RunRecord> records, ResultsStore store) {
+        return List.of();
+    }
+
     /** Releases what the executor holds (a Spark context); a local executor holds nothing. */
     @Override
     default void close() {

@@ -5,7 +5,8 @@ import org.zoobench.zoo.InputShape;
 
 /**
  * A run's batches decoded from an image folder on disk ({@link ImageFolderStream}): random crops and flips for
- * training; centre crops of the validation images (the test set here) and of a fixed training sample.
+ * training; centre crops of the validation images (the test set here), of a fixed training sample and, where a
+ * run evaluates it, of every training image.
  */
 final class StreamRunData {
 
@@ -15,6 +16,6 @@ final class StreamRunData {
     static RunData open(ImageFolderStream stream, InputShape input, int batchSize, long seed) {
         return new IteratorRunData(stream.train(input, batchSize, seed),
                 stream.trainSample(input, batchSize, RunData.TRAIN_SAMPLE), stream.val(input, batchSize),
-                stream.trainSize(), stream.valSize());
+                () -> stream.trainSample(input, batchSize, stream.trainSize()), stream.trainSize(), stream.valSize());
     }
 }

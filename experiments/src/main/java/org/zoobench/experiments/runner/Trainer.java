@@ -163,6 +163,36 @@ public final class Trainer {
         };
     }
 
+    private static Bootstrap bootstrap(RunConfig config) {
+        return new Bootstrap(config.bootstrapSamples(), Bootstrap.DEFAULT_CONFIDENCE, config.seed());
+    }
+
+    /** Top-1 of {@code net} on every training example, evaluated as the test set is. */
+    private static Estimate trainingSetTop1(ComputationGraph net, RunData data, RunConfig config) {
+        return Evaluation.of(net, data.trainingSet()).top1Estimate(bootstrap(config));
+    }
+
+    /**
+     * The record of a run saved before its training-set top-1 was measured, with it measured now on its saved
+     * model; the record as it was where that model is gone.
+     */
+    public static RunRecord withTrainingSetTop1(RunRecord record, Path modelFile, RunData data) {
+        if (!Files.isRegularFile(modelFile)) {
+            return record;
+        }
+        ComputationGraph net;
+        try {
+            net = ModelSerializer.restoreComputationGraph(modelFile.toFile(), false);
+        } catch (IOException | RuntimeException e) {
+            throw new UserInputException("cannot load " + modelFile + " to measure its training-set top-1: it is "
+                    + "damaged or not a DL4J model (" + (e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage()) + "); move it away to leave that unmeasured", e);
+        }
+        // The saved file is the same for both implementations; evaluate with the one the run trained with.
+        record.config().layers().apply(net);
+        return record.withTrainingSetTop1(trainingSetTop1(net, data, record.config()));
+    }
+
     public RunRecord run(RunSpec spec, ModelEntry entry, RunData data, String progressLabel) {
         RunConfig config = spec.config();
         String startedAt = Instant.now().toString();
@@ -273,10 +303,14 @@ public final class Trainer {
         Evaluation finalTest = tally.finalTest();
         Estimate top1 = null;
         Estimate top5 = null;
+        Estimate trainingSetTop1 = null;
         if (finalTest != null) {
-            Bootstrap bootstrap = new Bootstrap(config.bootstrapSamples(), Bootstrap.DEFAULT_CONFIDENCE, config.seed());
+            Bootstrap bootstrap = bootstrap(config);
             top1 = finalTest.top1Estimate(bootstrap);
             top5 = finalTest.top5Estimate(bootstrap);
+            if (config.stopWithin() > 0 && !tally.hasDiverged()) {
+                trainingSetTop1 = trainingSetTop1(net, data, config);
+            }
         }
         double wall = (System.nanoTime() - wallStart) / 1e9;
         RunRecord record = RunRecord.builder().runId(spec.runId()).suite(spec.suite()).group(spec.group())
@@ -290,7 +324,7 @@ public final class Trainer {
                 .peakOffHeapBytes(memory.peakOffHeap()).peakPhysicalBytes(memory.peakPhysical())
                 .machine(MachineInfo.current()).gitCommit(GitCommit.atStart()).startedAt(startedAt)
                 .finishedAt(Instant.now().toString()).layerFallbacks(Fallbacks.count() - fallbacksBefore)
-                .convergedAtEpoch(convergedAt).build();
+                .convergedAtEpoch(convergedAt).trainingSetTop1(trainingSetTop1).build();
         store.save(record, finalTest == null ? null : finalTest.predictions(),
                 finalTest == null ? null : file -> ModelSerializer.writeModel(net, file.toFile(), false));
         if (checkpoints) {

@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.zoobench.UserInputException;
 
@@ -98,22 +97,31 @@ public final class DepthSuite extends Suite {
         List<SeedSummary> groups = ResultsReport.summarise(store, records, RunRecord::model);
         StringBuilder out = new StringBuilder(ResultsReport.runsTable(groups)).append('\n');
         out.append(ResultsReport.legend(records)).append('\n');
-        Map<String, Double> trainError = groups.stream().filter(g -> g.finished() > 0)
+        Map<String, TrainingError> trainError = groups.stream().filter(g -> g.finished() > 0)
                 .collect(Collectors.toMap(SeedSummary::group, DepthSuite::finalTrainingError));
-        out.append("Final training error (%, mean over seeds, on a fixed training sample): ")
+        boolean wholeSet = !trainError.isEmpty() && trainError.values().stream().allMatch(TrainingError::wholeSet);
+        out.append(String.format(Locale.ROOT, "Final training error (%%, mean over seeds, %s): ", wholeSet
+                        ? "on every training image, no crops or flips"
+                        : "on a fixed " + trainingSample(records.get(0)) + "-image training sample"))
                 .append(MODELS.stream().filter(trainError::containsKey)
-                        .map(m -> String.format(Locale.ROOT, "%s %.1f", m, trainError.get(m)))
+                        .map(m -> String.format(Locale.ROOT, wholeSet ? "%s %.2f" : "%s %.1f", m,
+                                trainError.get(m).percent()))
                         .collect(Collectors.joining(", "))).append('\n');
+        if (!wholeSet && trainError.values().stream().anyMatch(TrainingError::wholeSet)) {
+            out.append("(Some runs were saved before the whole training set was measured and their models are "
+                    + "gone: every net is compared on the sample.)\n");
+        }
         out.append(Convergence.summary(records));
         if (trainError.keySet().containsAll(MODELS)) {
-            int n = trainingSample(records.get(0));
             if (Convergence.allConverged(records)) {
+                Map<String, TrainingError> compared = wholeSet ? trainError : trainError.entrySet().stream()
+                        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().onSample()));
                 out.append(claim(String.format(Locale.ROOT, "deeper plain net trains worse (%s > %s)", DEEP_PLAIN,
-                        SHALLOW_PLAIN), trainError.get(DEEP_PLAIN), trainError.get(SHALLOW_PLAIN), n));
+                        SHALLOW_PLAIN), compared.get(DEEP_PLAIN), compared.get(SHALLOW_PLAIN)));
                 out.append(claim(String.format(Locale.ROOT, "shortcuts remove it (%s < %s)", DEEP, DEEP_PLAIN),
-                        trainError.get(DEEP_PLAIN), trainError.get(DEEP), n));
+                        compared.get(DEEP_PLAIN), compared.get(DEEP)));
                 out.append(claim(String.format(Locale.ROOT, "the deeper residual net trains better (%s < %s)", DEEP,
-                        SHALLOW), trainError.get(SHALLOW), trainError.get(DEEP), n));
+                        SHALLOW), compared.get(SHALLOW), compared.get(DEEP)));
             } else {
                 out.append("No verdict on He et al.'s claims: they concern training error at convergence, and not "
                         + "every run here was trained until its test top-1 stopped rising (see above).\n");
@@ -182,23 +190,54 @@ public final class DepthSuite extends Suite {
     }
 
     /**
-     * "higher's training error exceeds lower's", with its power: the smallest difference of two error rates on
-     * {@code n} examples a 95% normal interval tells from none (per-example training answers are not kept, so
-     * the pairing of the shared sample is not used: a conservative figure). Inside it: no detectable effect.
+     * A net's final training error in percent (mean over its seeds) and the half-width of its 95% interval:
+     * measured on the whole training set where every seed's record has it ({@code wholeSet}), else on the fixed
+     * training sample of the epoch curves ({@code sample}, on {@code sampleSize} examples).
      */
-    static String claim(String claim, double higher, double lower, int n) {
-        double a = higher / 100;
-        double b = lower / 100;
-        double detectable = 100 * 1.96 * Math.sqrt((a * (1 - a) + b * (1 - b)) / n);
-        double diff = higher - lower;
-        String finding = Math.abs(diff) <= detectable ? "no detectable effect" : diff > 0 ? "HOLDS" : "does NOT hold";
-        return String.format(Locale.ROOT, "- %s: %s (Δ training error %+.1f points on %d training images, smallest "
-                + "detectable ±%.1f)%n", claim, finding, diff, n, detectable);
+    record TrainingError(double percent, double halfWidth, boolean wholeSet, double samplePercent, int sampleSize) {
+
+        /** The same net compared on the training sample. */
+        TrainingError onSample() {
+            return new TrainingError(samplePercent, normalHalfWidth(samplePercent, sampleSize), false, samplePercent,
+                    sampleSize);
+        }
+
+        String measuredOn() {
+            return wholeSet ? "the whole training set" : sampleSize + " training images";
+        }
     }
 
-    private static double finalTrainingError(SeedSummary g) {
-        Function<RunRecord, Double> last = r -> 100 - r.epochs().get(r.epochs().size() - 1).trainAccuracy();
-        return g.runs().stream().filter(r -> !r.diverged() && !r.epochs().isEmpty()).mapToDouble(last::apply)
+    /** A 95% normal interval's half-width for an error rate of {@code percent} on {@code n} examples. */
+    static double normalHalfWidth(double percent, int n) {
+        double p = percent / 100;
+        return 100 * 1.96 * Math.sqrt(p * (1 - p) / n);
+    }
+
+    /**
+     * "higher's training error exceeds lower's", with its power: the smallest difference of the two errors their
+     * 95% intervals tell from none (per-example training answers are not kept, so the pairing of the shared
+     * examples is not used: a conservative figure). Inside it: no detectable effect.
+     */
+    static String claim(String claim, TrainingError higher, TrainingError lower) {
+        double detectable = Math.hypot(higher.halfWidth(), lower.halfWidth());
+        double diff = higher.percent() - lower.percent();
+        String finding = Math.abs(diff) <= detectable ? "no detectable effect" : diff > 0 ? "HOLDS" : "does NOT hold";
+        // Tenths of a point resolve differences on a sample of hundreds; hundredths on a whole training set.
+        int decimals = higher.wholeSet() ? 2 : 1;
+        return String.format(Locale.ROOT, "- %s: %s (Δ training error %+." + decimals + "f points on %s, smallest "
+                + "detectable ±%." + decimals + "f)%n", claim, finding, diff, higher.measuredOn(), detectable);
+    }
+
+    private static TrainingError finalTrainingError(SeedSummary g) {
+        List<RunRecord> runs = g.runs().stream().filter(r -> !r.diverged() && !r.epochs().isEmpty()).toList();
+        int n = trainingSample(g.first());
+        double sample = runs.stream().mapToDouble(r -> 100 - r.epochs().get(r.epochs().size() - 1).trainAccuracy())
                 .average().orElse(Double.NaN);
+        if (!runs.isEmpty() && runs.stream().allMatch(r -> r.trainingSetTop1() != null)) {
+            double error = runs.stream().mapToDouble(r -> 100 - r.trainingSetTop1().value()).average().orElseThrow();
+            double halfWidth = runs.stream().mapToDouble(r -> r.trainingSetTop1().halfWidth()).average().orElseThrow();
+            return new TrainingError(error, halfWidth, true, sample, n);
+        }
+        return new TrainingError(sample, normalHalfWidth(sample, n), false, sample, n);
     }
 }

@@ -57,7 +57,10 @@ final class DurationEstimate {
         for (RunSpec run : runs) {
             RunConfig c = run.config();
             try (RunData d = data.forRun(c)) {
-                double evalImages = (double) (Math.min(d.trainSize(), RunData.TRAIN_SAMPLE) + d.testSize()) * c.epochs();
+                // After every epoch the training sample and the test set; a run trained until converged once
+                // more the whole training set.
+                double evalImages = (double) (Math.min(d.trainSize(), RunData.TRAIN_SAMPLE) + d.testSize()) * c.epochs()
+                        + (c.stopWithin() > 0 ? d.trainSize() : 0);
                 if (c.trainSeconds() > 0) {
                     // The training time is the budget: only the evaluations need timing, on forward passes alone.
                     double perImage = forwardSecondsPerImage.computeIfAbsent(c.model() + "|" + c.input(),

@@ -10,12 +10,14 @@ import org.zoobench.experiments.runner.RunSpec;
 import org.zoobench.zoo.ModelEntry;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -55,6 +57,7 @@ public final class SuiteRunner {
             log.printf(Locale.ROOT, "resuming: %d of %d runs already finished in %s%n", runs.size() - toDoIds.size(),
                     runs.size(), store.dir());
         }
+        measureTrainingSets(runs);
         List<PlannedRun> toDo = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
             RunSpec spec = runs.get(i);
@@ -69,6 +72,23 @@ public final class SuiteRunner {
             store.find(spec.runId()).ifPresent(records::add);
         }
         return records;
+    }
+
+    /** Finished runs saved before their training-set top-1 was measured get it now, where their model is kept. */
+    private void measureTrainingSets(List<RunSpec> runs) {
+        List<RunRecord> unmeasured = runs.stream().map(spec -> store.find(spec.runId())).flatMap(Optional::stream)
+                .filter(RunRecord::lacksTrainingSetTop1)
+                .filter(r -> Files.isRegularFile(store.modelFile(r.runId()))).toList();
+        if (unmeasured.isEmpty() || !executor.measuresTrainingSets()) {
+            return;
+        }
+        log.printf(Locale.ROOT, "measuring the training-set top-1 of %d finished run%s saved before it was recorded%n",
+                unmeasured.size(), unmeasured.size() == 1 ? "" : "s");
+        log.flush();
+        for (RunRecord r : executor.measureTrainingSets(unmeasured, store)) {
+            log.printf(Locale.ROOT, "  %s: training-set top-1 %s%n", r.runId(), r.trainingSetTop1().format());
+        }
+        log.flush();
     }
 
     /** The runs of the last {@link #run} that could not be trained, by run id, with the reason. */

@@ -1,6 +1,8 @@
 package org.zoobench.experiments.runner;
 
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
@@ -15,11 +17,14 @@ import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.Updater;
+import org.zoobench.experiments.suites.SuiteRunner;
 
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.layers.LayerImpl;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -135,10 +140,62 @@ class ConvergedRecipeTrainingTest {
     }
 
     @Test
+    void aRunTrainedUntilConvergedRecordsItsTopOneOnEveryTrainingExample(@TempDir Path tmp) throws Exception {
+        RunConfig config = tiny(12, LrSchedule.steps(2, 3), 100, 0);
+        RunRecord r = train(tmp, config);
+        ComputationGraph saved = ModelSerializer.restoreComputationGraph(
+                ResultsStore.openForReading(tmp).modelFile(r.runId()).toFile(), false);
+        config.layers().apply(saved);
+        try (RunData batches = TinyRuns.syntheticData().forRun(config)) {
+            Evaluation again = Evaluation.of(saved, batches.trainingSet());
+            assertEquals(320, again.predictions().size(), "every training example, once");
+            assertEquals(100 * again.top1(), r.trainingSetTop1().value(), 1e-9, "percent");
+        }
+        assertTrue(r.trainingSetTop1().low() <= r.trainingSetTop1().value()
+                && r.trainingSetTop1().value() <= r.trainingSetTop1().high());
+    }
+
+    @Test
+    void aConvergedRunSavedBeforeTheMeasurementGetsItOnItsSavedModelWhenItsSuiteRunsAgain(@TempDir Path tmp) {
+        RunConfig config = tiny(12, LrSchedule.steps(2, 3), 100, 0);
+        RunRecord trained = train(tmp, config);
+        ResultsStore store = ResultsStore.openForWriting(tmp);
+        store.saveRecord(trained.withTrainingSetTop1(null));
+        assertTrue(store.find(trained.runId()).orElseThrow().lacksTrainingSetTop1());
+
+        StringWriter log = new StringWriter();
+        List<RunRecord> records = new SuiteRunner(store, name -> TinyRuns.tinyCnn(name), TinyRuns.syntheticData(),
+                new PrintWriter(log, true)).run(List.of(RunSpec.single(config)));
+        assertTrue(log.toString().startsWith("resuming: 1 of 1 runs already finished"), log.toString());
+        assertTrue(log.toString().contains("measuring the training-set top-1 of 1 finished run saved before it was "
+                + "recorded\n  " + trained.runId() + ": training-set top-1 "), log.toString());
+        RunRecord measured = records.get(0);
+        assertEquals(trained.trainingSetTop1(), measured.trainingSetTop1(), "the same model on the same examples");
+        assertEquals(trained.epochs(), measured.epochs(), "not trained again");
+        assertEquals(measured, store.find(trained.runId()).orElseThrow(), "saved");
+    }
+
+    @Test
+    void withoutItsSavedModelARunStaysUnmeasured(@TempDir Path tmp) throws Exception {
+        RunConfig config = tiny(12, LrSchedule.steps(2, 3), 100, 0);
+        RunRecord trained = train(tmp, config);
+        ResultsStore store = ResultsStore.openForWriting(tmp);
+        store.saveRecord(trained.withTrainingSetTop1(null));
+        Files.delete(store.modelFile(trained.runId()));
+        StringWriter log = new StringWriter();
+        List<RunRecord> records = new SuiteRunner(store, name -> TinyRuns.tinyCnn(name), TinyRuns.syntheticData(),
+                new PrintWriter(log, true)).run(List.of(RunSpec.single(config)));
+        assertFalse(log.toString().contains("measuring"), log.toString());
+        assertNull(records.get(0).trainingSetTop1());
+    }
+
+    @Test
     void aRunWithoutTheRuleRecordsNoConvergence(@TempDir Path tmp) {
         RunRecord r = train(tmp, tiny(2, null, 0, 0));
         assertEquals(2, r.epochs().size());
         assertNull(r.convergedAtEpoch());
+        assertNull(r.trainingSetTop1(), "measured for runs trained until converged only");
+        assertFalse(r.lacksTrainingSetTop1());
     }
 
     @Test
@@ -235,6 +292,10 @@ class ConvergedRecipeTrainingTest {
 
             public DataSetIterator test() {
                 return data.test();
+            }
+
+            public DataSetIterator trainingSet() {
+                return data.trainingSet();
             }
 
             public void close() {

@@ -180,6 +180,10 @@ class TrainerTest {
                     return real.test();
                 }
 
+                public DataSetIterator trainingSet() {
+                    return real.trainingSet();
+                }
+
                 public void close() {
                 }
             };

@@ -114,14 +114,35 @@ class DepthSuiteTest {
                 InputShape.image(3, 64, 64))));
     }
 
+    private static DepthSuite.TrainingError onSample(double percent) {
+        return new DepthSuite.TrainingError(percent, DepthSuite.normalHalfWidth(percent, 500), false, percent, 500);
+    }
+
+    private static DepthSuite.TrainingError onWholeSet(double percent, double halfWidth, double samplePercent) {
+        return new DepthSuite.TrainingError(percent, halfWidth, true, samplePercent, 500);
+    }
+
     @Test
     void aTrainingErrorGapInsideItsPowerIsNoDetectableEffect() {
         // 1.96 * sqrt((0.12 * 0.88 + 0.10 * 0.90) / 500) = 3.9 points
         assertEquals("- deeper trains worse: no detectable effect (Δ training error +2.0 points on 500 training "
-                + "images, smallest detectable ±3.9)\n", DepthSuite.claim("deeper trains worse", 12, 10, 500));
-        assertTrue(DepthSuite.claim("deeper trains worse", 20, 10, 500).contains(": HOLDS (Δ training error +10.0"));
-        assertTrue(DepthSuite.claim("deeper trains worse", 10, 20, 500).contains(": does NOT hold (Δ training error "
-                + "-10.0"));
+                + "images, smallest detectable ±3.9)\n", DepthSuite.claim("deeper trains worse", onSample(12),
+                onSample(10)));
+        assertTrue(DepthSuite.claim("deeper trains worse", onSample(20), onSample(10))
+                .contains(": HOLDS (Δ training error +10.0"));
+        assertTrue(DepthSuite.claim("deeper trains worse", onSample(10), onSample(20))
+                .contains(": does NOT hold (Δ training error -10.0"));
+    }
+
+    @Test
+    void onTheWholeTrainingSetAGapOfHalfAPointIsDetectable() {
+        // Two nets at 3.0% and 2.5% training error: on 500 images that is well inside ±2.1 points; on 60,000 the
+        // intervals' half-widths (0.14, 0.12) resolve ±0.18.
+        assertTrue(DepthSuite.claim("r56 < r20", onSample(3.0), onSample(2.5)).contains("no detectable effect"));
+        assertEquals("- r56 < r20: HOLDS (Δ training error +0.50 points on the whole training set, smallest "
+                        + "detectable ±0.18)\n",
+                DepthSuite.claim("r56 < r20", onWholeSet(3.0, 0.14, 3.0), onWholeSet(2.5, 0.12, 2.5)));
+        assertEquals(onSample(4.2), onWholeSet(3.0, 0.14, 4.2).onSample());
     }
 
     @Test
