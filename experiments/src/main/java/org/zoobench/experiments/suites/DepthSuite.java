@@ -192,7 +192,8 @@ public final class DepthSuite extends Suite {
     /**
      * A net's final training error in percent (mean over its seeds) and the half-width of its 95% interval:
      * measured on the whole training set where every seed's record has it ({@code wholeSet}), else on the fixed
-     * training sample of the epoch curves ({@code sample}, on {@code sampleSize} examples).
+     * training sample of the epoch curves; {@code samplePercent} is the error on that sample of
+     * {@code sampleSize} examples either way.
      */
     record TrainingError(double percent, double halfWidth, boolean wholeSet, double samplePercent, int sampleSize) {
 
