@@ -1,9 +1,7 @@
 package org.zoobench.cli;
 
 import org.deeplearning4j.exception.DL4JException;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.zoobench.experiments.data.TorchvisionPreprocessing;
 import org.zoobench.experiments.results.Bootstrap;
@@ -68,17 +66,8 @@ public final class EvalCommand implements Callable<Integer> {
         }
         RunRecord record = ResultsStore.readRecord(recordFile);
         RunConfig c = record.config();
-        ComputationGraph net;
-        try {
-            net = ModelSerializer.restoreComputationGraph(modelFile.toFile(), false);
-        } catch (IOException | RuntimeException e) {
-            throw new UserInputException("cannot load " + modelFile + ": it is damaged or not a DL4J model ("
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + "); delete "
-                    + runDir + " and rerun the train or run command that made it to train it again");
-        }
-        checkMatchesRecord(net, c, modelFile);
-        // The saved file is the same for both implementations; evaluate with the one the run trained with.
-        c.layers().apply(net);
+        ComputationGraph net = Trainer.savedModel(modelFile, ModelRegistry.get(c.model()), c,
+                "put the run's own back, or delete " + runDir + " and rerun the command that trained it");
         Evaluation eval;
         try (RunData data = dataDir.provider().forRun(c)) {
             eval = Evaluation.of(net, data.test());
@@ -122,22 +111,5 @@ public final class EvalCommand implements Callable<Integer> {
                 dataDir.dataDir, eval.predictions().size(), preprocessing.id(), eval.top1Estimate(bootstrap).format(),
                 top5 == null ? "—" : top5.format(), eval.samplesPerSec());
         return 0;
-    }
-
-    /**
-     * The network must be the one the record describes: a model.zip copied over from another run loads fine and
-     * fails only inside DL4J, with a message about layers, so its size is compared first.
-     */
-    private void checkMatchesRecord(ComputationGraph net, RunConfig config, Path modelFile) {
-        ComputationGraphConfiguration expected = ModelRegistry.get(config.model())
-                .configuration(Trainer.modelOptions(config));
-        long expectedParams = expected.getVertices().values().stream().mapToLong(v -> v.numParams(true)).sum();
-        if (net.numParams() != expectedParams) {
-            throw new UserInputException(String.format(Locale.ROOT, "%s holds a network of %,d parameters, but its "
-                            + "%s describes %s at %s with %d classes (%,d parameters): it was replaced by another "
-                            + "model; put the run's own back, or delete %s and rerun the command that trained it",
-                    modelFile, net.numParams(), ResultsStore.RECORD, config.model(), config.input(), config.classes(),
-                    expectedParams, runDir));
-        }
     }
 }

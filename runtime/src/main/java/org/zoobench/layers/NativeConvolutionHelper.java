@@ -45,16 +45,16 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
     private final boolean computesNhwc;
     /** Whether the output goes on held channels-last, else in C order. */
     private final boolean holdsOutput;
-    /** Whether the input's gradient goes back held channels-last, else in C order. */
-    private final boolean gradientHeld;
+    /** Whether the input comes held channels-last, and so its gradient goes back held, else in C order. */
+    private final boolean inputHeld;
     private final Map<List<Object>, OneDnnConvolution> byInput = new HashMap<>();
 
     NativeConvolutionHelper(String layerName, boolean hasBias, ChannelsLastPlan plan) {
         this.layerName = layerName;
         this.hasBias = hasBias;
         this.holdsOutput = plan.holdsOutput(layerName);
-        this.gradientHeld = plan.inputHeld(layerName, 0);
-        this.computesNhwc = holdsOutput || plan.inputHeld(layerName, 0);
+        this.inputHeld = plan.inputHeld(layerName, 0);
+        this.computesNhwc = holdsOutput || inputHeld;
     }
 
     @Override
@@ -118,7 +118,7 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
             if (OneDnn.handles(input.dataType()) && BlasMatrix.isCBlock(weightGradView)
                     && (!withBias || BlasMatrix.isCBlock(biasGradView))) {
                 INDArray source = ChannelsLast.block(input);
-                inputGrad = format == CNN2DFormat.NCHW && gradientHeld
+                inputGrad = format == CNN2DFormat.NCHW && inputHeld
                         ? ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape())
                         : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape());
                 INDArray outputGrad = ChannelsLast.block(delta);

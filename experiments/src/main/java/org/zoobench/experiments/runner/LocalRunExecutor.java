@@ -45,7 +45,8 @@ public final class LocalRunExecutor implements RunExecutor {
         for (RunRecord record : records) {
             RunRecord updated;
             try (RunData batches = data.forRun(record.config())) {
-                updated = Trainer.withTrainingSetTop1(record, store.modelFile(record.runId()), batches);
+                updated = Trainer.withTrainingSetTop1(record, models.apply(record.config().model()),
+                        store.modelFile(record.runId()), batches);
             }
             if (updated != record) {
                 store.saveRecord(updated);

@@ -1,6 +1,7 @@
 package org.zoobench.experiments.runner;
 
 import me.tongfei.progressbar.ProgressBar;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -16,6 +17,7 @@ import org.zoobench.experiments.results.DataParallel;
 import org.zoobench.experiments.results.Estimate;
 import org.zoobench.experiments.results.LrSchedule;
 import org.zoobench.experiments.results.MachineInfo;
+import org.zoobench.experiments.results.ResultsStore;
 import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.RunSink;
@@ -176,21 +178,33 @@ public final class Trainer {
      * The record of a run saved before its training-set top-1 was measured, with it measured now on its saved
      * model; the record as it was where that model is gone.
      */
-    public static RunRecord withTrainingSetTop1(RunRecord record, Path modelFile, RunData data) {
+    public static RunRecord withTrainingSetTop1(RunRecord record, ModelEntry entry, Path modelFile, RunData data) {
         if (!Files.isRegularFile(modelFile)) {
             return record;
         }
-        ComputationGraph net;
-        try {
-            net = ModelSerializer.restoreComputationGraph(modelFile.toFile(), false);
-        } catch (IOException | RuntimeException e) {
-            throw new UserInputException("cannot load " + modelFile + " to measure its training-set top-1: it is "
-                    + "damaged or not a DL4J model (" + (e.getMessage() == null ? e.getClass().getSimpleName()
-                    : e.getMessage()) + "); move it away to leave that unmeasured", e);
-        }
-        // The saved file is the same for both implementations; evaluate with the one the run trained with.
-        record.config().layers().apply(net);
+        ComputationGraph net = savedModel(modelFile, entry, record.config(), "it is kept to measure the run's training-set "
+                + "top-1: move it away to leave that unmeasured");
         return record.withTrainingSetTop1(trainingSetTop1(net, data, record.config()));
+    }
+
+    /**
+     * The model a run saved, set to the layer implementation the run trained with (the saved file is the same for
+     * both). A damaged file, or one of another size than {@code config} describes (a model.zip copied over from
+     * another run loads fine and fails only inside DL4J, with a message about layers), fails in one line ending
+     * with {@code remedy}.
+     */
+    public static ComputationGraph savedModel(Path modelFile, ModelEntry entry, RunConfig config, String remedy) {
+        ComputationGraph net = SavedModel.restore(modelFile, remedy);
+        ComputationGraphConfiguration expected = entry.configuration(modelOptions(config));
+        long expectedParams = expected.getVertices().values().stream().mapToLong(v -> v.numParams(true)).sum();
+        if (net.numParams() != expectedParams) {
+            throw new UserInputException(String.format(Locale.ROOT, "%s holds a network of %,d parameters, but its "
+                            + "%s describes %s at %s with %d classes (%,d parameters): it was replaced by another "
+                            + "model; %s", modelFile, net.numParams(), ResultsStore.RECORD, config.model(),
+                    config.input(), config.classes(), expectedParams, remedy));
+        }
+        config.layers().apply(net);
+        return net;
     }
 
     public RunRecord run(RunSpec spec, ModelEntry entry, RunData data, String progressLabel) {

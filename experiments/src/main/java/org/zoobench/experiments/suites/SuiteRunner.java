@@ -12,12 +12,12 @@ import org.zoobench.zoo.ModelEntry;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -49,19 +49,20 @@ public final class SuiteRunner {
      */
     public List<RunRecord> run(List<RunSpec> runs) {
         failures.clear();
-        List<String> toDoIds = runs.stream().map(RunSpec::runId).filter(id -> !store.isFinished(id)).toList();
-        store.checkWritable(toDoIds);
+        Map<String, RunRecord> finished = new LinkedHashMap<>();
+        runs.forEach(spec -> store.find(spec.runId()).ifPresent(r -> finished.put(spec.runId(), r)));
+        store.checkWritable(runs.stream().map(RunSpec::runId).filter(id -> !finished.containsKey(id)).toList());
         store.reconcile();
         printRepairs();
-        if (toDoIds.size() < runs.size()) {
-            log.printf(Locale.ROOT, "resuming: %d of %d runs already finished in %s%n", runs.size() - toDoIds.size(),
+        if (!finished.isEmpty()) {
+            log.printf(Locale.ROOT, "resuming: %d of %d runs already finished in %s%n", finished.size(),
                     runs.size(), store.dir());
         }
-        measureTrainingSets(runs);
+        measureTrainingSets(finished.values());
         List<PlannedRun> toDo = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
             RunSpec spec = runs.get(i);
-            if (!store.isFinished(spec.runId())) {
+            if (!finished.containsKey(spec.runId())) {
                 toDo.add(new PlannedRun(spec, String.format(Locale.ROOT, "[%d/%d] %s seed %d", i + 1, runs.size(),
                         spec.config().model(), spec.config().seed())));
             }
@@ -75,9 +76,8 @@ public final class SuiteRunner {
     }
 
     /** Finished runs saved before their training-set top-1 was measured get it now, where their model is kept. */
-    private void measureTrainingSets(List<RunSpec> runs) {
-        List<RunRecord> unmeasured = runs.stream().map(spec -> store.find(spec.runId())).flatMap(Optional::stream)
-                .filter(RunRecord::lacksTrainingSetTop1)
+    private void measureTrainingSets(Collection<RunRecord> finished) {
+        List<RunRecord> unmeasured = finished.stream().filter(RunRecord::lacksTrainingSetTop1)
                 .filter(r -> Files.isRegularFile(store.modelFile(r.runId()))).toList();
         if (unmeasured.isEmpty() || !executor.measuresTrainingSets()) {
             return;

@@ -19,6 +19,7 @@ import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.results.Updater;
 import org.zoobench.experiments.suites.SuiteRunner;
 
+import org.zoobench.UserInputException;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelRegistry;
 import org.zoobench.layers.LayerImpl;
@@ -187,6 +188,26 @@ class ConvergedRecipeTrainingTest {
                 new PrintWriter(log, true)).run(List.of(RunSpec.single(config)));
         assertFalse(log.toString().contains("measuring"), log.toString());
         assertNull(records.get(0).trainingSetTop1());
+    }
+
+    @Test
+    void aDamagedSavedModelStopsTheMeasurementInOneLineAndLeavesTheRecord(@TempDir Path tmp) throws Exception {
+        RunConfig config = tiny(12, LrSchedule.steps(2, 3), 100, 0);
+        RunRecord trained = train(tmp, config);
+        ResultsStore store = ResultsStore.openForWriting(tmp);
+        RunRecord stripped = trained.withTrainingSetTop1(null);
+        store.saveRecord(stripped);
+        Path model = store.modelFile(trained.runId());
+        Files.writeString(model, "not a zip");
+        SuiteRunner runner = new SuiteRunner(store, name -> TinyRuns.tinyCnn(name), TinyRuns.syntheticData(),
+                new PrintWriter(new StringWriter(), true));
+        UserInputException e = assertThrows(UserInputException.class,
+                () -> runner.run(List.of(RunSpec.single(config))));
+        assertTrue(e.getMessage().startsWith("cannot load " + model + ": it is damaged or not a DL4J model ("),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("move it away to leave that unmeasured"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        assertEquals(stripped, store.find(trained.runId()).orElseThrow(), "the record as it was");
     }
 
     @Test

@@ -22,11 +22,19 @@ public record SavedModel(Path dir, ComputationGraph graph) {
             throw new UserInputException("'" + dir + "' holds no " + FILE + " (a folder written by `zoobench "
                     + "import`, or a run folder DIR/runs/<run id> of train or run)");
         }
+        return new SavedModel(dir, restore(file, null));
+    }
+
+    /**
+     * The graph saved in {@code file}, without its updater state; a damaged file in one line, ending with
+     * {@code remedy} (what the user can do about it) where one is given.
+     */
+    public static ComputationGraph restore(Path file, String remedy) {
         try {
-            return new SavedModel(dir, ModelSerializer.restoreComputationGraph(file.toFile(), false));
+            return ModelSerializer.restoreComputationGraph(file.toFile(), false);
         } catch (IOException | RuntimeException e) {
             throw new UserInputException("cannot load " + file + ": it is damaged or not a DL4J model ("
-                    + UserInputException.rootMessage(e) + ")");
+                    + UserInputException.rootMessage(e) + ")" + (remedy == null ? "" : "; " + remedy));
         }
     }
 
