@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.zoobench.UserInputException;
 
 /**
@@ -109,24 +110,10 @@ public final class DepthSuite extends Suite {
                         .collect(Collectors.joining(", "))).append('\n');
         if (!wholeSet && trainError.values().stream().anyMatch(TrainingError::wholeSet)) {
             out.append("(Some runs were saved before the whole training set was measured and their models are "
-                    + "gone: every net is compared on the sample.)\n");
+                    + "gone: these errors, and the claims on those nets, are on the sample.)\n");
         }
         out.append(Convergence.summary(records));
-        if (trainError.keySet().containsAll(MODELS)) {
-            if (Convergence.allConverged(records)) {
-                Map<String, TrainingError> compared = wholeSet ? trainError : trainError.entrySet().stream()
-                        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().onSample()));
-                out.append(claim(String.format(Locale.ROOT, "deeper plain net trains worse (%s > %s)", DEEP_PLAIN,
-                        SHALLOW_PLAIN), compared.get(DEEP_PLAIN), compared.get(SHALLOW_PLAIN)));
-                out.append(claim(String.format(Locale.ROOT, "shortcuts remove it (%s < %s)", DEEP, DEEP_PLAIN),
-                        compared.get(DEEP_PLAIN), compared.get(DEEP)));
-                out.append(claim(String.format(Locale.ROOT, "the deeper residual net trains better (%s < %s)", DEEP,
-                        SHALLOW), compared.get(SHALLOW), compared.get(DEEP)));
-            } else {
-                out.append("No verdict on He et al.'s claims: they concern training error at convergence, and not "
-                        + "every run here was trained until its test top-1 stopped rising (see above).\n");
-            }
-        }
+        out.append(verdicts(groups, trainError));
         out.append('\n').append(trainingErrorTable(groups));
         out.append('\n').append(testErrorTable(groups));
         List<Figure> figures = new ArrayList<>(ResultsReport.plots(groups, records.isEmpty()
@@ -135,6 +122,50 @@ public final class DepthSuite extends Suite {
         figures.add(Plots.trainingCurves(groups, "training error per epoch (He et al. 2015, Fig. 6 style)",
                 "training error (%)", e -> 100 - e.trainAccuracy(), "curves_train_error.png"));
         return new Report(out.toString(), figures);
+    }
+
+    /** He et al.'s claims as pairs of nets: {@code higher}'s training error is above {@code lower}'s. */
+    private record Claim(String words, String higher, String lower) {
+    }
+
+    private static final List<Claim> CLAIMS = List.of(
+            new Claim(String.format(Locale.ROOT, "deeper plain net trains worse (%s > %s)", DEEP_PLAIN,
+                    SHALLOW_PLAIN), DEEP_PLAIN, SHALLOW_PLAIN),
+            new Claim(String.format(Locale.ROOT, "shortcuts remove it (%s < %s)", DEEP, DEEP_PLAIN), DEEP_PLAIN, DEEP),
+            new Claim(String.format(Locale.ROOT, "the deeper residual net trains better (%s < %s)", DEEP, SHALLOW),
+                    SHALLOW, DEEP));
+
+    /**
+     * A verdict on each claim whose two nets were both trained until converged (a suite in progress judges the
+     * pairs it has), on the whole training set where both nets have it, else both on the sample; the others say
+     * what they wait for. The claims concern training error at convergence, so a run without the stopping rule
+     * judges none.
+     */
+    static String verdicts(List<SeedSummary> groups, Map<String, TrainingError> trainError) {
+        Map<String, SeedSummary> nets = groups.stream().filter(g -> trainError.containsKey(g.group()))
+                .collect(Collectors.toMap(SeedSummary::group, g -> g));
+        if (nets.isEmpty()) {
+            return "";
+        }
+        if (nets.values().stream().noneMatch(g -> Convergence.allConverged(g.runs()))) {
+            return "No verdict on He et al.'s claims: they concern training error at convergence, and no run here "
+                    + "was trained until its test top-1 stopped rising (see above).\n";
+        }
+        StringBuilder out = new StringBuilder();
+        for (Claim c : CLAIMS) {
+            List<String> waiting = Stream.of(c.higher(), c.lower())
+                    .filter(m -> !nets.containsKey(m) || !Convergence.allConverged(nets.get(m).runs())).toList();
+            if (!waiting.isEmpty()) {
+                out.append(String.format(Locale.ROOT, "- %s: not judged yet, %s not trained until converged%n",
+                        c.words(), String.join(" and ", waiting)));
+                continue;
+            }
+            TrainingError higher = trainError.get(c.higher());
+            TrainingError lower = trainError.get(c.lower());
+            boolean wholeSet = higher.wholeSet() && lower.wholeSet();
+            out.append(claim(c.words(), wholeSet ? higher : higher.onSample(), wholeSet ? lower : lower.onSample()));
+        }
+        return out.toString();
     }
 
     /** He et al. (2015) Table 6, CIFAR-10 test error (%) of the residual nets compared here. */
@@ -193,14 +224,15 @@ public final class DepthSuite extends Suite {
      * A net's final training error in percent (mean over its seeds) and the half-width of its 95% interval:
      * measured on the whole training set where every seed's record has it ({@code wholeSet}), else on the fixed
      * training sample of the epoch curves; {@code samplePercent} is the error on that sample of
-     * {@code sampleSize} examples either way.
+     * {@code sampleSize} examples either way; {@code seeds} runs averaged.
      */
-    record TrainingError(double percent, double halfWidth, boolean wholeSet, double samplePercent, int sampleSize) {
+    record TrainingError(double percent, double halfWidth, boolean wholeSet, double samplePercent, int sampleSize,
+                         int seeds) {
 
         /** The same net compared on the training sample. */
         TrainingError onSample() {
             return new TrainingError(samplePercent, normalHalfWidth(samplePercent, sampleSize), false, samplePercent,
-                    sampleSize);
+                    sampleSize, seeds);
         }
 
         String measuredOn() {
@@ -225,8 +257,12 @@ public final class DepthSuite extends Suite {
         String finding = Math.abs(diff) <= detectable ? "no detectable effect" : diff > 0 ? "HOLDS" : "does NOT hold";
         // Tenths of a point resolve differences on a sample of hundreds; hundredths on a whole training set.
         int decimals = higher.wholeSet() ? 2 : 1;
-        return String.format(Locale.ROOT, "- %s: %s (Δ training error %+." + decimals + "f points on %s, smallest "
-                + "detectable ±%." + decimals + "f)%n", claim, finding, diff, higher.measuredOn(), detectable);
+        String seeds = higher.seeds() == lower.seeds()
+                ? higher.seeds() + (higher.seeds() == 1 ? " seed each" : " seeds each")
+                : higher.seeds() + " and " + lower.seeds() + " seeds";
+        return String.format(Locale.ROOT, "- %s: %s (Δ training error %+." + decimals + "f points on %s, %s, "
+                + "smallest detectable ±%." + decimals + "f)%n", claim, finding, diff, higher.measuredOn(), seeds,
+                detectable);
     }
 
     private static TrainingError finalTrainingError(SeedSummary g) {
@@ -237,8 +273,8 @@ public final class DepthSuite extends Suite {
         if (!runs.isEmpty() && runs.stream().allMatch(r -> r.trainingSetTop1() != null)) {
             double error = runs.stream().mapToDouble(r -> 100 - r.trainingSetTop1().value()).average().orElseThrow();
             double halfWidth = runs.stream().mapToDouble(r -> r.trainingSetTop1().halfWidth()).average().orElseThrow();
-            return new TrainingError(error, halfWidth, true, sample, n);
+            return new TrainingError(error, halfWidth, true, sample, n, runs.size());
         }
-        return new TrainingError(sample, normalHalfWidth(sample, n), false, sample, n);
+        return new TrainingError(sample, normalHalfWidth(sample, n), false, sample, n, runs.size());
     }
 }

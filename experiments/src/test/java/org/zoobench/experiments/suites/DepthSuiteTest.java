@@ -81,7 +81,10 @@ class DepthSuiteTest {
         String withheld = suite.report(early, early.records()).markdown();
         assertFalse(withheld.contains("HOLDS"), withheld);
         assertTrue(withheld.contains("Stopping rule: not met by plain56 seed 1 (one epoch)."), withheld);
-        assertTrue(withheld.contains("No verdict on He et al.'s claims"), withheld);
+        assertTrue(withheld.contains("- deeper plain net trains worse (plain56 > plain20): not judged yet, plain56 not "
+                + "trained until converged\n- shortcuts remove it (resnet56 < plain56): not judged yet, plain56 not "
+                + "trained until converged\n- the deeper residual net trains better (resnet56 < resnet20): no "
+                + "detectable effect"), withheld);
         String judged = suite.report(converged, converged.records()).markdown();
         assertTrue(judged.contains("Stopping rule: all 4 runs stopped with test top-1 no longer rising"), judged);
         assertTrue(judged.contains("- deeper plain net trains worse (plain56 > plain20): HOLDS"), judged);
@@ -93,6 +96,22 @@ class DepthSuiteTest {
                 judged);
         assertTrue(judged.contains("| plain56  |                          30.00 |             — (Fig. 6 only) |"),
                 judged);
+    }
+
+    @Test
+    void aSuiteInProgressJudgesThePairsItHasConverged(@TempDir Path dir) {
+        List<RunSpec> runs = suite.plan(false).runs();
+        ResultsStore store = ResultsStore.openForWriting(dir);
+        SyntheticRecords.save(store, runs.get(0), 900, 1000, 0, 1000, 22);
+        SyntheticRecords.save(store, runs.get(1), 700, 1000, 0, 1000, 22);
+        SyntheticRecords.save(store, runs.get(2), 850, 1000, 0, 1000, 22);
+        String report = suite.report(store, store.records()).markdown();
+        assertTrue(report.contains("- deeper plain net trains worse (plain56 > plain20): HOLDS (Δ training error "
+                + "+20.0 points on 500 training images, 1 seed each, smallest detectable"), report);
+        assertTrue(report.contains("- shortcuts remove it (resnet56 < plain56): not judged yet, resnet56 not trained "
+                + "until converged\n"), report);
+        assertTrue(report.contains("- the deeper residual net trains better (resnet56 < resnet20): not judged yet, "
+                + "resnet56 not trained until converged\n"), report);
     }
 
     @Test
@@ -115,18 +134,18 @@ class DepthSuiteTest {
     }
 
     private static DepthSuite.TrainingError onSample(double percent) {
-        return new DepthSuite.TrainingError(percent, DepthSuite.normalHalfWidth(percent, 500), false, percent, 500);
+        return new DepthSuite.TrainingError(percent, DepthSuite.normalHalfWidth(percent, 500), false, percent, 500, 1);
     }
 
     private static DepthSuite.TrainingError onWholeSet(double percent, double halfWidth, double samplePercent) {
-        return new DepthSuite.TrainingError(percent, halfWidth, true, samplePercent, 500);
+        return new DepthSuite.TrainingError(percent, halfWidth, true, samplePercent, 500, 1);
     }
 
     @Test
     void aTrainingErrorGapInsideItsPowerIsNoDetectableEffect() {
         // 1.96 * sqrt((0.12 * 0.88 + 0.10 * 0.90) / 500) = 3.9 points
         assertEquals("- deeper trains worse: no detectable effect (Δ training error +2.0 points on 500 training "
-                + "images, smallest detectable ±3.9)\n", DepthSuite.claim("deeper trains worse", onSample(12),
+                + "images, 1 seed each, smallest detectable ±3.9)\n", DepthSuite.claim("deeper trains worse", onSample(12),
                 onSample(10)));
         assertTrue(DepthSuite.claim("deeper trains worse", onSample(20), onSample(10))
                 .contains(": HOLDS (Δ training error +10.0"));
@@ -139,8 +158,8 @@ class DepthSuiteTest {
         // Two nets at 3.0% and 2.5% training error: on 500 images that is well inside ±2.1 points; on 60,000 the
         // intervals' half-widths (0.14, 0.12) resolve ±0.18.
         assertTrue(DepthSuite.claim("r56 < r20", onSample(3.0), onSample(2.5)).contains("no detectable effect"));
-        assertEquals("- r56 < r20: HOLDS (Δ training error +0.50 points on the whole training set, smallest "
-                        + "detectable ±0.18)\n",
+        assertEquals("- r56 < r20: HOLDS (Δ training error +0.50 points on the whole training set, 1 seed each, "
+                        + "smallest detectable ±0.18)\n",
                 DepthSuite.claim("r56 < r20", onWholeSet(3.0, 0.14, 3.0), onWholeSet(2.5, 0.12, 2.5)));
         assertEquals(onSample(4.2), onWholeSet(3.0, 0.14, 4.2).onSample());
     }
