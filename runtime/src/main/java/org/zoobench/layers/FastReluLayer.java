@@ -26,7 +26,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * op, where one op each way, writing into a new array, computes the same values: oneDNN's ReLU in float32 on
  * the CPU backend ({@link OneDnnRelu}), libnd4j's ReLU ops otherwise. Every ReLU of a ResNet or
  * DenseNet pays the copies (the ReLU layers were 15% of a resnet20 training step, docs/fast-layers.md).
- * Activations held channels-last ({@link ChannelsLast}) stay so.
+ * Activations held channels-last ({@link ChannelsLast}) stay so. In the training step, a ReLU folded into the batch
+ * norm before it ({@link ReluFolding}) hands on the rectified values it is given.
  */
 final class FastReluLayer extends ActivationLayer {
 
@@ -34,15 +35,23 @@ final class FastReluLayer extends ActivationLayer {
     private final Map<Long, OneDnnRelu> byLength = new HashMap<>();
 
     private final ChannelsLast.Layouts layouts;
+    private final ReluFolding folding;
+    private final String name;
 
-    private FastReluLayer(NeuralNetConfiguration conf, DataType dataType, ChannelsLast.Layouts layouts) {
+    private FastReluLayer(NeuralNetConfiguration conf, DataType dataType, ChannelsLast.Layouts layouts,
+                          ReluFolding folding, String name) {
         super(conf, dataType);
         this.layouts = layouts;
+        this.folding = folding;
+        this.name = name;
     }
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
+        if (training && folding.alreadyRectified(name, input)) {
+            return input; // the batch norm before applied this ReLU (ReluFolding)
+        }
         INDArray x = input.castTo(dataType);
         OneDnnRelu relu = oneDnn(x);
         if (relu != null) {
@@ -87,7 +96,7 @@ final class FastReluLayer extends ActivationLayer {
      * Puts a {@code FastReluLayer} (for {@code fast}) or DL4J's own activation layer in place of every activation
      * layer of {@code graph} that computes a plain ReLU (no cap, threshold or negative slope).
      */
-    static void swapReluLayers(ComputationGraph graph, boolean fast, ChannelsLastPlan plan) {
+    static void swapReluLayers(ComputationGraph graph, boolean fast, ChannelsLastPlan plan, ReluFolding folding) {
         for (GraphVertex vertex : graph.getVertices()) {
             if (vertex instanceof LayerVertex layerVertex && swappable(layerVertex.getLayer())
                     && layerVertex.getLayer() instanceof FastReluLayer != fast) {
@@ -95,7 +104,8 @@ final class FastReluLayer extends ActivationLayer {
                 DataType dataType = (DataType) GraphSwaps.get(
                         org.deeplearning4j.nn.layers.AbstractLayer.class, old, "dataType");
                 String name = layerVertex.getVertexName();
-                Layer replacement = fast ? new FastReluLayer(old.conf(), dataType, new ChannelsLast.Layouts(plan, name))
+                Layer replacement = fast
+                        ? new FastReluLayer(old.conf(), dataType, new ChannelsLast.Layouts(plan, name), folding, name)
                         : new ActivationLayer(old.conf(), dataType);
                 GraphSwaps.replaceLayer(graph, layerVertex, old, replacement);
             }

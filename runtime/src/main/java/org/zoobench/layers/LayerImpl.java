@@ -63,8 +63,9 @@ public enum LayerImpl {
         boolean cachedConvolutions = Arrays.stream(graph.getLayers()).anyMatch(layer ->
                 KeptOutputConvolutionLayer.swappable(layer) && !KeptOutputConvolutionLayer.identity(layer));
         graph.getConfiguration().setCacheMode(this == FAST && cachedConvolutions ? CacheMode.DEVICE : CacheMode.NONE);
-        ChannelsLastPlan plan = this == FAST && OneDnn.handles(graph.getConfiguration().getDataType())
-                ? ChannelsLastPlan.of(graph) : ChannelsLastPlan.NONE;
+        boolean oneDnn = this == FAST && OneDnn.handles(graph.getConfiguration().getDataType());
+        ChannelsLastPlan plan = oneDnn ? ChannelsLastPlan.of(graph) : ChannelsLastPlan.NONE;
+        ReluFolding folding = oneDnn ? ReluFolding.of(graph, plan) : ReluFolding.NONE;
         KeptOutputConvolutionLayer.swapConvolutionLayers(graph, this == FAST);
         for (Layer layer : graph.getLayers()) {
             String name = layer.conf().getLayer().getLayerName();
@@ -73,7 +74,7 @@ public enum LayerImpl {
                         this == FAST ? new NativeConvolutionHelper(name, conv.hasBias(), plan) : null);
                 conv.setCacheMode(this == FAST ? CacheMode.DEVICE : CacheMode.NONE);
             } else if (layer instanceof BatchNormalization bn) {
-                setHelper(BatchNormalization.class, bn, this == FAST ? new NativeBatchNormHelper(name, plan) : null);
+                setHelper(BatchNormalization.class, bn, this == FAST ? new NativeBatchNormHelper(name, plan, folding) : null);
             } else if (layer instanceof LocalResponseNormalization lrn && lrnWithHelper(lrn)) {
                 setHelper(LocalResponseNormalization.class, lrn, this == FAST
                         ? new NativeLrnHelper(name, ((org.deeplearning4j.nn.conf.layers.LocalResponseNormalization)
@@ -81,7 +82,7 @@ public enum LayerImpl {
             }
         }
         KeptPreOutputDenseLayer.swapDenseLayers(graph, this == FAST);
-        FastReluLayer.swapReluLayers(graph, this == FAST, plan);
+        FastReluLayer.swapReluLayers(graph, this == FAST, plan, folding);
         FastAddVertex.swapAddVertices(graph, this == FAST, plan);
         FastMergeVertex.swapMergeVertices(graph, this == FAST);
         layersAndWrapped(graph).filter(LayerImpl::lstmWithHelper).forEach(lstm -> setHelper(LSTM.class, lstm,

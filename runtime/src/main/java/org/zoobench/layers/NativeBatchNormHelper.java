@@ -38,10 +38,12 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
     private INDArray batchVariance;
     private final Map<List<Object>, OneDnnBatchNorm> byShape = new HashMap<>();
     private final ChannelsLast.Layouts layouts;
+    private final ReluFolding folding;
 
-    NativeBatchNormHelper(String layerName, ChannelsLastPlan plan) {
+    NativeBatchNormHelper(String layerName, ChannelsLastPlan plan, ReluFolding folding) {
         this.layerName = layerName;
         this.layouts = new ChannelsLast.Layouts(plan, layerName);
+        this.folding = folding;
     }
 
     @Override
@@ -74,12 +76,19 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
             if (direct != null) {
                 INDArray source = layouts.input(x, workspaceMgr, ArrayType.FF_WORKING_MEM);
                 INDArray out = layouts.output(source, workspaceMgr);
-                if (training) {
+                boolean rectifies = training && folding.folds(layerName) && ReluFolding.inTrainingStep(workspaceMgr);
+                if (rectifies) {
+                    direct.trainingRectified(source, gamma, beta, out, m, v);
+                } else if (training) {
                     direct.training(source, gamma, beta, out, m, v);
                 } else {
                     direct.inference(source, BlasMatrix.contiguous(m), BlasMatrix.contiguous(v), gamma, beta, out);
                 }
-                return layouts.handOnOutput(out, workspaceMgr);
+                INDArray handedOn = layouts.handOnOutput(out, workspaceMgr);
+                if (folding.folds(layerName)) {
+                    folding.wrote(layerName, rectifies ? handedOn : null);
+                }
+                return handedOn;
             }
             INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape());
             BatchNorm op = new BatchNorm();
@@ -153,7 +162,7 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
         long[] nchw = OneDnn.channelsSecond(x.shape(), format);
         int tag = x.rank() == 2 ? dnnl_ab : layouts.oneDnnTag(format);
         return byShape.computeIfAbsent(List.of(Arrays.stream(nchw).boxed().toList(), tag, scaled),
-                key -> new OneDnnBatchNorm(nchw, tag, eps, scaled));
+                key -> new OneDnnBatchNorm(nchw, tag, eps, scaled, folding.folds(layerName)));
     }
 
     /** γ's and β's gradients in the layer's gradient views; none for a layer whose γ and β are locked. */

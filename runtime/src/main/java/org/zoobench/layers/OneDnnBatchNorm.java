@@ -10,6 +10,7 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCALE;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SHIFT;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_VARIANCE;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WORKSPACE;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_a;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_backward;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_backward_data;
@@ -17,6 +18,9 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_batch_normalization_backward_de
 import static org.bytedeco.dnnl.global.dnnl.dnnl_batch_normalization_forward_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_inference;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_fuse_norm_relu;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_workspace_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_use_global_stats;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_use_scale;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_use_shift;
@@ -33,13 +37,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * activations held channels-last ({@link ChannelsLast}) and is where oneDNN has its fast kernels; or a batch of
  * vectors): the training forward pass, which also writes the batch mean and biased variance the stock layer
  * updates its running statistics from; the inference forward pass from given statistics; and the backward pass
- * from the training pass's statistics, with the gradients of gamma and beta where the layer learns them.
+ * from the training pass's statistics, with the gradients of gamma and beta where the layer learns them; for a
+ * layer whose ReLU is folded into it ({@link ReluFolding}), also the training pass that rectifies as it writes.
  * Multithreaded, unlike the single-threaded Java loops it replaced.
  */
 final class OneDnnBatchNorm {
 
     private final boolean scaled;
     private final dnnl_primitive training;
+    /** The training pass with the ReLU applied, or null; its ReLU mask goes to a scratch workspace, unused. */
+    private final dnnl_primitive rectifying;
+    private final dnnl_memory_desc_t rectifyingWorkspaceDesc;
+    private final dnnl_memory rectifyingWorkspace;
     private final dnnl_primitive inference;
     private final dnnl_primitive backward;
     private final dnnl_memory source;
@@ -57,8 +66,9 @@ final class OneDnnBatchNorm {
      * @param dims   N, C, H, W (or N, C for vectors), whatever the layout in memory
      * @param tag    the layout in memory: oneDNN's {@code nchw}, {@code nhwc} or {@code ab}
      * @param scaled whether the layer learns gamma and beta (not locked)
+     * @param rectifies whether to build the training pass that applies a ReLU too
      */
-    OneDnnBatchNorm(long[] dims, int tag, double eps, boolean scaled) {
+    OneDnnBatchNorm(long[] dims, int tag, double eps, boolean scaled, boolean rectifies) {
         this.scaled = scaled;
         OneDnn.Natives natives = new OneDnn.Natives();
         dnnl_memory_desc_t data = OneDnn.desc(dims, tag);
@@ -70,6 +80,20 @@ final class OneDnnBatchNorm {
                 (float) eps, scaleShift), "batch norm training descriptor");
         dnnl_primitive_desc trainingPd = natives.primitiveDesc(trainingDesc, null);
         training = natives.primitive(trainingPd);
+
+        if (rectifies) {
+            dnnl_batch_normalization_desc_t rectifyingDesc = new dnnl_batch_normalization_desc_t();
+            OneDnn.check(dnnl_batch_normalization_forward_desc_init(rectifyingDesc, dnnl_forward_training, data,
+                    (float) eps, scaleShift | dnnl_fuse_norm_relu), "batch norm with ReLU training descriptor");
+            dnnl_primitive_desc rectifyingPd = natives.primitiveDesc(rectifyingDesc, null);
+            rectifying = natives.primitive(rectifyingPd);
+            rectifyingWorkspaceDesc = dnnl_primitive_desc_query_md(rectifyingPd, dnnl_query_workspace_md, 0);
+            rectifyingWorkspace = natives.memory(rectifyingWorkspaceDesc);
+        } else {
+            rectifying = null;
+            rectifyingWorkspaceDesc = null;
+            rectifyingWorkspace = null;
+        }
 
         dnnl_batch_normalization_desc_t inferenceDesc = new dnnl_batch_normalization_desc_t();
         OneDnn.check(dnnl_batch_normalization_forward_desc_init(inferenceDesc, dnnl_forward_inference, data,
@@ -104,6 +128,21 @@ final class OneDnnBatchNorm {
                   INDArray batchVariance) {
         bindData(x, out, batchMean, batchVariance, gamma, beta);
         execute(training);
+    }
+
+    /** As {@link #training}, writing {@code max(0, y)} for each normalised value y; for a rectifying layer. */
+    void trainingRectified(INDArray x, INDArray gamma, INDArray beta, INDArray out, INDArray batchMean,
+                           INDArray batchVariance) {
+        bindData(x, out, batchMean, batchVariance, gamma, beta);
+        OneDnn.bindScratch(rectifyingWorkspace, rectifyingWorkspaceDesc, 0);
+        if (scaled) {
+            OneDnn.execute(rectifying, DNNL_ARG_SRC, source, DNNL_ARG_DST, output, DNNL_ARG_MEAN, mean,
+                    DNNL_ARG_VARIANCE, variance, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift, DNNL_ARG_WORKSPACE,
+                    rectifyingWorkspace);
+        } else {
+            OneDnn.execute(rectifying, DNNL_ARG_SRC, source, DNNL_ARG_DST, output, DNNL_ARG_MEAN, mean,
+                    DNNL_ARG_VARIANCE, variance, DNNL_ARG_WORKSPACE, rectifyingWorkspace);
+        }
     }
 
     /** Normalises {@code x} with the given statistics (the running ones, at inference). */

@@ -1,0 +1,91 @@
+package org.zoobench.layers;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * ReLUs folded into the batch norm before them in the training step: where a batch norm's only reader is a plain
+ * ReLU (every pre-activation unit of the CIFAR nets), oneDNN's training pass applies the ReLU as it writes the
+ * normalised values, and the ReLU layer hands those rectified values on as they are: one pass over the activations
+ * fewer per pair (docs/fast-layers.md). The values are the same, {@code max(0, y)} either way, and the ReLU's
+ * backward pass is unchanged: its mask {@code x > 0} is the same on the rectified values as on the normalised ones.
+ *
+ * <p>Only in DL4J's training step, where every activation lives in one workspace until the backward pass: in an
+ * inference pass each layer's output is in its own workspace, closed once its readers ran, so a layer cannot hand on
+ * its input there; and other training-mode passes ({@code feedForward(true)}) return every layer's activation, which
+ * must stay the batch norm's own. A batch norm that fell back, or a reshaped output, is not handed on: the ReLU then
+ * computes as usual (on rectified values it changes nothing).
+ */
+final class ReluFolding {
+
+    /** DL4J's workspace for the activations of a training step ({@code ComputationGraph.WS_ALL_LAYERS_ACT}). */
+    private static final String TRAINING_STEP_WORKSPACE = "WS_ALL_LAYERS_ACT";
+
+    static final ReluFolding NONE = new ReluFolding(Map.of());
+
+    /** Per ReLU whose input is folded, the batch norm it reads. */
+    private final Map<String, String> normOfRelu;
+    private final Set<String> foldingNorms;
+    /** Per folding batch norm, the rectified output of its last training pass. */
+    private final Map<String, INDArray> rectified = new HashMap<>();
+
+    private ReluFolding(Map<String, String> normOfRelu) {
+        this.normOfRelu = normOfRelu;
+        this.foldingNorms = new HashSet<>(normOfRelu.values());
+    }
+
+    /**
+     * The foldings of {@code graph}: every batch norm read only by a plain ReLU that hands its output on in its
+     * input's layout (a ReLU converting a held input to C order does that pass anyway).
+     */
+    static ReluFolding of(ComputationGraph graph, ChannelsLastPlan plan) {
+        Map<String, String> normOfRelu = new HashMap<>();
+        GraphVertex[] vertices = graph.getVertices();
+        for (GraphVertex vertex : vertices) {
+            if (!(vertex instanceof LayerVertex norm) || !(norm.getLayer() instanceof BatchNormalization)
+                    || norm.getOutputVertices() == null || norm.getOutputVertices().length != 1) {
+                continue;
+            }
+            GraphVertex reader = vertices[norm.getOutputVertices()[0].getVertexIndex()];
+            if (reader instanceof LayerVertex relu && FastReluLayer.swappable(relu.getLayer())
+                    && plan.holdsOutput(norm.getVertexName()) == plan.holdsOutput(relu.getVertexName())) {
+                normOfRelu.put(relu.getVertexName(), norm.getVertexName());
+            }
+        }
+        return new ReluFolding(normOfRelu);
+    }
+
+    /** Whether batch norm {@code norm}'s only reader is a ReLU folded into it. */
+    boolean folds(String norm) {
+        return foldingNorms.contains(norm);
+    }
+
+    /** Whether a folding batch norm applies the ReLU in this pass: a training step (its workspaces say so). */
+    static boolean inTrainingStep(LayerWorkspaceMgr workspaces) {
+        return TRAINING_STEP_WORKSPACE.equals(workspaces.getWorkspaceName(ArrayType.ACTIVATIONS));
+    }
+
+    /** Folding batch norm {@code norm}'s output of this pass: rectified, or null where it is not. */
+    void wrote(String norm, INDArray output) {
+        if (output == null) {
+            rectified.remove(norm);
+        } else {
+            rectified.put(norm, output);
+        }
+    }
+
+    /** Whether {@code input} of ReLU {@code relu} is the rectified output its batch norm just wrote. */
+    boolean alreadyRectified(String relu, INDArray input) {
+        String norm = normOfRelu.get(relu);
+        return norm != null && rectified.get(norm) == input;
+    }
+}
