@@ -239,10 +239,14 @@ final class BenchLauncher implements BenchComparison.BenchJvm {
      * and everything it started (the benchmark JVM's forks) are stopped with it, not left running on their own.
      */
     static int run(List<String> command, boolean passStdout, Path directory) {
-        // in place before the process starts, so that a stop that comes at once still finds it
+        // in place before the process starts, so that a stop that comes at once still finds it; the child runs (and
+        // may start its own) before start() returns, so the stop waits for start() under the same lock
         AtomicReference<Process> started = new AtomicReference<>();
         Thread stopper = new Thread(() -> {
-            Process child = started.get();
+            Process child;
+            synchronized (started) {
+                child = started.get();
+            }
             if (child != null) {
                 stopTree(child);
             }
@@ -253,8 +257,11 @@ final class BenchLauncher implements BenchComparison.BenchJvm {
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .redirectInput(ProcessBuilder.Redirect.INHERIT);
             pb.redirectOutput(passStdout ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.DISCARD);
-            Process process = pb.start();
-            started.set(process);
+            Process process;
+            synchronized (started) {
+                process = pb.start();
+                started.set(process);
+            }
             try {
                 return process.waitFor();
             } catch (InterruptedException e) {

@@ -25,6 +25,8 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_use_global_stats;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_use_scale;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_use_shift;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.bytedeco.dnnl.dnnl_batch_normalization_desc_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
@@ -135,14 +137,7 @@ final class OneDnnBatchNorm {
                            INDArray batchVariance) {
         bindData(x, out, batchMean, batchVariance, gamma, beta);
         OneDnn.bindScratch(rectifyingWorkspace, rectifyingWorkspaceDesc, 0);
-        if (scaled) {
-            OneDnn.execute(rectifying, DNNL_ARG_SRC, source, DNNL_ARG_DST, output, DNNL_ARG_MEAN, mean,
-                    DNNL_ARG_VARIANCE, variance, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift, DNNL_ARG_WORKSPACE,
-                    rectifyingWorkspace);
-        } else {
-            OneDnn.execute(rectifying, DNNL_ARG_SRC, source, DNNL_ARG_DST, output, DNNL_ARG_MEAN, mean,
-                    DNNL_ARG_VARIANCE, variance, DNNL_ARG_WORKSPACE, rectifyingWorkspace);
-        }
+        execute(rectifying, DNNL_ARG_WORKSPACE, rectifyingWorkspace);
     }
 
     /** Normalises {@code x} with the given statistics (the running ones, at inference). */
@@ -190,13 +185,14 @@ final class OneDnnBatchNorm {
         }
     }
 
-    private void execute(dnnl_primitive forward) {
+    /** Runs a forward pass over the bound arrays, with {@code extraArgs} (argument, memory pairs) added. */
+    private void execute(dnnl_primitive forward, Object... extraArgs) {
+        List<Object> args = new ArrayList<>(List.of(DNNL_ARG_SRC, source, DNNL_ARG_DST, output, DNNL_ARG_MEAN, mean,
+                DNNL_ARG_VARIANCE, variance));
         if (scaled) {
-            OneDnn.execute(forward, DNNL_ARG_SRC, source, DNNL_ARG_DST, output, DNNL_ARG_MEAN, mean,
-                    DNNL_ARG_VARIANCE, variance, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift);
-        } else {
-            OneDnn.execute(forward, DNNL_ARG_SRC, source, DNNL_ARG_DST, output, DNNL_ARG_MEAN, mean,
-                    DNNL_ARG_VARIANCE, variance);
+            args.addAll(List.of(DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift));
         }
+        args.addAll(List.of(extraArgs));
+        OneDnn.execute(forward, args.toArray());
     }
 }

@@ -125,7 +125,8 @@ public final class DepthSuite extends Suite {
     }
 
     /** He et al.'s claims as pairs of nets: {@code higher}'s training error is above {@code lower}'s. */
-    private record Claim(String words, String higher, String lower) {
+    /** A claim in words, that net {@code higher}'s training error exceeds net {@code lower}'s. */
+    record Claim(String words, String higher, String lower) {
     }
 
     private static final List<Claim> CLAIMS = List.of(
@@ -163,7 +164,7 @@ public final class DepthSuite extends Suite {
             TrainingError higher = trainError.get(c.higher());
             TrainingError lower = trainError.get(c.lower());
             boolean wholeSet = higher.wholeSet() && lower.wholeSet();
-            out.append(claim(c.words(), wholeSet ? higher : higher.onSample(), wholeSet ? lower : lower.onSample()));
+            out.append(claim(c, wholeSet ? higher : higher.onSample(), wholeSet ? lower : lower.onSample()));
         }
         return out.toString();
     }
@@ -251,7 +252,7 @@ public final class DepthSuite extends Suite {
      * 95% intervals tell from none (per-example training answers are not kept, so the pairing of the shared
      * examples is not used: a conservative figure). Inside it: no detectable effect.
      */
-    static String claim(String claim, TrainingError higher, TrainingError lower) {
+    static String claim(Claim claim, TrainingError higher, TrainingError lower) {
         double detectable = Math.hypot(higher.halfWidth(), lower.halfWidth());
         double diff = higher.percent() - lower.percent();
         String finding = Math.abs(diff) <= detectable ? "no detectable effect" : diff > 0 ? "HOLDS" : "does NOT hold";
@@ -259,10 +260,14 @@ public final class DepthSuite extends Suite {
         int decimals = higher.wholeSet() ? 2 : 1;
         String seeds = higher.seeds() == lower.seeds()
                 ? higher.seeds() + (higher.seeds() == 1 ? " seed each" : " seeds each")
-                : higher.seeds() + " and " + lower.seeds() + " seeds";
+                : seedCount(claim.higher(), higher) + ", " + seedCount(claim.lower(), lower);
         return String.format(Locale.ROOT, "- %s: %s (Δ training error %+." + decimals + "f points on %s, %s, "
-                + "smallest detectable ±%." + decimals + "f)%n", claim, finding, diff, higher.measuredOn(), seeds,
+                + "smallest detectable ±%." + decimals + "f)%n", claim.words(), finding, diff, higher.measuredOn(), seeds,
                 detectable);
+    }
+
+    private static String seedCount(String net, TrainingError error) {
+        return net + " " + error.seeds() + (error.seeds() == 1 ? " seed" : " seeds");
     }
 
     private static TrainingError finalTrainingError(SeedSummary g) {

@@ -141,15 +141,18 @@ class DepthSuiteTest {
         return new DepthSuite.TrainingError(percent, halfWidth, true, samplePercent, 500, 1);
     }
 
+    private static final DepthSuite.Claim DEEPER_WORSE = new DepthSuite.Claim("deeper trains worse", "p56", "p20");
+    private static final DepthSuite.Claim R56_BELOW_R20 = new DepthSuite.Claim("r56 < r20", "r20", "r56");
+
     @Test
     void aTrainingErrorGapInsideItsPowerIsNoDetectableEffect() {
         // 1.96 * sqrt((0.12 * 0.88 + 0.10 * 0.90) / 500) = 3.9 points
         assertEquals("- deeper trains worse: no detectable effect (Δ training error +2.0 points on 500 training "
-                + "images, 1 seed each, smallest detectable ±3.9)\n", DepthSuite.claim("deeper trains worse", onSample(12),
+                + "images, 1 seed each, smallest detectable ±3.9)\n", DepthSuite.claim(DEEPER_WORSE, onSample(12),
                 onSample(10)));
-        assertTrue(DepthSuite.claim("deeper trains worse", onSample(20), onSample(10))
+        assertTrue(DepthSuite.claim(DEEPER_WORSE, onSample(20), onSample(10))
                 .contains(": HOLDS (Δ training error +10.0"));
-        assertTrue(DepthSuite.claim("deeper trains worse", onSample(10), onSample(20))
+        assertTrue(DepthSuite.claim(DEEPER_WORSE, onSample(10), onSample(20))
                 .contains(": does NOT hold (Δ training error -10.0"));
     }
 
@@ -157,11 +160,18 @@ class DepthSuiteTest {
     void onTheWholeTrainingSetAGapOfHalfAPointIsDetectable() {
         // Two nets at 3.0% and 2.5% training error: on 500 images that is well inside ±2.1 points; on 60,000 the
         // intervals' half-widths (0.14, 0.12) resolve ±0.18.
-        assertTrue(DepthSuite.claim("r56 < r20", onSample(3.0), onSample(2.5)).contains("no detectable effect"));
+        assertTrue(DepthSuite.claim(R56_BELOW_R20, onSample(3.0), onSample(2.5)).contains("no detectable effect"));
         assertEquals("- r56 < r20: HOLDS (Δ training error +0.50 points on the whole training set, 1 seed each, "
                         + "smallest detectable ±0.18)\n",
-                DepthSuite.claim("r56 < r20", onWholeSet(3.0, 0.14, 3.0), onWholeSet(2.5, 0.12, 2.5)));
+                DepthSuite.claim(R56_BELOW_R20, onWholeSet(3.0, 0.14, 3.0), onWholeSet(2.5, 0.12, 2.5)));
         assertEquals(onSample(4.2), onWholeSet(3.0, 0.14, 4.2).onSample());
+    }
+
+    @Test
+    void aClaimOverNetsWithDifferentSeedCountsNamesEachNetsCount() {
+        DepthSuite.TrainingError twoSeeds = new DepthSuite.TrainingError(3.0, 0.1, true, 3.0, 500, 2);
+        assertTrue(DepthSuite.claim(R56_BELOW_R20, twoSeeds, onWholeSet(2.5, 0.12, 2.5))
+                .contains("on the whole training set, r20 2 seeds, r56 1 seed, smallest detectable"));
     }
 
     @Test
