@@ -10,8 +10,13 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.vertex.VertexIndices;
 import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
+import org.deeplearning4j.nn.graph.vertex.impl.ElementWiseVertex;
+import org.deeplearning4j.nn.graph.vertex.impl.ScaleVertex;
+import org.deeplearning4j.nn.layers.ActivationLayer;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.deeplearning4j.nn.layers.normalization.LocalResponseNormalization;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 
 /**
@@ -24,8 +29,13 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
  * so only where it has at most {@link #HELD_CHANNELS} output channels and its input is held or no wider than its
  * output: reordering a wide NCHW input (a DenseNet's concatenation before its 1x1 convolution) costs more than the
  * held output saves, and on wider layers oneDNN's blocked kernels beat its NHWC ones by more than the reorders and
- * batch norm save. Batch norm, ReLU and sums hold their output where their input is held, and every gradient
- * goes back in its input's layout (a vertex read by several sums its held gradients flat: {@link HeldGradient}).
+ * batch norm save. Batch norm, ReLU and sums hold their output where their input is held; a concatenation of NCHW
+ * maps ({@link FastMergeVertex}) holds it wherever its readers are layers that read channels-last, whatever its
+ * inputs' layouts, as it copies every value anyway (a DenseNet's batch norms then read their concatenations
+ * channels-last, where oneDNN's batch norm runs two to three times as fast as on NCHW at these nets' sizes; an
+ * adding vertex converts a term in C order itself, at the cost of the concatenation's conversion, and holding an
+ * inception module's branch outputs for its concatenation made GoogLeNet slower). Every gradient goes back in its
+ * input's layout (a vertex read by several sums its held gradients flat: {@link HeldGradient}).
  */
 final class ChannelsLastPlan {
 
@@ -46,6 +56,7 @@ final class ChannelsLastPlan {
     /** The plan for {@code graph}, whose layers the fast implementation computes with oneDNN. */
     static ChannelsLastPlan of(ComputationGraph graph) {
         Set<String> holders = new HashSet<>();
+        Set<String> mapMakers = new HashSet<>();
         Map<String, boolean[]> inputsHeld = new HashMap<>();
         GraphVertex[] vertices = graph.getVertices();
         for (int index : graph.topologicalSortOrder()) {
@@ -53,14 +64,22 @@ final class ChannelsLastPlan {
             VertexIndices[] inputs = vertex.getInputVertices() == null ? new VertexIndices[0]
                     : vertex.getInputVertices();
             boolean[] held = new boolean[inputs.length];
+            boolean readsMaps = inputs.length > 0;
             for (int i = 0; i < inputs.length; i++) {
                 GraphVertex input = vertices[inputs[i].getVertexIndex()];
                 held[i] = holders.contains(input.getVertexName());
+                readsMaps &= mapMakers.contains(input.getVertexName());
+            }
+            if (makesMaps(vertex, readsMaps)) {
+                mapMakers.add(vertex.getVertexName());
             }
             inputsHeld.put(vertex.getVertexName(), held);
             VertexIndices[] readers = vertex.getOutputVertices();
-            if (readers != null && readers.length > 0 && !vertex.isOutputVertex() && holdsOutput(vertex, held)
-                    && Arrays.stream(readers).allMatch(r -> readsChannelsLast(vertices[r.getVertexIndex()]))) {
+            if (readers != null && readers.length > 0 && !vertex.isOutputVertex()
+                    && holdsOutput(vertex, held, readsMaps)
+                    && Arrays.stream(readers).allMatch(r -> readsChannelsLast(vertices[r.getVertexIndex()]))
+                    && (!FastMergeVertex.swappable(vertex)
+                    || Arrays.stream(readers).allMatch(r -> vertices[r.getVertexIndex()] instanceof LayerVertex))) {
                 holders.add(vertex.getVertexName());
             }
         }
@@ -78,8 +97,11 @@ final class ChannelsLastPlan {
         return held != null && index < held.length && held[index];
     }
 
-    /** Whether the vertex, given which of its inputs are held, computes a channels-last output (see above). */
-    private static boolean holdsOutput(GraphVertex vertex, boolean[] inputsHeld) {
+    /**
+     * Whether the vertex, given which of its inputs are held and whether all of them are NCHW maps, computes a
+     * channels-last output (see above).
+     */
+    private static boolean holdsOutput(GraphVertex vertex, boolean[] inputsHeld, boolean readsMaps) {
         boolean anyHeld = false;
         for (boolean held : inputsHeld) {
             anyHeld |= held;
@@ -93,7 +115,28 @@ final class ChannelsLastPlan {
             return conf.getActivationFn() instanceof ActivationIdentity && conf.getNOut() <= HELD_CHANNELS
                     && (anyHeld || conf.getNIn() <= conf.getNOut());
         }
+        if (FastMergeVertex.swappable(vertex)) {
+            return readsMaps && FastMergeVertex.mergesChannels(vertex);
+        }
         return anyHeld && readsChannelsLast(vertex);
+    }
+
+    /**
+     * Whether the vertex outputs NCHW maps (rank 4): a 2-d convolution, pooling or LRN layer does; a batch norm,
+     * activation layer or element-wise, scaling or merging vertex does where its inputs do ({@code readsMaps}).
+     */
+    private static boolean makesMaps(GraphVertex vertex, boolean readsMaps) {
+        if (vertex instanceof LayerVertex layerVertex) {
+            Layer layer = layerVertex.getLayer();
+            if (layer.getClass() == ConvolutionLayer.class || layer instanceof KeptOutputConvolutionLayer
+                    || layer.getClass() == SubsamplingLayer.class
+                    || layer.getClass() == LocalResponseNormalization.class) {
+                return true;
+            }
+            return readsMaps && (layer instanceof BatchNormalization || layer instanceof ActivationLayer);
+        }
+        return readsMaps && (vertex instanceof ElementWiseVertex || vertex instanceof ScaleVertex
+                || FastMergeVertex.swappable(vertex));
     }
 
     /** Whether the vertex reads a channels-last input as fast as a plain one. */

@@ -1,5 +1,16 @@
 package org.zoobench.layers;
 
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_submemory;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_nhwc;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -14,25 +25,87 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * DL4J's merge vertex whose backward pass hands each input its slice of the output gradient as plain memory
- * copies. Merging along the channels of NCHW maps (every DenseNet and inception concatenation), one example's
- * channels of one input are one contiguous run in the gradient and in the input's gradient: a copy per input and
- * example, where DL4J's strided {@code assign} walks the 4-d view element by element (DenseNet-BC-100's merge
- * backward was 8% of its training step, docs/fast-layers.md). The forward pass (libnd4j's concat), other axes,
- * ranks and layouts are DL4J's.
+ * DL4J's merge vertex, for the concatenations along the channels of NCHW maps (every DenseNet and inception
+ * concatenation), in two ways:
+ * <ul>
+ *   <li>where the output is held channels-last ({@link ChannelsLastPlan}: the concatenation copies anyway, so it
+ *       can write the layout its readers compute fastest in), each input is copied into its channels of the output,
+ *       and each input's gradient out of the output gradient, by oneDNN reorders between the input's layout and its
+ *       slice of the output's (DL4J's concat and strided {@code assign} would walk a held array element by
+ *       element);</li>
+ *   <li>otherwise the forward pass is libnd4j's concat and the backward pass hands each input its slice of the
+ *       output gradient as plain memory copies: one example's channels of one input are one contiguous run in both
+ *       (DenseNet-BC-100's merge backward was 8% of its training step with DL4J's strided {@code assign},
+ *       docs/fast-layers.md).</li>
+ * </ul>
+ * Other axes, ranks and types are DL4J's.
  */
 final class FastMergeVertex extends MergeVertex {
 
-    private FastMergeVertex(ComputationGraph graph, GraphVertex old, DataType dataType, int mergeAxis) {
+    private final ChannelsLastPlan plan;
+    private final int mergeAxis;
+    /** The reorders of one forward pass's input shapes and layouts, built on first use. */
+    private final Map<List<Object>, Slices> slicesByLayout = new HashMap<>();
+    /** The reorders the last forward pass used, or null where it was DL4J's. */
+    private Slices lastSlices;
+
+    private FastMergeVertex(ComputationGraph graph, GraphVertex old, DataType dataType, int mergeAxis,
+                            ChannelsLastPlan plan) {
         super(graph, old.getVertexName(), old.getVertexIndex(), old.getInputVertices(), old.getOutputVertices(),
                 dataType, mergeAxis);
+        this.mergeAxis = mergeAxis;
+        this.plan = plan;
+    }
+
+    @Override
+    public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        lastSlices = null;
+        boolean holds = plan.holdsOutput(getVertexName());
+        if (!holds || !canDoForward() || !mergesMaps()) {
+            return super.doForward(training, workspaceMgr);
+        }
+        INDArray[] blocks = new INDArray[inputs.length];
+        long[][] shapes = new long[inputs.length][];
+        List<Object> key = new ArrayList<>(List.of(holds));
+        long channels = 0;
+        for (int i = 0; i < inputs.length; i++) {
+            blocks[i] = ChannelsLast.block(inputs[i]);
+            shapes[i] = blocks[i].shape();
+            channels += shapes[i][1];
+            key.add(ChannelsLast.is(blocks[i]));
+            key.add(List.of(shapes[i][0], shapes[i][1], shapes[i][2], shapes[i][3]));
+        }
+        GraphSwaps.set(MergeVertex.class, this, "forwardPassShapes", shapes);
+        GraphSwaps.set(MergeVertex.class, this, "fwdPassRank", 4);
+        long[] outShape = {shapes[0][0], channels, shapes[0][2], shapes[0][3]};
+        INDArray out = holds ? ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATIONS, dataType, outShape)
+                : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, outShape);
+        Slices slices = slicesByLayout.computeIfAbsent(key, k -> new Slices(shapes, blocks, holds));
+        for (int i = 0; i < blocks.length; i++) {
+            slices.copyIn(i, blocks[i], out);
+        }
+        lastSlices = slices;
+        return out;
     }
 
     @Override
     public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
         long[][] shapes = (long[][]) GraphSwaps.get(MergeVertex.class, this, "forwardPassShapes");
-        if (!canDoBackward() || shapes == null || shapes.length < 2 || shapes[0].length != 4
-                || (int) GraphSwaps.get(MergeVertex.class, this, "mergeAxis") != 1 || !BlasMatrix.isCBlock(epsilon)) {
+        if (!canDoBackward() || shapes == null || shapes.length < 2 || shapes[0].length != 4 || mergeAxis != 1) {
+            return super.doBackward(tbptt, workspaceMgr);
+        }
+        if (lastSlices != null && lastSlices.outputHeld == ChannelsLast.is(epsilon)
+                && (ChannelsLast.is(epsilon) || BlasMatrix.isCBlock(epsilon))) {
+            INDArray[] gradients = new INDArray[shapes.length];
+            for (int i = 0; i < shapes.length; i++) {
+                // in the layout the input came in, which is the plan's unless a neighbour fell back to C order
+                gradients[i] = lastSlices.inputHeld[i] ? ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATION_GRAD, dataType, shapes[i])
+                        : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, shapes[i]);
+                lastSlices.copyOut(i, epsilon, gradients[i]);
+            }
+            return new Pair<>(null, gradients);
+        }
+        if (!BlasMatrix.isCBlock(epsilon)) {
             return super.doBackward(tbptt, workspaceMgr);
         }
         long examples = epsilon.size(0);
@@ -56,16 +129,88 @@ final class FastMergeVertex extends MergeVertex {
         return new Pair<>(null, gradients);
     }
 
+    /** Whether this pass concatenates the channels of float NCHW maps of one batch and size, which oneDNN can. */
+    private boolean mergesMaps() {
+        if (mergeAxis != 1 || inputs.length < 2 || !OneDnn.handles(dataType)) {
+            return false;
+        }
+        for (INDArray x : inputs) {
+            if (x.rank() != 4 || x.dataType() != dataType || x.size(0) != inputs[0].size(0)
+                    || x.size(2) != inputs[0].size(2) || x.size(3) != inputs[0].size(3)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * For each input of one set of shapes and layouts, the reorders between the input's block and its channels of
+     * the output (a sub-memory of the output's layout), one way for the forward pass and back for the gradient.
+     */
+    private static final class Slices {
+        private final boolean outputHeld;
+        private final boolean[] inputHeld;
+        private final dnnl_primitive[] into;
+        private final dnnl_primitive[] outOf;
+        private final dnnl_memory[] whole;
+        private final dnnl_memory[] slice;
+
+        Slices(long[][] shapes, INDArray[] inputs, boolean outputHeld) {
+            this.outputHeld = outputHeld;
+            int n = shapes.length;
+            inputHeld = new boolean[n];
+            into = new dnnl_primitive[n];
+            outOf = new dnnl_primitive[n];
+            whole = new dnnl_memory[n];
+            slice = new dnnl_memory[n];
+            long channels = 0;
+            for (long[] shape : shapes) {
+                channels += shape[1];
+            }
+            OneDnn.Natives natives = new OneDnn.Natives();
+            dnnl_memory_desc_t output = OneDnn.desc(new long[]{shapes[0][0], channels, shapes[0][2], shapes[0][3]},
+                    outputHeld ? dnnl_nhwc : dnnl_nchw);
+            long offset = 0;
+            for (int i = 0; i < n; i++) {
+                inputHeld[i] = ChannelsLast.is(inputs[i]);
+                dnnl_memory_desc_t block = OneDnn.desc(shapes[i], inputHeld[i] ? dnnl_nhwc : dnnl_nchw);
+                dnnl_memory_desc_t part = new dnnl_memory_desc_t();
+                OneDnn.check(dnnl_memory_desc_init_submemory(part, output, shapes[i], new long[]{0, offset, 0, 0}),
+                        "concatenation slice");
+                into[i] = natives.reorder(block, part);
+                outOf[i] = natives.reorder(part, block);
+                whole[i] = natives.memory(block);
+                slice[i] = natives.memory(part);
+                offset += shapes[i][1];
+            }
+            natives.freeWith(this);
+        }
+
+        /** Copies input {@code i} into its channels of {@code out}. */
+        void copyIn(int i, INDArray input, INDArray out) {
+            OneDnn.bind(whole[i], input);
+            OneDnn.bind(slice[i], out);
+            OneDnn.reorder(into[i], whole[i], slice[i]);
+        }
+
+        /** Writes input {@code i}'s channels of {@code epsilon} to {@code gradient}, in the input's layout. */
+        void copyOut(int i, INDArray epsilon, INDArray gradient) {
+            OneDnn.bind(slice[i], epsilon);
+            OneDnn.bind(whole[i], gradient);
+            OneDnn.reorder(outOf[i], slice[i], whole[i]);
+        }
+    }
+
     /**
      * Puts a {@code FastMergeVertex} (for {@code fast}) or DL4J's own merge vertex in place of every merge vertex
      * of {@code graph}.
      */
-    static void swapMergeVertices(ComputationGraph graph, boolean fast) {
+    static void swapMergeVertices(ComputationGraph graph, boolean fast, ChannelsLastPlan plan) {
         for (GraphVertex old : graph.getVertices().clone()) {
             if (swappable(old) && old instanceof FastMergeVertex != fast) {
                 DataType dataType = (DataType) GraphSwaps.get(BaseGraphVertex.class, old, "dataType");
                 int mergeAxis = (int) GraphSwaps.get(MergeVertex.class, old, "mergeAxis");
-                GraphSwaps.replaceVertex(graph, old, fast ? new FastMergeVertex(graph, old, dataType, mergeAxis)
+                GraphSwaps.replaceVertex(graph, old, fast ? new FastMergeVertex(graph, old, dataType, mergeAxis, plan)
                         : new MergeVertex(graph, old.getVertexName(), old.getVertexIndex(), old.getInputVertices(),
                         old.getOutputVertices(), dataType, mergeAxis));
             }
@@ -75,5 +220,10 @@ final class FastMergeVertex extends MergeVertex {
     /** DL4J's merge vertex (or this one). */
     static boolean swappable(GraphVertex vertex) {
         return vertex.getClass() == MergeVertex.class || vertex instanceof FastMergeVertex;
+    }
+
+    /** Whether the merge vertex concatenates along axis 1, the channels of NCHW maps. */
+    static boolean mergesChannels(GraphVertex vertex) {
+        return (int) GraphSwaps.get(MergeVertex.class, vertex, "mergeAxis") == 1;
     }
 }

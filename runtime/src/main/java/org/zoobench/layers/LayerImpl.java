@@ -84,7 +84,7 @@ public enum LayerImpl {
         KeptPreOutputDenseLayer.swapDenseLayers(graph, this == FAST);
         FastReluLayer.swapReluLayers(graph, this == FAST, plan, folding);
         FastAddVertex.swapAddVertices(graph, this == FAST, plan);
-        FastMergeVertex.swapMergeVertices(graph, this == FAST);
+        FastMergeVertex.swapMergeVertices(graph, this == FAST, plan);
         layersAndWrapped(graph).filter(LayerImpl::lstmWithHelper).forEach(lstm -> setHelper(LSTM.class, lstm,
                 this == FAST ? new OpenBlasLstmHelper(lstm.conf().getLayer().getLayerName()) : null));
         ComputationGraphUpdater updater = graph.getUpdater();

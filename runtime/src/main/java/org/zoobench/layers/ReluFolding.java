@@ -32,6 +32,13 @@ final class ReluFolding {
 
     static final ReluFolding NONE = new ReluFolding(Map.of());
 
+    /**
+     * oneDNN's channels-last batch norm with the ReLU fused rounds the last channels differently (by an ulp or two)
+     * where the channel count is not a multiple of its 8-float vectors: such a layer keeps its ReLU, so that folding
+     * changes no bit anywhere (ReluFoldingTest).
+     */
+    static final long HELD_FOLDING_CHANNELS = 8;
+
     /** Per ReLU whose input is folded, the batch norm it reads. */
     private final Map<String, String> normOfRelu;
     private final Set<String> foldingNorms;
@@ -45,7 +52,8 @@ final class ReluFolding {
 
     /**
      * The foldings of {@code graph}: every batch norm read only by a plain ReLU that hands its output on in its
-     * input's layout (a ReLU converting a held input to C order does that pass anyway).
+     * input's layout (a ReLU converting a held input to C order does that pass anyway), held ones with a multiple
+     * of {@link #HELD_FOLDING_CHANNELS} channels.
      */
     static ReluFolding of(ComputationGraph graph, ChannelsLastPlan plan) {
         Map<String, String> normOfRelu = new HashMap<>();
@@ -56,8 +64,12 @@ final class ReluFolding {
                 continue;
             }
             GraphVertex reader = vertices[norm.getOutputVertices()[0].getVertexIndex()];
+            boolean held = plan.inputHeld(norm.getVertexName(), 0);
+            long channels = ((org.deeplearning4j.nn.conf.layers.BatchNormalization) norm.getLayer().conf().getLayer())
+                    .getNOut();
             if (reader instanceof LayerVertex relu && FastReluLayer.swappable(relu.getLayer())
-                    && plan.holdsOutput(norm.getVertexName()) == plan.holdsOutput(relu.getVertexName())) {
+                    && plan.holdsOutput(norm.getVertexName()) == plan.holdsOutput(relu.getVertexName())
+                    && (!held || channels % HELD_FOLDING_CHANNELS == 0)) {
                 normOfRelu.put(relu.getVertexName(), norm.getVertexName());
             }
         }

@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.graph.vertex.impl.MergeVertex;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.pooling.GlobalPoolingLayer;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.junit.jupiter.api.Test;
 import org.zoobench.zoo.InputShape;
 import org.zoobench.zoo.ModelEntry;
@@ -88,17 +89,29 @@ class ChannelsLastPlanTest {
     }
 
     @Test
-    void nothingAConcatenationReadsIsHeld() {
-        ComputationGraph graph = built("densenet-bc-100", "3x32x32");
+    void aDenseNetsConcatenationsAreHeldForTheBatchNormsThatReadThem() {
+        ComputationGraph graph = built("densenet121", "1x32x32");
         ChannelsLastPlan plan = ChannelsLastPlan.of(graph);
-        long held = 0;
-        for (GraphVertex vertex : graph.getVertices()) {
-            boolean merged = readers(graph, vertex).anyMatch(r -> r instanceof MergeVertex);
-            if (plan.holdsOutput(vertex.getVertexName())) {
-                held++;
-                assertFalse(merged, vertex.getVertexName());
-            }
+        List<GraphVertex> merges = Arrays.stream(graph.getVertices()).filter(v -> v instanceof MergeVertex).toList();
+        assertEquals(6 + 12 + 24 + 16, merges.size(), "one per dense layer after each block's first, one per block");
+        for (GraphVertex merge : merges) {
+            assertTrue(plan.holdsOutput(merge.getVertexName()), merge.getVertexName());
+            readers(graph, merge).forEach(reader -> {
+                assertTrue(isLayer(reader, BatchNormalization.class), reader.getVertexName());
+                assertTrue(plan.inputHeld(reader.getVertexName(), 0), reader.getVertexName());
+            });
         }
-        assertTrue(held > 0, "the bottleneck units' 1x1 convolutions, batch norms and ReLUs before the 3x3");
+        GraphVertex stemPool = graph.getVertex("pool0");
+        assertFalse(plan.holdsOutput("pool0"), "a pooling layer writes C order");
+        readers(graph, stemPool).filter(r -> r instanceof MergeVertex).forEach(merge ->
+                assertFalse(plan.inputHeld(merge.getVertexName(), 0), merge.getVertexName()));
+    }
+
+    @Test
+    void concatenationsOfVectorsAreNotHeld() {
+        ComputationGraph graph = built("bilstm-max", "28x28");
+        ChannelsLastPlan plan = ChannelsLastPlan.of(graph);
+        Arrays.stream(graph.getVertices()).forEach(v -> assertFalse(plan.holdsOutput(v.getVertexName()),
+                v.getVertexName()));
     }
 }

@@ -485,7 +485,7 @@ class FastLayersTest {
         ComputationGraph dl4j = entry.build(options);
         FastReluLayer.swapReluLayers(dl4j, false, ChannelsLastPlan.NONE, ReluFolding.NONE);
         FastAddVertex.swapAddVertices(dl4j, false, ChannelsLastPlan.NONE);
-        FastMergeVertex.swapMergeVertices(dl4j, false);
+        FastMergeVertex.swapMergeVertices(dl4j, false, ChannelsLastPlan.NONE);
         assertTrue(LayerImpl.FAST.runs(fast));
         assertFalse(LayerImpl.FAST.runs(dl4j));
         assertTrue(Arrays.stream(fast.getLayers()).anyMatch(layer -> layer instanceof FastReluLayer));
