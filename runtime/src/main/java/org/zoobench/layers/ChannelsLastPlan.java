@@ -128,8 +128,7 @@ final class ChannelsLastPlan {
     private static boolean makesMaps(GraphVertex vertex, boolean readsMaps) {
         if (vertex instanceof LayerVertex layerVertex) {
             Layer layer = layerVertex.getLayer();
-            if (layer.getClass() == ConvolutionLayer.class || layer instanceof KeptOutputConvolutionLayer
-                    || layer.getClass() == SubsamplingLayer.class
+            if (KeptOutputConvolutionLayer.swappable(layer) || layer.getClass() == SubsamplingLayer.class
                     || layer.getClass() == LocalResponseNormalization.class) {
                 return true;
             }

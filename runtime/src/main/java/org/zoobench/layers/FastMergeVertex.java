@@ -29,9 +29,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * concatenation), in two ways:
  * <ul>
  *   <li>where the output is held channels-last ({@link ChannelsLastPlan}: the concatenation copies anyway, so it
- *       can write the layout its readers compute fastest in), each input is copied into its channels of the output,
- *       and each input's gradient out of the output gradient, by oneDNN reorders between the input's layout and its
- *       slice of the output's (DL4J's concat and strided {@code assign} would walk a held array element by
+ *       can write the layout its readers compute fastest in), each NCHW input is copied into its channels of the
+ *       output, and each input's gradient out of the output gradient, by oneDNN reorders between the input and its
+ *       slice of the output (DL4J's concat and strided {@code assign} would walk a held array element by
  *       element);</li>
  *   <li>otherwise the forward pass is libnd4j's concat and the backward pass hands each input its slice of the
  *       output gradient as plain memory copies: one example's channels of one input are one contiguous run in both
@@ -44,8 +44,8 @@ final class FastMergeVertex extends MergeVertex {
 
     private final ChannelsLastPlan plan;
     private final int mergeAxis;
-    /** The reorders of one forward pass's input shapes and layouts, built on first use. */
-    private final Map<List<Object>, Slices> slicesByLayout = new HashMap<>();
+    /** The reorders of one forward pass's input shapes, built on first use. */
+    private final Map<List<List<Long>>, Slices> slicesByShapes = new HashMap<>();
     /** The reorders the last forward pass used, or null where it was DL4J's. */
     private Slices lastSlices;
 
@@ -60,27 +60,25 @@ final class FastMergeVertex extends MergeVertex {
     @Override
     public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
         lastSlices = null;
-        boolean holds = plan.holdsOutput(getVertexName());
-        if (!holds || !canDoForward() || !mergesMaps()) {
+        if (!plan.holdsOutput(getVertexName()) || !canDoForward() || !mergesMaps()) {
             return super.doForward(training, workspaceMgr);
         }
+        // the plan holds no input of a concatenation: each is an NCHW map
         INDArray[] blocks = new INDArray[inputs.length];
         long[][] shapes = new long[inputs.length][];
-        List<Object> key = new ArrayList<>(List.of(holds));
+        List<List<Long>> key = new ArrayList<>();
         long channels = 0;
         for (int i = 0; i < inputs.length; i++) {
-            blocks[i] = ChannelsLast.block(inputs[i]);
+            blocks[i] = BlasMatrix.contiguous(inputs[i]);
             shapes[i] = blocks[i].shape();
             channels += shapes[i][1];
-            key.add(ChannelsLast.is(blocks[i]));
             key.add(List.of(shapes[i][0], shapes[i][1], shapes[i][2], shapes[i][3]));
         }
         GraphSwaps.set(MergeVertex.class, this, "forwardPassShapes", shapes);
         GraphSwaps.set(MergeVertex.class, this, "fwdPassRank", 4);
-        long[] outShape = {shapes[0][0], channels, shapes[0][2], shapes[0][3]};
-        INDArray out = holds ? ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATIONS, dataType, outShape)
-                : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, outShape);
-        Slices slices = slicesByLayout.computeIfAbsent(key, k -> new Slices(shapes, blocks, holds));
+        INDArray out = ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATIONS, dataType,
+                new long[]{shapes[0][0], channels, shapes[0][2], shapes[0][3]});
+        Slices slices = slicesByShapes.computeIfAbsent(key, k -> new Slices(shapes));
         for (int i = 0; i < blocks.length; i++) {
             slices.copyIn(i, blocks[i], out);
         }
@@ -94,13 +92,10 @@ final class FastMergeVertex extends MergeVertex {
         if (!canDoBackward() || shapes == null || shapes.length < 2 || shapes[0].length != 4 || mergeAxis != 1) {
             return super.doBackward(tbptt, workspaceMgr);
         }
-        if (lastSlices != null && lastSlices.outputHeld == ChannelsLast.is(epsilon)
-                && (ChannelsLast.is(epsilon) || BlasMatrix.isCBlock(epsilon))) {
+        if (lastSlices != null && ChannelsLast.is(epsilon)) {
             INDArray[] gradients = new INDArray[shapes.length];
             for (int i = 0; i < shapes.length; i++) {
-                // in the layout the input came in, which is the plan's unless a neighbour fell back to C order
-                gradients[i] = lastSlices.inputHeld[i] ? ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATION_GRAD, dataType, shapes[i])
-                        : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, shapes[i]);
+                gradients[i] = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, shapes[i]);
                 lastSlices.copyOut(i, epsilon, gradients[i]);
             }
             return new Pair<>(null, gradients);
@@ -144,21 +139,17 @@ final class FastMergeVertex extends MergeVertex {
     }
 
     /**
-     * For each input of one set of shapes and layouts, the reorders between the input's block and its channels of
-     * the output (a sub-memory of the output's layout), one way for the forward pass and back for the gradient.
+     * For each input of one set of shapes, the reorders between the input's NCHW block and its channels of the
+     * NHWC output (a sub-memory of it), one way for the forward pass and back for the gradient.
      */
     private static final class Slices {
-        private final boolean outputHeld;
-        private final boolean[] inputHeld;
         private final dnnl_primitive[] into;
         private final dnnl_primitive[] outOf;
         private final dnnl_memory[] whole;
         private final dnnl_memory[] slice;
 
-        Slices(long[][] shapes, INDArray[] inputs, boolean outputHeld) {
-            this.outputHeld = outputHeld;
+        Slices(long[][] shapes) {
             int n = shapes.length;
-            inputHeld = new boolean[n];
             into = new dnnl_primitive[n];
             outOf = new dnnl_primitive[n];
             whole = new dnnl_memory[n];
@@ -169,11 +160,10 @@ final class FastMergeVertex extends MergeVertex {
             }
             OneDnn.Natives natives = new OneDnn.Natives();
             dnnl_memory_desc_t output = OneDnn.desc(new long[]{shapes[0][0], channels, shapes[0][2], shapes[0][3]},
-                    outputHeld ? dnnl_nhwc : dnnl_nchw);
+                    dnnl_nhwc);
             long offset = 0;
             for (int i = 0; i < n; i++) {
-                inputHeld[i] = ChannelsLast.is(inputs[i]);
-                dnnl_memory_desc_t block = OneDnn.desc(shapes[i], inputHeld[i] ? dnnl_nhwc : dnnl_nchw);
+                dnnl_memory_desc_t block = OneDnn.desc(shapes[i], dnnl_nchw);
                 dnnl_memory_desc_t part = new dnnl_memory_desc_t();
                 OneDnn.check(dnnl_memory_desc_init_submemory(part, output, shapes[i], new long[]{0, offset, 0, 0}),
                         "concatenation slice");
@@ -193,7 +183,7 @@ final class FastMergeVertex extends MergeVertex {
             OneDnn.reorder(into[i], whole[i], slice[i]);
         }
 
-        /** Writes input {@code i}'s channels of {@code epsilon} to {@code gradient}, in the input's layout. */
+        /** Writes input {@code i}'s channels of {@code epsilon} to {@code gradient}, in C order. */
         void copyOut(int i, INDArray epsilon, INDArray gradient) {
             OneDnn.bind(slice[i], epsilon);
             OneDnn.bind(whole[i], gradient);

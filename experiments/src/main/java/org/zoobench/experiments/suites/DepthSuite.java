@@ -124,8 +124,10 @@ public final class DepthSuite extends Suite {
         return new Report(out.toString(), figures);
     }
 
-    /** He et al.'s claims as pairs of nets: {@code higher}'s training error is above {@code lower}'s. */
-    /** A claim in words, that net {@code higher}'s training error exceeds net {@code lower}'s. */
+    /**
+     * One of He et al.'s claims, in words, as a pair of nets: {@code higher}'s training error is above
+     * {@code lower}'s.
+     */
     record Claim(String words, String higher, String lower) {
     }
 
@@ -262,8 +264,8 @@ public final class DepthSuite extends Suite {
                 ? higher.seeds() + (higher.seeds() == 1 ? " seed each" : " seeds each")
                 : seedCount(claim.higher(), higher) + ", " + seedCount(claim.lower(), lower);
         return String.format(Locale.ROOT, "- %s: %s (Δ training error %+." + decimals + "f points on %s, %s, "
-                + "smallest detectable ±%." + decimals + "f)%n", claim.words(), finding, diff, higher.measuredOn(), seeds,
-                detectable);
+                + "smallest detectable ±%." + decimals + "f)%n", claim.words(), finding, diff, higher.measuredOn(),
+                seeds, detectable);
     }
 
     private static String seedCount(String net, TrainingError error) {
