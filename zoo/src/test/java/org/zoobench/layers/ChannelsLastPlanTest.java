@@ -71,14 +71,23 @@ class ChannelsLastPlanTest {
         assertEquals(7, identityShortcuts, "all units but the two that widen take their input, read twice, as is");
     }
 
+    private static org.deeplearning4j.nn.conf.layers.ConvolutionLayer convolution(GraphVertex vertex) {
+        return vertex instanceof LayerVertex layerVertex && layerVertex.getLayer() instanceof ConvolutionLayer conv
+                ? (org.deeplearning4j.nn.conf.layers.ConvolutionLayer) conv.conf().getLayer() : null;
+    }
+
+    private static boolean pointwise(org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf) {
+        return Arrays.stream(conf.getKernelSize()).allMatch(k -> k == 1)
+                && Arrays.stream(conf.getStride()).allMatch(s -> s == 1);
+    }
+
     @Test
     void wideLayersAndConvolutionsWithTheirOwnActivationKeepNchw() {
         ComputationGraph resnet18 = built("resnet18", "1x32x32");
         ChannelsLastPlan wide = ChannelsLastPlan.of(resnet18);
         for (GraphVertex vertex : resnet18.getVertices()) {
-            if (vertex instanceof LayerVertex layerVertex && layerVertex.getLayer() instanceof ConvolutionLayer conv
-                    && ((org.deeplearning4j.nn.conf.layers.ConvolutionLayer) conv.conf().getLayer()).getNOut()
-                    > ChannelsLastPlan.HELD_CHANNELS) {
+            var conf = convolution(vertex);
+            if (conf != null && conf.getNOut() > ChannelsLastPlan.HELD_CHANNELS) {
                 assertFalse(wide.holdsOutput(vertex.getVertexName()), vertex.getVertexName());
             }
         }
@@ -101,6 +110,14 @@ class ChannelsLastPlanTest {
                 assertTrue(plan.inputHeld(reader.getVertexName(), 0), reader.getVertexName());
             });
         }
+        List<GraphVertex> bottlenecks = Arrays.stream(graph.getVertices())
+                .filter(v -> v.getVertexName().endsWith("_conv1") && pointwise(convolution(v))).toList();
+        assertEquals(6 + 12 + 24 + 16, bottlenecks.size());
+        long heldBottlenecks = bottlenecks.stream().filter(conv -> plan.holdsOutput(conv.getVertexName())).count();
+        assertEquals(6 + 12 + 24 + 16 - 4, heldBottlenecks,
+                "every bottleneck but each block's first reads a held input and so holds its output");
+        bottlenecks.stream().filter(conv -> plan.holdsOutput(conv.getVertexName())).forEach(conv ->
+                readers(graph, conv).forEach(reader -> assertTrue(plan.inputHeld(reader.getVertexName(), 0))));
         GraphVertex stemPool = graph.getVertex("pool0");
         assertFalse(plan.holdsOutput("pool0"), "a pooling layer writes C order");
         readers(graph, stemPool).filter(r -> r instanceof MergeVertex).forEach(merge ->
