@@ -38,11 +38,14 @@ final class FastReluLayer extends ActivationLayer {
     private final ReluFolding folding;
     private final String name;
 
+    private final InferenceFolding inferenceFolding;
+
     private FastReluLayer(NeuralNetConfiguration conf, DataType dataType, ChannelsLast.Layouts layouts,
-                          ReluFolding folding, String name) {
+                          ReluFolding folding, InferenceFolding inferenceFolding, String name) {
         super(conf, dataType);
         this.layouts = layouts;
         this.folding = folding;
+        this.inferenceFolding = inferenceFolding;
         this.name = name;
     }
 
@@ -51,6 +54,9 @@ final class FastReluLayer extends ActivationLayer {
         assertInputSet(false);
         if (training && folding.alreadyRectified(name, input)) {
             return input; // the batch norm before applied this ReLU (ReluFolding)
+        }
+        if (!training && inferenceFolding.alreadyApplied(name, input)) {
+            return InferenceFolding.handOn(input, workspaceMgr); // the convolution before applied it (InferenceFolding)
         }
         INDArray x = input.castTo(dataType);
         OneDnnRelu relu = oneDnn(x);
@@ -96,7 +102,8 @@ final class FastReluLayer extends ActivationLayer {
      * Puts a {@code FastReluLayer} (for {@code fast}) or DL4J's own activation layer in place of every activation
      * layer of {@code graph} that computes a plain ReLU (no cap, threshold or negative slope).
      */
-    static void swapReluLayers(ComputationGraph graph, boolean fast, ChannelsLastPlan plan, ReluFolding folding) {
+    static void swapReluLayers(ComputationGraph graph, boolean fast, ChannelsLastPlan plan, ReluFolding folding,
+                               InferenceFolding inferenceFolding) {
         for (GraphVertex vertex : graph.getVertices()) {
             if (vertex instanceof LayerVertex layerVertex && swappable(layerVertex.getLayer())
                     && layerVertex.getLayer() instanceof FastReluLayer != fast) {
@@ -105,7 +112,8 @@ final class FastReluLayer extends ActivationLayer {
                         org.deeplearning4j.nn.layers.AbstractLayer.class, old, "dataType");
                 String name = layerVertex.getVertexName();
                 Layer replacement = fast
-                        ? new FastReluLayer(old.conf(), dataType, new ChannelsLast.Layouts(plan, name), folding, name)
+                        ? new FastReluLayer(old.conf(), dataType, new ChannelsLast.Layouts(plan, name), folding,
+                        inferenceFolding, name)
                         : new ActivationLayer(old.conf(), dataType);
                 GraphSwaps.replaceLayer(graph, layerVertex, old, replacement);
             }

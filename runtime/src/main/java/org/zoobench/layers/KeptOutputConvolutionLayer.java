@@ -27,6 +27,9 @@ final class KeptOutputConvolutionLayer extends ConvolutionLayer {
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        if (!training && helper instanceof NativeConvolutionHelper nativeHelper) {
+            return nativeHelper.inferring(() -> super.activate(false, workspaceMgr)); // its batch norm may fold in
+        }
         if (!training || helper == null || !identity(this)) {
             return super.activate(training, workspaceMgr);
         }

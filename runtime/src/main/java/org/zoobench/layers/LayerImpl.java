@@ -66,15 +66,17 @@ public enum LayerImpl {
         boolean oneDnn = this == FAST && OneDnn.handles(graph.getConfiguration().getDataType());
         ChannelsLastPlan plan = oneDnn ? ChannelsLastPlan.of(graph) : ChannelsLastPlan.NONE;
         ReluFolding folding = oneDnn ? ReluFolding.of(graph, plan) : ReluFolding.NONE;
+        InferenceFolding inferenceFolding = oneDnn ? InferenceFolding.of(graph, plan) : InferenceFolding.NONE;
         KeptOutputConvolutionLayer.swapConvolutionLayers(graph, this == FAST);
         for (Layer layer : graph.getLayers()) {
             String name = layer.conf().getLayer().getLayerName();
             if (layer instanceof ConvolutionLayer conv && KeptOutputConvolutionLayer.swappable(conv)) {
                 setHelper(ConvolutionLayer.class, conv,
-                        this == FAST ? new NativeConvolutionHelper(name, conv.hasBias(), plan) : null);
+                        this == FAST ? new NativeConvolutionHelper(name, conv.hasBias(), plan, inferenceFolding) : null);
                 conv.setCacheMode(this == FAST ? CacheMode.DEVICE : CacheMode.NONE);
             } else if (layer instanceof BatchNormalization bn) {
-                setHelper(BatchNormalization.class, bn, this == FAST ? new NativeBatchNormHelper(name, plan, folding) : null);
+                setHelper(BatchNormalization.class, bn,
+                        this == FAST ? new NativeBatchNormHelper(name, plan, folding, inferenceFolding) : null);
             } else if (layer instanceof LocalResponseNormalization lrn && lrnWithHelper(lrn)) {
                 setHelper(LocalResponseNormalization.class, lrn, this == FAST
                         ? new NativeLrnHelper(name, ((org.deeplearning4j.nn.conf.layers.LocalResponseNormalization)
@@ -82,7 +84,7 @@ public enum LayerImpl {
             }
         }
         KeptPreOutputDenseLayer.swapDenseLayers(graph, this == FAST);
-        FastReluLayer.swapReluLayers(graph, this == FAST, plan, folding);
+        FastReluLayer.swapReluLayers(graph, this == FAST, plan, folding, inferenceFolding);
         FastAddVertex.swapAddVertices(graph, this == FAST, plan);
         FastMergeVertex.swapMergeVertices(graph, this == FAST, plan);
         layersAndWrapped(graph).filter(LayerImpl::lstmWithHelper).forEach(lstm -> setHelper(LSTM.class, lstm,

@@ -40,16 +40,23 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
     private final ChannelsLast.Layouts layouts;
     private final ReluFolding folding;
 
-    NativeBatchNormHelper(String layerName, ChannelsLastPlan plan, ReluFolding folding) {
+    private final InferenceFolding inferenceFolding;
+
+    NativeBatchNormHelper(String layerName, ChannelsLastPlan plan, ReluFolding folding,
+                          InferenceFolding inferenceFolding) {
         this.layerName = layerName;
         this.layouts = new ChannelsLast.Layouts(plan, layerName);
         this.folding = folding;
+        this.inferenceFolding = inferenceFolding;
     }
 
     @Override
     public INDArray preOutput(INDArray x, boolean training, long[] shape, INDArray gamma, INDArray beta,
                               INDArray mean, INDArray var, double decay, double eps, CNN2DFormat format,
                               LayerWorkspaceMgr workspaceMgr) {
+        if (!training && inferenceFolding.alreadyApplied(layerName, x)) {
+            return InferenceFolding.handOn(x, workspaceMgr); // the convolution before computed it (InferenceFolding)
+        }
         return Fallbacks.guard(layerName, "forward", () -> {
             int axis = channelAxis(x, format);
             OneDnnBatchNorm direct = oneDnn(x, gamma, beta, format, eps);

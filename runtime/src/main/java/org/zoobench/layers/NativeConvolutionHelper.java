@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.AlgoMode;
@@ -16,12 +17,15 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.FwdAlgo;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionHelper;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.ConvolutionUtils;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2DDerivative;
@@ -48,13 +52,36 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
     /** Whether the input comes held channels-last, and so its gradient goes back held, else in C order. */
     private final boolean inputHeld;
     private final Map<List<Object>, OneDnnConvolution> byInput = new HashMap<>();
+    /** Output values a folded pass must write per weight it folds (see {@link #worthFolding}). */
+    private static final long FOLDED_OUTPUT_PER_WEIGHT = 4;
+    private final InferenceFolding folding;
+    /** This layer's fold, or null where its batch norm is not folded into it. */
+    private final InferenceFolding.Fold fold;
+    /** Whether the layer's current forward pass is an inference pass ({@link KeptOutputConvolutionLayer}). */
+    private boolean inferring;
+    /** The folded weights and bias, detached, rewritten each folded pass (the parameters change between passes). */
+    private INDArray foldedWeights;
+    private INDArray foldedBias;
+    private boolean foldedLastPass;
 
-    NativeConvolutionHelper(String layerName, boolean hasBias, ChannelsLastPlan plan) {
+    NativeConvolutionHelper(String layerName, boolean hasBias, ChannelsLastPlan plan, InferenceFolding folding) {
         this.layerName = layerName;
         this.hasBias = hasBias;
         this.holdsOutput = plan.holdsOutput(layerName);
         this.inputHeld = plan.inputHeld(layerName, 0);
         this.computesNhwc = holdsOutput || inputHeld;
+        this.folding = folding;
+        this.fold = folding.ofConvolution(layerName);
+    }
+
+    /** Runs {@code pass}, an inference forward pass of the layer, where its batch norm may be folded into it. */
+    <T> T inferring(java.util.function.Supplier<T> pass) {
+        inferring = true;
+        try {
+            return pass.get();
+        } finally {
+            inferring = false;
+        }
     }
 
     @Override
@@ -75,6 +102,17 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
                     : new long[]{input.size(0), outSize[0], outSize[1], outChannels};
             if (OneDnn.handles(input.dataType())) {
                 INDArray source = ChannelsLast.block(input);
+                if (fold != null) {
+                    boolean folds = inferring && format == CNN2DFormat.NCHW && worthFolding(weights, outShape)
+                            && InferenceFolding.folds(workspaceMgr);
+                    INDArray folded = folds ? foldedForward(source, weights, bias, outShape, strides, padding, dilation)
+                            : null;
+                    folding.wrote(layerName, folded);
+                    foldedLastPass = folded != null;
+                    if (folded != null) {
+                        return folded;
+                    }
+                }
                 INDArray out = format == CNN2DFormat.NCHW && holdsOutput
                         ? ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATIONS, input.dataType(), outShape)
                         : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), outShape);
@@ -149,6 +187,64 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
     }
 
     /**
+     * The convolution with its batch norm (and ReLU) folded in ({@link InferenceFolding}), into the fold's detached
+     * output buffer.
+     */
+    private INDArray foldedForward(INDArray source, INDArray weights, INDArray bias, long[] outShape, int[] strides,
+                                   int[] padding, int[] dilation) {
+        BatchNormalization norm = fold.norm();
+        var conf = (org.deeplearning4j.nn.conf.layers.BatchNormalization) norm.conf().getLayer();
+        float[] gamma = vector(norm.getParam(BatchNormalizationParamInitializer.GAMMA));
+        float[] beta = vector(norm.getParam(BatchNormalizationParamInitializer.BETA));
+        float[] mean = vector(norm.getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN));
+        float[] variance = vector(norm.getParam(conf.isUseLogStd() ? BatchNormalizationParamInitializer.GLOBAL_LOG_STD
+                : BatchNormalizationParamInitializer.GLOBAL_VAR));
+        float[] w = vector(weights);
+        float[] b = hasBias ? vector(bias) : null;
+        int channels = gamma.length;
+        int perChannel = w.length / channels;
+        float[] foldedB = new float[channels];
+        for (int o = 0; o < channels; o++) {
+            // As the batch norm computes in inference: variance from log10(std) where it stores that
+            double var = conf.isUseLogStd() ? Math.pow(Math.pow(10, variance[o]), 2) : variance[o];
+            double scale = gamma[o] / Math.sqrt(var + conf.getEps());
+            for (int i = o * perChannel; i < (o + 1) * perChannel; i++) {
+                w[i] = (float) (w[i] * scale);
+            }
+            foldedB[o] = (float) (beta[o] + ((b == null ? 0 : b[o]) - mean[o]) * scale);
+        }
+        if (foldedWeights == null || !Arrays.equals(foldedWeights.shape(), weights.shape())) {
+            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                foldedWeights = Nd4j.createUninitializedDetached(weights.dataType(), weights.shape());
+                foldedBias = Nd4j.createUninitializedDetached(weights.dataType(), channels);
+            }
+        }
+        new FloatPointer(foldedWeights.data().addressPointer()).put(w);
+        new FloatPointer(foldedBias.data().addressPointer()).put(foldedB);
+        INDArray out = folding.output(fold, source.dataType(), outShape, fold.held());
+        direct(source, weights, outShape, strides, padding, dilation, CNN2DFormat.NCHW)
+                .foldedInference(source, foldedWeights, foldedBias, out, fold.relu() != null, fold.held());
+        return out;
+    }
+
+    /**
+     * Whether folding pays at this batch: the folded weights are written each pass (the parameters may have changed
+     * since the last), which must cost well under the batch norm's pass over the output it saves. ResNet-18's widest
+     * layers at a small batch have more weights than output values, and its inference took twice as long folded.
+     */
+    private static boolean worthFolding(INDArray weights, long[] outShape) {
+        return weights.length() * FOLDED_OUTPUT_PER_WEIGHT <= outShape[0] * outShape[1] * outShape[2] * outShape[3];
+    }
+
+    /** The values of a float array, read straight from its buffer (a parameter view is one C-ordered block). */
+    private static float[] vector(INDArray values) {
+        INDArray block = BlasMatrix.contiguous(values);
+        float[] read = new float[Math.toIntExact(block.length())];
+        new FloatPointer(block.data().addressPointer()).get(read);
+        return read;
+    }
+
+    /**
      * This layer's oneDNN primitives for this input's shape and layout (built on first use), for float32 on the CPU
      * backend; libnd4j's conv2d op computes other types (double for gradient checks) and backends.
      */
@@ -162,6 +258,11 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
                 key -> new OneDnnConvolution(inputDims, inputTag, weights.shape(),
                         OneDnn.channelsSecond(outputShape, format), outputTag, nhwc, hasBias, strides, padding,
                         dilation));
+    }
+
+    /** Whether this layer's last forward pass computed its batch norm too ({@link InferenceFolding}). */
+    boolean foldedLastPass() {
+        return foldedLastPass;
     }
 
     /** How many input shapes and layouts this layer has built oneDNN primitives for. */

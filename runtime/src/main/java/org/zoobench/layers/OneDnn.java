@@ -3,6 +3,7 @@ package org.zoobench.layers;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_cpu;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_relu;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_engine_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_create;
@@ -10,6 +11,12 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_equal;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_get_size;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_tag;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_set_data_handle;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_append_eltwise;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_set_post_ops;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_destroy;
@@ -32,7 +39,9 @@ import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_exec_arg_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_post_ops;
 import org.bytedeco.dnnl.dnnl_primitive;
+import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -136,12 +145,35 @@ final class OneDnn {
         }
 
         dnnl_primitive_desc primitiveDesc(Pointer opDesc, dnnl_primitive_desc forwardHint) {
-            PointerPointer<?> out = new PointerPointer<>(1);
-            check(dnnl_primitive_desc_create(out, new const_dnnl_op_desc_t(opDesc), null, engine, forwardHint),
-                    "primitive descriptor");
-            dnnl_primitive_desc desc = new dnnl_primitive_desc(out.get(0));
-            descs.add(desc);
-            return desc;
+            return primitiveDesc(opDesc, false, forwardHint);
+        }
+
+        /** A primitive descriptor; with {@code reluAfter}, the primitive applies a ReLU to what it writes. */
+        dnnl_primitive_desc primitiveDesc(Pointer opDesc, boolean reluAfter, dnnl_primitive_desc forwardHint) {
+            dnnl_primitive_attr attr = null;
+            dnnl_post_ops postOps = null;
+            if (reluAfter) {
+                PointerPointer<?> created = new PointerPointer<>(1);
+                check(dnnl_post_ops_create(created), "post-ops");
+                postOps = new dnnl_post_ops(created.get(0));
+                check(dnnl_post_ops_append_eltwise(postOps, 1f, dnnl_eltwise_relu, 0f, 0f), "ReLU post-op");
+                check(dnnl_primitive_attr_create(created), "primitive attributes");
+                attr = new dnnl_primitive_attr(created.get(0));
+                check(dnnl_primitive_attr_set_post_ops(attr, postOps), "set post-ops");
+            }
+            try {
+                PointerPointer<?> out = new PointerPointer<>(1);
+                check(dnnl_primitive_desc_create(out, new const_dnnl_op_desc_t(opDesc), attr, engine, forwardHint),
+                        "primitive descriptor");
+                dnnl_primitive_desc desc = new dnnl_primitive_desc(out.get(0));
+                descs.add(desc);
+                return desc;
+            } finally {
+                if (attr != null) { // the descriptor keeps its own copy of both
+                    dnnl_primitive_attr_destroy(attr);
+                    dnnl_post_ops_destroy(postOps);
+                }
+            }
         }
 
         dnnl_primitive primitive(dnnl_primitive_desc desc) {

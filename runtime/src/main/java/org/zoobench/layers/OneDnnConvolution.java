@@ -13,7 +13,9 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_dilated_convolution_backward_da
 import static org.bytedeco.dnnl.global.dnnl.dnnl_dilated_convolution_backward_weights_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_dilated_convolution_forward_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_format_tag_any;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_inference;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_nhwc;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_oihw;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
@@ -76,6 +78,11 @@ final class OneDnnConvolution {
     private final Operand weights;
     private final Operand output;
     private final dnnl_memory bias;
+    /**
+     * Built on the first folded inference pass ({@link InferenceFolding}): without and with the ReLU, writing NCHW
+     * and channels-last.
+     */
+    private final Folded[] folded = new Folded[4];
     /** Built on the first backward pass (inference never needs one), per layout of the gradients. */
     private final Map<List<Integer>, Backward> backwards = new HashMap<>();
 
@@ -143,6 +150,51 @@ final class OneDnnConvolution {
             OneDnn.execute(forward, DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, w, DNNL_ARG_DST, dst);
         }
         output.finish();
+    }
+
+    /**
+     * {@code out = conv(input, weights) + bias}, rectified where {@code rectify} says, by an inference primitive
+     * with a bias and, for the ReLU, an eltwise post-op: the convolution with its batch norm (and ReLU) folded into
+     * {@code weights} and {@code bias} ({@link InferenceFolding}); arrays as for {@link #forward}, except that the
+     * output is channels-last or NCHW as {@code heldOutput} says, whatever the layout this was built for.
+     */
+    void foldedInference(INDArray input, INDArray weightValues, INDArray biasValues, INDArray out, boolean rectify,
+                         boolean heldOutput) {
+        int variant = (rectify ? 1 : 0) + (heldOutput ? 2 : 0);
+        if (folded[variant] == null) {
+            folded[variant] = new Folded(rectify, heldOutput);
+        }
+        Folded f = folded[variant];
+        dnnl_memory src = f.source.in(input);
+        dnnl_memory w = f.weights.in(weightValues);
+        dnnl_memory dst = f.output.out(out);
+        OneDnn.bind(f.bias, biasValues);
+        OneDnn.execute(f.primitive, DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, w, DNNL_ARG_BIAS, f.bias, DNNL_ARG_DST, dst);
+        f.output.finish();
+    }
+
+    /** The folded inference primitive and its operands, computing in the layouts the training forward pass does. */
+    private final class Folded {
+        private final dnnl_primitive primitive;
+        private final Operand source;
+        private final Operand weights;
+        private final Operand output;
+        private final dnnl_memory bias;
+
+        Folded(boolean rectify, boolean heldOutput) {
+            dnnl_memory_desc_t biasLayout = OneDnn.desc(new long[]{outputDims[1]}, dnnl_x);
+            dnnl_convolution_desc_t desc = new dnnl_convolution_desc_t();
+            OneDnn.check(dnnl_dilated_convolution_forward_desc_init(desc, dnnl_forward_inference,
+                    dnnl_convolution_direct, srcComputed, weightsComputed, biasLayout, dstComputed, stride, dilate,
+                    padLeft, padRight), "folded convolution descriptor");
+            dnnl_primitive_desc pd = natives.primitiveDesc(desc, rectify, null);
+            primitive = natives.primitive(pd);
+            source = Operand.input(natives, srcPlain, query(pd, dnnl_query_src_md), SLOT_A);
+            weights = Operand.input(natives, weightsPlain, query(pd, dnnl_query_weights_md), SLOT_B);
+            output = Operand.output(natives, OneDnn.desc(outputDims, heldOutput ? dnnl_nhwc : dnnl_nchw),
+                    query(pd, dnnl_query_dst_md), SLOT_C);
+            bias = natives.memory(biasLayout);
+        }
     }
 
     /**

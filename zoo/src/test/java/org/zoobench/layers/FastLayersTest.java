@@ -483,7 +483,7 @@ class FastLayersTest {
         ModelOptions options = entry.defaultOptions().withInput(InputShape.parse("3x16x16"));
         ComputationGraph fast = entry.build(options);
         ComputationGraph dl4j = entry.build(options);
-        FastReluLayer.swapReluLayers(dl4j, false, ChannelsLastPlan.NONE, ReluFolding.NONE);
+        FastReluLayer.swapReluLayers(dl4j, false, ChannelsLastPlan.NONE, ReluFolding.NONE, InferenceFolding.NONE);
         FastAddVertex.swapAddVertices(dl4j, false, ChannelsLastPlan.NONE);
         FastMergeVertex.swapMergeVertices(dl4j, false, ChannelsLastPlan.NONE);
         assertTrue(LayerImpl.FAST.runs(fast));

@@ -1,0 +1,150 @@
+package org.zoobench.layers;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.zoobench.zoo.InputShape;
+import org.zoobench.zoo.ModelEntry;
+import org.zoobench.zoo.ModelRegistry;
+
+/** Batch norms and ReLUs folded into the convolution before them in inference: where, and with what values. */
+class InferenceFoldingTest {
+
+    private static ComputationGraph built(String model, String input) {
+        ModelEntry entry = ModelRegistry.get(model);
+        return entry.build(entry.defaultOptions().withInput(InputShape.parse(input)));
+    }
+
+    /** Running statistics and scales far from their initial values, so that a wrong fold shows. */
+    private static void randomiseBatchNorms(ComputationGraph graph) {
+        Nd4j.getRandom().setSeed(7);
+        for (Layer layer : graph.getLayers()) {
+            if (layer instanceof BatchNormalization bn) {
+                Map<String, INDArray> params = bn.paramTable();
+                params.get(BatchNormalizationParamInitializer.GAMMA).assign(Nd4j.rand(DataType.FLOAT,
+                        params.get(BatchNormalizationParamInitializer.GAMMA).shape()).addi(0.5));
+                params.get(BatchNormalizationParamInitializer.BETA).assign(Nd4j.randn(DataType.FLOAT,
+                        params.get(BatchNormalizationParamInitializer.BETA).shape()).muli(0.2));
+                params.get(BatchNormalizationParamInitializer.GLOBAL_MEAN).assign(Nd4j.randn(DataType.FLOAT,
+                        params.get(BatchNormalizationParamInitializer.GLOBAL_MEAN).shape()).muli(0.2));
+                String spread = params.containsKey(BatchNormalizationParamInitializer.GLOBAL_LOG_STD)
+                        ? BatchNormalizationParamInitializer.GLOBAL_LOG_STD
+                        : BatchNormalizationParamInitializer.GLOBAL_VAR;
+                INDArray values = Nd4j.rand(DataType.FLOAT, params.get(spread).shape());
+                params.get(spread).assign(spread.equals(BatchNormalizationParamInitializer.GLOBAL_VAR)
+                        ? values.addi(0.5) : values.subi(0.5).muli(0.4));
+            }
+        }
+    }
+
+    private static String outputName(ComputationGraph graph) {
+        return graph.getConfiguration().getNetworkOutputs().get(0);
+    }
+
+    private static List<NativeConvolutionHelper> convolutionHelpers(ComputationGraph graph) {
+        return Arrays.stream(graph.getLayers()).filter(l -> l instanceof ConvolutionLayer)
+                .map(l -> (NativeConvolutionHelper) ((ConvolutionLayer) l).getHelper()).toList();
+    }
+
+    /**
+     * At a batch of 40 every convolution of these nets at these inputs writes at least four output values per
+     * weight, so all that can fold do; at 12 only some (wide layers on small maps keep their batch norm), and the
+     * buffers shrink and grow with the batch.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"resnet20:1x32x32", "plain20:1x32x32", "resnet18:3x32x32", "googlenet-bn:3x32x32",
+            "densenet-bc-100:3x16x16"})
+    void foldedInferenceGivesTheUnfoldedValues(String spec) {
+        String[] parts = spec.split(":");
+        ComputationGraph graph = built(parts[0], parts[1]);
+        randomiseBatchNorms(graph);
+        InferenceFolding folding = InferenceFolding.of(graph, ChannelsLastPlan.of(graph));
+        assertTrue(Arrays.stream(graph.getVertices()).anyMatch(v -> folding.ofConvolution(v.getVertexName()) != null),
+                "nothing folds in " + parts[0]);
+        for (int batch : new int[]{40, 12, 40}) {
+            INDArray x = Nd4j.rand(DataType.FLOAT, InputShape.parse(parts[1]).batchShape(batch));
+            INDArray folded = graph.outputSingle(x);
+            assertTrue(convolutionHelpers(graph).stream().anyMatch(NativeConvolutionHelper::foldedLastPass),
+                    spec + " batch " + batch + " folded nothing");
+            INDArray unfolded = graph.feedForward(x, false).get(outputName(graph)); // feedForward never folds
+            assertTrue(convolutionHelpers(graph).stream().noneMatch(NativeConvolutionHelper::foldedLastPass));
+            assertEquals(unfolded.shape().length, folded.shape().length);
+            assertArrayEquals(unfolded.reshape(unfolded.length()).toFloatVector(),
+                    folded.reshape(folded.length()).toFloatVector(), 2e-5f, spec + " batch " + batch);
+            assertTrue(folded.equalsWithEps(graph.outputSingle(x), 0), "a second pass gives the same values");
+        }
+    }
+
+    @Test
+    void aResidualNetFoldsEveryConvolutionAndTheReluAfterEachUnitsFirst() {
+        ComputationGraph graph = built("resnet20", "1x32x32");
+        InferenceFolding folding = InferenceFolding.of(graph, ChannelsLastPlan.of(graph));
+        List<GraphVertex> convolutions = Arrays.stream(graph.getVertices())
+                .filter(v -> v instanceof LayerVertex layer && layer.getLayer() instanceof ConvolutionLayer).toList();
+        assertEquals(19, convolutions.size());
+        long rectifying = 0;
+        for (GraphVertex conv : convolutions) {
+            InferenceFolding.Fold fold = folding.ofConvolution(conv.getVertexName());
+            assertNotNull(fold, conv.getVertexName());
+            rectifying += fold.relu() != null ? 1 : 0;
+        }
+        assertEquals(1 + 9, rectifying, "the stem's and each unit's first; the second's batch norm feeds the sum");
+        assertTrue(folding.slots() <= 3, "the folded outputs take turns in a few buffers: " + folding.slots());
+        graph.outputSingle(Nd4j.rand(DataType.FLOAT, 40, 1, 32, 32));
+        assertTrue(convolutionHelpers(graph).stream().allMatch(NativeConvolutionHelper::foldedLastPass),
+                "at a batch of 40 every convolution folds");
+        graph.outputSingle(Nd4j.rand(DataType.FLOAT, 2, 1, 32, 32));
+        assertTrue(convolutionHelpers(graph).stream().anyMatch(h -> !h.foldedLastPass()),
+                "at a batch of 2 the 64-channel stage has more weights than a quarter of its output");
+    }
+
+    @Test
+    void aDenseNetFoldsItsStemAndBottlenecksOnly() {
+        ComputationGraph graph = built("densenet121", "1x32x32");
+        InferenceFolding folding = InferenceFolding.of(graph, ChannelsLastPlan.of(graph));
+        for (GraphVertex vertex : graph.getVertices()) {
+            InferenceFolding.Fold fold = folding.ofConvolution(vertex.getVertexName());
+            if (vertex.getVertexName().endsWith("_conv1") || vertex.getVertexName().equals("conv0")) {
+                assertNotNull(fold, vertex.getVertexName());
+                assertNotNull(fold.relu(), vertex.getVertexName());
+            } else {
+                assertNull(fold, vertex.getVertexName() + ": pre-activation units read a concatenation");
+            }
+        }
+    }
+
+    @Test
+    void aBatchNormAskedForByNameHandsOnItsOwnValues() {
+        ComputationGraph graph = built("resnet20", "1x16x16");
+        randomiseBatchNorms(graph);
+        InferenceFolding folding = InferenceFolding.of(graph, ChannelsLastPlan.of(graph));
+        InferenceFolding.Fold fold = Arrays.stream(graph.getVertices())
+                .map(v -> folding.ofConvolution(v.getVertexName()))
+                .filter(f -> f != null && f.relu() != null).findFirst().orElseThrow();
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 1, 16, 16);
+        Map<String, INDArray> all = graph.feedForward(x, false);
+        INDArray[] named = graph.output(List.of(fold.normName(), fold.relu()), false, new INDArray[]{x}, null);
+        assertTrue(all.get(fold.normName()).equalsWithEps(named[0], 0), "the batch norm's values, not rectified");
+        assertTrue(all.get(fold.relu()).equalsWithEps(named[1], 0));
+        assertTrue(all.get(fold.normName()).minNumber().floatValue() < 0);
+    }
+}
