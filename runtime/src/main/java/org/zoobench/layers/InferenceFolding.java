@@ -40,6 +40,8 @@ final class InferenceFolding {
 
     /** DL4J's inference workspaces ({@code ComputationGraph.outputOfLayersDetached}: WS_LAYER_ACT_0, _1, ...). */
     private static final String INFERENCE_WORKSPACE_PREFIX = "WS_LAYER_ACT_";
+    /** Finds {@code ComputationGraph.output(List<String>, ...)} on the stack (see {@link #folds}). */
+    private static final StackWalker CALLERS = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     /**
      * A convolution whose batch norm, and the ReLU after it where {@code relu} is not null, are folded into it; its
@@ -154,12 +156,10 @@ final class InferenceFolding {
      * for must hand on its own values, not rectified ones.
      */
     static boolean folds(LayerWorkspaceMgr workspaces) {
-        return inInferencePass(workspaces) && !NAMED_OUTPUTS.walk(frames -> frames.anyMatch(frame ->
+        return inInferencePass(workspaces) && !CALLERS.walk(frames -> frames.anyMatch(frame ->
                 frame.getDeclaringClass() == ComputationGraph.class && frame.getMethodName().equals("output")
                         && frame.getDescriptor().startsWith("(Ljava/util/List;")));
     }
-
-    private static final StackWalker NAMED_OUTPUTS = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     private static boolean inInferencePass(LayerWorkspaceMgr workspaces) {
         String name = workspaces.getWorkspaceName(ArrayType.ACTIVATIONS);

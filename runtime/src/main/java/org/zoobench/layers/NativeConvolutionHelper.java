@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -41,6 +42,8 @@ import org.nd4j.linalg.factory.Nd4j;
 final class NativeConvolutionHelper extends FastLayerHelper implements ConvolutionHelper {
 
     private static final int WEIGHTS_OI_HW = 1; // conv2d's weight format 1: [outC, inC, kH, kW], DL4J's layout
+    /** Output values a folded pass must write per weight it folds (see {@link #worthFolding}). */
+    private static final long FOLDED_OUTPUT_PER_WEIGHT = 4;
 
     private final String layerName;
     /** Whether the layer has a bias: DL4J hands a bias-free layer's helper a zero bias in the forward pass. */
@@ -52,8 +55,6 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
     /** Whether the input comes held channels-last, and so its gradient goes back held, else in C order. */
     private final boolean inputHeld;
     private final Map<List<Object>, OneDnnConvolution> byInput = new HashMap<>();
-    /** Output values a folded pass must write per weight it folds (see {@link #worthFolding}). */
-    private static final long FOLDED_OUTPUT_PER_WEIGHT = 4;
     private final InferenceFolding folding;
     /** This layer's fold, or null where its batch norm is not folded into it. */
     private final InferenceFolding.Fold fold;
@@ -62,6 +63,7 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
     /** The folded weights and bias, detached, rewritten each folded pass (the parameters change between passes). */
     private INDArray foldedWeights;
     private INDArray foldedBias;
+    /** Whether the last forward pass folded (for tests: {@link #foldedLastPass()}). */
     private boolean foldedLastPass;
 
     NativeConvolutionHelper(String layerName, boolean hasBias, ChannelsLastPlan plan, InferenceFolding folding) {
@@ -75,7 +77,7 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
     }
 
     /** Runs {@code pass}, an inference forward pass of the layer, where its batch norm may be folded into it. */
-    <T> T inferring(java.util.function.Supplier<T> pass) {
+    <T> T inferring(Supplier<T> pass) {
         inferring = true;
         try {
             return pass.get();
