@@ -199,6 +199,11 @@ final class InferenceFolding {
         written.put(convolution, output);
     }
 
+    /** Whether convolution {@code name} wrote a folded output in its last pass. */
+    boolean folded(String convolution) {
+        return written.get(convolution) != null;
+    }
+
     /** Whether {@code input} of batch norm or ReLU {@code name} is the folded output its convolution just wrote. */
     boolean alreadyApplied(String name, INDArray input) {
         Fold fold = byFollower.get(name);

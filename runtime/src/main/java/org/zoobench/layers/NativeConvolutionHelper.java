@@ -63,8 +63,6 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
     /** The folded weights and bias, detached, rewritten each folded pass (the parameters change between passes). */
     private INDArray foldedWeights;
     private INDArray foldedBias;
-    /** Whether the last forward pass folded (for tests: {@link #foldedLastPass()}). */
-    private boolean foldedLastPass;
 
     NativeConvolutionHelper(String layerName, boolean hasBias, ChannelsLastPlan plan, InferenceFolding folding) {
         this.layerName = layerName;
@@ -110,7 +108,6 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
                     INDArray folded = folds ? foldedForward(source, weights, bias, outShape, strides, padding, dilation)
                             : null;
                     folding.wrote(layerName, folded);
-                    foldedLastPass = folded != null;
                     if (folded != null) {
                         return folded;
                     }
@@ -264,7 +261,7 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
 
     /** Whether this layer's last forward pass computed its batch norm too ({@link InferenceFolding}). */
     boolean foldedLastPass() {
-        return foldedLastPass;
+        return fold != null && folding.folded(layerName);
     }
 
     /** How many input shapes and layouts this layer has built oneDNN primitives for. */
