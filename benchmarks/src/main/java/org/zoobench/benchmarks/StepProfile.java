@@ -40,6 +40,7 @@ public final class StepProfile {
     /** The fast implementation's own layer and vertex classes, counted under the DL4J type each replaces. */
     private static final Map<String, String> FAST_LAYERS_AND_VERTICES = Map.of(
             "org.zoobench.layers.FastReluLayer", "ActivationLayer",
+            "org.zoobench.layers.FastBatchNormalization", "BatchNormalization",
             "org.zoobench.layers.FastAddVertex", "ElementWiseVertex",
             "org.zoobench.layers.FastMergeVertex", "MergeVertex");
 

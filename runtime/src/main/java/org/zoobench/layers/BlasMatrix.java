@@ -7,6 +7,7 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A column-major matrix stored in a freshly allocated (contiguous, offset 0) float or double ND4J array, read and
@@ -74,6 +75,23 @@ abstract sealed class BlasMatrix {
             expected *= x.size(d);
         }
         return true;
+    }
+
+    /** The values of a float array, read straight from its memory (a parameter view is one C-ordered block). */
+    static float[] read(INDArray values) {
+        INDArray block = contiguous(values);
+        float[] read = new float[Math.toIntExact(block.length())];
+        new FloatPointer(block.data().addressPointer()).get(read);
+        return read;
+    }
+
+    /** Writes {@code values} over a float array's, in C order: straight into its memory where that is one block. */
+    static void write(INDArray target, float[] values) {
+        if (isCBlock(target)) {
+            new FloatPointer(target.data().addressPointer()).put(values);
+        } else {
+            target.assign(Nd4j.createFromArray(values).reshape(target.shape()));
+        }
     }
 
     /** The memory of a float ND4J array whose values are one block ({@link #isCBlock}), as a Java buffer. */

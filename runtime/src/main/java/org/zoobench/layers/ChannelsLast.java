@@ -76,9 +76,13 @@ final class ChannelsLast {
         return BlasMatrix.isCBlock(x) || is(x) ? x : x.dup('c');
     }
 
-    /** {@code x}'s values held channels-last: {@code x} itself when it is, else a copy. */
+    /**
+     * {@code x}'s values held channels-last: {@code x} itself when it is, or when its maps are 1x1 and it is one C
+     * block (the same memory either way: DenseNet-121's last block at a 32x32 input), else a copy.
+     */
     static INDArray held(INDArray x, LayerWorkspaceMgr workspaces, ArrayType type) {
-        return is(x) ? x : create(workspaces, type, x.dataType(), x.shape()).assign(x);
+        boolean pointMaps = x.rank() == 4 && x.size(2) * x.size(3) == 1 && BlasMatrix.isCBlock(x);
+        return is(x) || pointMaps ? x : create(workspaces, type, x.dataType(), x.shape()).assign(x);
     }
 
     /** {@code x}'s values in {@code model}'s layout (channels-last or C order): {@code x} itself when it is so. */

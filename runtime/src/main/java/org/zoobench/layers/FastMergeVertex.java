@@ -4,7 +4,9 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_submemory;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_nhwc;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +19,11 @@ import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.VertexIndices;
+import org.deeplearning4j.nn.graph.vertex.impl.FrozenVertex;
 import org.deeplearning4j.nn.graph.vertex.impl.MergeVertex;
+import org.deeplearning4j.nn.layers.FrozenLayer;
+import org.deeplearning4j.nn.layers.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -48,6 +54,8 @@ final class FastMergeVertex extends MergeVertex {
     private final Map<List<List<Long>>, Slices> slicesByShapes = new HashMap<>();
     /** The reorders the last forward pass used, or null where it was DL4J's. */
     private Slices lastSlices;
+    /** For each input, whether a vertex after this one in topological order reads it too; worked out on first use. */
+    private boolean[] laterReaderOfInput;
 
     private FastMergeVertex(ComputationGraph graph, GraphVertex old, DataType dataType, int mergeAxis,
                             ChannelsLastPlan plan) {
@@ -95,8 +103,14 @@ final class FastMergeVertex extends MergeVertex {
         if (lastSlices != null && ChannelsLast.is(epsilon)) {
             INDArray[] gradients = new INDArray[shapes.length];
             for (int i = 0; i < shapes.length; i++) {
-                gradients[i] = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, shapes[i]);
-                lastSlices.copyOut(i, epsilon, gradients[i]);
+                INDArray summed = summedSoFar(i, shapes[i]);
+                if (summed != null) {
+                    lastSlices.addOut(i, epsilon, summed);
+                    gradients[i] = SummedGradient.alreadyAdded(workspaceMgr, dataType);
+                } else {
+                    gradients[i] = SummedGradient.create(workspaceMgr, dataType, shapes[i]);
+                    lastSlices.copyOut(i, epsilon, gradients[i]);
+                }
             }
             return new Pair<>(null, gradients);
         }
@@ -111,7 +125,14 @@ final class FastMergeVertex extends MergeVertex {
         INDArray[] gradients = new INDArray[shapes.length];
         long channelOffset = 0;
         for (int i = 0; i < shapes.length; i++) {
-            gradients[i] = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(), shapes[i]);
+            INDArray summed = epsilon.dataType() == DataType.FLOAT ? summedSoFar(i, shapes[i]) : null;
+            if (summed != null) {
+                addSlice(epsilon, channelOffset, summed);
+                gradients[i] = SummedGradient.alreadyAdded(workspaceMgr, dataType);
+                channelOffset += shapes[i][1];
+                continue;
+            }
+            gradients[i] = SummedGradient.create(workspaceMgr, epsilon.dataType(), shapes[i]);
             long runBytes = shapes[i][1] * plane * elementBytes;
             Pointer to = gradients[i].data().addressPointer();
             for (long n = 0; n < examples; n++) {
@@ -122,6 +143,66 @@ final class FastMergeVertex extends MergeVertex {
             channelOffset += shapes[i][1];
         }
         return new Pair<>(null, gradients);
+    }
+
+    /**
+     * Adds an input's channels of a C-ordered float gradient, from {@code channelOffset} on, to its summed gradient:
+     * one contiguous run per example on both sides, added in a Java loop (the sums are at most a few thousand
+     * values an example, where a native op's fixed cost would be most of the time).
+     */
+    private static void addSlice(INDArray epsilon, long channelOffset, INDArray summed) {
+        FloatBuffer from = BlasMatrix.floatBuffer(epsilon);
+        FloatBuffer to = BlasMatrix.floatBuffer(summed);
+        int plane = Math.toIntExact(epsilon.size(2) * epsilon.size(3));
+        int exampleLength = Math.toIntExact(epsilon.size(1)) * plane;
+        int run = Math.toIntExact(summed.size(1)) * plane;
+        int start = Math.toIntExact(channelOffset) * plane;
+        for (int n = 0; n < epsilon.size(0); n++) {
+            int source = n * exampleLength + start;
+            int target = n * run;
+            for (int k = 0; k < run; k++) {
+                to.put(target + k, to.get(target + k) + from.get(source + k));
+            }
+        }
+    }
+
+    /**
+     * The gradient of input {@code i} that an earlier concatenation of it handed DL4J in this backward pass, where
+     * it is a {@link SummedGradient} this one can add into; else null. DL4J runs the vertices backward in reverse
+     * topological order, each exactly once, so where another reader of the input comes after this vertex in that
+     * order, the input's gradient was set in this pass. DL4J stops at a frozen layer or vertex, so in a graph with
+     * one every concatenation hands DL4J its slices to sum.
+     */
+    private INDArray summedSoFar(int i, long[] shape) {
+        if (laterReaderOfInput == null) {
+            laterReaderOfInput = laterReaders();
+        }
+        if (!laterReaderOfInput[i]) {
+            return null;
+        }
+        INDArray gradient = graph.getVertices()[getInputVertices()[i].getVertexIndex()].getEpsilon();
+        return gradient instanceof SummedGradient && Arrays.equals(gradient.shape(), shape)
+                && gradient.dataType() == dataType ? gradient : null;
+    }
+
+    /** For each input, whether a vertex after this one in topological order reads it too. */
+    private boolean[] laterReaders() {
+        boolean[] later = new boolean[getInputVertices().length];
+        if (Arrays.stream(graph.getVertices()).anyMatch(v -> v instanceof FrozenVertex
+                || v.hasLayer() && (v.getLayer() instanceof FrozenLayer || v.getLayer() instanceof FrozenLayerWithBackprop))) {
+            return later;
+        }
+        int[] order = graph.topologicalSortOrder();
+        int[] position = new int[order.length];
+        for (int p = 0; p < order.length; p++) {
+            position[order[p]] = p;
+        }
+        for (int i = 0; i < later.length; i++) {
+            for (VertexIndices reader : graph.getVertices()[getInputVertices()[i].getVertexIndex()].getOutputVertices()) {
+                later[i] |= position[reader.getVertexIndex()] > position[getVertexIndex()];
+            }
+        }
+        return later;
     }
 
     /** Whether this pass concatenates the channels of float NCHW maps of one batch and size, which oneDNN can. */
@@ -145,6 +226,7 @@ final class FastMergeVertex extends MergeVertex {
     private static final class Slices {
         private final dnnl_primitive[] into;
         private final dnnl_primitive[] outOf;
+        private final dnnl_primitive[] addedOutOf;
         private final dnnl_memory[] whole;
         private final dnnl_memory[] slice;
 
@@ -152,6 +234,7 @@ final class FastMergeVertex extends MergeVertex {
             int n = shapes.length;
             into = new dnnl_primitive[n];
             outOf = new dnnl_primitive[n];
+            addedOutOf = new dnnl_primitive[n];
             whole = new dnnl_memory[n];
             slice = new dnnl_memory[n];
             long channels = 0;
@@ -169,6 +252,7 @@ final class FastMergeVertex extends MergeVertex {
                         "concatenation slice");
                 into[i] = natives.reorder(block, part);
                 outOf[i] = natives.reorder(part, block);
+                addedOutOf[i] = natives.summingReorder(part, block);
                 whole[i] = natives.memory(block);
                 slice[i] = natives.memory(part);
                 offset += shapes[i][1];
@@ -188,6 +272,13 @@ final class FastMergeVertex extends MergeVertex {
             OneDnn.bind(slice[i], epsilon);
             OneDnn.bind(whole[i], gradient);
             OneDnn.reorder(outOf[i], slice[i], whole[i]);
+        }
+
+        /** Adds input {@code i}'s channels of {@code epsilon} to {@code gradient}, in C order. */
+        void addOut(int i, INDArray epsilon, INDArray gradient) {
+            OneDnn.bind(slice[i], epsilon);
+            OneDnn.bind(whole[i], gradient);
+            OneDnn.reorder(addedOutOf[i], slice[i], whole[i]);
         }
     }
 

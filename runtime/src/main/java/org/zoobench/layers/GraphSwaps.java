@@ -2,6 +2,8 @@ package org.zoobench.layers;
 
 import java.lang.reflect.Field;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
@@ -43,6 +45,23 @@ final class GraphSwaps {
         replacement.setIterationCount(old.getIterationCount());
         replacement.setEpochCount(old.getEpochCount());
         replaceLayer(graph, vertex, old, replacement);
+    }
+
+    /**
+     * Puts in place of each layer of {@code graph} that {@code swappable} accepts and that is not yet of the class
+     * wanted ({@code fastClass} for {@code fast}, else DL4J's own) the layer {@code replacement} makes from it, on
+     * the same configuration, with the parameters, gradient views and counts it had.
+     */
+    static void swapLayersWithTheirState(ComputationGraph graph, Predicate<Layer> swappable,
+                                         Class<? extends Layer> fastClass, boolean fast,
+                                         UnaryOperator<Layer> replacement) {
+        for (GraphVertex vertex : graph.getVertices()) {
+            if (vertex instanceof LayerVertex layerVertex && swappable.test(layerVertex.getLayer())
+                    && fastClass.isInstance(layerVertex.getLayer()) != fast) {
+                Layer old = layerVertex.getLayer();
+                replaceLayerWithItsState(graph, layerVertex, old, replacement.apply(old));
+            }
+        }
     }
 
     /** Replaces vertex {@code old} of {@code graph} (same index, name, inputs and outputs) by {@code replacement}. */

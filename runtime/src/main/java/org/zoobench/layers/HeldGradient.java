@@ -1,11 +1,7 @@
 package org.zoobench.layers;
 
-import com.google.flatbuffers.FlatBufferBuilder;
 import java.util.Arrays;
-import org.nd4j.linalg.api.buffer.DataBuffer;
-import org.nd4j.linalg.api.ndarray.BaseNDArray;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 
 /**
  * A gradient held channels-last ({@link ChannelsLast}) whose in-place sum with another gradient held the same way
@@ -14,10 +10,10 @@ import org.nd4j.linalg.api.shape.LongShapeDescriptor;
  * strided arrays element by element: five times slower than the flat sum (docs/fast-layers.md). Every other
  * operation, and a sum with an array in another layout, is ND4J's own.
  */
-final class HeldGradient extends BaseNDArray {
+final class HeldGradient extends GradientArray {
 
     private HeldGradient(INDArray view) {
-        super(view.data(), view.shape(), view.stride(), view.offset(), view.ordering(), view.dataType());
+        super(view);
     }
 
     /** {@code view}, an NCHW-shaped view of an NHWC block, as a held gradient. */
@@ -33,31 +29,5 @@ final class HeldGradient extends BaseNDArray {
             return this;
         }
         return super.addi(other);
-    }
-
-    @Override
-    public INDArray unsafeDuplication() {
-        return dup();
-    }
-
-    @Override
-    public INDArray unsafeDuplication(boolean blocking) {
-        return dup();
-    }
-
-    @Override
-    public LongShapeDescriptor shapeDescriptor() {
-        return LongShapeDescriptor.fromShape(shape(), stride(), elementWiseStride(), ordering(), dataType(),
-                isEmpty());
-    }
-
-    @Override
-    protected int stringBuffer(FlatBufferBuilder builder, DataBuffer buffer) {
-        throw new UnsupportedOperationException("a held gradient holds floating-point values, not strings");
-    }
-
-    @Override
-    public String getString(long index) {
-        throw new UnsupportedOperationException("a held gradient holds floating-point values, not strings");
     }
 }

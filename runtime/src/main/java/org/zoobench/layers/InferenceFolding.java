@@ -123,7 +123,7 @@ final class InferenceFolding {
     }
 
     private static boolean foldableNorm(GraphVertex vertex) {
-        if (!(vertex instanceof LayerVertex layerVertex) || layerVertex.getLayer().getClass() != BatchNormalization.class
+        if (!(vertex instanceof LayerVertex layerVertex) || !FastBatchNormalization.swappable(layerVertex.getLayer())
                 || layerVertex.getInputVertices().length != 1) {
             return false;
         }

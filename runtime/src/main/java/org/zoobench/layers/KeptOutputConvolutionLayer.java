@@ -3,8 +3,6 @@ package org.zoobench.layers;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.GraphVertex;
-import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -52,17 +50,14 @@ final class KeptOutputConvolutionLayer extends ConvolutionLayer {
      * plain DL4J convolution layer of {@code graph}, sharing its configuration, parameters, gradient views and helper.
      */
     static void swapConvolutionLayers(ComputationGraph graph, boolean keep) {
-        for (GraphVertex vertex : graph.getVertices()) {
-            if (vertex instanceof LayerVertex layerVertex && swappable(layerVertex.getLayer())
-                    && layerVertex.getLayer() instanceof KeptOutputConvolutionLayer != keep) {
-                ConvolutionLayer old = (ConvolutionLayer) layerVertex.getLayer();
-                DataType dataType = old.params().dataType();
-                ConvolutionLayer replacement = keep ? new KeptOutputConvolutionLayer(old.conf(), dataType)
-                        : new ConvolutionLayer(old.conf(), dataType);
-                LayerImpl.setHelper(ConvolutionLayer.class, replacement, old.getHelper());
-                GraphSwaps.replaceLayerWithItsState(graph, layerVertex, old, replacement);
-            }
-        }
+        GraphSwaps.swapLayersWithTheirState(graph, KeptOutputConvolutionLayer::swappable,
+                KeptOutputConvolutionLayer.class, keep, old -> {
+                    DataType dataType = old.params().dataType();
+                    ConvolutionLayer replacement = keep ? new KeptOutputConvolutionLayer(old.conf(), dataType)
+                            : new ConvolutionLayer(old.conf(), dataType);
+                    LayerImpl.setHelper(ConvolutionLayer.class, replacement, old.getHelper());
+                    return replacement;
+                });
     }
 
     /** A plain DL4J convolution layer (not a subclass with code of its own) or this one. */

@@ -3,8 +3,6 @@ package org.zoobench.layers;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.GraphVertex;
-import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -65,15 +63,9 @@ final class KeptPreOutputDenseLayer extends DenseLayer {
      * DL4J dense layer of {@code graph}, sharing its configuration, parameters and gradient views.
      */
     static void swapDenseLayers(ComputationGraph graph, boolean keep) {
-        for (GraphVertex vertex : graph.getVertices()) {
-            if (vertex instanceof LayerVertex layerVertex && swappable(layerVertex.getLayer())
-                    && layerVertex.getLayer() instanceof KeptPreOutputDenseLayer != keep) {
-                DenseLayer old = (DenseLayer) layerVertex.getLayer();
-                DenseLayer replacement = keep ? new KeptPreOutputDenseLayer(old.conf(), old.params().dataType())
-                        : new DenseLayer(old.conf(), old.params().dataType());
-                GraphSwaps.replaceLayerWithItsState(graph, layerVertex, old, replacement);
-            }
-        }
+        GraphSwaps.swapLayersWithTheirState(graph, KeptPreOutputDenseLayer::swappable, KeptPreOutputDenseLayer.class,
+                keep, old -> keep ? new KeptPreOutputDenseLayer(old.conf(), old.params().dataType())
+                        : new DenseLayer(old.conf(), old.params().dataType()));
     }
 
     /** A plain DL4J dense layer (not a subclass with code of its own) or this one. */

@@ -20,10 +20,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.zoobench.UserInputException;
 
 /**
- * Which implementation runs a graph's layers. Both use DL4J's stock layer classes and configurations, so
- * parameters, initialisation, serialisation and everything outside the hot loops are identical, and a model saved
- * under one loads under the other: {@code FAST} only plugs native-op helpers into the stock layers after the
- * graph is built (see docs/fast-layers.md for what each replaces and the measured gains).
+ * Which implementation runs a graph's layers. Both use DL4J's configurations, so parameters, initialisation,
+ * serialisation and everything outside the hot loops are identical, and a model saved under one loads under the
+ * other: after the graph is built, {@code FAST} plugs native-op helpers into DL4J's layers and puts subclasses of
+ * DL4J's layers and vertices with faster code of their own in their place (see docs/fast-layers.md for what each
+ * replaces and the measured gains).
  */
 public enum LayerImpl {
     /**
@@ -63,6 +64,7 @@ public enum LayerImpl {
         boolean cachedConvolutions = Arrays.stream(graph.getLayers()).anyMatch(layer ->
                 KeptOutputConvolutionLayer.swappable(layer) && !KeptOutputConvolutionLayer.identity(layer));
         graph.getConfiguration().setCacheMode(this == FAST && cachedConvolutions ? CacheMode.DEVICE : CacheMode.NONE);
+        FastBatchNormalization.swapBatchNormLayers(graph, this == FAST);
         boolean oneDnn = this == FAST && OneDnn.handles(graph.getConfiguration().getDataType());
         ChannelsLastPlan plan = oneDnn ? ChannelsLastPlan.of(graph) : ChannelsLastPlan.NONE;
         ReluFolding folding = oneDnn ? ReluFolding.of(graph, plan) : ReluFolding.NONE;
@@ -117,7 +119,9 @@ public enum LayerImpl {
                     && layer instanceof KeptPreOutputDenseLayer != (this == FAST)
                     || KeptOutputConvolutionLayer.swappable(layer)
                     && layer instanceof KeptOutputConvolutionLayer != (this == FAST)
-                    || FastReluLayer.swappable(layer) && layer instanceof FastReluLayer != (this == FAST)) {
+                    || FastReluLayer.swappable(layer) && layer instanceof FastReluLayer != (this == FAST)
+                    || FastBatchNormalization.swappable(layer)
+                    && layer instanceof FastBatchNormalization != (this == FAST)) {
                 return false;
             }
             boolean handled = KeptOutputConvolutionLayer.swappable(layer)

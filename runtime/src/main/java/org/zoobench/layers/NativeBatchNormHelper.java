@@ -27,9 +27,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * A DL4J {@link BatchNormalizationHelper} in place of the stock layer's chain of Java element-wise ops: float32 arrays
  * on the CPU backend (every batch norm the zoo trains) go through oneDNN's batch normalization
  * ({@link OneDnnBatchNorm}); other types (double for gradient checks) and backends through libnd4j's native
- * {@code batchnorm} op and native broadcast and reduction ops. The stock layer keeps doing
+ * {@code batchnorm} op and native broadcast and reduction ops. The layer keeps doing
  * everything else (the running mean and variance updates, inference statistics, parameter layout), from the batch
- * statistics this helper computes. Failures go through {@link Fallbacks}.
+ * statistics this helper computes ({@link FastBatchNormalization} does those in Java loops for float32).
+ * Failures go through {@link Fallbacks}.
  */
 final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormalizationHelper {
 
@@ -126,12 +127,18 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
             if (direct != null) {
                 INDArray source = layouts.input(input, workspaceMgr, ArrayType.BP_WORKING_MEM);
                 INDArray inputGrad = layouts.gradient(source, workspaceMgr);
-                INDArray gradGamma = Nd4j.createUninitialized(input.dataType(), input.size(axis));
-                INDArray gradBeta = Nd4j.createUninitialized(input.dataType(), input.size(axis));
+                // oneDNN writes γ's and β's gradients straight into the layer's gradient views where it can
+                boolean intoViews = dGammaView != null && BlasMatrix.isCBlock(dGammaView)
+                        && BlasMatrix.isCBlock(dBetaView);
+                INDArray gradGamma = intoViews ? dGammaView.reshape(dGammaView.length())
+                        : Nd4j.createUninitialized(input.dataType(), input.size(axis));
+                INDArray gradBeta = intoViews ? dBetaView.reshape(dBetaView.length())
+                        : Nd4j.createUninitialized(input.dataType(), input.size(axis));
                 direct.backward(source, ChannelsLast.inLayoutOf(epsilon, source, workspaceMgr,
                         ArrayType.BP_WORKING_MEM), batchMean, batchVariance, gamma, beta, inputGrad, gradGamma,
                         gradBeta);
-                return new Pair<>(gradients(gradGamma, gradBeta, dGammaView, dBetaView),
+                return new Pair<>(intoViews ? gradients(dGammaView, dBetaView)
+                        : gradients(gradGamma, gradBeta, dGammaView, dBetaView),
                         layouts.handBackGradient(inputGrad, workspaceMgr));
             }
             int[] reduce = reducedAxes(input, axis);
@@ -172,16 +179,22 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
                 key -> new OneDnnBatchNorm(nchw, tag, eps, scaled, folding.folds(layerName)));
     }
 
-    /** γ's and β's gradients in the layer's gradient views; none for a layer whose γ and β are locked. */
+    /** γ's and β's gradients copied into the layer's gradient views; none for a layer whose γ and β are locked. */
     private static Gradient gradients(INDArray gradGamma, INDArray gradBeta, INDArray dGammaView,
                                       INDArray dBetaView) {
-        Gradient gradient = new DefaultGradient();
-        if (dGammaView != null) {
-            dGammaView.assign(gradGamma.reshape(dGammaView.shape()));
-            dBetaView.assign(gradBeta.reshape(dBetaView.shape()));
-            gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
-            gradient.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);
+        if (dGammaView == null) {
+            return new DefaultGradient();
         }
+        dGammaView.assign(gradGamma.reshape(dGammaView.shape()));
+        dBetaView.assign(gradBeta.reshape(dBetaView.shape()));
+        return gradients(dGammaView, dBetaView);
+    }
+
+    /** The gradient of γ and β, whose values are in the layer's gradient views. */
+    private static Gradient gradients(INDArray dGammaView, INDArray dBetaView) {
+        Gradient gradient = new DefaultGradient();
+        gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
+        gradient.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);
         return gradient;
     }
 

@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.AlgoMode;
@@ -192,21 +191,18 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
     private INDArray foldedForward(INDArray source, INDArray weights, INDArray bias, long[] outShape, int[] strides,
                                    int[] padding, int[] dilation) {
         BatchNormalization norm = fold.norm();
-        var conf = (org.deeplearning4j.nn.conf.layers.BatchNormalization) norm.conf().getLayer();
-        float[] gamma = vector(norm.getParam(BatchNormalizationParamInitializer.GAMMA));
-        float[] beta = vector(norm.getParam(BatchNormalizationParamInitializer.BETA));
-        float[] mean = vector(norm.getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN));
-        float[] variance = vector(norm.getParam(conf.isUseLogStd() ? BatchNormalizationParamInitializer.GLOBAL_LOG_STD
-                : BatchNormalizationParamInitializer.GLOBAL_VAR));
-        float[] w = vector(weights);
-        float[] b = hasBias ? vector(bias) : null;
+        double eps = ((org.deeplearning4j.nn.conf.layers.BatchNormalization) norm.conf().getLayer()).getEps();
+        float[] gamma = BlasMatrix.read(norm.getParam(BatchNormalizationParamInitializer.GAMMA));
+        float[] beta = BlasMatrix.read(norm.getParam(BatchNormalizationParamInitializer.BETA));
+        float[] mean = BlasMatrix.read(norm.getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN));
+        float[] variance = FastBatchNormalization.runningVariance(norm);
+        float[] w = BlasMatrix.read(weights);
+        float[] b = hasBias ? BlasMatrix.read(bias) : null;
         int channels = gamma.length;
         int perChannel = w.length / channels;
         float[] foldedB = new float[channels];
         for (int o = 0; o < channels; o++) {
-            // As the batch norm computes in inference: variance from log10(std) where it stores that
-            double var = conf.isUseLogStd() ? Math.pow(Math.pow(10, variance[o]), 2) : variance[o];
-            double scale = gamma[o] / Math.sqrt(var + conf.getEps());
+            double scale = gamma[o] / Math.sqrt(variance[o] + eps);
             for (int i = o * perChannel; i < (o + 1) * perChannel; i++) {
                 w[i] = (float) (w[i] * scale);
             }
@@ -218,8 +214,8 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
                 foldedBias = Nd4j.createUninitializedDetached(weights.dataType(), channels);
             }
         }
-        new FloatPointer(foldedWeights.data().addressPointer()).put(w);
-        new FloatPointer(foldedBias.data().addressPointer()).put(foldedB);
+        BlasMatrix.write(foldedWeights, w);
+        BlasMatrix.write(foldedBias, foldedB);
         INDArray out = folding.output(fold, source.dataType(), outShape, fold.held());
         direct(source, weights, outShape, strides, padding, dilation, CNN2DFormat.NCHW)
                 .foldedInference(source, foldedWeights, foldedBias, out, fold.relu() != null, fold.held());
@@ -233,14 +229,6 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
      */
     private static boolean worthFolding(INDArray weights, long[] outShape) {
         return weights.length() * FOLDED_OUTPUT_PER_WEIGHT <= outShape[0] * outShape[1] * outShape[2] * outShape[3];
-    }
-
-    /** The values of a float array, read straight from its buffer (a parameter view is one C-ordered block). */
-    private static float[] vector(INDArray values) {
-        INDArray block = BlasMatrix.contiguous(values);
-        float[] read = new float[Math.toIntExact(block.length())];
-        new FloatPointer(block.data().addressPointer()).get(read);
-        return read;
     }
 
     /**

@@ -12,6 +12,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_get_size;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_tag;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_set_data_handle;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_append_eltwise;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_append_sum;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_create;
@@ -200,6 +201,28 @@ final class OneDnn {
             dnnl_primitive_desc desc = new dnnl_primitive_desc(out.get(0));
             descs.add(desc);
             return primitive(desc);
+        }
+
+        /** A reorder that adds what it reorders to what its destination holds: to += from, in to's layout. */
+        dnnl_primitive summingReorder(dnnl_memory_desc_t from, dnnl_memory_desc_t to) {
+            PointerPointer<?> created = new PointerPointer<>(1);
+            check(dnnl_post_ops_create(created), "post-ops");
+            dnnl_post_ops postOps = new dnnl_post_ops(created.get(0));
+            check(dnnl_primitive_attr_create(created), "primitive attributes");
+            dnnl_primitive_attr attr = new dnnl_primitive_attr(created.get(0));
+            try {
+                check(dnnl_post_ops_append_sum(postOps, 1f), "sum post-op");
+                check(dnnl_primitive_attr_set_post_ops(attr, postOps), "set post-ops");
+                PointerPointer<?> out = new PointerPointer<>(1);
+                check(dnnl_reorder_primitive_desc_create(out, from, engine, to, engine, attr),
+                        "summing reorder descriptor");
+                dnnl_primitive_desc desc = new dnnl_primitive_desc(out.get(0));
+                descs.add(desc);
+                return primitive(desc);
+            } finally { // the descriptor keeps its own copy of both
+                dnnl_primitive_attr_destroy(attr);
+                dnnl_post_ops_destroy(postOps);
+            }
         }
 
         @Override

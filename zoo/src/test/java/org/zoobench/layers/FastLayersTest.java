@@ -210,19 +210,32 @@ class FastLayersTest {
 
     /**
      * A batch norm layer on activations far from zero (mean 50, spread 0.1: every deviation from the mean is a
-     * few ulps of the value, where summing squares from zero would lose them), on an odd 5x7 map (loop tails), and
-     * on a view (a slice of a larger array, which the float loops copy first): forward in training, the input,
-     * gamma and beta gradients and the running-statistics updates, then inference from those statistics.
+     * few ulps of the value, where summing squares from zero would lose them), on an odd 5x7 map (loop tails) or
+     * on vectors (a batch norm after a dense layer), and on a view (a slice of a larger array, which the float loops
+     * copy first): forward in training, the input, gamma and beta gradients and the running-statistics updates
+     * (of the variance, or of log10 of the standard deviation, DL4J's default), then inference from those
+     * statistics. The fast layer is {@link FastBatchNormalization}, whose own code computes the float32 cases.
      */
     @ParameterizedTest
-    @EnumSource(Precision.class)
-    void aBatchNormComputesTheSameOnOffsetActivations(Precision precision) {
-        Layer stock = graph(batchNormOnly(precision.type), LayerImpl.STOCK).getLayer("bn");
-        Layer fast = graph(batchNormOnly(precision.type), LayerImpl.FAST).getLayer("bn");
+    @CsvSource({"DOUBLE, true, 5x7", "DOUBLE, false, 5x7", "FLOAT, true, 5x7", "FLOAT, false, 5x7",
+            "FLOAT, true, vectors", "FLOAT, false, vectors"})
+    void aBatchNormComputesTheSameOnOffsetActivations(Precision precision, boolean logStd, String shape) {
+        boolean vectors = shape.equals("vectors");
+        Layer stock = graph(batchNormOnly(precision.type, logStd, vectors), LayerImpl.STOCK).getLayer("bn");
+        Layer fast = graph(batchNormOnly(precision.type, logStd, vectors), LayerImpl.FAST).getLayer("bn");
+        assertTrue(fast instanceof FastBatchNormalization);
         Nd4j.getRandom().setSeed(5);
-        INDArray wider = Nd4j.rand(precision.type, BATCH, 5, 5, 7).subi(0.5).muli(0.2).addi(50);
-        INDArray input = wider.get(interval(0, BATCH), interval(1, 4), interval(0, 5), interval(0, 7));
-        INDArray outputError = Nd4j.rand(precision.type, BATCH, 3, 5, 7).subi(0.5);
+        INDArray input;
+        INDArray outputError;
+        if (vectors) {
+            INDArray wider = Nd4j.rand(precision.type, BATCH + 2, 5).subi(0.5).muli(0.2).addi(50);
+            input = wider.get(interval(1, BATCH + 1), interval(1, 4));
+            outputError = Nd4j.rand(precision.type, BATCH, 3).subi(0.5);
+        } else {
+            INDArray wider = Nd4j.rand(precision.type, BATCH, 5, 5, 7).subi(0.5).muli(0.2).addi(50);
+            input = wider.get(interval(0, BATCH), interval(1, 4), interval(0, 5), interval(0, 7));
+            outputError = Nd4j.rand(precision.type, BATCH, 3, 5, 7).subi(0.5);
+        }
         for (Layer layer : new Layer[]{stock, fast}) {
             layer.params().assign(Nd4j.linspace(precision.type, 0.5, 1.5, layer.numParams()));
         }
@@ -232,7 +245,7 @@ class FastLayersTest {
         assertClose(stockPass.inputGradient(), fastPass.inputGradient(), precision.tolerance, "input gradient");
         Map<String, INDArray> stockGradients = stockPass.gradients();
         Map<String, INDArray> fastGradients = fastPass.gradients();
-        assertEquals(stockGradients.keySet(), fastGradients.keySet());
+        assertEquals(List.copyOf(stockGradients.keySet()), List.copyOf(fastGradients.keySet()));
         stockGradients.forEach((name, g) -> assertClose(g, fastGradients.get(name), precision.tolerance,
                 "gradient of " + name));
 
@@ -350,13 +363,16 @@ class FastLayersTest {
         return Nd4j.toFlattened(layer.paramTable().keySet().stream().map(gradients::get).toArray(INDArray[]::new));
     }
 
-    private static ComputationGraphConfiguration batchNormOnly(DataType type) {
+    private static ComputationGraphConfiguration batchNormOnly(DataType type, boolean logStd, boolean vectors) {
         return new NeuralNetConfiguration.Builder().seed(4).dataType(type)
                 .graphBuilder()
                 .addInputs("in")
-                .setInputTypes(InputType.convolutional(5, 7, 3))
-                .addLayer("bn", new BatchNormalization.Builder().build(), "in")
-                .addLayer("out", new CnnLossLayer.Builder(LossFunctions.LossFunction.MSE)
+                .setInputTypes(vectors ? InputType.feedForward(3) : InputType.convolutional(5, 7, 3))
+                .addLayer("bn", new BatchNormalization.Builder().useLogStd(logStd).build(), "in")
+                .addLayer("out", vectors
+                        ? new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(3)
+                        .activation(Activation.IDENTITY).build()
+                        : new CnnLossLayer.Builder(LossFunctions.LossFunction.MSE)
                         .activation(Activation.IDENTITY).build(), "bn")
                 .setOutputs("out")
                 .build();
