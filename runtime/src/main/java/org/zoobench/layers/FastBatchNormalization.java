@@ -43,10 +43,13 @@ final class FastBatchNormalization extends BatchNormalization {
         var conf = layerConf();
         boolean train = training == TrainingMode.TRAIN;
         INDArray in = x.rank() == 2 ? x.reshape(x.ordering(), x.size(0), x.size(1), 1, 1) : x;
-        // The running variance is read only by inference; the helper normalises a training batch by its own.
+        // The running variance is read only by an inference pass that normalises: the helper normalises a training
+        // batch by its own statistics, and hands on an input the convolution before already normalised.
+        boolean readsVariance = !train
+                && !(helper() instanceof NativeBatchNormHelper nativeHelper && nativeHelper.handsOnFolded(in));
         INDArray ret = helper().preOutput(in, train, getShape(x), getParam(BatchNormalizationParamInitializer.GAMMA),
                 getParam(BatchNormalizationParamInitializer.BETA),
-                getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN), train ? null : runningVarianceArray(),
+                getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN), readsVariance ? runningVarianceArray() : null,
                 conf.getDecay(), conf.getEps(), conf.getCnn2DFormat(), workspaceMgr);
         if (ret == null) { // the helper failed and counted it (Fallbacks): DL4J's Java code, as DL4J would
             return withoutHelper(() -> super.preOutput(x, training, workspaceMgr));
@@ -137,7 +140,8 @@ final class FastBatchNormalization extends BatchNormalization {
         }
         float[] variance = BlasMatrix.read(norm.getParam(BatchNormalizationParamInitializer.GLOBAL_LOG_STD));
         for (int c = 0; c < variance.length; c++) {
-            variance[c] = (float) Math.pow(Math.pow(10, variance[c]), 2);
+            double std = Math.pow(10, variance[c]);
+            variance[c] = (float) (std * std);
         }
         return variance;
     }

@@ -55,7 +55,7 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
     public INDArray preOutput(INDArray x, boolean training, long[] shape, INDArray gamma, INDArray beta,
                               INDArray mean, INDArray var, double decay, double eps, CNN2DFormat format,
                               LayerWorkspaceMgr workspaceMgr) {
-        if (!training && inferenceFolding.alreadyApplied(layerName, x)) {
+        if (!training && handsOnFolded(x)) {
             return InferenceFolding.handOn(x, workspaceMgr); // the convolution before computed it (InferenceFolding)
         }
         return Fallbacks.guard(layerName, "forward", () -> {
@@ -108,6 +108,11 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
             Nd4j.exec(op);
             return out;
         });
+    }
+
+    /** Whether an inference pass on {@code x} hands it on as it is: the convolution before computed this layer. */
+    boolean handsOnFolded(INDArray x) {
+        return inferenceFolding.alreadyApplied(layerName, x);
     }
 
     /**
