@@ -11,6 +11,9 @@ import org.zoobench.parallel.WorkerMode;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.function.Function;
 
 /**
@@ -79,6 +82,25 @@ final class Converters {
     static final class WorkerModeConverter extends Parsing<WorkerMode> {
         WorkerModeConverter() {
             super(WorkerMode::parse);
+        }
+    }
+
+    /** A sitting's length: hours, minutes and seconds as in 2h30m, 90m or 45s. */
+    static final class SittingConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration length;
+            try {
+                length = Duration.parse("PT" + value.toUpperCase(Locale.ROOT));
+            } catch (DateTimeParseException e) {
+                throw new TypeConversionException("'" + value + "' is not a length of time: write it as 2h30m, "
+                        + "90m or 45s");
+            }
+            if (length.isNegative() || length.isZero()) {
+                throw new TypeConversionException("'" + value + "' is no time at all: a sitting needs a positive "
+                        + "length such as 2h30m");
+            }
+            return length;
         }
     }
 }

@@ -41,7 +41,9 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -121,13 +123,25 @@ public final class RunCommand implements Callable<Integer> {
                     + "with local[N] the --results directory, elsewhere none: only records and predictions come back")
     URI sparkResults;
 
+    @Option(names = "--sitting", paramLabel = "DURATION", converter = Converters.SittingConverter.class,
+            description = "how long this sitting may train, e.g. 2h30m or 45m: start only the runs that the "
+                    + "calibration expects to reach their earliest stop in what is left of it, in the suite's order, "
+                    + "and leave the others for a later sitting (rerun the same command); a run once started trains "
+                    + "to its end")
+    Duration sitting;
+
     @Override
     public Integer call() {
+        long calledAt = System.nanoTime();
         PrintWriter table = spec.commandLine().getOut();
         PrintWriter out = training.quiet.commentary(table);
         Suite suite = Suites.get(suiteName);
         checkSparkOptions();
         checkLimits();
+        if (estimateOnly && sitting != null) {
+            throw new UserInputException("--estimate trains nothing, so a --sitting has nothing to plan: leave one "
+                    + "of them out");
+        }
         training.liveStats.check();
         // the suite's batches are known once it is planned; until then, only the workers and the devices
         training.workers.dataParallel(training.backend, List.of());
@@ -157,7 +171,7 @@ public final class RunCommand implements Callable<Integer> {
                 training.dataDir.dataDir, dir.toAbsolutePath().normalize()))) {
             ResultsStore store = ResultsStore.openForWriting(dir);
             ResultsLock.take(store.dir());
-            return runSuite(suite, plan, runs, data, store, executor, out, table);
+            return runSuite(suite, plan, runs, data, store, executor, out, table, calledAt);
         }
     }
 
@@ -180,7 +194,7 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private int runSuite(Suite suite, SuitePlan plan, List<RunSpec> runs, DataProvider data, ResultsStore store,
-                         RunExecutor executor, PrintWriter out, PrintWriter table) {
+                         RunExecutor executor, PrintWriter out, PrintWriter table, long calledAt) {
         out.println("== " + suite.name() + (quick ? " (quick)" : "") + ": " + suite.description());
         out.println("Recipe: " + plan.recipe());
         plan.notes().forEach(n -> out.println("Note: " + n));
@@ -193,7 +207,9 @@ public final class RunCommand implements Callable<Integer> {
         store.writeSuiteInfo(info);
         int left = (int) runs.stream().filter(r -> !store.isFinished(r.runId())).count();
         // The estimate calibrates steps in this JVM: it says nothing of a cluster's executors.
-        double expected = sparkMaster == null ? SuiteRunner.expectedSeconds(store, runs, ModelRegistry::get, data) : 0;
+        SuiteRunner.Expected expectation = sparkMaster == null
+                ? SuiteRunner.expected(store, runs, ModelRegistry::get, data) : null;
+        double expected = expectation == null ? 0 : expectation.mostSeconds(expectation.most().keySet());
         out.println(left == 0 ? "All " + runs.size() + " runs already finished in " + store.dir()
                 + "; rebuilding the report."
                 : sparkMaster != null ? "Training " + left + " runs on Spark (" + sparkMaster + "), one task each"
@@ -204,15 +220,32 @@ public final class RunCommand implements Callable<Integer> {
         String startedAt = Instant.now().toString();
         SuiteRunner runner = new SuiteRunner(store, executor, out);
         List<RunRecord> records;
+        // The sitting counts from the command's start: the calibration above is part of it.
+        SuiteRunner.Sitting thisSitting = sitting == null ? null : new SuiteRunner.Sitting(
+                sitting.minusNanos(System.nanoTime() - calledAt), expectation.earliest());
         try (LiveStats live = training.liveStats.start(spec.commandLine().getErr())) {
-            records = runner.run(runs);
+            records = runner.run(runs, thisSitting);
         }
         Map<String, String> failures = runner.failures();
         if (records.isEmpty() && !failures.isEmpty()) {
             throw new UserInputException(failedRuns(failures, runs.size()));
         }
-        boolean estimated = left > 0 && sparkMaster == null;
-        SuiteInfo.Session session = new SuiteInfo.Session(startedAt, left, expected, (System.nanoTime() - start) / 1e9);
+        List<String> later = runner.leftForLater();
+        int trained = left - later.size();
+        if (trained == 0 && !later.isEmpty()) {
+            String shortest = later.stream().min(Comparator.comparing(expectation.earliest()::get))
+                    .orElseThrow();
+            throw new UserInputException(String.format(Locale.ROOT, "no run fits in a sitting of %s: the shortest "
+                    + "left, %s, is expected to take %s to its earliest stop (the calibration took %s of the "
+                    + "sitting)", SuiteRunner.duration(sitting.toSeconds()), shortest,
+                    SuiteRunner.duration(expectation.earliest().get(shortest)),
+                    SuiteRunner.duration((start - calledAt) / 1e9)));
+        }
+        boolean estimated = trained > 0 && sparkMaster == null;
+        double expectedTrained = !estimated ? 0 : later.isEmpty() ? expected : expectation.mostSeconds(
+                expectation.most().keySet().stream().filter(id -> !later.contains(id)).toList());
+        SuiteInfo.Session session = new SuiteInfo.Session(startedAt, trained, expectedTrained,
+                (System.nanoTime() - start) / 1e9);
         if (estimated) {
             store.writeSuiteInfo(info.withSession(session));
         }
@@ -226,8 +259,12 @@ public final class RunCommand implements Callable<Integer> {
         HtmlReport.forResults(store, report.markdown());
         out.printf("%nSuite time %s%s. Results: %s (report.html, results.csv, results.jsonl, results.md, runs/, "
                         + "plots/)%n", SuiteRunner.duration((System.nanoTime() - start) / 1e9),
-                !estimated ? "" : " (estimated " + SuiteRunner.duration(expected) + " beforehand: "
+                !estimated ? "" : " (estimated " + SuiteRunner.duration(expectedTrained) + " beforehand: "
                         + session.describeError() + ", kept in suite.json)", store.dir());
+        if (!later.isEmpty()) {
+            out.printf(Locale.ROOT, "%d run%s left for a later sitting: rerun the same command to train %s%n",
+                    later.size(), later.size() == 1 ? "" : "s", later.size() == 1 ? "it" : "them");
+        }
         out.flush();
         if (noneFinished) {
             throw new UserInputException(ResultsReport.allDiverged(store, records));
@@ -249,6 +286,10 @@ public final class RunCommand implements Callable<Integer> {
         if (sparkMaster != null && training.liveStats.requested()) {
             throw new UserInputException("--ui and --stats watch training in this JVM; with --spark the runs train on "
                     + "the executors (Spark's own web UI shows their tasks): leave them out");
+        }
+        if (sparkMaster != null && sitting != null) {
+            throw new UserInputException("--sitting plans by a calibration in this JVM, which says nothing of a "
+                    + "cluster's executors: leave it out with --spark");
         }
         if (sparkMaster != null && training.backend != Backend.CPU) {
             throw new UserInputException("--spark trains on the executors' backend, the cluster jar's cpu build: "

@@ -70,4 +70,28 @@ class RunCommandOptionsTest {
         }
         assertTrue(run.out().contains("Note: every run cut to at most 40 training and 30 test examples"), run.out());
     }
+
+    @Test
+    void sittingsThatAreNoLengthOfTimeOrCannotBePlannedAreRefused(@TempDir Path tmp) {
+        String results = tmp.resolve("results").toString();
+        oneLineUserError(CliRun.of("run", "depth", "--sitting", "2 hours", "--results", results),
+                "Invalid value for option '--sitting': '2 hours' is not a length of time: write it as 2h30m, 90m or 45s");
+        oneLineUserError(CliRun.of("run", "depth", "--sitting", "0m", "--results", results),
+                "Invalid value for option '--sitting': '0m' is no time at all");
+        oneLineUserError(CliRun.of("run", "depth", "--sitting", "2h", "--estimate", "--results", results),
+                "--estimate trains nothing, so a --sitting has nothing to plan");
+        oneLineUserError(CliRun.of("run", "depth", "--sitting", "2h", "--spark", "local[1]", "--results", results),
+                "--sitting plans by a calibration in this JVM");
+        assertTrue(Files.notExists(tmp.resolve("results")));
+    }
+
+    @Test
+    void aSittingTooShortForAnyRunSaysWhichIsShortestAndTrainsNothing(@TempDir Path tmp) throws Exception {
+        Path results = tmp.resolve("results");
+        CliRun run = CliRun.of("run", "birnn", "--quick", "--limit", "40", "--test-limit", "30", "--sitting", "1s",
+                "--results", results.toString());
+        oneLineUserError(run, "no run fits in a sitting of 0m01s: the shortest left, ");
+        assertTrue(run.out().contains(": left for a later sitting (expected "), run.out());
+        assertTrue(ResultsStore.openForReading(results).records().isEmpty());
+    }
 }

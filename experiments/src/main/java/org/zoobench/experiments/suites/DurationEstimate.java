@@ -44,10 +44,6 @@ final class DurationEstimate {
     private DurationEstimate() {
     }
 
-    static double seconds(List<RunSpec> runs, Function<String, ModelEntry> models, DataProvider data) {
-        return Arrays.stream(perRun(runs, models, data)).sum();
-    }
-
     /** The expected seconds of each run, in order (every epoch of it, with a stopping rule its most). */
     static double[] perRun(List<RunSpec> runs, Function<String, ModelEntry> models, DataProvider data) {
         Map<String, Double> secondsPerImage = new HashMap<>();

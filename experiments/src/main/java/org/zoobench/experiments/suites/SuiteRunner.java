@@ -1,6 +1,7 @@
 package org.zoobench.experiments.suites;
 
 import org.zoobench.experiments.results.ResultsStore;
+import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.runner.DataProvider;
 import org.zoobench.experiments.runner.LocalRunExecutor;
@@ -11,6 +12,7 @@ import org.zoobench.zoo.ModelEntry;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -31,6 +33,7 @@ public final class SuiteRunner {
     private final RunExecutor executor;
     private final PrintWriter log;
     private final Map<String, String> failures = new LinkedHashMap<>();
+    private final List<String> leftForLater = new ArrayList<>();
 
     /** Runs trained one after another in this JVM. */
     public SuiteRunner(ResultsStore store, Function<String, ModelEntry> models, DataProvider data, PrintWriter log) {
@@ -48,7 +51,16 @@ public final class SuiteRunner {
      * those that failed (see {@link #failures()}).
      */
     public List<RunRecord> run(List<RunSpec> runs) {
+        return run(runs, null);
+    }
+
+    /**
+     * As {@link #run(List)}, within {@code sitting} where it is not null: a run it does not expect to finish in
+     * what is left of it is left for a later sitting ({@link #leftForLater()}), and the next one that fits trains.
+     */
+    public List<RunRecord> run(List<RunSpec> runs, Sitting sitting) {
         failures.clear();
+        leftForLater.clear();
         Map<String, RunRecord> finished = new LinkedHashMap<>();
         runs.forEach(spec -> store.find(spec.runId()).ifPresent(r -> finished.put(spec.runId(), r)));
         store.checkWritable(runs.stream().map(RunSpec::runId).filter(id -> !finished.containsKey(id)).toList());
@@ -67,7 +79,20 @@ public final class SuiteRunner {
                         spec.config().model(), spec.config().seed())));
             }
         }
-        executor.trainAll(toDo, store, new RunLog(toDo.size()));
+        RunLog runLog = new RunLog(toDo.size());
+        if (sitting == null) {
+            executor.trainAll(toDo, store, runLog);
+        } else {
+            for (PlannedRun run : toDo) {
+                String id = run.spec().runId();
+                if (sitting.fits(id)) {
+                    executor.trainAll(List.of(run), store, runLog);
+                } else {
+                    leftForLater.add(id);
+                    runLog.leftForLater(run, sitting);
+                }
+            }
+        }
         List<RunRecord> records = new ArrayList<>();
         for (RunSpec spec : runs) {
             store.find(spec.runId()).ifPresent(records::add);
@@ -96,16 +121,61 @@ public final class SuiteRunner {
         return Collections.unmodifiableMap(new LinkedHashMap<>(failures));
     }
 
+    /** The runs of the last {@link #run} that its sitting left for a later one, by run id, in order. */
+    public List<String> leftForLater() {
+        return List.copyOf(leftForLater);
+    }
+
+    /**
+     * A sitting of a given length, started when this object was made, and the calibrated seconds each unfinished
+     * run is expected to take to the earliest epoch its stopping rule allows (runs usually stop there: every
+     * converged run so far has); a run fits while that is within what is left.
+     */
+    public static final class Sitting {
+
+        private final long endsAt;
+        private final Map<String, Double> expectedSeconds;
+
+        public Sitting(Duration length, Map<String, Double> expectedSeconds) {
+            this.endsAt = System.nanoTime() + length.toNanos();
+            this.expectedSeconds = Map.copyOf(expectedSeconds);
+        }
+
+        double secondsLeft() {
+            return (endsAt - System.nanoTime()) / 1e9;
+        }
+
+        double expectedSeconds(String runId) {
+            Double seconds = expectedSeconds.get(runId);
+            if (seconds == null) {
+                throw new IllegalArgumentException("no expected duration for run " + runId);
+            }
+            return seconds;
+        }
+
+        boolean fits(String runId) {
+            return expectedSeconds(runId) <= secondsLeft();
+        }
+    }
+
     /** One line as each run starts (with the suite's ETA once a run has finished) and one as it is saved. */
     private final class RunLog implements RunExecutor.Listener {
 
-        private final int toDo;
+        private int toDo;
         private final long started = System.nanoTime();
         private int done;
         private PlannedRun lastStarted;
 
         RunLog(int toDo) {
             this.toDo = toDo;
+        }
+
+        void leftForLater(PlannedRun run, Sitting sitting) {
+            toDo--;
+            log.printf(Locale.ROOT, "%s: left for a later sitting (expected %s to its earliest stop; %s of this "
+                    + "sitting left)%n", run.label(), duration(sitting.expectedSeconds(run.spec().runId())),
+                    duration(Math.max(0, sitting.secondsLeft())));
+            log.flush();
         }
 
         @Override
@@ -150,11 +220,30 @@ public final class SuiteRunner {
         store.repairs().forEach(r -> log.println("note: " + r));
     }
 
-    /** The calibrated expected duration (seconds) of the runs not yet finished in the store; 0 if none is left. */
-    public static double expectedSeconds(ResultsStore store, List<RunSpec> runs, Function<String, ModelEntry> models,
-                                         DataProvider data) {
+    /**
+     * The calibrated expected seconds of each run not yet finished in the store, by run id: to its most epochs
+     * and to the earliest its stopping rule allows (the same for runs without one).
+     */
+    public record Expected(Map<String, Double> most, Map<String, Double> earliest) {
+
+        /** The seconds of the given runs at their most epochs. */
+        public double mostSeconds(Collection<String> runIds) {
+            return runIds.stream().mapToDouble(most::get).sum();
+        }
+    }
+
+    public static Expected expected(ResultsStore store, List<RunSpec> runs, Function<String, ModelEntry> models,
+                                    DataProvider data) {
         List<RunSpec> left = runs.stream().filter(r -> !store.isFinished(r.runId())).toList();
-        return left.isEmpty() ? 0 : DurationEstimate.seconds(left, models, data);
+        double[] seconds = left.isEmpty() ? new double[0] : DurationEstimate.perRun(left, models, data);
+        Map<String, Double> most = new LinkedHashMap<>();
+        Map<String, Double> earliest = new LinkedHashMap<>();
+        for (int i = 0; i < left.size(); i++) {
+            RunConfig c = left.get(i).config();
+            most.put(left.get(i).runId(), seconds[i]);
+            earliest.put(left.get(i).runId(), seconds[i] / c.epochs() * SuiteEstimate.earliestEpochs(c));
+        }
+        return new Expected(most, earliest);
     }
 
     static String summary(RunRecord r) {

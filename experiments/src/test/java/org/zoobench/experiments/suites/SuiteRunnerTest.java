@@ -16,8 +16,11 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -123,5 +126,32 @@ class SuiteRunnerTest {
         assertTrue(rerun.failures().isEmpty());
         assertTrue(store.isFinished(failed));
         assertFalse(Files.exists(note), "the note goes once the run is saved");
+    }
+
+    @Test
+    void aSittingTrainsTheRunsThatFitInOrderAndLeavesTheRestForTheNext(@TempDir Path dir) throws Exception {
+        ResultsStore store = ResultsStore.openForWriting(dir);
+        // The b runs are expected to outlast the sitting, the a runs to fit.
+        Map<String, Double> expected = new LinkedHashMap<>();
+        SUITE.forEach(r -> expected.put(r.runId(), r.config().model().equals("tiny-a") ? 1.0 : 1e6));
+        List<String> started = new ArrayList<>();
+        StringWriter log = new StringWriter();
+        SuiteRunner first = new SuiteRunner(store, models(started, -1), TinyRuns.syntheticData(),
+                new PrintWriter(log, true));
+        List<RunRecord> records = first.run(SUITE, new SuiteRunner.Sitting(Duration.ofHours(1), expected));
+
+        assertEquals(List.of("tiny-a", "tiny-a"), started, "the runs after one left for later still train");
+        assertEquals(List.of(SUITE.get(0).runId(), SUITE.get(2).runId()),
+                records.stream().map(RunRecord::runId).toList());
+        assertEquals(List.of(SUITE.get(1).runId(), SUITE.get(3).runId()), first.leftForLater());
+        assertTrue(log.toString().contains("[2/4] tiny-b seed 1: left for a later sitting (expected 277h46m to its "
+                + "earliest stop; "), log.toString());
+
+        List<String> next = new ArrayList<>();
+        SuiteRunner second = new SuiteRunner(store, models(next, -1), TinyRuns.syntheticData(),
+                new PrintWriter(new StringWriter()));
+        assertEquals(4, second.run(SUITE).size(), "the next sitting trains what the first left");
+        assertEquals(List.of("tiny-b", "tiny-b"), next);
+        assertTrue(second.leftForLater().isEmpty());
     }
 }
