@@ -17,6 +17,7 @@ import org.zoobench.experiments.runner.DataProvider;
 import org.zoobench.experiments.runner.LocalRunExecutor;
 import org.zoobench.experiments.runner.RunExecutor;
 import org.zoobench.experiments.runner.RunSpec;
+import org.zoobench.experiments.runner.Trainer;
 import org.zoobench.experiments.runner.SparkRunExecutors;
 import org.zoobench.experiments.suites.AlexNetAblationSuite;
 import org.zoobench.experiments.suites.Suite;
@@ -188,7 +189,8 @@ public final class RunCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%d of %d runs already finished in %s%n", runs.size() - left.size(), runs.size(),
                     dir);
         }
-        out.print(SuiteEstimate.describe(left, ModelRegistry::get, data));
+        out.print(SuiteEstimate.describe(left, ModelRegistry::get, data,
+                id -> earlier == null ? 0 : Trainer.epochsCheckpointed(earlier.runDir(id))));
         out.flush();
         return 0;
     }

@@ -134,6 +134,11 @@ public final class Trainer {
      * an L2 term on every layer's weights (not the biases), which the updater sees inside its momentum as in
      * Krizhevsky et al. (2012).
      */
+    /** The epochs held by the checkpoint of the run whose folder is {@code runDir}: 0 if it has none. */
+    public static int epochsCheckpointed(Path runDir) {
+        return Checkpoint.read(runDir).map(s -> s.epochs().size()).orElse(0);
+    }
+
     public static ComputationGraph network(ModelEntry entry, RunConfig config) {
         ComputationGraph net = freshNetwork(entry, config);
         if (config.init() == null) {

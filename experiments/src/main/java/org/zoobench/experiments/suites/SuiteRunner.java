@@ -1,13 +1,13 @@
 package org.zoobench.experiments.suites;
 
 import org.zoobench.experiments.results.ResultsStore;
-import org.zoobench.experiments.results.RunConfig;
 import org.zoobench.experiments.results.RunRecord;
 import org.zoobench.experiments.runner.DataProvider;
 import org.zoobench.experiments.runner.LocalRunExecutor;
 import org.zoobench.experiments.runner.RunExecutor;
 import org.zoobench.experiments.runner.RunExecutor.PlannedRun;
 import org.zoobench.experiments.runner.RunSpec;
+import org.zoobench.experiments.runner.Trainer;
 import org.zoobench.zoo.ModelEntry;
 
 import java.io.PrintWriter;
@@ -221,8 +221,9 @@ public final class SuiteRunner {
     }
 
     /**
-     * The calibrated expected seconds of each run not yet finished in the store, by run id: to its most epochs
-     * and to the earliest its stopping rule allows (the same for runs without one).
+     * The calibrated expected seconds of each run not yet finished in the store, by run id, from the epochs its
+     * checkpoint holds: to its most epochs and to the earliest its stopping rule allows (the same for runs without
+     * one).
      */
     public record Expected(Map<String, Double> most, Map<String, Double> earliest) {
 
@@ -235,13 +236,13 @@ public final class SuiteRunner {
     public static Expected expected(ResultsStore store, List<RunSpec> runs, Function<String, ModelEntry> models,
                                     DataProvider data) {
         List<RunSpec> left = runs.stream().filter(r -> !store.isFinished(r.runId())).toList();
-        double[] seconds = left.isEmpty() ? new double[0] : DurationEstimate.perRun(left, models, data);
+        List<SuiteEstimate.Remaining> remaining = SuiteEstimate.remaining(left, models, data,
+                id -> Trainer.epochsCheckpointed(store.runDir(id)));
         Map<String, Double> most = new LinkedHashMap<>();
         Map<String, Double> earliest = new LinkedHashMap<>();
         for (int i = 0; i < left.size(); i++) {
-            RunConfig c = left.get(i).config();
-            most.put(left.get(i).runId(), seconds[i]);
-            earliest.put(left.get(i).runId(), seconds[i] / c.epochs() * SuiteEstimate.earliestEpochs(c));
+            most.put(left.get(i).runId(), remaining.get(i).most());
+            earliest.put(left.get(i).runId(), remaining.get(i).earliest());
         }
         return new Expected(most, earliest);
     }
