@@ -8,6 +8,8 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.layers.LayerHelper;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.layers.normalization.LocalResponseNormalization;
@@ -74,7 +76,8 @@ public enum LayerImpl {
             String name = layer.conf().getLayer().getLayerName();
             if (layer instanceof ConvolutionLayer conv && KeptOutputConvolutionLayer.swappable(conv)) {
                 setHelper(ConvolutionLayer.class, conv,
-                        this == FAST ? new NativeConvolutionHelper(name, conv.hasBias(), plan, inferenceFolding) : null);
+                        this == FAST ? new NativeConvolutionHelper(name, conv.hasBias(), plan, inferenceFolding,
+                                inputGradientUnread(graph, conv)) : null);
                 conv.setCacheMode(this == FAST ? CacheMode.DEVICE : CacheMode.NONE);
             } else if (layer instanceof BatchNormalization bn) {
                 setHelper(BatchNormalization.class, bn,
@@ -102,6 +105,21 @@ public enum LayerImpl {
         // (docs/fast-layers.md), so recurrent graphs keep matmul.
         DirectGemm.choose(graph, this == FAST && !recurrent(graph));
         return graph;
+    }
+
+    /**
+     * Whether nothing reads the gradient with respect to {@code layer}'s input: its every input is one of the
+     * network's inputs, reached with no preprocessor or dropout between, and DL4J drops what backpropagation hands
+     * an input vertex (a graph's training returns no input gradient).
+     */
+    static boolean inputGradientUnread(ComputationGraph graph, Layer layer) {
+        GraphVertex vertex = graph.getVertex(layer.conf().getLayer().getLayerName());
+        if (!(vertex instanceof LayerVertex layerVertex) || layerVertex.getLayerPreProcessor() != null
+                || layer.conf().getLayer().getIDropout() != null || vertex.getInputVertices() == null) {
+            return false;
+        }
+        return Arrays.stream(vertex.getInputVertices())
+                .allMatch(in -> graph.getVertices()[in.getVertexIndex()].isInputVertex());
     }
 
     /**

@@ -53,6 +53,11 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
     private final boolean holdsOutput;
     /** Whether the input comes held channels-last, and so its gradient goes back held, else in C order. */
     private final boolean inputHeld;
+    /**
+     * Whether backpropagation skips the gradient with respect to the input, which nothing reads (the layer reads
+     * the network's input: {@link LayerImpl#inputGradientUnread}); a stem's largest backward product.
+     */
+    private final boolean inputGradientUnread;
     private final Map<List<Object>, OneDnnConvolution> byInput = new HashMap<>();
     private final InferenceFolding folding;
     /** This layer's fold, or null where its batch norm is not folded into it. */
@@ -63,8 +68,10 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
     private INDArray foldedWeights;
     private INDArray foldedBias;
 
-    NativeConvolutionHelper(String layerName, boolean hasBias, ChannelsLastPlan plan, InferenceFolding folding) {
+    NativeConvolutionHelper(String layerName, boolean hasBias, ChannelsLastPlan plan, InferenceFolding folding,
+                            boolean inputGradientUnread) {
         this.layerName = layerName;
+        this.inputGradientUnread = inputGradientUnread;
         this.hasBias = hasBias;
         this.holdsOutput = plan.holdsOutput(layerName);
         this.inputHeld = plan.inputHeld(layerName, 0);
@@ -154,14 +161,14 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
             if (OneDnn.handles(input.dataType()) && BlasMatrix.isCBlock(weightGradView)
                     && (!withBias || BlasMatrix.isCBlock(biasGradView))) {
                 INDArray source = ChannelsLast.block(input);
-                inputGrad = format == CNN2DFormat.NCHW && inputHeld
+                inputGrad = inputGradientUnread ? null : format == CNN2DFormat.NCHW && inputHeld
                         ? ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape())
                         : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape());
                 INDArray outputGrad = ChannelsLast.block(delta);
                 direct(source, weights, delta.shape(), strides, padding, dilation, format).backward(source,
                         BlasMatrix.contiguous(weights), outputGrad, ChannelsLast.oneDnnTag(outputGrad, format),
-                        inputGrad, ChannelsLast.oneDnnTag(inputGrad, format), weightGradView,
-                        withBias ? biasGradView : null);
+                        inputGrad, ChannelsLast.oneDnnTag(inputGrad == null ? source : inputGrad, format),
+                        weightGradView, withBias ? biasGradView : null);
             } else {
                 inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(),
                         input.shape());

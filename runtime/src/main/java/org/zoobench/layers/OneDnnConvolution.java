@@ -213,9 +213,9 @@ final class OneDnnConvolution {
     }
 
     /**
-     * The gradients of the loss with respect to the input, the weights and the bias, given the input, the weights
-     * and the gradient with respect to the output ({@code delta}); the input one block in the layout this was built
-     * for, {@code delta} and the input's gradient one block each in the layouts their tags name, weights, bias and
+     * The gradients of the loss with respect to the input (skipped where {@code inputGrad} is null), the weights and
+     * the bias, given the input, the weights and the gradient with respect to the output ({@code delta}); the input
+     * one block in the layout this was built for, {@code delta} and the input's gradient one block each in the layouts their tags name, weights, bias and
      * their gradients one C-ordered block.
      */
     void backward(INDArray input, INDArray weightValues, INDArray delta, int deltaTag, INDArray inputGrad,
@@ -269,10 +269,12 @@ final class OneDnnConvolution {
         void run(INDArray input, INDArray weightValues, INDArray delta, INDArray inputGrad, INDArray weightGrad,
                  INDArray biasGrad) {
             dnnl_memory diffDst = outputGradient.in(delta);
-            dnnl_memory w = weightsForInput.in(weightValues);
-            dnnl_memory diffSrc = inputGradient.out(inputGrad);
-            OneDnn.execute(toInput, DNNL_ARG_DIFF_DST, diffDst, DNNL_ARG_WEIGHTS, w, DNNL_ARG_DIFF_SRC, diffSrc);
-            inputGradient.finish();
+            if (inputGrad != null) {
+                dnnl_memory w = weightsForInput.in(weightValues);
+                dnnl_memory diffSrc = inputGradient.out(inputGrad);
+                OneDnn.execute(toInput, DNNL_ARG_DIFF_DST, diffDst, DNNL_ARG_WEIGHTS, w, DNNL_ARG_DIFF_SRC, diffSrc);
+                inputGradient.finish();
+            }
 
             dnnl_memory src = sourceForWeights.in(input);
             dnnl_memory diffDstForWeights = sharesOutputGradient ? diffDst : outputGradientForWeights.in(delta);

@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -53,6 +54,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 import static org.nd4j.linalg.indexing.NDArrayIndex.point;
@@ -204,7 +206,8 @@ class FastLayersTest {
             Pair<Gradient, INDArray> backward = layer.backpropGradient(outputError, LayerWorkspaceMgr.noWorkspaces());
             Map<String, INDArray> gradients = new java.util.LinkedHashMap<>();
             backward.getFirst().gradientForVariable().forEach((name, g) -> gradients.put(name, g.dup()));
-            return new LayerPass(output, backward.getSecond().dup(), gradients);
+            INDArray inputGradient = backward.getSecond();
+            return new LayerPass(output, inputGradient == null ? null : inputGradient.dup(), gradients);
         }
     }
 
@@ -284,9 +287,11 @@ class FastLayersTest {
                 .graphBuilder()
                 .addInputs("in")
                 .setInputTypes(InputType.convolutional(side, side, 5, format))
+                // A layer between: a convolution reading the network's input skips its input gradient.
+                .addLayer("before", new ActivationLayer(Activation.IDENTITY), "in")
                 .addLayer("conv", new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride)
                         .padding(pad, pad).dilation(dilation, dilation).nOut(outChannels).hasBias(bias)
-                        .dataFormat(format).activation(Activation.IDENTITY).build(), "in")
+                        .dataFormat(format).activation(Activation.IDENTITY).build(), "before")
                 .addLayer("out", new CnnLossLayer.Builder(LossFunctions.LossFunction.MSE).format(format)
                         .activation(Activation.IDENTITY).build(), "conv")
                 .setOutputs("out")
@@ -311,6 +316,56 @@ class FastLayersTest {
         NativeConvolutionHelper helper = (NativeConvolutionHelper)
                 ((org.deeplearning4j.nn.layers.convolution.ConvolutionLayer) fast).getHelper();
         assertEquals(1, helper.oneDnnShapes(), name + ": input shapes oneDNN computed");
+    }
+
+    /**
+     * Nothing reads the gradient with respect to the network's input, so a fast convolution reading it skips that
+     * product (a stem's largest backward one): its backward pass hands DL4J no input gradient, its parameter
+     * gradients stay the stock layer's, and a training step of the graph gives the stock graph's parameters. With a
+     * layer between, or dropout on its input, the gradient is computed as before.
+     */
+    @Test
+    void aConvolutionReadingTheNetworkInputSkipsOnlyTheGradientNothingReads() {
+        ComputationGraphConfiguration conf = stemAndHead(false);
+        ComputationGraph stockGraph = graph(conf, LayerImpl.STOCK);
+        ComputationGraph fastGraph = graph(conf, LayerImpl.FAST);
+        assertTrue(LayerImpl.inputGradientUnread(fastGraph, fastGraph.getLayer("stem")));
+        assertFalse(LayerImpl.inputGradientUnread(fastGraph, fastGraph.getLayer("next")), "reads the stem");
+        ComputationGraph withDropout = graph(stemAndHead(true), LayerImpl.FAST);
+        assertFalse(LayerImpl.inputGradientUnread(withDropout, withDropout.getLayer("stem")), "dropout on its input");
+
+        Nd4j.getRandom().setSeed(4);
+        INDArray input = Nd4j.rand(DataType.FLOAT, BATCH, 3, 12, 12).subi(0.5);
+        INDArray outputError = Nd4j.rand(DataType.FLOAT, BATCH, 8, 6, 6).subi(0.5);
+        LayerPass stockPass = LayerPass.of(stockGraph.getLayer("stem"), input, null, outputError);
+        LayerPass fastPass = LayerPass.of(fastGraph.getLayer("stem"), input, null, outputError);
+        assertNull(fastPass.inputGradient(), "no input gradient computed");
+        assertClose(stockPass.output(), fastPass.output(), FLOAT_TOLERANCE, "output");
+        stockPass.gradients().forEach((param, g) -> assertClose(g, fastPass.gradients().get(param), FLOAT_TOLERANCE,
+                "gradient of " + param));
+
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, BATCH, 3);
+        for (int i = 0; i < BATCH; i++) {
+            labels.putScalar(i, i % 3, 1);
+        }
+        stockGraph.fit(new INDArray[]{input}, new INDArray[]{labels});
+        fastGraph.fit(new INDArray[]{input}, new INDArray[]{labels});
+        assertClose(stockGraph.params(), fastGraph.params(), FLOAT_TOLERANCE, "parameters after a training step");
+    }
+
+    /** A stride-2 stem reading the network's input (with dropout there where asked), a second convolution, a head. */
+    private static ComputationGraphConfiguration stemAndHead(boolean dropout) {
+        return new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT).graphBuilder()
+                .addInputs("in")
+                .setInputTypes(InputType.convolutional(12, 12, 3))
+                .addLayer("stem", new ConvolutionLayer.Builder(3, 3).stride(2, 2).padding(1, 1).nOut(8)
+                        .activation(Activation.RELU).dropOut(dropout ? 0.9 : 0).build(), "in")
+                .addLayer("next", new ConvolutionLayer.Builder(3, 3).padding(1, 1).nOut(4)
+                        .activation(Activation.RELU).build(), "stem")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build(), "next")
+                .setOutputs("out")
+                .build();
     }
 
     /**
