@@ -244,7 +244,7 @@ public final class RunCommand implements Callable<Integer> {
                     SuiteRunner.duration((start - calledAt) / 1e9)));
         }
         boolean estimated = trained > 0 && sparkMaster == null;
-        double expectedTrained = !estimated ? 0 : later.isEmpty() ? expected : expectation.mostSeconds(
+        double expectedTrained = !estimated ? 0 : expectation.mostSeconds(
                 expectation.most().keySet().stream().filter(id -> !later.contains(id)).toList());
         SuiteInfo.Session session = new SuiteInfo.Session(startedAt, trained, expectedTrained,
                 (System.nanoTime() - start) / 1e9);
