@@ -23,20 +23,21 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
  * Where a graph's activations are held channels-last ({@link ChannelsLast}) between the fast layers, decided once
  * from the graph's structure so that a layer computes in the same layout whatever implementation its neighbours
  * run (the kernels, and so the rounding, depend on the layout). A vertex hands its output on channels-last only
- * when every vertex reading it computes channels-last natively (a oneDNN convolution, batch norm or ReLU, or an
- * adding vertex): a pooling or merging layer, or DL4J's activation function inside a convolution, would walk the
- * strides element by element, several times slower than a plain block. A convolution starts holding its output
+ * when every vertex reading it computes channels-last natively (a oneDNN convolution, batch norm or ReLU, an
+ * adding or scaling vertex, or a pooling layer whose window is one position, {@link FastSubsamplingLayer}): any
+ * other pooling or merging layer, or DL4J's activation function inside a convolution, would walk the strides
+ * element by element, several times slower than a plain block. A convolution starts holding its output
  * so only where it has at most {@link #HELD_CHANNELS} output channels and its input is held or no wider than its
  * output: reordering a wide NCHW input costs more than the held output saves, and on wider layers oneDNN's blocked
  * kernels beat its NHWC ones by more than the reorders and batch norm save; except a 1x1 stride-1 convolution whose
  * input is held, at any width (a DenseNet's bottleneck, 4k maps: on channels-last data it is one matrix product, and
  * the batch norm after it then runs on NHWC too; DenseNet-121's training step 0.83-0.96 of its time). Batch norm,
- * ReLU and sums hold their output where their input is held; a concatenation of NCHW maps
- * ({@link FastMergeVertex}) holds it wherever its readers are layers that read channels-last, whatever its inputs'
- * layouts, as it copies every value anyway (a DenseNet's batch norms then read their concatenations
- * channels-last, where oneDNN's batch norm runs two to three times as fast as on NCHW at these nets' sizes; an
- * adding vertex converts a term in C order itself, at the cost of the concatenation's conversion, and holding an
- * inception module's branch outputs for its concatenation made GoogLeNet slower). Every gradient goes back in its
+ * ReLU, sums, scalings and single-position pooling hold their output where their input is held; a concatenation of
+ * NCHW maps ({@link FastMergeVertex}) holds it wherever its readers are layers or sums that read channels-last,
+ * whatever its inputs' layouts, as it copies every value anyway (a DenseNet's batch norms then read their
+ * concatenations channels-last, where oneDNN's batch norm runs two to three times as fast as on NCHW at these nets'
+ * sizes; an option-A shortcut's sum reads its concatenation with the zero channels so; holding an inception
+ * module's branch outputs for its concatenation made GoogLeNet slower). Every gradient goes back in its
  * input's layout (a vertex read by several sums its held gradients flat: {@link HeldGradient}).
  */
 final class ChannelsLastPlan {
@@ -78,10 +79,11 @@ final class ChannelsLastPlan {
             inputsHeld.put(vertex.getVertexName(), held);
             VertexIndices[] readers = vertex.getOutputVertices();
             if (readers != null && readers.length > 0 && !vertex.isOutputVertex()
-                    && holdsOutput(vertex, held, readsMaps)
-                    && Arrays.stream(readers).allMatch(r -> readsChannelsLast(vertices[r.getVertexIndex()]))
-                    && (!FastMergeVertex.swappable(vertex)
-                    || Arrays.stream(readers).allMatch(r -> vertices[r.getVertexIndex()] instanceof LayerVertex))) {
+                    && holdsOutput(vertex, held, readsMaps, vertices)
+                    && Arrays.stream(readers).allMatch(r -> readsChannelsLast(vertices[r.getVertexIndex()], vertices))
+                    && (!FastMergeVertex.swappable(vertex) || Arrays.stream(readers).allMatch(r ->
+                    vertices[r.getVertexIndex()] instanceof LayerVertex
+                            || FastAddVertex.swappable(vertices[r.getVertexIndex()])))) {
                 holders.add(vertex.getVertexName());
             }
         }
@@ -103,7 +105,8 @@ final class ChannelsLastPlan {
      * Whether the vertex, given which of its inputs are held and whether all of them are NCHW maps, computes a
      * channels-last output (see above).
      */
-    private static boolean holdsOutput(GraphVertex vertex, boolean[] inputsHeld, boolean readsMaps) {
+    private static boolean holdsOutput(GraphVertex vertex, boolean[] inputsHeld, boolean readsMaps,
+                                       GraphVertex[] vertices) {
         boolean anyHeld = false;
         for (boolean held : inputsHeld) {
             anyHeld |= held;
@@ -123,7 +126,7 @@ final class ChannelsLastPlan {
         if (FastMergeVertex.swappable(vertex)) {
             return readsMaps && FastMergeVertex.mergesChannels(vertex);
         }
-        return anyHeld && readsChannelsLast(vertex);
+        return anyHeld && readsChannelsLast(vertex, vertices);
     }
 
     /**
@@ -134,6 +137,7 @@ final class ChannelsLastPlan {
         if (vertex instanceof LayerVertex layerVertex) {
             Layer layer = layerVertex.getLayer();
             if (KeptOutputConvolutionLayer.swappable(layer) || layer.getClass() == SubsamplingLayer.class
+                    || layer instanceof FastSubsamplingLayer
                     || layer.getClass() == LocalResponseNormalization.class) {
                 return true;
             }
@@ -144,13 +148,25 @@ final class ChannelsLastPlan {
     }
 
     /** Whether the vertex reads a channels-last input as fast as a plain one. */
-    private static boolean readsChannelsLast(GraphVertex vertex) {
+    private static boolean readsChannelsLast(GraphVertex vertex, GraphVertex[] vertices) {
         if (vertex instanceof LayerVertex layerVertex) {
             Layer layer = layerVertex.getLayer();
             return KeptOutputConvolutionLayer.swappable(layer)
                     || layer instanceof BatchNormalization
-                    || FastReluLayer.swappable(layer);
+                    || FastReluLayer.swappable(layer)
+                    || FastSubsamplingLayer.swappable(layer);
         }
-        return FastAddVertex.swappable(vertex);
+        return FastAddVertex.swappable(vertex) || FastScaleVertex.swappable(vertex) || zeroPaddingMerge(vertex, vertices);
+    }
+
+    /**
+     * An option-A shortcut's concatenation of maps, read only by sums: it holds its output (above), and a
+     * concatenation with a held output reads held inputs as fast as plain ones (a oneDNN reorder each).
+     */
+    private static boolean zeroPaddingMerge(GraphVertex vertex, GraphVertex[] vertices) {
+        return FastMergeVertex.swappable(vertex) && FastMergeVertex.mergesChannels(vertex)
+                && vertex.getOutputVertices() != null && vertex.getOutputVertices().length > 0
+                && Arrays.stream(vertex.getOutputVertices())
+                .allMatch(r -> FastAddVertex.swappable(vertices[r.getVertexIndex()]));
     }
 }

@@ -1,6 +1,8 @@
 package org.zoobench.layers;
 
 import java.lang.reflect.Field;
+import java.util.HashMap;
+import java.util.Map;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
@@ -16,12 +18,14 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J's element-wise vertex whose sum (every residual connection of the zoo) writes the first two inputs' sum into
- * a new array with one libnd4j op, where DL4J copies the first input and then adds each further one in place (a
- * copy and an op per input, docs/fast-layers.md). Inputs held channels-last ({@link ChannelsLast}) are added as
- * flat blocks into a sum held the same way (a term held in C order beside them is copied to that layout
- * first: a strided sum takes five times as long), and the backward pass hands each input a copy of the gradient in the
- * gradient's own layout (DL4J's copies would reorder it to C order). Inputs of different shapes or types (DL4J
- * broadcasts or casts them) and the vertex's other operations are DL4J's.
+ * a new array with one op (oneDNN's in float32 on the CPU backend, {@link OneDnnSum}, else libnd4j's), where DL4J
+ * copies the first input and then adds each further one in place (a copy and an op per input,
+ * docs/fast-layers.md). Inputs held channels-last ({@link ChannelsLast}) are added as flat blocks into a sum held
+ * the same way (a term held in C order beside them is copied to that layout first: a strided sum takes five times
+ * as long), and the backward pass hands each input a copy of the gradient in the gradient's own layout (DL4J's
+ * copies would reorder it to C order). Where the sum's only reader is a plain ReLU, the training step and the
+ * inference pass write the sum rectified and the ReLU hands it on ({@link ReluFolding}, {@link InferenceFolding}).
+ * Inputs of different shapes or types (DL4J broadcasts or casts them) and the vertex's other operations are DL4J's.
  */
 final class FastAddVertex extends ElementWiseVertex {
 
@@ -29,12 +33,19 @@ final class FastAddVertex extends ElementWiseVertex {
     private static final Field INPUTS_IN_FORWARD_PASS = GraphSwaps.field(ElementWiseVertex.class, "nInForwardPass");
 
     private final ChannelsLastPlan plan;
+    private final ReluFolding reluFolding;
+    private final InferenceFolding inferenceFolding;
+    /** oneDNN's sums per array length: one per batch size the vertex sees. */
+    private final Map<Long, OneDnnSum> byLength = new HashMap<>();
     private int inputsInForwardPass;
 
-    private FastAddVertex(ComputationGraph graph, GraphVertex old, DataType dataType, ChannelsLastPlan plan) {
+    private FastAddVertex(ComputationGraph graph, GraphVertex old, DataType dataType, ChannelsLastPlan plan,
+                          ReluFolding reluFolding, InferenceFolding inferenceFolding) {
         super(graph, old.getVertexName(), old.getVertexIndex(), old.getInputVertices(), old.getOutputVertices(),
                 Op.Add, dataType);
         this.plan = plan;
+        this.reluFolding = reluFolding;
+        this.inferenceFolding = inferenceFolding;
     }
 
     @Override
@@ -51,12 +62,35 @@ final class FastAddVertex extends ElementWiseVertex {
         inputsInForwardPass = inputs.length;
         boolean channelsLast = plan.holdsOutput(getVertexName());
         long[] shape = inputs[0].shape();
-        INDArray sum = channelsLast ? ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATIONS, dataType, shape)
-                : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, shape);
+        String name = getVertexName();
+        boolean oneDnn = OneDnn.handles(dataType);
+        InferenceFolding.Fold fold = inferenceFolding.ofSum(name);
+        boolean foldedInference = !training && oneDnn && fold != null && InferenceFolding.folds(workspaceMgr);
+        boolean rectify = foldedInference
+                || training && oneDnn && reluFolding.folds(name) && ReluFolding.inTrainingStep(workspaceMgr);
+        INDArray sum;
+        if (foldedInference) {
+            sum = inferenceFolding.output(fold, dataType, shape, channelsLast);
+        } else {
+            sum = channelsLast ? ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATIONS, dataType, shape)
+                    : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, shape);
+        }
         INDArray flatSum = ChannelsLast.flat(sum);
-        Nd4j.exec(new AddOp(flatTerm(inputs[0], sum, workspaceMgr), flatTerm(inputs[1], sum, workspaceMgr), flatSum));
+        INDArray first = flatTerm(inputs[0], sum, workspaceMgr);
+        INDArray second = flatTerm(inputs[1], sum, workspaceMgr);
+        if (oneDnn) {
+            byLength.computeIfAbsent(flatSum.length(), OneDnnSum::new).add(first, second, flatSum, rectify);
+        } else {
+            Nd4j.exec(new AddOp(first, second, flatSum));
+        }
         for (int i = 2; i < inputs.length; i++) {
             flatSum.addi(flatTerm(inputs[i], sum, workspaceMgr));
+        }
+        if (fold != null) {
+            inferenceFolding.wrote(name, foldedInference ? sum : null);
+        }
+        if (reluFolding.folds(name)) {
+            reluFolding.wrote(name, rectify && !foldedInference ? sum : null);
         }
         return sum;
     }
@@ -101,11 +135,13 @@ final class FastAddVertex extends ElementWiseVertex {
      * Puts a {@code FastAddVertex} (for {@code fast}) or DL4J's own vertex in place of every adding element-wise
      * vertex of {@code graph}.
      */
-    static void swapAddVertices(ComputationGraph graph, boolean fast, ChannelsLastPlan plan) {
+    static void swapAddVertices(ComputationGraph graph, boolean fast, ChannelsLastPlan plan, ReluFolding reluFolding,
+                                InferenceFolding inferenceFolding) {
         for (GraphVertex old : graph.getVertices().clone()) {
             if (swappable(old) && old instanceof FastAddVertex != fast) {
                 DataType dataType = (DataType) GraphSwaps.get(BaseGraphVertex.class, old, "dataType");
-                GraphSwaps.replaceVertex(graph, old, fast ? new FastAddVertex(graph, old, dataType, plan)
+                GraphSwaps.replaceVertex(graph, old, fast
+                        ? new FastAddVertex(graph, old, dataType, plan, reluFolding, inferenceFolding)
                         : new ElementWiseVertex(graph, old.getVertexName(), old.getVertexIndex(),
                         old.getInputVertices(), old.getOutputVertices(), Op.Add, dataType));
             }

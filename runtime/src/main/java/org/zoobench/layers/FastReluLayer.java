@@ -26,8 +26,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * op, where one op each way, writing into a new array, computes the same values: oneDNN's ReLU in float32 on
  * the CPU backend ({@link OneDnnRelu}), libnd4j's ReLU ops otherwise. Every ReLU of a ResNet or
  * DenseNet pays the copies (the ReLU layers were 15% of a resnet20 training step, docs/fast-layers.md).
- * Activations held channels-last ({@link ChannelsLast}) stay so. In the training step, a ReLU folded into the batch
- * norm before it ({@link ReluFolding}) hands on the rectified values it is given.
+ * Activations held channels-last ({@link ChannelsLast}) stay so. A ReLU folded into the batch norm or sum before it
+ * hands on the rectified values it is given: in the training step ({@link ReluFolding}) and in inference
+ * ({@link InferenceFolding}).
  */
 final class FastReluLayer extends ActivationLayer {
 
@@ -53,10 +54,10 @@ final class FastReluLayer extends ActivationLayer {
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         if (training && folding.alreadyRectified(name, input)) {
-            return input; // the batch norm before applied this ReLU (ReluFolding)
+            return input; // the batch norm or sum before applied this ReLU (ReluFolding)
         }
         if (!training && inferenceFolding.alreadyApplied(name, input)) {
-            return InferenceFolding.handOn(input, workspaceMgr); // the convolution before applied it (InferenceFolding)
+            return InferenceFolding.handOn(input, workspaceMgr); // the convolution or sum before applied it
         }
         INDArray x = input.castTo(dataType);
         OneDnnRelu relu = oneDnn(x);

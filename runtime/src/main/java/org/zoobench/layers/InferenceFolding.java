@@ -25,13 +25,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code σ = √(var + ε)}, and, where the batch norm's only reader is a plain ReLU, the ReLU applied as it writes
  * (docs/fast-layers.md). The batch norm and the ReLU then hand that output on as it is: two passes over the
  * activations fewer per convolution. The values are the batch norm's up to rounding (the folded weights round
- * differently); training passes are untouched.
+ * differently). Likewise a residual sum whose only reader is a plain ReLU writes its sum rectified
+ * ({@link OneDnnSum}), the same values, and the ReLU hands it on. Training passes are untouched.
  *
  * <p>Only in DL4J's inference pass ({@code output}), where each vertex's output lives in its own workspace, closed
- * once the vertex's readers ran: the convolution's would close before the ReLU's readers read the folded output. So
- * a folded output lives in a detached buffer of this graph's own, one per slot; slots are assigned once from the
- * graph's order, as DL4J assigns its workspaces, so that a buffer is written again only after every reader of the
- * output it held ran (a few buffers a graph, not one per convolution). Other passes ({@code feedForward}, which
+ * once the vertex's readers ran: the convolution's (or sum's) would close before the ReLU's readers read the folded
+ * output. So a folded output lives in a detached buffer of this graph's own, one per slot; slots are assigned once
+ * from the graph's order, as DL4J assigns its workspaces, so that a buffer is written again only after every reader
+ * of the output it held ran (a few buffers a graph, not one per fold). Other passes ({@code feedForward}, which
  * returns every vertex's activation) and a vertex asked for as an output compute as usual.
  */
 final class InferenceFolding {
@@ -44,30 +45,38 @@ final class InferenceFolding {
     private static final StackWalker CALLERS = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     /**
-     * A convolution whose batch norm, and the ReLU after it where {@code relu} is not null, are folded into it; its
-     * output is held channels-last where the last vertex folded hands its output on so.
+     * A convolution whose batch norm, and the ReLU after it where {@code relu} is not null, are folded into it, or a
+     * sum (no {@code norm}) whose ReLU is; its output is held channels-last where the last vertex folded hands its
+     * output on so.
      */
-    record Fold(String convolution, BatchNormalization norm, String normName, String relu, boolean held, int slot) {
+    record Fold(String producer, BatchNormalization norm, String normName, String relu, boolean held, int slot) {
     }
 
-    private final Map<String, Fold> byConvolution;
+    /** Per convolution or sum that computes a folded output, its fold. */
+    private final Map<String, Fold> byProducer;
     /** Per batch norm or ReLU that hands on a folded output, its fold. */
     private final Map<String, Fold> byFollower;
     private final INDArray[] buffers;
+    /** Per slot, the views of its buffer made so far, by shape and layout. */
+    private final Map<List<Long>, INDArray>[] views;
     /** Per fold (by convolution), the output its convolution wrote in this pass, or null where it did not fold. */
     private final Map<String, INDArray> written = new HashMap<>();
 
-    private InferenceFolding(Map<String, Fold> byConvolution, Map<String, Fold> byFollower, int slots) {
-        this.byConvolution = byConvolution;
+    private InferenceFolding(Map<String, Fold> byProducer, Map<String, Fold> byFollower, int slots) {
+        this.byProducer = byProducer;
         this.byFollower = byFollower;
         this.buffers = new INDArray[slots];
+        @SuppressWarnings("unchecked")
+        Map<List<Long>, INDArray>[] perSlot = new Map[slots];
+        this.views = perSlot;
     }
 
     /**
      * The folds of {@code graph}: every plain convolution with the identity activation whose only reader is a batch
      * norm with its own γ and β (DL4J's batch norm applies no activation function), on NCHW maps, with the ReLU
-     * after it where that is the batch norm's only reader; each hands on in the layout the plan gives the last vertex
-     * folded (the vertices before it only pass the output on).
+     * after it where that is the batch norm's only reader; and every sum of two inputs whose only reader is a ReLU
+     * handing its output on in the sum's layout. Each hands on in the layout the plan gives the last vertex folded
+     * (the vertices before it only pass the output on).
      */
     static InferenceFolding of(ComputationGraph graph, ChannelsLastPlan plan) {
         GraphVertex[] vertices = graph.getVertices();
@@ -76,21 +85,27 @@ final class InferenceFolding {
         for (int step = 0; step < order.length; step++) {
             position[order[step]] = step;
         }
-        Map<String, Fold> byConvolution = new HashMap<>();
+        Map<String, Fold> byProducer = new HashMap<>();
         Map<String, Fold> byFollower = new HashMap<>();
         List<Integer> slotFreeAfter = new ArrayList<>(); // per slot, the step after which its output is dead
         for (int index : order) {
             GraphVertex vertex = vertices[index];
-            GraphVertex norm = onlyReader(vertices, vertex);
-            if (!(vertex instanceof LayerVertex conv) || !KeptOutputConvolutionLayer.swappable(conv.getLayer())
-                    || !KeptOutputConvolutionLayer.identity(conv.getLayer()) || !foldableNorm(norm)
-                    || ((org.deeplearning4j.nn.conf.layers.ConvolutionLayer) conv.getLayer().conf().getLayer())
-                    .getCnn2dDataFormat() != CNN2DFormat.NCHW) {
+            GraphVertex norm = null;
+            GraphVertex relu;
+            if (foldableConvolution(vertex) && foldableNorm(onlyReader(vertices, vertex))) {
+                norm = onlyReader(vertices, vertex);
+                relu = onlyReader(vertices, norm);
+                relu = relu instanceof LayerVertex reluVertex && FastReluLayer.swappable(reluVertex.getLayer())
+                        ? relu : null;
+            } else if (ReluFolding.foldableSum(vertex)) {
+                relu = ReluFolding.onlyReaderRelu(vertices, vertex, plan);
+                if (relu == null) {
+                    continue;
+                }
+            } else {
                 continue;
             }
-            GraphVertex relu = onlyReader(vertices, norm);
-            boolean rectifies = relu instanceof LayerVertex reluVertex && FastReluLayer.swappable(reluVertex.getLayer());
-            GraphVertex last = rectifies ? relu : norm;
+            GraphVertex last = relu != null ? relu : norm;
             int deadAfter = lastReadAt(last, position, order.length);
             int slot = slotFreeAfter.size();
             for (int s = 0; s < slotFreeAfter.size(); s++) {
@@ -104,16 +119,27 @@ final class InferenceFolding {
             } else {
                 slotFreeAfter.set(slot, deadAfter);
             }
-            Fold fold = new Fold(vertex.getVertexName(), (BatchNormalization) ((LayerVertex) norm).getLayer(),
-                    norm.getVertexName(), rectifies ? relu.getVertexName() : null,
+            Fold fold = new Fold(vertex.getVertexName(),
+                    norm == null ? null : (BatchNormalization) ((LayerVertex) norm).getLayer(),
+                    norm == null ? null : norm.getVertexName(), relu == null ? null : relu.getVertexName(),
                     plan.holdsOutput(last.getVertexName()), slot);
-            byConvolution.put(fold.convolution(), fold);
-            byFollower.put(fold.normName(), fold);
-            if (rectifies) {
+            byProducer.put(fold.producer(), fold);
+            if (norm != null) {
+                byFollower.put(fold.normName(), fold);
+            }
+            if (relu != null) {
                 byFollower.put(fold.relu(), fold);
             }
         }
-        return new InferenceFolding(byConvolution, byFollower, slotFreeAfter.size());
+        return new InferenceFolding(byProducer, byFollower, slotFreeAfter.size());
+    }
+
+    /** A plain convolution with the identity activation on NCHW maps. */
+    private static boolean foldableConvolution(GraphVertex vertex) {
+        return vertex instanceof LayerVertex conv && KeptOutputConvolutionLayer.swappable(conv.getLayer())
+                && KeptOutputConvolutionLayer.identity(conv.getLayer())
+                && ((org.deeplearning4j.nn.conf.layers.ConvolutionLayer) conv.getLayer().conf().getLayer())
+                .getCnn2dDataFormat() == CNN2DFormat.NCHW;
     }
 
     private static GraphVertex onlyReader(GraphVertex[] vertices, GraphVertex vertex) {
@@ -123,7 +149,7 @@ final class InferenceFolding {
     }
 
     private static boolean foldableNorm(GraphVertex vertex) {
-        if (!(vertex instanceof LayerVertex layerVertex) || !FastBatchNormalization.swappable(layerVertex.getLayer())
+        if (vertex == null || !(vertex instanceof LayerVertex layerVertex) || !FastBatchNormalization.swappable(layerVertex.getLayer())
                 || layerVertex.getInputVertices().length != 1) {
             return false;
         }
@@ -146,7 +172,14 @@ final class InferenceFolding {
 
     /** The fold of convolution {@code name}, or null. */
     Fold ofConvolution(String name) {
-        return byConvolution.get(name);
+        Fold fold = byProducer.get(name);
+        return fold == null || fold.norm() == null ? null : fold;
+    }
+
+    /** The fold of sum {@code name}, whose ReLU it applies, or null. */
+    Fold ofSum(String name) {
+        Fold fold = byProducer.get(name);
+        return fold == null || fold.norm() != null ? null : fold;
     }
 
     /**
@@ -177,7 +210,8 @@ final class InferenceFolding {
 
     /**
      * The detached buffer of {@code fold}'s slot as an array of this shape, NCHW or held channels-last, grown where
-     * it is too small.
+     * it is too small. Each shape's view is made once per buffer: making one costs ND4J several native calls, a few
+     * percent of a small net's inference pass.
      */
     INDArray output(Fold fold, DataType type, long[] nchw, boolean held) {
         long length = nchw[0] * nchw[1] * nchw[2] * nchw[3];
@@ -187,27 +221,34 @@ final class InferenceFolding {
                 buffer = Nd4j.createUninitializedDetached(type, length);
             }
             buffers[fold.slot()] = buffer;
+            views[fold.slot()] = new HashMap<>();
         }
-        INDArray flat = buffer.length() == length ? buffer : buffer.get(
-                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, length));
-        return held ? flat.reshape('c', nchw[0], nchw[2], nchw[3], nchw[1]).permute(0, 3, 1, 2)
-                : flat.reshape('c', nchw);
+        INDArray whole = buffer;
+        return views[fold.slot()].computeIfAbsent(List.of(nchw[0], nchw[1], nchw[2], nchw[3], held ? 1L : 0L), key -> {
+            INDArray flat = whole.length() == length ? whole : whole.get(
+                    org.nd4j.linalg.indexing.NDArrayIndex.interval(0, length));
+            return held ? flat.reshape('c', nchw[0], nchw[2], nchw[3], nchw[1]).permute(0, 3, 1, 2)
+                    : flat.reshape('c', nchw);
+        });
     }
 
-    /** Records what convolution {@code name} handed on in this pass: its folded output, or null. */
-    void wrote(String convolution, INDArray output) {
-        written.put(convolution, output);
+    /** Records what convolution or sum {@code producer} handed on in this pass: its folded output, or null. */
+    void wrote(String producer, INDArray output) {
+        written.put(producer, output);
     }
 
-    /** Whether convolution {@code name} wrote a folded output in its last pass. */
-    boolean folded(String convolution) {
-        return written.get(convolution) != null;
+    /** Whether convolution or sum {@code producer} wrote a folded output in its last pass. */
+    boolean folded(String producer) {
+        return written.get(producer) != null;
     }
 
-    /** Whether {@code input} of batch norm or ReLU {@code name} is the folded output its convolution just wrote. */
+    /**
+     * Whether {@code input} of batch norm or ReLU {@code name} is the folded output its convolution or sum just
+     * wrote.
+     */
     boolean alreadyApplied(String name, INDArray input) {
         Fold fold = byFollower.get(name);
-        return fold != null && input != null && written.get(fold.convolution()) == input;
+        return fold != null && input != null && written.get(fold.producer()) == input;
     }
 
     /** How many detached buffers the folded outputs take turns in. */

@@ -90,7 +90,9 @@ public enum LayerImpl {
         }
         KeptPreOutputDenseLayer.swapDenseLayers(graph, this == FAST);
         FastReluLayer.swapReluLayers(graph, this == FAST, plan, folding, inferenceFolding);
-        FastAddVertex.swapAddVertices(graph, this == FAST, plan);
+        FastSubsamplingLayer.swapSubsamplingLayers(graph, oneDnn, plan);
+        FastAddVertex.swapAddVertices(graph, this == FAST, plan, folding, inferenceFolding);
+        FastScaleVertex.swapScaleVertices(graph, this == FAST, plan);
         FastMergeVertex.swapMergeVertices(graph, this == FAST, plan);
         layersAndWrapped(graph).filter(LayerImpl::lstmWithHelper).forEach(lstm -> setHelper(LSTM.class, lstm,
                 this == FAST ? new OpenBlasLstmHelper(lstm.conf().getLayer().getLayerName()) : null));
@@ -139,7 +141,9 @@ public enum LayerImpl {
                     && layer instanceof KeptOutputConvolutionLayer != (this == FAST)
                     || FastReluLayer.swappable(layer) && layer instanceof FastReluLayer != (this == FAST)
                     || FastBatchNormalization.swappable(layer)
-                    && layer instanceof FastBatchNormalization != (this == FAST)) {
+                    && layer instanceof FastBatchNormalization != (this == FAST)
+                    || FastSubsamplingLayer.swappable(layer) && oneDnnComputes(layerType(layer))
+                    && layer instanceof FastSubsamplingLayer != (this == FAST)) {
                 return false;
             }
             boolean handled = KeptOutputConvolutionLayer.swappable(layer)
@@ -151,13 +155,18 @@ public enum LayerImpl {
         }
         return Arrays.stream(graph.getVertices()).noneMatch(vertex -> FastAddVertex.swappable(vertex)
                 && vertex instanceof FastAddVertex != (this == FAST)
+                || FastScaleVertex.swappable(vertex) && vertex instanceof FastScaleVertex != (this == FAST)
                 || FastMergeVertex.swappable(vertex) && vertex instanceof FastMergeVertex != (this == FAST));
     }
 
     /** Whether the fast layers compute this LRN layer: oneDNN's does float32 on the CPU backend only. */
     private static boolean lrnWithHelper(LocalResponseNormalization lrn) {
-        return oneDnnComputes((org.nd4j.linalg.api.buffer.DataType) GraphSwaps.get(
-                org.deeplearning4j.nn.layers.AbstractLayer.class, lrn, "dataType"));
+        return oneDnnComputes(layerType(lrn));
+    }
+
+    private static org.nd4j.linalg.api.buffer.DataType layerType(Layer layer) {
+        return (org.nd4j.linalg.api.buffer.DataType) GraphSwaps.get(
+                org.deeplearning4j.nn.layers.AbstractLayer.class, layer, "dataType");
     }
 
     /** Whether the fast layers compute arrays of this type with oneDNN's primitives here (float32, CPU backend). */
@@ -179,7 +188,8 @@ public enum LayerImpl {
             case "ConvolutionLayer" -> this == FAST ? "oneDNN (float32) or native conv2d" : "DL4J im2col+gemm";
             case "BatchNormalization" -> this == FAST ? "oneDNN (float32) or native batchnorm" : "DL4J";
             case "LocalResponseNormalization" -> this == FAST ? "oneDNN (float32) or DL4J" : "DL4J";
-            case "SubsamplingLayer" -> "native pooling";
+            case "SubsamplingLayer" -> this == FAST ? "native pooling; a 1x1 window a oneDNN strided copy (float32)"
+                    : "native pooling";
             case "ActivationLayer" -> this == FAST ? "one oneDNN or native op per pass (ReLU)" : "DL4J";
             case "DenseLayer" -> this == FAST ? "OpenBLAS or ND4J gemm, by size; z kept for backprop" : "ND4J matmul";
             case "OutputLayer" -> this == FAST ? "OpenBLAS or ND4J gemm, by size" : "ND4J matmul";

@@ -9,6 +9,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_equal;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_get_size;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_strides;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_tag;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_set_data_handle;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_append_eltwise;
@@ -115,6 +116,13 @@ final class OneDnn {
     static dnnl_memory_desc_t desc(long[] dims, int tag) {
         dnnl_memory_desc_t desc = new dnnl_memory_desc_t();
         check(dnnl_memory_desc_init_by_tag(desc, dims.length, dims, dnnl_f32, tag), "memory descriptor");
+        return desc;
+    }
+
+    /** A float tensor of these dimensions whose elements lie {@code strides} elements apart along each. */
+    static dnnl_memory_desc_t strided(long[] dims, long[] strides) {
+        dnnl_memory_desc_t desc = new dnnl_memory_desc_t();
+        check(dnnl_memory_desc_init_by_strides(desc, dims.length, dims, dnnl_f32, strides), "memory descriptor");
         return desc;
     }
 

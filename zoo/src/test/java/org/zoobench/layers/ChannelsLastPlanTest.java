@@ -61,14 +61,17 @@ class ChannelsLastPlanTest {
             for (int i = 0; i < 2; i++) {
                 GraphVertex input = graph.getVertices()[sum.getInputVertices()[i].getVertexIndex()];
                 shared[i] = input.getOutputVertices().length > 1;
-                if (shared[i]) {
-                    assertTrue(plan.inputHeld(sum.getVertexName(), i), sum.getVertexName() + " input " + i);
-                }
+                assertTrue(plan.inputHeld(sum.getVertexName(), i), sum.getVertexName() + " input " + i);
             }
             assertFalse(shared[0] && shared[1]);
             identityShortcuts += shared[0] || shared[1] ? 1 : 0;
         }
         assertEquals(7, identityShortcuts, "all units but the two that widen take their input, read twice, as is");
+        List<GraphVertex> zeroPadded = Arrays.stream(graph.getVertices())
+                .filter(v -> v.getVertexName().contains("_shortcut")).toList();
+        assertEquals(2 * 3, zeroPadded.size(), "each widening unit's subsampling, zero channels and concatenation");
+        zeroPadded.forEach(v -> assertTrue(plan.holdsOutput(v.getVertexName()) && plan.inputHeld(v.getVertexName(), 0),
+                v.getVertexName() + ": an option-A shortcut reads and writes channels-last"));
     }
 
     private static org.deeplearning4j.nn.conf.layers.ConvolutionLayer convolution(GraphVertex vertex) {

@@ -14,11 +14,14 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
+import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.DynamicTest;
@@ -52,6 +55,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -353,6 +357,41 @@ class FastLayersTest {
         assertClose(stockGraph.params(), fastGraph.params(), FLOAT_TOLERANCE, "parameters after a training step");
     }
 
+    /**
+     * A pooling layer over single positions (an option-A shortcut's subsampling) is a strided copy: on maps the
+     * stride divides (the copy) and does not (DL4J's op), from an input in C order or held channels-last, its output
+     * and its input gradient (zeros but at the kept positions) are DL4J's, bit for bit.
+     */
+    @ParameterizedTest
+    @CsvSource({"MAX, 2, 8, false", "MAX, 2, 8, true", "AVG, 3, 9, true", "MAX, 2, 7, true", "AVG, 3, 8, false"})
+    void aSinglePositionPoolingCopiesTheKeptPositions(PoolingType pooling, int stride, int side, boolean held) {
+        Layer stock = graph(poolingOnly(pooling, stride, side), LayerImpl.STOCK).getLayer("pool");
+        Layer fast = graph(poolingOnly(pooling, stride, side), LayerImpl.FAST).getLayer("pool");
+        assertTrue(fast instanceof FastSubsamplingLayer);
+        Nd4j.getRandom().setSeed(6);
+        INDArray input = Nd4j.randn(DataType.FLOAT, BATCH, 5, side, side);
+        INDArray given = held ? ChannelsLast.held(input, LayerWorkspaceMgr.noWorkspaces(), ArrayType.INPUT) : input;
+        long kept = (side + stride - 1) / stride;
+        INDArray outputError = Nd4j.randn(DataType.FLOAT, BATCH, 5, kept, kept);
+        LayerPass stockPass = LayerPass.of(stock, input, null, outputError);
+        LayerPass fastPass = LayerPass.of(fast, given, null, outputError);
+        assertArrayEquals(new long[]{BATCH, 5, kept, kept}, fastPass.output().shape());
+        assertTrue(stockPass.output().equalsWithEps(fastPass.output(), 0), "output");
+        assertTrue(stockPass.inputGradient().equalsWithEps(fastPass.inputGradient(), 0), "input gradient");
+    }
+
+    private static ComputationGraphConfiguration poolingOnly(PoolingType pooling, int stride, int side) {
+        return new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT).graphBuilder()
+                .addInputs("in")
+                .setInputTypes(InputType.convolutional(side, side, 5))
+                .addLayer("pool", new SubsamplingLayer.Builder(pooling).kernelSize(1, 1).stride(stride, stride)
+                        .build(), "in")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build(), "pool")
+                .setOutputs("out")
+                .build();
+    }
+
     /** A stride-2 stem reading the network's input (with dropout there where asked), a second convolution, a head. */
     private static ComputationGraphConfiguration stemAndHead(boolean dropout) {
         return new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT).graphBuilder()
@@ -543,9 +582,9 @@ class FastLayersTest {
     }
 
     /**
-     * The fast ReLU layers, adding vertices and merge vertices compute exactly what DL4J's compute, only without
-     * DL4J's copies and strided walks: a graph with them trains bit for bit as one whose ReLUs, sums and merges are
-     * DL4J's own (everything else fast in both).
+     * The fast ReLU layers, adding, scaling and merge vertices and single-position pooling compute exactly what
+     * DL4J's compute, only without DL4J's copies and strided walks: a graph with them trains bit for bit as one whose
+     * ReLUs, sums, scalings, merges and pooling are DL4J's own (everything else fast in both).
      */
     @ParameterizedTest
     @ValueSource(strings = {"resnet20", "densenet-bc-100"})
@@ -555,8 +594,10 @@ class FastLayersTest {
         ComputationGraph fast = entry.build(options);
         ComputationGraph dl4j = entry.build(options);
         FastReluLayer.swapReluLayers(dl4j, false, ChannelsLastPlan.NONE, ReluFolding.NONE, InferenceFolding.NONE);
-        FastAddVertex.swapAddVertices(dl4j, false, ChannelsLastPlan.NONE);
+        FastAddVertex.swapAddVertices(dl4j, false, ChannelsLastPlan.NONE, ReluFolding.NONE, InferenceFolding.NONE);
         FastMergeVertex.swapMergeVertices(dl4j, false, ChannelsLastPlan.NONE);
+        FastScaleVertex.swapScaleVertices(dl4j, false, ChannelsLastPlan.NONE);
+        FastSubsamplingLayer.swapSubsamplingLayers(dl4j, false, ChannelsLastPlan.NONE);
         assertTrue(LayerImpl.FAST.runs(fast));
         assertFalse(LayerImpl.FAST.runs(dl4j));
         assertTrue(Arrays.stream(fast.getLayers()).anyMatch(layer -> layer instanceof FastReluLayer));
@@ -564,6 +605,10 @@ class FastLayersTest {
                 Arrays.stream(fast.getVertices()).anyMatch(vertex -> vertex instanceof FastAddVertex));
         assertTrue(Arrays.stream(fast.getVertices()).anyMatch(vertex -> vertex instanceof FastMergeVertex),
                 "concatenations (dense blocks; option-A shortcuts' zero channels)");
+        assertEquals(model.startsWith("resnet"),
+                Arrays.stream(fast.getVertices()).anyMatch(vertex -> vertex instanceof FastScaleVertex)
+                        && Arrays.stream(fast.getLayers()).anyMatch(layer -> layer instanceof FastSubsamplingLayer),
+                "option-A shortcuts' subsampling and zero channels");
         Nd4j.getRandom().setSeed(9);
         INDArray input = Nd4j.rand(DataType.FLOAT, options.input().batchShape(4));
         INDArray labels = labels(fast.outputSingle(input), 10);

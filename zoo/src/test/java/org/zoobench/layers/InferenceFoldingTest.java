@@ -108,6 +108,8 @@ class InferenceFoldingTest {
             rectifying += fold.relu() != null ? 1 : 0;
         }
         assertEquals(1 + 9, rectifying, "the stem's and each unit's first; the second's batch norm feeds the sum");
+        long sums = Arrays.stream(graph.getVertices()).filter(v -> folding.ofSum(v.getVertexName()) != null).count();
+        assertEquals(9 - 1, sums, "each unit's sum with its ReLU, but the last's, whose ReLU feeds the pooling in C order");
         assertEquals(3, folding.slots(), "the stem's output lives through the first unit beside its two folds;"
                 + " each later unit's two folds reuse those buffers");
         graph.outputSingle(Nd4j.rand(DataType.FLOAT, 40, 1, 32, 32));
@@ -131,6 +133,21 @@ class InferenceFoldingTest {
                 assertNull(fold, vertex.getVertexName() + ": pre-activation units read a concatenation");
             }
         }
+    }
+
+    @Test
+    void aSumAskedForByNameHandsOnItsOwnValues() {
+        ComputationGraph graph = built("resnet20", "1x16x16");
+        randomiseBatchNorms(graph);
+        InferenceFolding folding = InferenceFolding.of(graph, ChannelsLastPlan.of(graph));
+        InferenceFolding.Fold fold = Arrays.stream(graph.getVertices())
+                .map(v -> folding.ofSum(v.getVertexName())).filter(f -> f != null).findFirst().orElseThrow();
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 1, 16, 16);
+        Map<String, INDArray> all = graph.feedForward(x, false);
+        INDArray[] named = graph.output(List.of(fold.producer(), fold.relu()), false, new INDArray[]{x}, null);
+        assertTrue(all.get(fold.producer()).equalsWithEps(named[0], 0), "the sum's values, not rectified");
+        assertTrue(all.get(fold.relu()).equalsWithEps(named[1], 0));
+        assertTrue(all.get(fold.producer()).minNumber().floatValue() < 0);
     }
 
     @Test

@@ -28,7 +28,7 @@ import org.zoobench.zoo.ModelEntry;
 import org.zoobench.zoo.ModelOptions;
 import org.zoobench.zoo.ModelRegistry;
 
-/** ReLUs folded into the batch norm before them: where, with what values, and only in the training step. */
+/** ReLUs folded into the batch norm or sum before them: where, with what values, and only in the training step. */
 class ReluFoldingTest {
 
     private static final ModelOptions SMALL = ModelRegistry.get("resnet20").defaultOptions()
@@ -41,16 +41,32 @@ class ReluFoldingTest {
 
     /** Each batch norm whose only reader is a ReLU, with that ReLU's name. */
     private static Map<String, String> reluAfterNorm(ComputationGraph graph) {
+        return reluAfter(graph, v -> v instanceof LayerVertex norm && norm.getLayer() instanceof BatchNormalization);
+    }
+
+    /** Each sum (a residual unit's) whose only reader is a ReLU, with that ReLU's name. */
+    private static Map<String, String> reluAfterSum(ComputationGraph graph) {
+        return reluAfter(graph, FastAddVertex::swappable);
+    }
+
+    private static Map<String, String> reluAfter(ComputationGraph graph,
+                                                 java.util.function.Predicate<GraphVertex> producer) {
         Map<String, String> pairs = new HashMap<>();
         for (GraphVertex v : graph.getVertices()) {
-            if (v instanceof LayerVertex norm && norm.getLayer() instanceof BatchNormalization
-                    && norm.getOutputVertices().length == 1) {
-                GraphVertex reader = graph.getVertices()[norm.getOutputVertices()[0].getVertexIndex()];
+            if (producer.test(v) && v.getOutputVertices().length == 1) {
+                GraphVertex reader = graph.getVertices()[v.getOutputVertices()[0].getVertexIndex()];
                 if (reader instanceof LayerVertex relu && FastReluLayer.swappable(relu.getLayer())) {
-                    pairs.put(norm.getVertexName(), relu.getVertexName());
+                    pairs.put(v.getVertexName(), relu.getVertexName());
                 }
             }
         }
+        return pairs;
+    }
+
+    /** Both kinds of pair: batch norm or sum, with its ReLU. */
+    private static Map<String, String> reluAfterNormOrSum(ComputationGraph graph) {
+        Map<String, String> pairs = reluAfterNorm(graph);
+        pairs.putAll(reluAfterSum(graph));
         return pairs;
     }
 
@@ -87,10 +103,26 @@ class ReluFoldingTest {
         assertFalse(ReluFolding.NONE.folds(pairs.keySet().iterator().next()));
     }
 
+    @Test
+    void everyResidualSumReadOnlyByAReluInItsLayoutFoldsIt() {
+        ComputationGraph resnet = built("resnet20");
+        ChannelsLastPlan plan = ChannelsLastPlan.of(resnet);
+        ReluFolding folding = ReluFolding.of(resnet, plan);
+        Map<String, String> sums = reluAfterSum(resnet);
+        assertEquals(9, sums.size(), "every unit's sum feeds its ReLU");
+        // The last unit's ReLU hands the global pooling a C-ordered copy of its held sum: that pass stays in the ReLU.
+        // (The units before a widening one hand theirs on held too: the option-A shortcut reads channels-last.)
+        List<String> unfolded = sums.keySet().stream().filter(sum -> !folding.folds(sum)).toList();
+        assertEquals(1, unfolded.size(), unfolded.toString());
+        String last = sums.get(unfolded.get(0));
+        assertTrue(plan.holdsOutput(unfolded.get(0)) && !plan.holdsOutput(last), last);
+        assertTrue(reluAfterSum(built("plain20")).isEmpty(), "a plain net has no sums");
+    }
+
     /**
      * A training step with the ReLUs folded changes no bit against one without (the same oneDNN batch norm writes
-     * the same values before the max), and the folded ReLUs hand on their input: the step's activations of each
-     * pair are one array, with no negative value.
+     * the same values before the max; a sum is one IEEE addition either way), and the folded ReLUs hand on their
+     * input: the step's activations of each pair are one array, with no negative value.
      */
     @ParameterizedTest
     @ValueSource(strings = {"resnet20", "plain20", "densenet-bc-100"})
@@ -105,16 +137,18 @@ class ReluFoldingTest {
                                 InferenceFolding.NONE));
             }
         }
-        Map<String, String> pairs = reluAfterNorm(folded);
+        FastAddVertex.swapAddVertices(unfolded, false, plan, ReluFolding.NONE, InferenceFolding.NONE);
+        FastAddVertex.swapAddVertices(unfolded, true, plan, ReluFolding.NONE, InferenceFolding.NONE);
+        Map<String, String> pairs = reluAfterNormOrSum(folded);
         assertFalse(pairs.isEmpty());
         // The step's activations live in its workspace: checked while it is open.
         List<String> handedOn = new java.util.ArrayList<>();
         folded.addListeners(new BaseTrainingListener() {
             @Override
             public void onForwardPass(Model m, Map<String, INDArray> activations) {
-                pairs.forEach((bn, relu) -> {
-                    if (folding(folded).folds(bn) && activations.get(bn) == activations.get(relu)
-                            && activations.get(bn).minNumber().doubleValue() >= 0) {
+                pairs.forEach((producer, relu) -> {
+                    if (folding(folded).folds(producer) && activations.get(producer) == activations.get(relu)
+                            && activations.get(producer).minNumber().doubleValue() >= 0) {
                         handedOn.add(relu);
                     }
                 });
@@ -132,6 +166,8 @@ class ReluFoldingTest {
         }
         long foldedPairs = pairs.keySet().stream().filter(bn -> folding(folded).folds(bn)).count();
         assertTrue(foldedPairs > 0);
+        assertEquals(model.startsWith("resnet"), reluAfterSum(folded).keySet().stream()
+                .anyMatch(sum -> folding(folded).folds(sum) && handedOn.contains(pairs.get(sum))), "sums folded");
         assertEquals(3 * foldedPairs, handedOn.size(), "every folded ReLU in every step: " + handedOn);
         // feedForward: inference without the convolutions' own folding (InferenceFoldingTest), which the unfolded
         // graph's replaced batch-norm helpers do not take part in
@@ -142,16 +178,16 @@ class ReluFoldingTest {
 
     /**
      * Outside the training step (a training-mode feedForward, which returns every layer's activation; inference)
-     * each batch norm's activation is its own, with negative values, and its ReLU's the rectified copy.
+     * each batch norm's and sum's activation is its own, with negative values, and its ReLU's the rectified copy.
      */
     @Test
-    void outsideTheTrainingStepABatchNormKeepsItsOwnValues() {
+    void outsideTheTrainingStepABatchNormOrSumKeepsItsOwnValues() {
         ComputationGraph net = built("resnet20");
         Nd4j.getRandom().setSeed(9);
         INDArray input = Nd4j.rand(DataType.FLOAT, SMALL.input().batchShape(4));
         for (boolean training : new boolean[]{true, false}) {
             Map<String, INDArray> activations = net.feedForward(input, training);
-            reluAfterNorm(net).forEach((bn, relu) -> {
+            reluAfterNormOrSum(net).forEach((bn, relu) -> {
                 INDArray normalised = activations.get(bn);
                 assertNotNull(normalised, bn);
                 assertTrue(normalised.minNumber().doubleValue() < 0, bn + " keeps its negative values");
