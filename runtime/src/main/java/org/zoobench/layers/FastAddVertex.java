@@ -65,7 +65,7 @@ final class FastAddVertex extends ElementWiseVertex {
         String name = getVertexName();
         boolean oneDnn = OneDnn.handles(dataType);
         InferenceFolding.Fold fold = inferenceFolding.ofSum(name);
-        boolean foldedInference = !training && oneDnn && fold != null && InferenceFolding.folds(workspaceMgr);
+        boolean foldedInference = !training && oneDnn && fold != null && inferenceFolding.folds(workspaceMgr);
         boolean rectify = foldedInference
                 || training && oneDnn && reluFolding.folds(name) && ReluFolding.inTrainingStep(workspaceMgr);
         INDArray sum;

@@ -61,6 +61,13 @@ final class InferenceFolding {
     private final Map<List<Long>, INDArray>[] views;
     /** Per fold (by convolution), the output its convolution wrote in this pass, or null where it did not fold. */
     private final Map<String, INDArray> written = new HashMap<>();
+    /**
+     * The workspace managers of the last few inference passes, which DL4J makes afresh for each pass (a few a pass),
+     * and whether their pass was asked for vertices by name: the stack is walked once a pass, not once a fold.
+     */
+    private final LayerWorkspaceMgr[] recentManagers = new LayerWorkspaceMgr[8];
+    private final boolean[] recentAskedByName = new boolean[recentManagers.length];
+    private int nextRecent;
 
     private InferenceFolding(Map<String, Fold> byProducer, Map<String, Fold> byFollower, int slots) {
         this.byProducer = byProducer;
@@ -92,8 +99,9 @@ final class InferenceFolding {
             GraphVertex vertex = vertices[index];
             GraphVertex norm = null;
             GraphVertex relu;
-            if (foldableConvolution(vertex) && foldableNorm(onlyReader(vertices, vertex))) {
-                norm = onlyReader(vertices, vertex);
+            GraphVertex reader = foldableConvolution(vertex) ? onlyReader(vertices, vertex) : null;
+            if (foldableNorm(reader)) {
+                norm = reader;
                 relu = onlyReader(vertices, norm);
                 relu = relu instanceof LayerVertex reluVertex && FastReluLayer.swappable(reluVertex.getLayer())
                         ? relu : null;
@@ -188,10 +196,23 @@ final class InferenceFolding {
      * ({@code output(List<String>, ...)}, the one other caller of that pass) folds nothing, since a batch norm asked
      * for must hand on its own values, not rectified ones.
      */
-    static boolean folds(LayerWorkspaceMgr workspaces) {
-        return inInferencePass(workspaces) && !CALLERS.walk(frames -> frames.anyMatch(frame ->
+    boolean folds(LayerWorkspaceMgr workspaces) {
+        return inInferencePass(workspaces) && !askedByName(workspaces);
+    }
+
+    private boolean askedByName(LayerWorkspaceMgr workspaces) {
+        for (int i = 0; i < recentManagers.length; i++) {
+            if (recentManagers[i] == workspaces) {
+                return recentAskedByName[i];
+            }
+        }
+        boolean byName = CALLERS.walk(frames -> frames.anyMatch(frame ->
                 frame.getDeclaringClass() == ComputationGraph.class && frame.getMethodName().equals("output")
                         && frame.getDescriptor().startsWith("(Ljava/util/List;")));
+        recentManagers[nextRecent] = workspaces;
+        recentAskedByName[nextRecent] = byName;
+        nextRecent = (nextRecent + 1) % recentManagers.length;
+        return byName;
     }
 
     private static boolean inInferencePass(LayerWorkspaceMgr workspaces) {

@@ -110,7 +110,7 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
                 INDArray source = ChannelsLast.block(input);
                 if (fold != null) {
                     boolean folds = inferring && format == CNN2DFormat.NCHW && worthFolding(weights, outShape)
-                            && InferenceFolding.folds(workspaceMgr);
+                            && folding.folds(workspaceMgr);
                     INDArray folded = folds ? foldedForward(source, weights, bias, outShape, strides, padding, dilation)
                             : null;
                     folding.wrote(layerName, folded);

@@ -2,6 +2,7 @@ package org.zoobench.layers;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -160,9 +161,16 @@ class InferenceFoldingTest {
                 .filter(f -> f != null && f.relu() != null).findFirst().orElseThrow();
         INDArray x = Nd4j.rand(DataType.FLOAT, 2, 1, 16, 16);
         Map<String, INDArray> all = graph.feedForward(x, false);
+        NativeConvolutionHelper producer = (NativeConvolutionHelper) ((ConvolutionLayer) graph.getLayer(
+                fold.producer())).getHelper();
+        graph.outputSingle(x);
+        assertTrue(producer.foldedLastPass(), "a pass for the output folds");
         INDArray[] named = graph.output(List.of(fold.normName(), fold.relu()), false, new INDArray[]{x}, null);
         assertTrue(all.get(fold.normName()).equalsWithEps(named[0], 0), "the batch norm's values, not rectified");
         assertTrue(all.get(fold.relu()).equalsWithEps(named[1], 0));
         assertTrue(all.get(fold.normName()).minNumber().floatValue() < 0);
+        assertFalse(producer.foldedLastPass(), "a pass asked for vertices by name folds nothing");
+        graph.outputSingle(x);
+        assertTrue(producer.foldedLastPass(), "each pass decides afresh");
     }
 }
