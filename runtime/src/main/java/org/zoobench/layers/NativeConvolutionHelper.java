@@ -3,6 +3,7 @@ package org.zoobench.layers;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_nhwc;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -41,8 +42,6 @@ import org.nd4j.linalg.factory.Nd4j;
 final class NativeConvolutionHelper extends FastLayerHelper implements ConvolutionHelper {
 
     private static final int WEIGHTS_OI_HW = 1; // conv2d's weight format 1: [outC, inC, kH, kW], DL4J's layout
-    /** Output values a folded pass must write per weight it folds (see {@link #worthFolding}). */
-    private static final long FOLDED_OUTPUT_PER_WEIGHT = 4;
 
     private final String layerName;
     /** Whether the layer has a bias: DL4J hands a bias-free layer's helper a zero bias in the forward pass. */
@@ -64,9 +63,13 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
     private final InferenceFolding.Fold fold;
     /** Whether the layer's current forward pass is an inference pass ({@link KeptOutputConvolutionLayer}). */
     private boolean inferring;
-    /** The folded weights and bias, detached, rewritten each folded pass (the parameters change between passes). */
+    /** The parameter values inference passes last used, numbered ({@link ParameterSnapshot}). */
+    private final ParameterSnapshot parameters = new ParameterSnapshot();
+    /** The folded weights and bias, detached, rewritten in a folded pass where the parameters changed. */
     private INDArray foldedWeights;
     private INDArray foldedBias;
+    /** The version of the parameters the folded weights and bias were computed from; 0: none yet. */
+    private long foldedFrom;
 
     NativeConvolutionHelper(String layerName, boolean hasBias, ChannelsLastPlan plan, InferenceFolding folding,
                             boolean inputGradientUnread) {
@@ -109,8 +112,7 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
             if (OneDnn.handles(input.dataType())) {
                 INDArray source = ChannelsLast.block(input);
                 if (fold != null) {
-                    boolean folds = inferring && format == CNN2DFormat.NCHW && worthFolding(weights, outShape)
-                            && folding.folds(workspaceMgr);
+                    boolean folds = inferring && format == CNN2DFormat.NCHW && folding.folds(workspaceMgr);
                     INDArray folded = folds ? foldedForward(source, weights, bias, outShape, strides, padding, dilation)
                             : null;
                     folding.wrote(layerName, folded);
@@ -121,8 +123,15 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
                 INDArray out = format == CNN2DFormat.NCHW && holdsOutput
                         ? ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATIONS, input.dataType(), outShape)
                         : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), outShape);
-                direct(source, weights, outShape, strides, padding, dilation, format).forward(source,
-                        BlasMatrix.contiguous(weights), hasBias ? BlasMatrix.contiguous(bias) : null, out);
+                OneDnnConvolution convolution = direct(source, weights, outShape, strides, padding, dilation, format);
+                INDArray weightValues = BlasMatrix.contiguous(weights);
+                INDArray biasValues = hasBias ? BlasMatrix.contiguous(bias) : null;
+                if (inferring) {
+                    convolution.inferenceForward(source, weightValues, parameterVersion(weights, bias), biasValues,
+                            out);
+                } else {
+                    convolution.forward(source, weightValues, biasValues, out);
+                }
                 return out;
             }
             INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), outShape);
@@ -197,6 +206,19 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
      */
     private INDArray foldedForward(INDArray source, INDArray weights, INDArray bias, long[] outShape, int[] strides,
                                    int[] padding, int[] dilation) {
+        long version = parameterVersion(weights, bias);
+        if (version != foldedFrom) {
+            fold(weights, bias);
+            foldedFrom = version;
+        }
+        INDArray out = folding.output(fold, source.dataType(), outShape, fold.held());
+        direct(source, weights, outShape, strides, padding, dilation, CNN2DFormat.NCHW)
+                .foldedInference(source, foldedWeights, version, foldedBias, out, fold.relu() != null, fold.held());
+        return out;
+    }
+
+    /** Computes the folded weights and bias from the layer's and its batch norm's parameters. */
+    private void fold(INDArray weights, INDArray bias) {
         BatchNormalization norm = fold.norm();
         double eps = ((org.deeplearning4j.nn.conf.layers.BatchNormalization) norm.conf().getLayer()).getEps();
         float[] gamma = BlasMatrix.read(norm.getParam(BatchNormalizationParamInitializer.GAMMA));
@@ -223,19 +245,28 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
         }
         BlasMatrix.write(foldedWeights, w);
         BlasMatrix.write(foldedBias, foldedB);
-        INDArray out = folding.output(fold, source.dataType(), outShape, fold.held());
-        direct(source, weights, outShape, strides, padding, dilation, CNN2DFormat.NCHW)
-                .foldedInference(source, foldedWeights, foldedBias, out, fold.relu() != null, fold.held());
-        return out;
     }
 
     /**
-     * Whether folding pays at this batch: the folded weights are written each pass (the parameters may have changed
-     * since the last), which must cost well under the batch norm's pass over the output it saves. ResNet-18's widest
-     * layers at a small batch have more weights than output values, and its inference took twice as long folded.
+     * The version of the parameters an inference pass computes from: the weights and bias, and, where a batch norm
+     * may fold in, the batch norm's.
      */
-    private static boolean worthFolding(INDArray weights, long[] outShape) {
-        return weights.length() * FOLDED_OUTPUT_PER_WEIGHT <= outShape[0] * outShape[1] * outShape[2] * outShape[3];
+    private long parameterVersion(INDArray weights, INDArray bias) {
+        List<INDArray> used = new ArrayList<>(List.of(weights));
+        if (hasBias) {
+            used.add(bias);
+        }
+        if (fold != null) {
+            BatchNormalization norm = fold.norm();
+            boolean logStd = ((org.deeplearning4j.nn.conf.layers.BatchNormalization) norm.conf().getLayer())
+                    .isUseLogStd();
+            used.add(norm.getParam(BatchNormalizationParamInitializer.GAMMA));
+            used.add(norm.getParam(BatchNormalizationParamInitializer.BETA));
+            used.add(norm.getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN));
+            used.add(norm.getParam(logStd ? BatchNormalizationParamInitializer.GLOBAL_LOG_STD
+                    : BatchNormalizationParamInitializer.GLOBAL_VAR));
+        }
+        return parameters.version(used.toArray(INDArray[]::new));
     }
 
     /**

@@ -202,6 +202,15 @@ final class OneDnn {
             return memory;
         }
 
+        /** A memory object of this layout with a buffer of its own, kept until these natives are freed. */
+        dnnl_memory ownedMemory(dnnl_memory_desc_t desc) {
+            dnnl_memory memory = memory(desc);
+            BytePointer buffer = new BytePointer(dnnl_memory_desc_get_size(desc) + ALIGNMENT);
+            keep(buffer);
+            check(dnnl_memory_set_data_handle(memory, aligned(buffer)), "set buffer");
+            return memory;
+        }
+
         /** A reorder between two layouts of the same tensor. */
         dnnl_primitive reorder(dnnl_memory_desc_t from, dnnl_memory_desc_t to) {
             PointerPointer<?> out = new PointerPointer<>(1);
@@ -262,9 +271,13 @@ final class OneDnn {
             buffer = new BytePointer(bytes + ALIGNMENT);
             buffers.set(slot, buffer);
         }
+        check(dnnl_memory_set_data_handle(memory, aligned(buffer)), "set buffer");
+    }
+
+    /** {@code buffer} from its first address on an {@link #ALIGNMENT} boundary (it has that much to spare). */
+    private static BytePointer aligned(BytePointer buffer) {
         long misalignment = buffer.address() % ALIGNMENT;
-        BytePointer aligned = new BytePointer(buffer).position(misalignment == 0 ? 0 : ALIGNMENT - misalignment);
-        check(dnnl_memory_set_data_handle(memory, aligned), "set buffer");
+        return new BytePointer(buffer).position(misalignment == 0 ? 0 : ALIGNMENT - misalignment);
     }
 
     /** Runs {@code primitive} on this thread's stream; {@code args} alternates argument kinds and memories. */

@@ -76,6 +76,8 @@ final class OneDnnConvolution {
     private final dnnl_primitive forward;
     private final Operand source;
     private final Operand weights;
+    /** The weights for inference passes, their kernel-layout copy kept between passes (made on first use). */
+    private Operand inferenceWeights;
     private final Operand output;
     private final dnnl_memory bias;
     /**
@@ -140,8 +142,23 @@ final class OneDnnConvolution {
      * weights and bias one C-ordered block.
      */
     void forward(INDArray input, INDArray weightValues, INDArray biasValues, INDArray out) {
+        forward(input, weights.in(weightValues), biasValues, out);
+    }
+
+    /**
+     * {@link #forward} in an inference pass, with weights whose values are numbered by {@code weightsVersion}
+     * ({@link ParameterSnapshot}): their copy in the kernel's layout is made again only when the number changes.
+     */
+    void inferenceForward(INDArray input, INDArray weightValues, long weightsVersion, INDArray biasValues,
+                          INDArray out) {
+        if (inferenceWeights == null) {
+            inferenceWeights = Operand.keptInput(natives, weightsPlain, query(forwardPd, dnnl_query_weights_md));
+        }
+        forward(input, inferenceWeights.in(weightValues, weightsVersion), biasValues, out);
+    }
+
+    private void forward(INDArray input, dnnl_memory w, INDArray biasValues, INDArray out) {
         dnnl_memory src = source.in(input);
-        dnnl_memory w = weights.in(weightValues);
         dnnl_memory dst = output.out(out);
         if (withBias) {
             OneDnn.bind(bias, biasValues);
@@ -156,17 +173,18 @@ final class OneDnnConvolution {
      * {@code out = conv(input, weights) + bias}, rectified where {@code rectify} says, by an inference primitive
      * with a bias and, for the ReLU, an eltwise post-op: the convolution with its batch norm (and ReLU) folded into
      * {@code weights} and {@code bias} ({@link InferenceFolding}); arrays as for {@link #forward}, except that the
-     * output is channels-last or NCHW as {@code heldOutput} says, whatever the layout this was built for.
+     * output is channels-last or NCHW as {@code heldOutput} says, whatever the layout this was built for. The
+     * weights' copy in the kernel's layout is made again only when {@code weightsVersion} changes.
      */
-    void foldedInference(INDArray input, INDArray weightValues, INDArray biasValues, INDArray out, boolean rectify,
-                         boolean heldOutput) {
+    void foldedInference(INDArray input, INDArray weightValues, long weightsVersion, INDArray biasValues,
+                         INDArray out, boolean rectify, boolean heldOutput) {
         int variant = (rectify ? 1 : 0) + (heldOutput ? 2 : 0);
         if (folded[variant] == null) {
             folded[variant] = new Folded(rectify, heldOutput);
         }
         Folded f = folded[variant];
         dnnl_memory src = f.source.in(input);
-        dnnl_memory w = f.weights.in(weightValues);
+        dnnl_memory w = f.weights.in(weightValues, weightsVersion);
         dnnl_memory dst = f.output.out(out);
         OneDnn.bind(f.bias, biasValues);
         OneDnn.execute(f.primitive, DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, w, DNNL_ARG_BIAS, f.bias, DNNL_ARG_DST, dst);
@@ -190,7 +208,7 @@ final class OneDnnConvolution {
             dnnl_primitive_desc pd = natives.primitiveDesc(desc, rectify, null);
             primitive = natives.primitive(pd);
             source = Operand.input(natives, srcPlain, query(pd, dnnl_query_src_md), SLOT_A);
-            weights = Operand.input(natives, weightsPlain, query(pd, dnnl_query_weights_md), SLOT_B);
+            weights = Operand.keptInput(natives, weightsPlain, query(pd, dnnl_query_weights_md));
             output = Operand.output(natives, OneDnn.desc(outputDims, heldOutput ? dnnl_nhwc : dnnl_nchw),
                     query(pd, dnnl_query_dst_md), SLOT_C);
             bias = natives.memory(biasLayout);
@@ -293,14 +311,20 @@ final class OneDnnConvolution {
 
     /**
      * One argument of a primitive: its plain memory, bound to a DL4J array each call, and, where oneDNN wants
-     * another layout, a blocked copy in a scratch buffer with the reorder between the two.
+     * another layout, a blocked copy with the reorder between the two: in a scratch buffer, or, for weights kept
+     * between inference passes, in a buffer of its own.
      */
     private static final class Operand {
+        /** The slot of a blocked copy kept in its own buffer. */
+        private static final int OWN_BUFFER = -1;
+
         private final dnnl_memory plain;
         private final dnnl_memory_desc_t blockedLayout;
         private final dnnl_memory blocked;
         private final dnnl_primitive reorder;
         private final int slot;
+        /** The version of the values a kept blocked copy was made from; 0: none made yet. */
+        private long madeFrom;
 
         private Operand(dnnl_memory plain, dnnl_memory_desc_t blockedLayout, dnnl_memory blocked,
                         dnnl_primitive reorder, int slot) {
@@ -321,13 +345,18 @@ final class OneDnnConvolution {
             return of(natives, plainLayout, wanted, slot, false);
         }
 
+        /** An input whose blocked copy is kept: made only when its values change ({@link #in(INDArray, long)}). */
+        static Operand keptInput(OneDnn.Natives natives, dnnl_memory_desc_t plainLayout, dnnl_memory_desc_t wanted) {
+            return of(natives, plainLayout, wanted, OWN_BUFFER, true);
+        }
+
         private static Operand of(OneDnn.Natives natives, dnnl_memory_desc_t plainLayout, dnnl_memory_desc_t wanted,
                                   int slot, boolean isInput) {
             dnnl_memory plain = natives.memory(plainLayout);
             if (OneDnn.same(plainLayout, wanted)) {
                 return new Operand(plain, null, null, null, slot);
             }
-            dnnl_memory blocked = natives.memory(wanted);
+            dnnl_memory blocked = slot == OWN_BUFFER ? natives.ownedMemory(wanted) : natives.memory(wanted);
             dnnl_primitive reorder = isInput ? natives.reorder(plainLayout, wanted) : natives.reorder(wanted, plainLayout);
             return new Operand(plain, wanted, blocked, reorder, slot);
         }
@@ -340,6 +369,22 @@ final class OneDnnConvolution {
             }
             OneDnn.bindScratch(blocked, blockedLayout, slot);
             OneDnn.reorder(reorder, plain, blocked);
+            return blocked;
+        }
+
+        /**
+         * The memory the primitive reads for a kept input: {@code values} itself, or its blocked copy, made again
+         * only where {@code version} ({@link ParameterSnapshot}) differs from the one it was last made from.
+         */
+        dnnl_memory in(INDArray values, long version) {
+            OneDnn.bind(plain, values);
+            if (blocked == null) {
+                return plain;
+            }
+            if (version != madeFrom) {
+                OneDnn.reorder(reorder, plain, blocked);
+                madeFrom = version;
+            }
             return blocked;
         }
 

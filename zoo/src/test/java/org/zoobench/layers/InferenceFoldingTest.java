@@ -66,11 +66,7 @@ class InferenceFoldingTest {
                 .map(l -> (NativeConvolutionHelper) ((ConvolutionLayer) l).getHelper()).toList();
     }
 
-    /**
-     * At a batch of 40 every convolution of these nets at these inputs writes at least four output values per
-     * weight, so all that can fold do; at 12 only some (wide layers on small maps keep their batch norm), and the
-     * buffers shrink and grow with the batch.
-     */
+    /** Folded and unfolded inference agree, and the fold buffers shrink and grow with the batch. */
     @ParameterizedTest
     @ValueSource(strings = {"resnet20:1x32x32", "plain20:1x32x32", "resnet18:3x32x32", "googlenet-bn:3x32x32",
             "densenet-bc-100:3x16x16"})
@@ -113,12 +109,37 @@ class InferenceFoldingTest {
         assertEquals(9 - 1, sums, "each unit's sum with its ReLU, but the last's, whose ReLU feeds the pooling in C order");
         assertEquals(3, folding.slots(), "the stem's output lives through the first unit beside its two folds;"
                 + " each later unit's two folds reuse those buffers");
-        graph.outputSingle(Nd4j.rand(DataType.FLOAT, 40, 1, 32, 32));
-        assertTrue(convolutionHelpers(graph).stream().allMatch(NativeConvolutionHelper::foldedLastPass),
-                "at a batch of 40 every convolution folds");
-        graph.outputSingle(Nd4j.rand(DataType.FLOAT, 2, 1, 32, 32));
-        assertTrue(convolutionHelpers(graph).stream().anyMatch(h -> !h.foldedLastPass()),
-                "at a batch of 2 the 64-channel stage has more weights than a quarter of its output");
+        for (int batch : new int[]{40, 2}) {
+            graph.outputSingle(Nd4j.rand(DataType.FLOAT, batch, 1, 32, 32));
+            assertTrue(convolutionHelpers(graph).stream().allMatch(NativeConvolutionHelper::foldedLastPass),
+                    "at a batch of " + batch + " every convolution folds");
+        }
+    }
+
+    /**
+     * Inference passes keep what they derive from the parameters (folded weights, weights in the kernels' layout)
+     * while the parameters stay the same; once any changes, the next pass computes with the new values: the same
+     * output as a graph that never ran before, folded ({@code output}) and not ({@code feedForward}).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"resnet20:1x16x16", "alexnet-mini:1x28x28"})
+    void aPassAfterTheParametersChangeComputesWithTheNewValues(String spec) {
+        String[] parts = spec.split(":");
+        ComputationGraph graph = built(parts[0], parts[1]);
+        INDArray x = Nd4j.rand(DataType.FLOAT, InputShape.parse(parts[1]).batchShape(4));
+        INDArray before = graph.outputSingle(x).dup();
+        graph.feedForward(x, false);
+        randomiseBatchNorms(graph);
+        Nd4j.getRandom().setSeed(11);
+        graph.params().addi(Nd4j.rand(DataType.FLOAT, graph.params().shape()).muli(0.01));
+
+        ComputationGraph fresh = built(parts[0], parts[1]);
+        fresh.setParams(graph.params().dup());
+        INDArray after = graph.outputSingle(x);
+        assertFalse(before.equalsWithEps(after, 1e-4), "the change moves the output");
+        assertTrue(fresh.outputSingle(x).equalsWithEps(after, 0), spec + ": output");
+        assertTrue(fresh.feedForward(x, false).get(outputName(fresh))
+                .equalsWithEps(graph.feedForward(x, false).get(outputName(graph)), 0), spec + ": feedForward");
     }
 
     @Test
