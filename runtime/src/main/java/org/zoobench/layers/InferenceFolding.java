@@ -62,10 +62,12 @@ final class InferenceFolding {
     /** Per fold (by convolution), the output its convolution wrote in this pass, or null where it did not fold. */
     private final Map<String, INDArray> written = new HashMap<>();
     /**
-     * The workspace managers of the last few inference passes, which DL4J makes afresh for each pass (a few a pass),
-     * and whether their pass was asked for vertices by name: the stack is walked once a pass, not once a fold.
+     * The workspace managers of the last inference passes and whether their pass was asked for vertices by name: the
+     * stack is walked once per manager, not once a fold. DL4J makes a pass's managers afresh, one per activation
+     * alive at once: 4 for resnet56, 5 for googlenet, 26 for densenet121, whose concatenations keep every output of
+     * a dense block alive; the ring holds all of a pass's.
      */
-    private final LayerWorkspaceMgr[] recentManagers = new LayerWorkspaceMgr[8];
+    private final LayerWorkspaceMgr[] recentManagers = new LayerWorkspaceMgr[64];
     private final boolean[] recentAskedByName = new boolean[recentManagers.length];
     private int nextRecent;
 

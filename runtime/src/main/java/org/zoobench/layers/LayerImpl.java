@@ -18,6 +18,8 @@ import org.deeplearning4j.nn.layers.recurrent.BidirectionalLayer;
 import org.deeplearning4j.nn.layers.recurrent.LSTM;
 import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.zoobench.UserInputException;
 
@@ -106,7 +108,23 @@ public enum LayerImpl {
         // OpenBLAS's threads beside libnd4j's spinning OpenMP workers DL4J's LSTM backward runs slower
         // (docs/fast-layers.md), so recurrent graphs keep matmul.
         DirectGemm.choose(graph, this == FAST && !recurrent(graph));
+        sizeActivationWorkspacesInOnePass(graph, this == FAST);
         return graph;
+    }
+
+    /**
+     * DL4J sizes each of a graph's activation workspaces (one per activation alive at once in a pass) only after
+     * the workspace has been opened and closed as many times as the graph has vertices; until then every array in
+     * it is a fresh allocation, its pages faulted in on first touch. A workspace is opened a few times a pass, so a
+     * net with many activations alive at once ran its first passes that way: DenseNet-121, 26 workspaces, about 80
+     * inference passes. {@code FAST} sizes each at the end of its first cycle that allocated and lets DL4J grow it
+     * where a later cycle spills, so from the second pass on nothing is allocated afresh; {@code STOCK} learns as
+     * DL4J does. A workspace is its thread's, by name, and follows the configuration of the graph that made it.
+     */
+    private static void sizeActivationWorkspacesInOnePass(ComputationGraph graph, boolean fast) {
+        WorkspaceConfiguration activations = (WorkspaceConfiguration) GraphSwaps.get(ComputationGraph.class, graph,
+                "WS_LAYER_ACT_X_CONFIG");
+        activations.setPolicyLearning(fast ? LearningPolicy.FIRST_LOOP : LearningPolicy.OVER_TIME);
     }
 
     /**
