@@ -64,7 +64,7 @@ final class FastAddVertex extends ElementWiseVertex {
         long[] shape = inputs[0].shape();
         String name = getVertexName();
         boolean oneDnn = OneDnn.handles(dataType);
-        InferenceFolding.Fold fold = inferenceFolding.ofSum(name);
+        InferenceFolding.Fold fold = inferenceFolding.ofRectifier(name);
         boolean foldedInference = !training && oneDnn && fold != null && inferenceFolding.folds(workspaceMgr);
         boolean rectify = foldedInference
                 || training && oneDnn && reluFolding.folds(name) && ReluFolding.inTrainingStep(workspaceMgr);

@@ -26,7 +26,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * (docs/fast-layers.md). The batch norm and the ReLU then hand that output on as it is: two passes over the
  * activations fewer per convolution. The values are the batch norm's up to rounding (the folded weights round
  * differently). Likewise a residual sum whose only reader is a plain ReLU writes its sum rectified
- * ({@link OneDnnSum}), the same values, and the ReLU hands it on. Training passes are untouched.
+ * ({@link OneDnnSum}), the same values, and a batch norm with no convolution to fold into whose only reader is a
+ * plain ReLU (every pre-activation unit of a DenseNet, on its concatenation) writes its output rectified
+ * ({@link OneDnnBatchNorm#inferenceRectified}, the values up to rounding), and the ReLU hands it on. Training passes
+ * are untouched.
  *
  * <p>Only in DL4J's inference pass ({@code output}), where each vertex's output lives in its own workspace, closed
  * once the vertex's readers ran: the convolution's (or sum's) would close before the ReLU's readers read the folded
@@ -46,13 +49,13 @@ final class InferenceFolding {
 
     /**
      * A convolution whose batch norm, and the ReLU after it where {@code relu} is not null, are folded into it, or a
-     * sum (no {@code norm}) whose ReLU is; its output is held channels-last where the last vertex folded hands its
-     * output on so.
+     * sum or batch norm (no {@code norm}) whose ReLU is; its output is held channels-last where the last vertex
+     * folded hands its output on so.
      */
     record Fold(String producer, BatchNormalization norm, String normName, String relu, boolean held, int slot) {
     }
 
-    /** Per convolution or sum that computes a folded output, its fold. */
+    /** Per convolution, sum or batch norm that computes a folded output, its fold. */
     private final Map<String, Fold> byProducer;
     /** Per batch norm or ReLU that hands on a folded output, its fold. */
     private final Map<String, Fold> byFollower;
@@ -83,9 +86,10 @@ final class InferenceFolding {
     /**
      * The folds of {@code graph}: every plain convolution with the identity activation whose only reader is a batch
      * norm with its own γ and β (DL4J's batch norm applies no activation function), on NCHW maps, with the ReLU
-     * after it where that is the batch norm's only reader; and every sum of two inputs whose only reader is a ReLU
-     * handing its output on in the sum's layout. Each hands on in the layout the plan gives the last vertex folded
-     * (the vertices before it only pass the output on).
+     * after it where that is the batch norm's only reader; every sum of two inputs whose only reader is a ReLU
+     * handing its output on in the sum's layout; and every other such batch norm that computes in the layout it
+     * hands on in and whose only reader is such a ReLU. Each hands on in the layout the plan gives the last vertex
+     * folded (the vertices before it only pass the output on).
      */
     static InferenceFolding of(ComputationGraph graph, ChannelsLastPlan plan) {
         GraphVertex[] vertices = graph.getVertices();
@@ -107,7 +111,9 @@ final class InferenceFolding {
                 relu = onlyReader(vertices, norm);
                 relu = relu instanceof LayerVertex reluVertex && FastReluLayer.swappable(reluVertex.getLayer())
                         ? relu : null;
-            } else if (ReluFolding.foldableSum(vertex)) {
+            } else if (ReluFolding.foldableSum(vertex) || foldableNorm(vertex)
+                    && !byFollower.containsKey(vertex.getVertexName())
+                    && plan.inputHeld(vertex.getVertexName(), 0) == plan.holdsOutput(vertex.getVertexName())) {
                 relu = ReluFolding.onlyReaderRelu(vertices, vertex, plan);
                 if (relu == null) {
                     continue;
@@ -186,8 +192,8 @@ final class InferenceFolding {
         return fold == null || fold.norm() == null ? null : fold;
     }
 
-    /** The fold of sum {@code name}, whose ReLU it applies, or null. */
-    Fold ofSum(String name) {
+    /** The fold of sum or batch norm {@code name}, whose ReLU it applies, or null. */
+    Fold ofRectifier(String name) {
         Fold fold = byProducer.get(name);
         return fold == null || fold.norm() != null ? null : fold;
     }
@@ -255,19 +261,22 @@ final class InferenceFolding {
         });
     }
 
-    /** Records what convolution or sum {@code producer} handed on in this pass: its folded output, or null. */
+    /**
+     * Records what convolution, sum or batch norm {@code producer} handed on in this pass: its folded output, or
+     * null.
+     */
     void wrote(String producer, INDArray output) {
         written.put(producer, output);
     }
 
-    /** Whether convolution or sum {@code producer} wrote a folded output in its last pass. */
+    /** Whether convolution, sum or batch norm {@code producer} wrote a folded output in its last pass. */
     boolean folded(String producer) {
         return written.get(producer) != null;
     }
 
     /**
-     * Whether {@code input} of batch norm or ReLU {@code name} is the folded output its convolution or sum just
-     * wrote.
+     * Whether {@code input} of batch norm or ReLU {@code name} is the folded output its convolution, sum or batch
+     * norm just wrote.
      */
     boolean alreadyApplied(String name, INDArray input) {
         Fold fold = byFollower.get(name);

@@ -83,18 +83,29 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
             }
             if (direct != null) {
                 INDArray source = layouts.input(x, workspaceMgr, ArrayType.FF_WORKING_MEM);
-                INDArray out = layouts.output(source, workspaceMgr);
+                InferenceFolding.Fold fold = inferenceFolding.ofRectifier(layerName);
+                boolean foldedInference = !training && fold != null && x.rank() == 4
+                        && inferenceFolding.folds(workspaceMgr);
+                INDArray out = foldedInference
+                        ? inferenceFolding.output(fold, x.dataType(), x.shape(), fold.held())
+                        : layouts.output(source, workspaceMgr);
                 boolean rectifies = training && folding.folds(layerName) && ReluFolding.inTrainingStep(workspaceMgr);
                 if (rectifies) {
                     direct.trainingRectified(source, gamma, beta, out, m, v);
                 } else if (training) {
                     direct.training(source, gamma, beta, out, m, v);
+                } else if (foldedInference) {
+                    direct.inferenceRectified(source, BlasMatrix.contiguous(m), BlasMatrix.contiguous(v), gamma, beta,
+                            out);
                 } else {
                     direct.inference(source, BlasMatrix.contiguous(m), BlasMatrix.contiguous(v), gamma, beta, out);
                 }
-                INDArray handedOn = layouts.handOnOutput(out, workspaceMgr);
+                INDArray handedOn = foldedInference ? out : layouts.handOnOutput(out, workspaceMgr);
                 if (folding.folds(layerName)) {
                     folding.wrote(layerName, rectifies ? handedOn : null);
+                }
+                if (fold != null) {
+                    inferenceFolding.wrote(layerName, foldedInference ? out : null);
                 }
                 return handedOn;
             }
@@ -113,6 +124,11 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
     /** Whether an inference pass on {@code x} hands it on as it is: the convolution before computed this layer. */
     boolean handsOnFolded(INDArray x) {
         return inferenceFolding.alreadyApplied(layerName, x);
+    }
+
+    /** Whether this layer's last forward pass applied the ReLU after it too ({@link InferenceFolding}). */
+    boolean rectifiedLastPass() {
+        return inferenceFolding.folded(layerName);
     }
 
     /**
@@ -181,7 +197,8 @@ final class NativeBatchNormHelper extends FastLayerHelper implements BatchNormal
         long[] nchw = OneDnn.channelsSecond(x.shape(), format);
         int tag = x.rank() == 2 ? dnnl_ab : layouts.oneDnnTag(format);
         return byShape.computeIfAbsent(List.of(Arrays.stream(nchw).boxed().toList(), tag, scaled),
-                key -> new OneDnnBatchNorm(nchw, tag, eps, scaled, folding.folds(layerName)));
+                key -> new OneDnnBatchNorm(nchw, tag, eps, scaled, folding.folds(layerName),
+                        inferenceFolding.ofRectifier(layerName) != null));
     }
 
     /** γ's and β's gradients copied into the layer's gradient views; none for a layer whose γ and β are locked. */

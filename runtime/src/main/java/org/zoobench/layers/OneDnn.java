@@ -1,7 +1,10 @@
 package org.zoobench.layers;
 
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC_1;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_binary_add;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_cpu;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_relu;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_engine_create;
@@ -11,7 +14,9 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_equal;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_get_size;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_strides;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_tag;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_set_data_handle;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_append_binary;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_append_eltwise;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_append_sum;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_create;
@@ -22,9 +27,10 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_set_post_ops;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_execute;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_impl_info_str;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_reorder_primitive_desc_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_default_flags;
@@ -68,6 +74,8 @@ final class OneDnn {
     /** Each thread's reusable buffers for blocked copies: a layer's call needs a few at once, never two calls. */
     private static final ThreadLocal<List<BytePointer>> SCRATCH = ThreadLocal.withInitial(ArrayList::new);
     private static final int ALIGNMENT = 64;
+    /** The execution argument of a primitive's first post-op's operand ({@link Natives#primitiveDesc}). */
+    static final int POST_OP_OPERAND = DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE | DNNL_ARG_SRC_1;
 
     private OneDnn() {
     }
@@ -126,6 +134,13 @@ final class OneDnn {
         return desc;
     }
 
+    /** The name of the implementation oneDNN chose for a primitive, such as {@code jit:uni} or {@code ref:any}. */
+    static String implementation(dnnl_primitive_desc desc) {
+        PointerPointer<BytePointer> name = new PointerPointer<>(1);
+        check(dnnl_primitive_desc_query(desc, dnnl_query_impl_info_str, 0, name), "implementation query");
+        return name.get(BytePointer.class, 0).getString();
+    }
+
     static boolean same(dnnl_memory_desc_t a, dnnl_memory_desc_t b) {
         return dnnl_memory_desc_equal(a, b) == 1;
     }
@@ -159,13 +174,28 @@ final class OneDnn {
 
         /** A primitive descriptor; with {@code reluAfter}, the primitive applies a ReLU to what it writes. */
         dnnl_primitive_desc primitiveDesc(Pointer opDesc, boolean reluAfter, dnnl_primitive_desc forwardHint) {
+            return primitiveDesc(opDesc, null, reluAfter, forwardHint);
+        }
+
+        /**
+         * A primitive descriptor whose primitive, where {@code addedAfter} is not null, adds a tensor of that layout
+         * to what it computes (broadcast where its dimensions are 1; its buffer is the argument
+         * {@link #POST_OP_OPERAND}) and then, with {@code reluAfter}, applies a ReLU as it writes.
+         */
+        dnnl_primitive_desc primitiveDesc(Pointer opDesc, dnnl_memory_desc_t addedAfter, boolean reluAfter,
+                                          dnnl_primitive_desc forwardHint) {
             dnnl_primitive_attr attr = null;
             dnnl_post_ops postOps = null;
-            if (reluAfter) {
+            if (addedAfter != null || reluAfter) {
                 PointerPointer<?> created = new PointerPointer<>(1);
                 check(dnnl_post_ops_create(created), "post-ops");
                 postOps = new dnnl_post_ops(created.get(0));
-                check(dnnl_post_ops_append_eltwise(postOps, 1f, dnnl_eltwise_relu, 0f, 0f), "ReLU post-op");
+                if (addedAfter != null) {
+                    check(dnnl_post_ops_append_binary(postOps, dnnl_binary_add, addedAfter), "addition post-op");
+                }
+                if (reluAfter) {
+                    check(dnnl_post_ops_append_eltwise(postOps, 1f, dnnl_eltwise_relu, 0f, 0f), "ReLU post-op");
+                }
                 check(dnnl_primitive_attr_create(created), "primitive attributes");
                 attr = new dnnl_primitive_attr(created.get(0));
                 check(dnnl_primitive_attr_set_post_ops(attr, postOps), "set post-ops");
@@ -199,6 +229,14 @@ final class OneDnn {
             check(dnnl_memory_create(out, desc, engine, null), "memory");
             dnnl_memory memory = new dnnl_memory(out.get(0));
             memories.add(memory);
+            return memory;
+        }
+
+        /** A memory object of this layout over {@code buffer}, which is kept until these natives are freed. */
+        dnnl_memory memory(dnnl_memory_desc_t desc, Pointer buffer) {
+            dnnl_memory memory = memory(desc);
+            keep(buffer);
+            check(dnnl_memory_set_data_handle(memory, buffer), "set buffer");
             return memory;
         }
 

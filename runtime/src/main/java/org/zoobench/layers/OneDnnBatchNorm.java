@@ -9,6 +9,8 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_MEAN;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCALE;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SHIFT;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC_0;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC_1;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_VARIANCE;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WORKSPACE;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_a;
@@ -16,6 +18,8 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_backward;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_backward_data;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_batch_normalization_backward_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_batch_normalization_forward_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_binary_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_binary_mul;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_inference;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_fuse_norm_relu;
@@ -26,12 +30,15 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_use_scale;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_use_shift;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.bytedeco.dnnl.dnnl_batch_normalization_desc_t;
+import org.bytedeco.dnnl.dnnl_binary_desc_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -40,8 +47,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * vectors): the training forward pass, which also writes the batch mean and biased variance the stock layer
  * updates its running statistics from; the inference forward pass from given statistics; and the backward pass
  * from the training pass's statistics, with the gradients of gamma and beta where the layer learns them; for a
- * layer whose ReLU is folded into it ({@link ReluFolding}), also the training pass that rectifies as it writes.
+ * layer whose ReLU is folded into it ({@link ReluFolding}), also the training pass that rectifies as it writes; and
+ * for one whose ReLU is folded in inference ({@link InferenceFolding}), the inference pass that rectifies.
  * Multithreaded, unlike the single-threaded Java loops it replaced.
+ *
+ * <p>That rectifying inference pass is a per-channel scale and shift, {@code max(0, x·s + t)} with
+ * {@code s = γ/√(var + ε)} and {@code t = β − μ·s}, as one oneDNN binary primitive (a multiplication by s with the
+ * addition of t and the ReLU as post-ops): oneDNN's batch norm kernels on channels-last data need the channel count
+ * to be a multiple of 16 for its AVX-512 kernel, 8 or 4 for its AVX2 and SSE4.1 ones, and take a plain loop
+ * otherwise, 5 to 10 times slower, as on every concatenation in DenseNet-BC's last dense block (150 + 12l
+ * channels); the binary kernel takes any count (docs/fast-layers.md). Where oneDNN has only its reference binary
+ * kernel for the shape (few channels on large maps), the batch norm with the ReLU fused computes it.
  */
 final class OneDnnBatchNorm {
 
@@ -63,15 +79,25 @@ final class OneDnnBatchNorm {
     private final dnnl_memory shift;
     private final dnnl_memory scaleGradient;
     private final dnnl_memory shiftGradient;
+    private final float eps;
+    /** The inference pass with the ReLU applied, or null: a scaling (below) or a batch norm with the ReLU fused. */
+    private final dnnl_primitive rectifyingInference;
+    /** The per-channel factors s and terms t of the scaling, or null where the batch norm computes that pass. */
+    private final FloatPointer channelFactors;
+    private final FloatPointer channelTerms;
+    private final dnnl_memory factors;
+    private final dnnl_memory terms;
 
     /**
      * @param dims   N, C, H, W (or N, C for vectors), whatever the layout in memory
      * @param tag    the layout in memory: oneDNN's {@code nchw}, {@code nhwc} or {@code ab}
      * @param scaled whether the layer learns gamma and beta (not locked)
      * @param rectifies whether to build the training pass that applies a ReLU too
+     * @param rectifiesInference whether to build the inference pass that applies a ReLU too
      */
-    OneDnnBatchNorm(long[] dims, int tag, double eps, boolean scaled, boolean rectifies) {
+    OneDnnBatchNorm(long[] dims, int tag, double eps, boolean scaled, boolean rectifies, boolean rectifiesInference) {
         this.scaled = scaled;
+        this.eps = (float) eps;
         OneDnn.Natives natives = new OneDnn.Natives();
         dnnl_memory_desc_t data = OneDnn.desc(dims, tag);
         dnnl_memory_desc_t perChannel = OneDnn.desc(new long[]{dims[1]}, dnnl_a);
@@ -101,6 +127,40 @@ final class OneDnnBatchNorm {
         OneDnn.check(dnnl_batch_normalization_forward_desc_init(inferenceDesc, dnnl_forward_inference, data,
                 (float) eps, scaleShift | dnnl_use_global_stats), "batch norm inference descriptor");
         inference = natives.primitive(natives.primitiveDesc(inferenceDesc, null));
+
+        dnnl_primitive rectifyingPass = null;
+        FloatPointer perChannelFactors = null;
+        FloatPointer perChannelTerms = null;
+        dnnl_memory factorsMemory = null;
+        dnnl_memory termsMemory = null;
+        if (rectifiesInference) {
+            long[] broadcastDims = new long[dims.length];
+            Arrays.fill(broadcastDims, 1);
+            broadcastDims[1] = dims[1];
+            dnnl_memory_desc_t broadcast = OneDnn.desc(broadcastDims, tag);
+            dnnl_binary_desc_t scalingDesc = new dnnl_binary_desc_t();
+            OneDnn.check(dnnl_binary_desc_init(scalingDesc, dnnl_binary_mul, data, broadcast, data),
+                    "per-channel scaling descriptor");
+            dnnl_primitive_desc scalingPd = natives.primitiveDesc(scalingDesc, broadcast, true, null);
+            if (OneDnn.implementation(scalingPd).startsWith("ref")) {
+                dnnl_batch_normalization_desc_t fusedDesc = new dnnl_batch_normalization_desc_t();
+                OneDnn.check(dnnl_batch_normalization_forward_desc_init(fusedDesc, dnnl_forward_inference, data,
+                        (float) eps, scaleShift | dnnl_use_global_stats | dnnl_fuse_norm_relu),
+                        "batch norm with ReLU inference descriptor");
+                rectifyingPass = natives.primitive(natives.primitiveDesc(fusedDesc, null));
+            } else {
+                rectifyingPass = natives.primitive(scalingPd);
+                perChannelFactors = new FloatPointer(dims[1]);
+                perChannelTerms = new FloatPointer(dims[1]);
+                factorsMemory = natives.memory(broadcast, perChannelFactors);
+                termsMemory = natives.memory(broadcast, perChannelTerms);
+            }
+        }
+        rectifyingInference = rectifyingPass;
+        channelFactors = perChannelFactors;
+        channelTerms = perChannelTerms;
+        factors = factorsMemory;
+        terms = termsMemory;
 
         dnnl_batch_normalization_desc_t backwardDesc = new dnnl_batch_normalization_desc_t();
         OneDnn.check(dnnl_batch_normalization_backward_desc_init(backwardDesc,
@@ -145,6 +205,41 @@ final class OneDnnBatchNorm {
                    INDArray out) {
         bindData(x, out, statsMean, statsVariance, gamma, beta);
         execute(inference);
+    }
+
+    /**
+     * As {@link #inference}, writing {@code max(0, y)} for each normalised value y; for a layer built to rectify in
+     * inference.
+     */
+    void inferenceRectified(INDArray x, INDArray statsMean, INDArray statsVariance, INDArray gamma, INDArray beta,
+                            INDArray out) {
+        if (channelFactors == null) {
+            bindData(x, out, statsMean, statsVariance, gamma, beta);
+            execute(rectifyingInference);
+            return;
+        }
+        float[] mean = BlasMatrix.read(statsMean);
+        float[] variance = BlasMatrix.read(statsVariance);
+        float[] scale = scaled ? BlasMatrix.read(gamma) : null;
+        float[] shift = scaled ? BlasMatrix.read(beta) : null;
+        float[] factor = new float[mean.length];
+        float[] term = new float[mean.length];
+        for (int c = 0; c < mean.length; c++) {
+            float s = (float) (1 / Math.sqrt(variance[c] + eps));
+            factor[c] = scaled ? scale[c] * s : s;
+            term[c] = (scaled ? shift[c] : 0) - mean[c] * factor[c];
+        }
+        channelFactors.put(factor);
+        channelTerms.put(term);
+        OneDnn.bind(source, x);
+        OneDnn.bind(output, out);
+        OneDnn.execute(rectifyingInference, DNNL_ARG_SRC_0, source, DNNL_ARG_SRC_1, factors, DNNL_ARG_DST, output,
+                OneDnn.POST_OP_OPERAND, terms);
+    }
+
+    /** Whether the rectifying inference pass is the per-channel scaling (else the batch norm with the ReLU fused). */
+    boolean rectifiesByScaling() {
+        return channelFactors != null;
     }
 
     /**

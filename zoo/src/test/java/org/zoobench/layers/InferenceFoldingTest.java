@@ -66,6 +66,11 @@ class InferenceFoldingTest {
                 .map(l -> (NativeConvolutionHelper) ((ConvolutionLayer) l).getHelper()).toList();
     }
 
+    private static List<NativeBatchNormHelper> batchNormHelpers(ComputationGraph graph) {
+        return Arrays.stream(graph.getLayers()).filter(l -> l instanceof BatchNormalization)
+                .map(l -> (NativeBatchNormHelper) ((BatchNormalization) l).getHelper()).toList();
+    }
+
     /** Folded and unfolded inference agree, and the fold buffers shrink and grow with the batch. */
     @ParameterizedTest
     @ValueSource(strings = {"resnet20:1x32x32", "plain20:1x32x32", "resnet18:3x32x32", "googlenet-bn:3x32x32",
@@ -82,6 +87,10 @@ class InferenceFoldingTest {
             INDArray folded = graph.outputSingle(x);
             assertTrue(convolutionHelpers(graph).stream().anyMatch(NativeConvolutionHelper::foldedLastPass),
                     spec + " batch " + batch + " folded nothing");
+            if (parts[0].startsWith("densenet")) {
+                assertTrue(batchNormHelpers(graph).stream().anyMatch(NativeBatchNormHelper::rectifiedLastPass),
+                        spec + " batch " + batch + ": no batch norm applied its ReLU");
+            }
             INDArray unfolded = graph.feedForward(x, false).get(outputName(graph)); // feedForward never folds
             assertTrue(convolutionHelpers(graph).stream().noneMatch(NativeConvolutionHelper::foldedLastPass));
             assertEquals(unfolded.shape().length, folded.shape().length);
@@ -105,7 +114,8 @@ class InferenceFoldingTest {
             rectifying += fold.relu() != null ? 1 : 0;
         }
         assertEquals(1 + 9, rectifying, "the stem's and each unit's first; the second's batch norm feeds the sum");
-        long sums = Arrays.stream(graph.getVertices()).filter(v -> folding.ofSum(v.getVertexName()) != null).count();
+        long sums = Arrays.stream(graph.getVertices()).filter(v -> folding.ofRectifier(v.getVertexName()) != null)
+                .count();
         assertEquals(9 - 1, sums, "each unit's sum with its ReLU, but the last's, whose ReLU feeds the pooling in C order");
         assertEquals(3, folding.slots(), "the stem's output lives through the first unit beside its two folds;"
                 + " each later unit's two folds reuse those buffers");
@@ -143,18 +153,30 @@ class InferenceFoldingTest {
     }
 
     @Test
-    void aDenseNetFoldsItsStemAndBottlenecksOnly() {
+    void aDenseNetFoldsItsStemAndBottlenecksAndTheReluOfEachBatchNormBeforeAConvolution() {
         ComputationGraph graph = built("densenet121", "1x32x32");
         InferenceFolding folding = InferenceFolding.of(graph, ChannelsLastPlan.of(graph));
+        int rectifyingNorms = 0;
         for (GraphVertex vertex : graph.getVertices()) {
-            InferenceFolding.Fold fold = folding.ofConvolution(vertex.getVertexName());
-            if (vertex.getVertexName().endsWith("_conv1") || vertex.getVertexName().equals("conv0")) {
-                assertNotNull(fold, vertex.getVertexName());
-                assertNotNull(fold.relu(), vertex.getVertexName());
+            String name = vertex.getVertexName();
+            InferenceFolding.Fold fold = folding.ofConvolution(name);
+            if (name.endsWith("_conv1") || name.equals("conv0")) {
+                assertNotNull(fold, name);
+                assertNotNull(fold.relu(), name);
             } else {
-                assertNull(fold, vertex.getVertexName() + ": pre-activation units read a concatenation");
+                assertNull(fold, name + ": pre-activation units read a concatenation");
+            }
+            InferenceFolding.Fold rectifier = folding.ofRectifier(name);
+            if (name.endsWith("_conv1_bn") || name.endsWith("_conv_bn")) {
+                assertNotNull(rectifier, name + ": a unit's or transition's first batch norm");
+                assertEquals(name.substring(0, name.length() - "_bn".length()) + "_relu", rectifier.relu());
+                rectifyingNorms++;
+            } else {
+                assertNull(rectifier, name + (name.equals("norm5") ? ": its ReLU hands on in C order, to the pooling"
+                        : ""));
             }
         }
+        assertEquals(6 + 12 + 24 + 16 + 3, rectifyingNorms, "every unit's first batch norm and every transition's");
     }
 
     @Test
@@ -163,7 +185,7 @@ class InferenceFoldingTest {
         randomiseBatchNorms(graph);
         InferenceFolding folding = InferenceFolding.of(graph, ChannelsLastPlan.of(graph));
         InferenceFolding.Fold fold = Arrays.stream(graph.getVertices())
-                .map(v -> folding.ofSum(v.getVertexName())).filter(f -> f != null).findFirst().orElseThrow();
+                .map(v -> folding.ofRectifier(v.getVertexName())).filter(f -> f != null).findFirst().orElseThrow();
         INDArray x = Nd4j.rand(DataType.FLOAT, 2, 1, 16, 16);
         Map<String, INDArray> all = graph.feedForward(x, false);
         INDArray[] named = graph.output(List.of(fold.producer(), fold.relu()), false, new INDArray[]{x}, null);
