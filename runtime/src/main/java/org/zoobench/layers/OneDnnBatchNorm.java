@@ -51,13 +51,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * for one whose ReLU is folded in inference ({@link InferenceFolding}), the inference pass that rectifies.
  * Multithreaded, unlike the single-threaded Java loops it replaced.
  *
- * <p>That rectifying inference pass is a per-channel scale and shift, {@code max(0, x·s + t)} with
- * {@code s = γ/√(var + ε)} and {@code t = β − μ·s}, as one oneDNN binary primitive (a multiplication by s with the
- * addition of t and the ReLU as post-ops): oneDNN's batch norm kernels on channels-last data need the channel count
- * to be a multiple of 16 for its AVX-512 kernel, 8 or 4 for its AVX2 and SSE4.1 ones, and take a plain loop
- * otherwise, 5 to 10 times slower, as on every concatenation in DenseNet-BC's last dense block (150 + 12l
- * channels); the binary kernel takes any count (docs/fast-layers.md). Where oneDNN has only its reference binary
- * kernel for the shape (few channels on large maps), the batch norm with the ReLU fused computes it.
+ * <p>That rectifying inference pass is oneDNN's batch norm with the ReLU fused where oneDNN has an AVX-512 kernel
+ * for it (on channels-last data, a multiple of 16 channels: every DenseNet-121 concatenation), else a per-channel
+ * scale and shift, {@code max(0, x·s + t)} with {@code s = γ/√(var + ε)} and {@code t = β − μ·s}, as one oneDNN
+ * binary primitive (a multiplication by s with the addition of t and the ReLU as post-ops): for other channel counts
+ * oneDNN's batch norm takes its AVX2 or SSE4.1 kernels or a plain loop (a multiple of 8, of 4, or neither, as on
+ * every concatenation of DenseNet-BC's last dense block, 150 + 12l channels), and the binary kernel took half their
+ * time over a DenseNet-BC-100 pass (docs/fast-layers.md). Where oneDNN has only its reference binary kernel for the
+ * shape (few channels on large maps), the batch norm with the ReLU fused computes it whatever its kernel.
  */
 final class OneDnnBatchNorm {
 
@@ -142,12 +143,14 @@ final class OneDnnBatchNorm {
             OneDnn.check(dnnl_binary_desc_init(scalingDesc, dnnl_binary_mul, data, broadcast, data),
                     "per-channel scaling descriptor");
             dnnl_primitive_desc scalingPd = natives.primitiveDesc(scalingDesc, broadcast, true, null);
-            if (OneDnn.implementation(scalingPd).startsWith("ref")) {
-                dnnl_batch_normalization_desc_t fusedDesc = new dnnl_batch_normalization_desc_t();
-                OneDnn.check(dnnl_batch_normalization_forward_desc_init(fusedDesc, dnnl_forward_inference, data,
-                        (float) eps, scaleShift | dnnl_use_global_stats | dnnl_fuse_norm_relu),
-                        "batch norm with ReLU inference descriptor");
-                rectifyingPass = natives.primitive(natives.primitiveDesc(fusedDesc, null));
+            dnnl_batch_normalization_desc_t fusedDesc = new dnnl_batch_normalization_desc_t();
+            OneDnn.check(dnnl_batch_normalization_forward_desc_init(fusedDesc, dnnl_forward_inference, data,
+                    (float) eps, scaleShift | dnnl_use_global_stats | dnnl_fuse_norm_relu),
+                    "batch norm with ReLU inference descriptor");
+            dnnl_primitive_desc fusedPd = natives.primitiveDesc(fusedDesc, null);
+            if (OneDnn.implementation(fusedPd).contains("avx512")
+                    || OneDnn.implementation(scalingPd).startsWith("ref")) {
+                rectifyingPass = natives.primitive(fusedPd);
             } else {
                 rectifyingPass = natives.primitive(scalingPd);
                 perChannelFactors = new FloatPointer(dims[1]);
