@@ -147,6 +147,19 @@ final class FastBatchNormalization extends BatchNormalization {
     }
 
     /**
+     * Per channel, the factor {@code γ/√(var + ε)} by which an inference batch norm multiplies {@code x − μ}
+     * ({@code gamma} null: a layer without γ, factor {@code 1/√(var + ε)}); what folding it into a convolution or a
+     * per-channel scaling derives from.
+     */
+    static double[] inferenceFactors(float[] gamma, float[] variance, double eps) {
+        double[] factors = new double[variance.length];
+        for (int c = 0; c < factors.length; c++) {
+            factors[c] = (gamma == null ? 1 : gamma[c]) / Math.sqrt(variance[c] + eps);
+        }
+        return factors;
+    }
+
+    /**
      * Float32 image or vector batches through the helper (the fast layers plug {@link NativeBatchNormHelper} into
      * every layer of this class), with gamma and beta learnt: what this class computes.
      */

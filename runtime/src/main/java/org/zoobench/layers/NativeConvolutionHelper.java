@@ -230,8 +230,9 @@ final class NativeConvolutionHelper extends FastLayerHelper implements Convoluti
         int channels = gamma.length;
         int perChannel = w.length / channels;
         float[] foldedB = new float[channels];
+        double[] scales = FastBatchNormalization.inferenceFactors(gamma, variance, eps);
         for (int o = 0; o < channels; o++) {
-            double scale = gamma[o] / Math.sqrt(variance[o] + eps);
+            double scale = scales[o];
             for (int i = o * perChannel; i < (o + 1) * perChannel; i++) {
                 w[i] = (float) (w[i] * scale);
             }

@@ -80,7 +80,7 @@ final class OneDnnBatchNorm {
     private final dnnl_memory shift;
     private final dnnl_memory scaleGradient;
     private final dnnl_memory shiftGradient;
-    private final float eps;
+    private final double eps;
     /** The inference pass with the ReLU applied, or null: a scaling (below) or a batch norm with the ReLU fused. */
     private final dnnl_primitive rectifyingInference;
     /** The per-channel factors s and terms t of the scaling, or null where the batch norm computes that pass. */
@@ -98,7 +98,7 @@ final class OneDnnBatchNorm {
      */
     OneDnnBatchNorm(long[] dims, int tag, double eps, boolean scaled, boolean rectifies, boolean rectifiesInference) {
         this.scaled = scaled;
-        this.eps = (float) eps;
+        this.eps = eps;
         OneDnn.Natives natives = new OneDnn.Natives();
         dnnl_memory_desc_t data = OneDnn.desc(dims, tag);
         dnnl_memory_desc_t perChannel = OneDnn.desc(new long[]{dims[1]}, dnnl_a);
@@ -222,15 +222,14 @@ final class OneDnnBatchNorm {
             return;
         }
         float[] mean = BlasMatrix.read(statsMean);
-        float[] variance = BlasMatrix.read(statsVariance);
-        float[] scale = scaled ? BlasMatrix.read(gamma) : null;
         float[] shift = scaled ? BlasMatrix.read(beta) : null;
+        double[] scales = FastBatchNormalization.inferenceFactors(scaled ? BlasMatrix.read(gamma) : null,
+                BlasMatrix.read(statsVariance), eps);
         float[] factor = new float[mean.length];
         float[] term = new float[mean.length];
         for (int c = 0; c < mean.length; c++) {
-            float s = (float) (1 / Math.sqrt(variance[c] + eps));
-            factor[c] = scaled ? scale[c] * s : s;
-            term[c] = (scaled ? shift[c] : 0) - mean[c] * factor[c];
+            factor[c] = (float) scales[c];
+            term[c] = (float) ((scaled ? shift[c] : 0) - mean[c] * scales[c]);
         }
         channelFactors.put(factor);
         channelTerms.put(term);
