@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -34,7 +35,7 @@ class OneDnnBatchNormTest {
                                                              String computedBy) throws IOException {
         boolean avx512 = Files.readString(Path.of("/proc/cpuinfo")).contains(" avx512f");
         boolean byScaling = computedBy.equals("scaling") || computedBy.endsWith("where AVX-512") && !avx512;
-        long[] shape = java.util.Arrays.stream(dims.split("x")).mapToLong(Long::parseLong).toArray();
+        long[] shape = Arrays.stream(dims.split("x")).mapToLong(Long::parseLong).toArray();
         int tag = switch (layout) {
             case "nhwc" -> dnnl_nhwc;
             case "nchw" -> dnnl_nchw;
@@ -58,9 +59,9 @@ class OneDnnBatchNormTest {
 
         float[] want = expected.reshape(expected.length()).toFloatVector();
         assertArrayEquals(want, rectified.reshape(rectified.length()).toFloatVector(), 2e-6f, dims + " " + layout);
-        long zeros = java.util.Arrays.stream(rectified.reshape(rectified.length()).toDoubleVector())
+        long zeros = Arrays.stream(rectified.reshape(rectified.length()).toDoubleVector())
                 .filter(v -> v == 0).count();
-        assertEquals(java.util.Arrays.stream(expected.reshape(expected.length()).toDoubleVector())
+        assertEquals(Arrays.stream(expected.reshape(expected.length()).toDoubleVector())
                 .filter(v -> v == 0).count(), zeros, "the same values rectified");
     }
 }
