@@ -331,14 +331,15 @@ public final class BenchMain {
     }
 
     /**
-     * What the benchmark classes read from system properties: the facts folder, the layer implementation and the
-     * input. Set in this JVM too, for stages that run without forks; as JVM options for the forks, with where a
+     * What the benchmark classes read from system properties: the facts folder, the layer implementation, the cap
+     * of the JIT warm-up and the input. Set in this JVM too, for stages that run without forks; as JVM options for the forks, with where a
      * fork's crash report goes.
      */
     static String[] forkProperties(BenchPlan plan, Path facts, Path dir) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put(ModelRunFacts.DIRECTORY_PROPERTY, facts.toString());
         properties.put(ModelBenchmark.IMPL_PROPERTY, plan.impl().id());
+        properties.put(ModelBenchmark.JIT_WARM_UP_PROPERTY, String.valueOf(plan.jitWarmUpCapMs()));
         System.clearProperty(ModelBenchmark.INPUT_PROPERTY);
         if (plan.input() != null) {
             properties.put(ModelBenchmark.INPUT_PROPERTY, plan.input());

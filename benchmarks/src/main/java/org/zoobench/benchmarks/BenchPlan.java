@@ -40,6 +40,7 @@ public record BenchPlan(List<String> models, List<Integer> batches, String input
     public static final List<Integer> DEFAULT_BATCHES = List.of(1, 8, 32, 64);
     public static final List<Integer> QUICK_BATCHES = List.of(1, 8);
     public static final int DEFAULT_PEAK_N = 1024;
+    static final long JIT_WARM_UP_CAP_MS = 120_000;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -74,6 +75,15 @@ public record BenchPlan(List<String> models, List<Integer> batches, String input
 
     public Timing modelTiming() {
         return timing != null ? timing : quick ? new Timing(1, 1, 1000, 2, 1000) : new Timing(1, 2, 2000, 3, 3000);
+    }
+
+    /**
+     * The most a model stage's fork runs steps before JMH's warm-up, until the JIT is quiet ({@link JitWarmUp}): the
+     * largest nets' training took up to a minute here. None in quick runs (their figures include the JIT's
+     * warm-up, and the report says so) or under a timing of the caller's own (the tests').
+     */
+    public long jitWarmUpCapMs() {
+        return timing != null || quick ? 0 : JIT_WARM_UP_CAP_MS;
     }
 
     /** Layer figures steer performance work: even quick runs keep several iterations for an error bar. */

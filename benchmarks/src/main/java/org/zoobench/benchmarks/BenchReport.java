@@ -13,7 +13,9 @@ import org.zoobench.zoo.Numbers;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -104,7 +106,8 @@ public final class BenchReport {
         if (result.isEmpty()) {
             boolean outOfMemory = facts.isPresent() && facts.get().batch() == 0;
             return new Pass(outOfMemory ? "oom" : "failed", 0, oom, oomReason, Double.NaN, Double.NaN, Double.NaN,
-                    Double.NaN, 0, Double.NaN, Double.NaN, Double.NaN, facts.map(ModelRunFacts::peakRssBytes).orElse(0L));
+                    Double.NaN, 0, Double.NaN, Double.NaN, Double.NaN, facts.map(ModelRunFacts::peakRssBytes).orElse(0L),
+                    0, false);
         }
         JmhResult r = result.get();
         int batch = facts.map(ModelRunFacts::batch).orElse(requestedBatch);
@@ -112,7 +115,8 @@ public final class BenchReport {
         double gflops = forwardMacs > 0 ? 2.0 * forwardEquivalents * forwardMacs * imagesPerSecond / 1e9 : Double.NaN;
         double percent = peak != null ? 100.0 * gflops / peak.gflops() : Double.NaN;
         return new Pass("ok", batch, oom, oomReason, r.score(), r.percentile(50.0), r.percentile(90.0), r.percentile(99.0),
-                r.samples(), imagesPerSecond, gflops, percent, facts.map(ModelRunFacts::peakRssBytes).orElse(0L));
+                r.samples(), imagesPerSecond, gflops, percent, facts.map(ModelRunFacts::peakRssBytes).orElse(0L),
+                facts.map(ModelRunFacts::warmUpSeconds).orElse(0.0), facts.map(ModelRunFacts::jitQuiet).orElse(false));
     }
 
     /** @param stockPath and nativePath: what stock layers and libnd4j's conv2d run here ({@link ConvPath}) */
@@ -237,6 +241,7 @@ public final class BenchReport {
         if (!results.models().isEmpty()) {
             md.append(modelTable(results.models()));
             md.append(oomNotes(results.models()));
+            md.append(warmUpNote(results.models()));
             md.append("\nGFLOP/s = 2 x forward MACs x img/s; a training step is counted as 3 forward passes' MACs. "
                     + "ms: mean step time, then P50 / P90 / P99 over all sampled steps. "
                     + "Peak RSS: the benchmark JVM's resident memory high-water mark.\n\n");
@@ -309,6 +314,47 @@ public final class BenchReport {
         return notes.toString();
     }
 
+    /**
+     * How long the passes that ran warmed up until the JIT was quiet (per pass kind, the range), and which were not
+     * quiet within the cap; or that there was no such warm-up, so the figures include the JIT's.
+     */
+    static String warmUpNote(List<ModelRow> rows) {
+        Map<String, List<Double>> seconds = new LinkedHashMap<>();
+        List<String> notQuiet = new ArrayList<>();
+        for (ModelRow r : rows) {
+            for (Pass p : List.of(r.inference(), r.training())) {
+                String which = p == r.inference() ? "inference" : "training";
+                if (p.ok() && p.warmUpSeconds() > 0) {
+                    seconds.computeIfAbsent(which, k -> new ArrayList<>()).add(p.warmUpSeconds());
+                    if (!p.jitQuiet()) {
+                        notQuiet.add(r.model() + " " + which + " at batch " + p.batch());
+                    }
+                }
+            }
+        }
+        if (seconds.isEmpty()) {
+            return "\nWarmed up by JMH's iterations only, not until the JIT was quiet: the figures include HotSpot "
+                    + "compiling the steps' Java code (docs/benchmarks.md, JIT warm-up).\n";
+        }
+        StringBuilder note = new StringBuilder("\nJIT warm-up: before JMH's warm-up each pass ran until HotSpot's "
+                + "compilers were quiet (" + JitWarmUp.QUIET_WINDOWS + " windows of " + JitWarmUp.WINDOW_MS / 1000
+                + " s in a row compiling under " + Math.round(JitWarmUp.QUIET_SHARE * 100)
+                + "% of the time; docs/benchmarks.md, JIT warm-up): ");
+        note.append(seconds.entrySet().stream().map(e -> e.getKey() + " " + range(e.getValue()) + " s")
+                .collect(Collectors.joining(", ")));
+        if (!notQuiet.isEmpty()) {
+            note.append("; not quiet within the cap, so timed with the JIT still compiling: ")
+                    .append(String.join(", ", notQuiet));
+        }
+        return note.append(".\n").toString();
+    }
+
+    private static String range(List<Double> values) {
+        long low = Math.round(Collections.min(values));
+        long high = Math.round(Collections.max(values));
+        return low == high ? String.valueOf(low) : low + "–" + high;
+    }
+
     private static String batchCell(ModelRow r) {
         StringBuilder cell = new StringBuilder(String.valueOf(r.requestedBatch()));
         for (Pass p : List.of(r.inference(), r.training())) {
@@ -360,8 +406,10 @@ public final class BenchReport {
                 Locale.ROOT, "%nPyTorch %s, torch.set_num_threads(%d), the same nets (trainable parameters checked "
                         + "equal to ZooBench's), random data: a training step is forward, cross-entropy, backward and "
                         + "an Adam update (lr 1e-3, the zoo's default updater, on both sides); inference an eval-mode "
-                        + "forward under no_grad. img/s: median over %d timed stretches after the same warm-up as "
-                        + "ZooBench's, lowest–highest in brackets.%n", p.torch(),
+                        + "forward under no_grad. img/s: median over %d timed stretches after as long a warm-up as "
+                        + "JMH's on ZooBench's side (PyTorch's eager mode compiles nothing as it runs; ZooBench's side "
+                        + "first ran until its JIT was quiet, as noted above), "
+                        + "lowest–highest in brackets.%n", p.torch(),
                 p.threads(), p.training().stretches().size())));
         return md.toString();
     }

@@ -68,10 +68,12 @@ public record BenchResults(String command, String commit, String startedAt, Benc
      * @param oomBatches the requested sizes that ran out of memory
      * @param oomReason  why the first of them did not fit
      * @param gflops     2 x forward MACs x img/s, times {@value #TRAINING_FORWARD_EQUIVALENTS} for training
+     * @param warmUpSeconds how long its steps ran before JMH's warm-up, until the JIT was quiet ({@link JitWarmUp})
+     * @param jitQuiet   whether the JIT fell quiet within the cap (false where there was no such warm-up)
      */
     public record Pass(String status, int batch, List<Integer> oomBatches, String oomReason, double meanMs, double p50Ms,
                        double p90Ms, double p99Ms, long samples, double imagesPerSecond, double gflops,
-                       double percentOfPeak, long peakRssBytes) {
+                       double percentOfPeak, long peakRssBytes, double warmUpSeconds, boolean jitQuiet) {
 
         public boolean ok() {
             return "ok".equals(status);

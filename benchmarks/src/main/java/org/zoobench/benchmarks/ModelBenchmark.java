@@ -23,8 +23,9 @@ import java.util.Random;
 
 /**
  * Whole-model inference (forward pass, no gradients) and training step (forward, backward, updater) of any
- * registered model at its published input size, or the one the plan asks for, on random data. Sample-time mode, so JMH keeps every step's
- * time and reports percentiles. A batch that runs out of memory (on the CPU: whose estimated working set exceeds
+ * registered model at its published input size, or the one the plan asks for, on random data. Before JMH's
+ * warm-up the steps run until the JIT compilers are quiet ({@link JitWarmUp}), so that JMH times the steady state.
+ * Sample-time mode, so JMH keeps every step's time and reports percentiles. A batch that runs out of memory (on the CPU: whose estimated working set exceeds
  * the {@link MemoryBudget}) is halved until it fits, and the facts file says so.
  */
 public class ModelBenchmark extends SampledStepBenchmark {
@@ -35,6 +36,8 @@ public class ModelBenchmark extends SampledStepBenchmark {
     public static final String IMPL_PROPERTY = "zoobench.impl";
     /** The input shape the forks build models for (set by the bench JVM from --input); unset: each model's own. */
     public static final String INPUT_PROPERTY = "zoobench.bench.input";
+    /** The most milliseconds the forks run steps for until the JIT is quiet ({@link JitWarmUp}); unset: none. */
+    public static final String JIT_WARM_UP_PROPERTY = "zoobench.bench.jitWarmUpMs";
 
     @Param({"lenet5"})
     public String model;
@@ -70,9 +73,14 @@ public class ModelBenchmark extends SampledStepBenchmark {
             }
         }, ModelBenchmark::releaseMemory);
 
+        JitWarmUp.Outcome warmUp = outcome.fits()
+                ? JitWarmUp.untilQuiet(training ? this::training : this::inference,
+                Long.getLong(JIT_WARM_UP_PROPERTY, 0L))
+                : JitWarmUp.Outcome.NONE;
         facts = new ModelRunFacts(pass, model, options.input().toString(), batch, outcome.batch(),
                 outcome.failed(), outcome.reason(), profile.trainableParams(), profile.macs(), 0,
-                ConvPath.of(net, NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo()));
+                ConvPath.of(net, NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo()),
+                warmUp.seconds(), warmUp.quiet(), warmUp.windows());
         writeFacts();
         if (!outcome.fits()) {
             throw new IllegalStateException(model + " runs out of memory even at batch size 1 (" + pass + ")");

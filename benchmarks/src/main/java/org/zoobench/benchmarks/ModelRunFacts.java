@@ -22,10 +22,18 @@ import java.util.stream.Stream;
  * @param forwardMacs   multiply-accumulates of one forward pass of one example
  * @param peakRssBytes  peak resident memory of the benchmark JVM (heap and ND4J's off-heap buffers)
  * @param convPath      which code ran the model's convolutions ({@link ConvPath})
+ * @param warmUpSeconds how long the steps ran before JMH's warm-up, until the JIT was quiet ({@link JitWarmUp})
+ * @param jitQuiet      whether the JIT fell quiet within the plan's cap (false where there was no such warm-up)
+ * @param warmUpWindows that warm-up's windows: steps, seconds and compilation of each
  */
 public record ModelRunFacts(String pass, String model, String input, int requestedBatch, int batch,
                             List<Integer> oomBatches, String oomReason, long params, long forwardMacs,
-                            long peakRssBytes, String convPath) {
+                            long peakRssBytes, String convPath, double warmUpSeconds, boolean jitQuiet,
+                            List<JitWarmUp.Window> warmUpWindows) {
+
+    public ModelRunFacts {
+        warmUpWindows = warmUpWindows == null ? List.of() : List.copyOf(warmUpWindows);
+    }
 
     /** Where forks write their facts: a system property, so it reaches JMH's forked JVMs. */
     public static final String DIRECTORY_PROPERTY = "zoobench.bench.facts";
@@ -42,7 +50,7 @@ public record ModelRunFacts(String pass, String model, String input, int request
 
     public ModelRunFacts withPeakRss(long bytes) {
         return new ModelRunFacts(pass, model, input, requestedBatch, batch, oomBatches, oomReason, params,
-                forwardMacs, bytes, convPath);
+                forwardMacs, bytes, convPath, warmUpSeconds, jitQuiet, warmUpWindows);
     }
 
     public void write(Path directory) {

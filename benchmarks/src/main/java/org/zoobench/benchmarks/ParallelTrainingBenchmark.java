@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * recommends for the backend), the batch split among them as {@code train --workers} splits it: one invocation is
  * one step of all the workers, replicas brought back in step included. ParallelWrapper trains inside one long
  * {@code fit} on a thread of its own, fed one step at a time, so that its per-fit start-up (building the replicas)
- * stays out of the step times, as it stays out of all but the first step of an epoch in a run.
+ * stays out of the step times, as it stays out of all but the first step of an epoch in a run. Steps run until the
+ * JIT is quiet before JMH's warm-up, as the single-worker steps do ({@link JitWarmUp}).
  */
 public class ParallelTrainingBenchmark extends SampledStepBenchmark {
 
@@ -73,6 +74,16 @@ public class ParallelTrainingBenchmark extends SampledStepBenchmark {
         }, "ParallelWrapper fit");
         fitting.setDaemon(true);
         fitting.start();
+        JitWarmUp.untilQuiet(this::warmUpStep, Long.getLong(ModelBenchmark.JIT_WARM_UP_PROPERTY, 0L));
+    }
+
+    private void warmUpStep() {
+        try {
+            training();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while warming up", e);
+        }
     }
 
     /** One step of all the workers. */

@@ -46,6 +46,15 @@ class BenchPlanTest {
         assertEquals(LayerImpl.STOCK, plan(false, null, tmp).options(googlenet).impl());
     }
 
+    @Test
+    void onlyFullRunsWarmUpUntilTheJitIsQuiet(@TempDir Path tmp) {
+        assertEquals(BenchPlan.JIT_WARM_UP_CAP_MS, plan(false, null, tmp).jitWarmUpCapMs());
+        assertEquals(0, plan(true, null, tmp).jitWarmUpCapMs());
+        assertEquals(0, new BenchPlan(List.of("googlenet"), null, null, null, false, null, false, "cpu",
+                LayerImpl.FAST, "table", tmp, "", BenchPlan.DEFAULT_PEAK_N, new BenchPlan.Timing(0, 1, 200, 1, 200))
+                .jitWarmUpCapMs());
+    }
+
     private static BenchPlan plan(boolean quick, String input, Path out) {
         return new BenchPlan(List.of("googlenet"), null, input, null, false, null, quick, "cpu", LayerImpl.STOCK,
                 "table", out, "", BenchPlan.DEFAULT_PEAK_N, null);
