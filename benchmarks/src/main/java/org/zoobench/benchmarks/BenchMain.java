@@ -332,8 +332,8 @@ public final class BenchMain {
 
     /**
      * What the benchmark classes read from system properties: the facts folder, the layer implementation, the cap
-     * of the JIT warm-up and the input. Set in this JVM too, for stages that run without forks; as JVM options for the forks, with where a
-     * fork's crash report goes.
+     * of the JIT warm-up and the input. Set in this JVM too, for stages that run without forks; as JVM options for
+     * the forks, with where a fork's crash report goes.
      */
     static String[] forkProperties(BenchPlan plan, Path facts, Path dir) {
         Map<String, String> properties = new LinkedHashMap<>();

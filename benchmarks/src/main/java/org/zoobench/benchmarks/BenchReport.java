@@ -106,8 +106,8 @@ public final class BenchReport {
         if (result.isEmpty()) {
             boolean outOfMemory = facts.isPresent() && facts.get().batch() == 0;
             return new Pass(outOfMemory ? "oom" : "failed", 0, oom, oomReason, Double.NaN, Double.NaN, Double.NaN,
-                    Double.NaN, 0, Double.NaN, Double.NaN, Double.NaN, facts.map(ModelRunFacts::peakRssBytes).orElse(0L),
-                    0, false);
+                    Double.NaN, 0, Double.NaN, Double.NaN, Double.NaN,
+                    facts.map(ModelRunFacts::peakRssBytes).orElse(0L), 0, false);
         }
         JmhResult r = result.get();
         int batch = facts.map(ModelRunFacts::batch).orElse(requestedBatch);

@@ -25,8 +25,9 @@ import java.util.Random;
  * Whole-model inference (forward pass, no gradients) and training step (forward, backward, updater) of any
  * registered model at its published input size, or the one the plan asks for, on random data. Before JMH's
  * warm-up the steps run until the JIT compilers are quiet ({@link JitWarmUp}), so that JMH times the steady state.
- * Sample-time mode, so JMH keeps every step's time and reports percentiles. A batch that runs out of memory (on the CPU: whose estimated working set exceeds
- * the {@link MemoryBudget}) is halved until it fits, and the facts file says so.
+ * Sample-time mode, so JMH keeps every step's time and reports percentiles. A batch that runs out of memory (on
+ * the CPU: whose estimated working set exceeds the {@link MemoryBudget}) is halved until it fits, and the facts
+ * file says so.
  */
 public class ModelBenchmark extends SampledStepBenchmark {
 

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The warm-up's stopping rule on a simulated clock and compiler: each step takes {@code stepMs}. */
 class JitWarmUpTest {
 
-    /** A simulated JVM: a clock each step advances, and a compiler that compiles {@code compiledPerStep[i]} ms in step i. */
+    /** A simulated JVM: a clock each step advances; in step i the compiler compiles {@code compiledPerStep[i]} ms. */
     private static final class Simulated {
         final long stepMs;
         final long[] compiledPerStep;
