@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
 /**
  * A model's steps run before JMH's warm-up until HotSpot's JIT compilers are quiet. A step is mostly native work,
  * but the Java around it (DL4J's graph, workspaces and ND4J's array bookkeeping: hundreds of calls a step) runs
- * interpreted or half-compiled for the first 20–50 seconds of steps, while the compilers take one of the two cores
+ * interpreted or half-compiled for the first 15–50 seconds of steps, while the compilers take one of the two cores
  * from the native kernels' OpenMP workers. JMH's fixed warm-up of a few seconds ends inside that stretch, so alone
  * it would time the JIT's warm-up, not the steady state a training run of hours or a serving process sees:
  * resnet20's inference pass at batch 32 takes 31.7 ms inside it and 11.9 ms after it (docs/benchmarks.md).
