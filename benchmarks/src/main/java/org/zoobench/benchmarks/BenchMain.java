@@ -339,7 +339,7 @@ public final class BenchMain {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put(ModelRunFacts.DIRECTORY_PROPERTY, facts.toString());
         properties.put(ModelBenchmark.IMPL_PROPERTY, plan.impl().id());
-        properties.put(ModelBenchmark.JIT_WARM_UP_PROPERTY, String.valueOf(plan.jitWarmUpCapMs()));
+        properties.put(JitWarmUp.CAP_PROPERTY, String.valueOf(plan.jitWarmUpCapMs()));
         System.clearProperty(ModelBenchmark.INPUT_PROPERTY);
         if (plan.input() != null) {
             properties.put(ModelBenchmark.INPUT_PROPERTY, plan.input());

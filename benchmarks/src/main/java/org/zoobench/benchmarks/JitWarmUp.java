@@ -20,19 +20,26 @@ import java.util.function.LongSupplier;
  */
 public final class JitWarmUp {
 
+    /** The most milliseconds the forks run steps for until the JIT is quiet, as the bench JVM sets it; unset: none. */
+    public static final String CAP_PROPERTY = "zoobench.bench.jitWarmUpMs";
+
     static final long WINDOW_MS = 2_000;
     static final double QUIET_SHARE = 0.05;
     static final int QUIET_WINDOWS = 2;
 
     /**
      * @param seconds how long the steps ran
-     * @param steps   how many ran
      * @param quiet   whether the compilers fell quiet before the cap (false also where the cap was 0: no warm-up)
      * @param windows each window's steps, seconds and compilation, in order: the warm-up's curve
      */
-    public record Outcome(double seconds, int steps, boolean quiet, List<Window> windows) {
+    public record Outcome(double seconds, boolean quiet, List<Window> windows) {
 
-        static final Outcome NONE = new Outcome(0, 0, false, List.of());
+        static final Outcome NONE = new Outcome(0, false, List.of());
+
+        /** How many steps ran. */
+        int steps() {
+            return windows.stream().mapToInt(Window::steps).sum();
+        }
     }
 
     /** One window: {@code steps} steps in {@code seconds}, while the compilers spent {@code compiledMs} compiling. */
@@ -42,16 +49,19 @@ public final class JitWarmUp {
     private JitWarmUp() {
     }
 
-    /** Runs {@code step} until this JVM's JIT compilers are quiet, or for {@code capMs} at most (0: not at all). */
-    static Outcome untilQuiet(Runnable step, long capMs) {
+    /**
+     * Runs {@code step} until this JVM's JIT compilers are quiet, for the {@link #CAP_PROPERTY} milliseconds at most
+     * (unset or 0: not at all).
+     */
+    static Outcome untilQuiet(Runnable step) {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         LongSupplier compiledMs = jit != null && jit.isCompilationTimeMonitoringSupported()
                 ? jit::getTotalCompilationTime : null;
-        return untilQuiet(step, capMs, System::nanoTime, compiledMs);
+        return untilQuiet(step, Long.getLong(CAP_PROPERTY, 0L), System::nanoTime, compiledMs);
     }
 
     /**
-     * {@link #untilQuiet(Runnable, long)} on the given clock (ns) and accumulated compilation time (ms); where the JVM
+     * {@link #untilQuiet(Runnable)} for {@code capMs} at most, on the given clock (ns) and accumulated compilation time (ms); where the JVM
      * does not measure compilation ({@code compiledMs} null), the steps run for the whole cap, never called quiet.
      */
     static Outcome untilQuiet(Runnable step, long capMs, LongSupplier nanos, LongSupplier compiledMs) {
@@ -60,13 +70,12 @@ public final class JitWarmUp {
         }
         long start = nanos.getAsLong();
         long capNs = capMs * 1_000_000;
-        int steps = 0;
         int quietInARow = 0;
         List<Window> windows = new ArrayList<>();
         while (quietInARow < QUIET_WINDOWS) {
             long windowStart = nanos.getAsLong();
             if (windowStart - start >= capNs) {
-                return new Outcome((windowStart - start) / 1e9, steps, false, windows);
+                return new Outcome((windowStart - start) / 1e9, false, windows);
             }
             long compiledBefore = compiledMs == null ? 0 : compiledMs.getAsLong();
             int windowSteps = 0;
@@ -76,12 +85,11 @@ public final class JitWarmUp {
                 windowSteps++;
                 now = nanos.getAsLong();
             } while (now - windowStart < WINDOW_MS * 1_000_000);
-            steps += windowSteps;
             double windowMs = (now - windowStart) / 1e6;
             long compiled = compiledMs == null ? 0 : compiledMs.getAsLong() - compiledBefore;
             windows.add(new Window(windowSteps, windowMs / 1000, compiled));
             quietInARow = compiledMs != null && compiled < QUIET_SHARE * windowMs ? quietInARow + 1 : 0;
         }
-        return new Outcome((nanos.getAsLong() - start) / 1e9, steps, true, windows);
+        return new Outcome((nanos.getAsLong() - start) / 1e9, true, windows);
     }
 }

@@ -37,8 +37,6 @@ public class ModelBenchmark extends SampledStepBenchmark {
     public static final String IMPL_PROPERTY = "zoobench.impl";
     /** The input shape the forks build models for (set by the bench JVM from --input); unset: each model's own. */
     public static final String INPUT_PROPERTY = "zoobench.bench.input";
-    /** The most milliseconds the forks run steps for until the JIT is quiet ({@link JitWarmUp}); unset: none. */
-    public static final String JIT_WARM_UP_PROPERTY = "zoobench.bench.jitWarmUpMs";
 
     @Param({"lenet5"})
     public String model;
@@ -75,8 +73,7 @@ public class ModelBenchmark extends SampledStepBenchmark {
         }, ModelBenchmark::releaseMemory);
 
         JitWarmUp.Outcome warmUp = outcome.fits()
-                ? JitWarmUp.untilQuiet(training ? this::training : this::inference,
-                Long.getLong(JIT_WARM_UP_PROPERTY, 0L))
+                ? JitWarmUp.untilQuiet(training ? this::training : this::inference)
                 : JitWarmUp.Outcome.NONE;
         facts = new ModelRunFacts(pass, model, options.input().toString(), batch, outcome.batch(),
                 outcome.failed(), outcome.reason(), profile.trainableParams(), profile.macs(), 0,

@@ -74,7 +74,7 @@ public class ParallelTrainingBenchmark extends SampledStepBenchmark {
         }, "ParallelWrapper fit");
         fitting.setDaemon(true);
         fitting.start();
-        JitWarmUp.untilQuiet(this::warmUpStep, Long.getLong(ModelBenchmark.JIT_WARM_UP_PROPERTY, 0L));
+        JitWarmUp.untilQuiet(this::warmUpStep);
     }
 
     private void warmUpStep() {
