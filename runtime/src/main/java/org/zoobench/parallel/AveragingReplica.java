@@ -27,4 +27,16 @@ final class AveragingReplica extends DefaultTrainer {
     protected void fit(DataSet dataSet) {
         steps.step(replicatedModel, () -> super.fit(dataSet));
     }
+
+    /** Runs after this worker's replica has copied the original parameters, before its first step. */
+    @Override
+    protected void postInit() {
+        super.postInit();
+        steps.copyDone();
+    }
+
+    @Override
+    public void run() {
+        steps.thread(super::run);
+    }
 }

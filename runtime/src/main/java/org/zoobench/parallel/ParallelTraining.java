@@ -37,7 +37,7 @@ public final class ParallelTraining {
                 .prefetchBuffer(0)
                 .workspaceMode(graph.getConfiguration().getTrainingWorkspaceMode())
                 .build();
-        wrapper.setTrainerContext(new ReplicaContext(mode, impl, seed));
+        wrapper.setTrainerContext(new ReplicaContext(workers, mode, impl, seed));
         return wrapper;
     }
 

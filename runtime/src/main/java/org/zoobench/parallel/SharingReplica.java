@@ -21,4 +21,16 @@ final class SharingReplica extends SymmetricTrainer {
     protected void fit(DataSet dataSet) {
         steps.step(replicatedModel, () -> super.fit(dataSet));
     }
+
+    /** Runs after this worker's replica has copied the original parameters, before its first step. */
+    @Override
+    protected void postInit() {
+        super.postInit();
+        steps.copyDone();
+    }
+
+    @Override
+    public void run() {
+        steps.thread(super::run);
+    }
 }
