@@ -216,9 +216,10 @@ final class BenchLauncher implements BenchComparison.BenchJvm {
     }
 
     /**
-     * Heap for JMH and DL4J's bookkeeping; ND4J's off-heap buffers capped below physical memory so that a batch too
-     * large fails as an OutOfMemoryError the benchmark can step down from, rather than the kernel killing the JVM.
-     * ZOOBENCH_BENCH_JAVA_OPTS replaces all of it. JMH's forks inherit these options.
+     * Heap for JMH and DL4J's bookkeeping, and JavaCPP's pointers capped at half the machine's memory; JavaCPP's
+     * check of the resident memory is off, as in every ZooBench JVM ({@link JavaCppMemoryCheck}): a batch too large
+     * for the machine is the memory budget's to refuse ({@code MemoryBudget}). ZOOBENCH_BENCH_JAVA_OPTS replaces all
+     * of it. JMH's forks inherit these options.
      */
     static List<String> javaOptions() {
         String custom = System.getenv("ZOOBENCH_BENCH_JAVA_OPTS");
@@ -227,11 +228,8 @@ final class BenchLauncher implements BenchComparison.BenchJvm {
         }
         // not Linux: assume a small machine
         long total = ThisMachine.totalMemoryBytes().orElse(8L << 30);
-        long gib = 1L << 30;
-        long offHeap = Math.max(2 * gib, total * 5 / 10);
-        long physical = Math.max(3 * gib, total * 6 / 10);
-        return List.of("-Xmx2g", "-Dorg.bytedeco.javacpp.maxbytes=" + offHeap,
-                "-Dorg.bytedeco.javacpp.maxphysicalbytes=" + physical);
+        long offHeap = Math.max(2L << 30, total * 5 / 10);
+        return List.of("-Xmx2g", "-Dorg.bytedeco.javacpp.maxbytes=" + offHeap, JavaCppMemoryCheck.offOption());
     }
 
     /**

@@ -32,6 +32,7 @@ public final class ZooBenchCli {
     public static final int USER_ERROR = UserInputException.EXIT_CODE;
 
     public static void main(String[] args) {
+        JavaCppMemoryCheck.offUnlessSet();
         GitCommit.recordAtStart();
         System.exit(commandLine().execute(args));
     }
